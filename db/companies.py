@@ -1,0 +1,80 @@
+"""Companies: found or created by name from a contact, listed with their contacts."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.errors import NotFoundError, ValidationError
+from db.models import Company, Contact, utcnow
+from db.text import sort_key
+
+
+@dataclass(frozen=True)
+class CompanyRow:
+    id: uuid.UUID
+    name: str
+    contact_count: int
+
+
+def company_for_name(session: Session, name: str) -> Company:
+    """The live company called `name` (case and accents ignored), created if new."""
+    key = sort_key(name)
+    company = session.scalar(
+        select(Company).where(Company.sort_name == key, Company.deleted_at.is_(None)).limit(1)
+    )
+    if company is None:
+        company = Company(name=" ".join(name.split()), sort_name=key)
+        session.add(company)
+    return company
+
+
+def list_companies(session: Session) -> list[CompanyRow]:
+    """Live companies by name, with how many live contacts each has."""
+    counts = (
+        select(Contact.company_id, func.count().label("n"))
+        .where(Contact.deleted_at.is_(None))
+        .group_by(Contact.company_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Company.id, Company.name, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.company_id == Company.id)
+        .where(Company.deleted_at.is_(None))
+        .order_by(Company.sort_name)
+    )
+    return [CompanyRow(*row) for row in rows]
+
+
+def rename_company(session: Session, company_id: uuid.UUID, name: str) -> None:
+    """Rename a company and the company shown on each of its contacts."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise ValidationError({"name": "Enter the company's name."})
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFoundError("That company no longer exists.")
+    company.name = clean
+    company.sort_name = sort_key(clean)
+    for contact in session.scalars(select(Contact).where(Contact.company_id == company_id)):
+        contact.company_name = clean
+    session.flush()
+
+
+def trash_company(session: Session, company_id: uuid.UUID) -> None:
+    """Move a company to the Trash; its contacts keep the company's name as text."""
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFoundError("That company no longer exists.")
+    company.deleted_at = utcnow()
+    session.flush()
+
+
+def restore_company(session: Session, company_id: uuid.UUID) -> None:
+    company = session.get(Company, company_id)
+    if company is not None:
+        company.deleted_at = None
+        session.flush()

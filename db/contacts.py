@@ -1,0 +1,567 @@
+"""Contacts: validate, create, edit, read, page through, trash, restore and purge.
+
+Values cross in and out as frozen dataclasses, never ORM objects, so callers on
+other threads (the UI, workers, the CLI) never hold a session's state.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import Enum
+from typing import TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from db.companies import company_for_name
+from db.errors import NotFoundError, ValidationError
+from db.models import (
+    Contact,
+    ContactAddress,
+    ContactEmail,
+    ContactPhone,
+    ContactUrl,
+    Group,
+    group_members,
+    utcnow,
+)
+from db.phones import parse_phone
+from db.text import sort_key
+
+# Deliberately permissive (RFC 5322 allows far more than people type) but catches
+# the mistakes people make: no @, spaces, no dot in the domain, a trailing dot.
+_Part = TypeVar("_Part", "EmailValue", "PhoneValue", "AddressValue")
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_URL = re.compile(r"^(https?://)?[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+
+
+@dataclass(frozen=True)
+class EmailValue:
+    address: str
+    label: str = "work"
+    is_primary: bool = False
+
+
+@dataclass(frozen=True)
+class PhoneValue:
+    number: str
+    label: str = "work"
+    is_primary: bool = False
+    e164: str | None = None
+
+
+@dataclass(frozen=True)
+class AddressValue:
+    street: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    label: str = "work"
+    is_primary: bool = False
+
+
+@dataclass(frozen=True)
+class UrlValue:
+    url: str
+    label: str = "work"
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    """What a user entered for a contact; `default_region` is assumed for phones."""
+
+    given_name: str = ""
+    family_name: str = ""
+    middle_name: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    display_name: str = ""
+    nickname: str = ""
+    title: str = ""
+    department: str = ""
+    company: str = ""
+    birthday: date | None = None
+    background: str = ""
+    owner: str = ""
+    emails: tuple[EmailValue, ...] = ()
+    phones: tuple[PhoneValue, ...] = ()
+    addresses: tuple[AddressValue, ...] = ()
+    urls: tuple[UrlValue, ...] = ()
+    group_ids: tuple[uuid.UUID, ...] = ()
+    custom_fields: dict[str, str] = field(default_factory=dict)
+    default_region: str = "US"
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    id: uuid.UUID
+    name: str
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """Everything the detail view and the edit dialog show for one contact."""
+
+    id: uuid.UUID
+    display_name: str
+    given_name: str
+    family_name: str
+    middle_name: str
+    prefix: str
+    suffix: str
+    nickname: str
+    title: str
+    department: str
+    company: str
+    company_id: uuid.UUID | None
+    birthday: date | None
+    background: str
+    owner: str
+    emails: tuple[EmailValue, ...]
+    phones: tuple[PhoneValue, ...]
+    addresses: tuple[AddressValue, ...]
+    urls: tuple[UrlValue, ...]
+    groups: tuple[GroupRef, ...]
+    custom_fields: dict[str, str]
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    rev: int
+
+    def to_draft(self, default_region: str = "US") -> ContactDraft:
+        """A draft holding these values, for editing."""
+        return ContactDraft(
+            given_name=self.given_name,
+            family_name=self.family_name,
+            middle_name=self.middle_name,
+            prefix=self.prefix,
+            suffix=self.suffix,
+            display_name=self.display_name,
+            nickname=self.nickname,
+            title=self.title,
+            department=self.department,
+            company=self.company,
+            birthday=self.birthday,
+            background=self.background,
+            owner=self.owner,
+            emails=self.emails,
+            phones=self.phones,
+            addresses=self.addresses,
+            urls=self.urls,
+            group_ids=tuple(g.id for g in self.groups),
+            custom_fields=dict(self.custom_fields),
+            default_region=default_region,
+        )
+
+
+class SortColumn(Enum):
+    """Columns the contact list can be sorted by (each has an index)."""
+
+    NAME = "sort_name"
+    COMPANY = "company_name"
+    CITY = "city"
+    UPDATED = "updated_at"
+    TITLE = "title"
+    EMAIL = "primary_email"
+    PHONE = "primary_phone"
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Which contacts a list shows and in what order."""
+
+    sort: SortColumn = SortColumn.NAME
+    descending: bool = False
+    group_id: uuid.UUID | None = None
+    company_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One row of the contact list."""
+
+    id: uuid.UUID
+    display_name: str
+    company: str | None
+    title: str | None
+    email: str | None
+    phone: str | None
+    city: str | None
+    updated_at: datetime
+
+
+def compose_display_name(draft: ContactDraft) -> str:
+    """The name shown for a contact: as entered, or composed from its parts."""
+    if draft.display_name.strip():
+        return " ".join(draft.display_name.split())
+    parts = (draft.prefix, draft.given_name, draft.middle_name, draft.family_name, draft.suffix)
+    return " ".join(p.strip() for p in parts if p.strip())
+
+
+def validate(draft: ContactDraft) -> ContactDraft:
+    """Check `draft` and return it cleaned (trimmed, phones with E.164).
+
+    Raises ValidationError listing every problem, keyed by field ("name",
+    "emails[0]", "phones[1]", ...), so the dialog can point at each one.
+    """
+    problems: dict[str, str] = {}
+    if not compose_display_name(draft):
+        problems["name"] = "Enter a first or last name (or a display name)."
+    emails = []
+    for n, email in enumerate(draft.emails):
+        address = email.address.strip()
+        if not address:
+            continue
+        if not _EMAIL.match(address):
+            problems[f"emails[{n}]"] = (
+                f"“{address}” is not an email address (expected name@example.com)."
+            )
+        emails.append(EmailValue(address, email.label, email.is_primary))
+    phones = []
+    for n, phone in enumerate(draft.phones):
+        if not phone.number.strip():
+            continue
+        try:
+            parsed = parse_phone(phone.number, draft.default_region)
+        except ValueError as error:
+            problems[f"phones[{n}]"] = str(error)
+            continue
+        phones.append(PhoneValue(parsed.entered, phone.label, phone.is_primary, parsed.e164))
+    addresses = []
+    for n, addr in enumerate(draft.addresses):
+        values = [addr.street, addr.city, addr.region, addr.postal_code, addr.country]
+        if not any(v.strip() for v in values):
+            continue
+        if addr.country.strip() and not _COUNTRY.match(addr.country.strip()):
+            problems[f"addresses[{n}]"] = (
+                f"Country “{addr.country}” should be a two-letter code such as NO, DE or US."
+            )
+        addresses.append(
+            AddressValue(
+                addr.street.strip(),
+                addr.city.strip(),
+                addr.region.strip(),
+                addr.postal_code.strip(),
+                addr.country.strip().upper(),
+                addr.label,
+                addr.is_primary,
+            )
+        )
+    urls = []
+    for n, url in enumerate(draft.urls):
+        if not url.url.strip():
+            continue
+        if not _URL.match(url.url.strip()):
+            problems[f"urls[{n}]"] = f"“{url.url}” is not a web address (expected example.com)."
+        urls.append(UrlValue(url.url.strip(), url.label))
+    if problems:
+        raise ValidationError(problems)
+    return ContactDraft(
+        **{
+            name: (value.strip() if isinstance(value, str) else value)
+            for name, value in _scalar_fields(draft).items()
+        },
+        emails=tuple(_with_primary(emails)),
+        phones=tuple(_with_primary(phones)),
+        addresses=tuple(_with_primary(addresses)),
+        urls=tuple(urls),
+        group_ids=draft.group_ids,
+        custom_fields=dict(draft.custom_fields),
+        default_region=draft.default_region,
+    )
+
+
+def create_contact(session: Session, draft: ContactDraft) -> uuid.UUID:
+    """Validate and add a contact; returns its id."""
+    clean = validate(draft)
+    contact = Contact(display_name="", sort_name="")
+    session.add(contact)
+    _apply(session, contact, clean)
+    session.flush()
+    return contact.id
+
+
+def update_contact(session: Session, contact_id: uuid.UUID, draft: ContactDraft) -> None:
+    """Validate and save new values for an existing contact."""
+    clean = validate(draft)
+    contact = _load(session, contact_id)
+    _apply(session, contact, clean)
+    session.flush()
+
+
+def get_contact(session: Session, contact_id: uuid.UUID) -> ContactDetails:
+    """The contact's full details (also for a contact in the Trash)."""
+    contact = _load(session, contact_id)
+    return ContactDetails(
+        id=contact.id,
+        display_name=contact.display_name,
+        given_name=contact.given_name or "",
+        family_name=contact.family_name or "",
+        middle_name=contact.middle_name or "",
+        prefix=contact.prefix or "",
+        suffix=contact.suffix or "",
+        nickname=contact.nickname or "",
+        title=contact.title or "",
+        department=contact.department or "",
+        company=contact.company_name or "",
+        company_id=contact.company_id,
+        birthday=contact.birthday,
+        background=contact.background or "",
+        owner=contact.owner or "",
+        emails=tuple(EmailValue(e.address, e.label, e.is_primary) for e in contact.emails),
+        phones=tuple(PhoneValue(p.number, p.label, p.is_primary, p.e164) for p in contact.phones),
+        addresses=tuple(
+            AddressValue(
+                a.street or "",
+                a.city or "",
+                a.region or "",
+                a.postal_code or "",
+                a.country or "",
+                a.label,
+                a.is_primary,
+            )
+            for a in contact.addresses
+        ),
+        urls=tuple(UrlValue(u.url, u.label) for u in contact.urls),
+        groups=tuple(
+            sorted(
+                (GroupRef(g.id, g.name) for g in contact.groups if g.deleted_at is None),
+                key=lambda g: sort_key(g.name),
+            )
+        ),
+        custom_fields=dict(contact.custom_fields or {}),
+        created_at=contact.created_at,
+        updated_at=contact.updated_at,
+        deleted_at=contact.deleted_at,
+        rev=contact.rev,
+    )
+
+
+def trash_contacts(session: Session, contact_ids: Iterable[uuid.UUID]) -> int:
+    """Move contacts to the Trash; returns how many were moved."""
+    now = utcnow()
+    moved = 0
+    for contact in _live(session, contact_ids):
+        contact.deleted_at = now
+        moved += 1
+    session.flush()
+    return moved
+
+
+def restore_contacts(session: Session, contact_ids: Iterable[uuid.UUID]) -> int:
+    """Bring contacts back from the Trash; returns how many were restored."""
+    restored = 0
+    for contact in session.scalars(select(Contact).where(Contact.id.in_(list(contact_ids)))):
+        if contact.deleted_at is not None:
+            contact.deleted_at = None
+            restored += 1
+    session.flush()
+    return restored
+
+
+def purge_contacts(session: Session, contact_ids: Iterable[uuid.UUID]) -> int:
+    """Delete contacts in the Trash for good; contacts not in the Trash are left alone."""
+    purged = 0
+    for contact in session.scalars(
+        select(Contact).where(Contact.id.in_(list(contact_ids)), Contact.deleted_at.is_not(None))
+    ):
+        session.delete(contact)
+        purged += 1
+    session.flush()
+    return purged
+
+
+def count_contacts(session: Session, query: ListQuery = ListQuery()) -> int:
+    """How many live contacts `query` shows."""
+    statement = _filtered(select(func.count()).select_from(Contact), query)
+    return session.scalar(statement) or 0
+
+
+def list_contacts(session: Session, query: ListQuery, offset: int, limit: int) -> list[ContactRow]:
+    """One page of the contact list, ordered by `query.sort` then name."""
+    column = getattr(Contact, query.sort.value)
+    order = [column.desc() if query.descending else column.asc()]
+    if query.sort is not SortColumn.NAME:
+        order.append(Contact.sort_name.desc() if query.descending else Contact.sort_name.asc())
+    statement = _filtered(select(*_ROW_COLUMNS), query).order_by(*order)
+    rows = session.execute(statement.offset(offset).limit(limit))
+    return [ContactRow(*row) for row in rows]
+
+
+def rows_for(session: Session, contact_ids: Sequence[uuid.UUID]) -> list[ContactRow]:
+    """List rows for these contacts, in the given order (missing ones left out)."""
+    rows = {
+        r[0]: ContactRow(*r)
+        for r in session.execute(select(*_ROW_COLUMNS).where(Contact.id.in_(list(contact_ids))))
+    }
+    return [rows[i] for i in contact_ids if i in rows]
+
+
+_ROW_COLUMNS = (
+    Contact.id,
+    Contact.display_name,
+    Contact.company_name,
+    Contact.title,
+    Contact.primary_email,
+    Contact.primary_phone,
+    Contact.city,
+    Contact.updated_at,
+)
+
+
+def _filtered(statement: Select, query: ListQuery) -> Select:  # type: ignore[type-arg]
+    statement = statement.where(Contact.deleted_at.is_(None))
+    if query.group_id is not None:
+        statement = statement.join(group_members, group_members.c.contact_id == Contact.id).where(
+            group_members.c.group_id == query.group_id
+        )
+    if query.company_id is not None:
+        statement = statement.where(Contact.company_id == query.company_id)
+    return statement
+
+
+def _load(session: Session, contact_id: uuid.UUID) -> Contact:
+    contact = session.scalar(
+        select(Contact)
+        .where(Contact.id == contact_id)
+        .options(
+            selectinload(Contact.emails),
+            selectinload(Contact.phones),
+            selectinload(Contact.addresses),
+            selectinload(Contact.urls),
+            selectinload(Contact.groups),
+        )
+    )
+    if contact is None:
+        raise NotFoundError("That contact no longer exists (it may have been purged).")
+    return contact
+
+
+def _live(session: Session, contact_ids: Iterable[uuid.UUID]) -> Iterable[Contact]:
+    return session.scalars(
+        select(Contact).where(Contact.id.in_(list(contact_ids)), Contact.deleted_at.is_(None))
+    )
+
+
+_SCALARS = (
+    "given_name",
+    "family_name",
+    "middle_name",
+    "prefix",
+    "suffix",
+    "display_name",
+    "nickname",
+    "title",
+    "department",
+    "company",
+    "birthday",
+    "background",
+    "owner",
+)
+
+
+def _scalar_fields(draft: ContactDraft) -> dict[str, object]:
+    return {name: getattr(draft, name) for name in _SCALARS}
+
+
+def _with_primary(values: list[_Part]) -> list[_Part]:
+    """Exactly one value marked primary: the first marked one, else the first."""
+    if not values:
+        return values
+    chosen = next((n for n, v in enumerate(values) if v.is_primary), 0)
+    return [replace(v, is_primary=(n == chosen)) for n, v in enumerate(values)]
+
+
+def _apply(session: Session, contact: Contact, draft: ContactDraft) -> None:
+    with session.no_autoflush:
+        _apply_values(session, contact, draft)
+
+
+def _apply_values(session: Session, contact: Contact, draft: ContactDraft) -> None:
+    contact.given_name = draft.given_name or None
+    contact.family_name = draft.family_name or None
+    contact.middle_name = draft.middle_name or None
+    contact.prefix = draft.prefix or None
+    contact.suffix = draft.suffix or None
+    contact.nickname = draft.nickname or None
+    contact.title = draft.title or None
+    contact.department = draft.department or None
+    contact.birthday = draft.birthday
+    contact.background = draft.background or None
+    contact.owner = draft.owner or None
+    contact.custom_fields = dict(draft.custom_fields)
+    contact.display_name = compose_display_name(draft)
+    contact.sort_name = sort_key(contact.display_name)
+    company = company_for_name(session, draft.company) if draft.company else None
+    contact.company = company
+    contact.company_name = company.name if company else None
+
+    _replace_parts(
+        contact.emails,
+        [
+            ContactEmail(address=e.address, label=e.label, is_primary=e.is_primary, position=n)
+            for n, e in enumerate(draft.emails)
+        ],
+        ("address", "label", "is_primary"),
+    )
+    _replace_parts(
+        contact.phones,
+        [
+            ContactPhone(
+                number=p.number, e164=p.e164, label=p.label, is_primary=p.is_primary, position=n
+            )
+            for n, p in enumerate(draft.phones)
+        ],
+        ("number", "e164", "label", "is_primary"),
+    )
+    _replace_parts(
+        contact.addresses,
+        [
+            ContactAddress(
+                street=a.street or None,
+                city=a.city or None,
+                region=a.region or None,
+                postal_code=a.postal_code or None,
+                country=a.country or None,
+                label=a.label,
+                is_primary=a.is_primary,
+                position=n,
+            )
+            for n, a in enumerate(draft.addresses)
+        ],
+        ("street", "city", "region", "postal_code", "country", "label", "is_primary"),
+    )
+    _replace_parts(
+        contact.urls,
+        [ContactUrl(url=u.url, label=u.label, position=n) for n, u in enumerate(draft.urls)],
+        ("url", "label"),
+    )
+
+    contact.primary_email = next((e.address for e in draft.emails if e.is_primary), None)
+    contact.primary_phone = next((p.number for p in draft.phones if p.is_primary), None)
+    contact.city = next((a.city or None for a in draft.addresses if a.is_primary), None)
+
+    wanted = set(draft.group_ids)
+    if {g.id for g in contact.groups} != wanted:
+        groups = session.scalars(select(Group).where(Group.id.in_(wanted))).all() if wanted else []
+        contact.groups = list(groups)
+
+
+def _replace_parts(current: list, wanted: list, fields: tuple[str, ...]) -> None:  # type: ignore[type-arg]
+    """Make `current` hold `wanted`, editing rows in place so unchanged rows stay unchanged."""
+    for n, new in enumerate(wanted):
+        if n < len(current):
+            row = current[n]
+            for name in (*fields, "position"):
+                if getattr(row, name) != getattr(new, name):
+                    setattr(row, name, getattr(new, name))
+        else:
+            current.append(new)
+    del current[len(wanted) :]

@@ -1,0 +1,213 @@
+"""Opening a Callsheet database: checks, pragmas, backup and migration on open.
+
+`open_database` refuses files that are not SQLite databases and databases from a
+newer Callsheet, copies an older database aside before upgrading it, and maps
+SQLite's failures (locked, read-only, damaged) to `db.errors` with messages that
+name the file and say what to do. It never overwrites a file it cannot read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import journal, search
+from db.errors import (
+    DatabaseError,
+    DatabaseLockedError,
+    DataDirectoryError,
+    MissingDatabaseError,
+    NewerDatabaseError,
+    NotADatabaseError,
+    ReadOnlyDatabaseError,
+)
+
+DB_FILENAME = "callsheet.db"
+HEAD_REVISION = "0001"
+BUSY_TIMEOUT_MS = 5000
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+@dataclass
+class Database:
+    """An open database: its file, engine and session factory."""
+
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed on success and rolled back on error."""
+        with self.sessions() as session, translate_errors(self.path), session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only."""
+        with self.sessions() as session, translate_errors(self.path):
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def database_path(data_dir: Path) -> Path:
+    return data_dir / DB_FILENAME
+
+
+def open_database(data_dir: Path, *, create: bool = True) -> Database:
+    """Open (creating or upgrading as needed) the database in `data_dir`.
+
+    Raises a `db.errors.DatabaseError` subclass naming the file when it cannot.
+    """
+    path = database_path(data_dir)
+    _prepare_directory(data_dir, create)
+    if not path.exists():
+        if not create:
+            raise MissingDatabaseError(path)
+    else:
+        _check_is_sqlite(path)
+    engine = make_engine(path)
+    try:
+        with translate_errors(path):
+            _migrate(engine, path)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(path=path, engine=engine, sessions=make_sessions(engine))
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine on `path` with WAL, foreign keys and a busy timeout on every connection."""
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        mode = cursor.execute("PRAGMA journal_mode=WAL").fetchone()
+        if mode and str(mode[0]).lower() != "wal" and os.access(path, os.W_OK):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    return engine
+
+
+def make_sessions(engine: Engine) -> sessionmaker[Session]:
+    """A session factory whose sessions keep the journal and the lookup index."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    journal.install(sessions)
+    search.install(sessions)
+    return sessions
+
+
+@contextlib.contextmanager
+def translate_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's operational failures into user-facing `DatabaseError`s."""
+    try:
+        yield
+    except exc.DBAPIError as error:
+        raise _translate(path, error.orig) from error
+    except sqlite3.Error as error:
+        raise _translate(path, error) from error
+
+
+def _translate(path: Path, error: BaseException | None) -> Exception:
+    message = str(error).lower()
+    if "not a database" in message or "malformed" in message or "file is encrypted" in message:
+        return NotADatabaseError(path)
+    if "locked" in message or "busy" in message:
+        return DatabaseLockedError(path)
+    if "readonly" in message or "read-only" in message or "unable to open" in message:
+        return ReadOnlyDatabaseError(path)
+    if "disk" in message and "full" in message:
+        return DatabaseError(path, "the disk is full", "Free some space and try again.")
+    return error if isinstance(error, Exception) else RuntimeError(message)
+
+
+def _prepare_directory(data_dir: Path, create: bool) -> None:
+    if data_dir.exists() and not data_dir.is_dir():
+        raise DataDirectoryError(data_dir, "it is a file, not a folder")
+    if not data_dir.exists():
+        if not create:
+            raise MissingDatabaseError(database_path(data_dir))
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DataDirectoryError(data_dir, error.strerror or str(error)) from error
+    if create and not os.access(data_dir, os.W_OK | os.X_OK):
+        raise ReadOnlyDatabaseError(database_path(data_dir))
+
+
+def _check_is_sqlite(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_MAGIC))
+    except OSError as error:
+        raise ReadOnlyDatabaseError(path) from error
+    if header and header != _SQLITE_MAGIC:
+        raise NotADatabaseError(path)
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        has_table = conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
+        ).first()
+        if not has_table:
+            tables = conn.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE type='table'")
+            ).scalar_one()
+            if tables:
+                raise NotADatabaseError(Path(engine.url.database or ""))
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _migrate(engine: Engine, path: Path) -> None:
+    revision = _current_revision(engine)
+    if revision == HEAD_REVISION:
+        return
+    from db import migrations
+
+    if revision is not None and revision not in migrations.known_revisions():
+        raise NewerDatabaseError(path, revision)
+    if revision is not None:
+        backup_copy(engine, path, revision)
+    migrations.upgrade(engine)
+
+
+def backup_copy(engine: Engine, path: Path, revision: str) -> Path:
+    """Copy the database aside, consistently (WAL included), before an upgrade."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.stem}.schema-{revision}.{stamp}.bak")
+    free = shutil.disk_usage(path.parent).free
+    if free < path.stat().st_size * 2:
+        raise DatabaseError(
+            path,
+            "there is not enough free disk space to back it up before upgrading",
+            "Free some space and open it again.",
+        )
+    with engine.connect() as conn:
+        source = conn.connection.dbapi_connection
+        assert isinstance(source, sqlite3.Connection)
+        with contextlib.closing(sqlite3.connect(target)) as dest:
+            source.backup(dest)
+    return target

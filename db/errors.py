@@ -1,0 +1,92 @@
+"""The errors a user can meet, each with a message that says what to do.
+
+Everything raised on purpose by Callsheet derives from `CallsheetError`; its
+`str()` is the one line the CLI prints and the text the app shows in a dialog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CallsheetError(Exception):
+    """An expected failure with a message meant for the user."""
+
+
+class ValidationError(CallsheetError):
+    """Input that cannot be saved; `problems` maps a field name to what is wrong."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        super().__init__("; ".join(f"{field}: {why}" for field, why in self.problems.items()))
+
+
+class NotFoundError(CallsheetError):
+    """A record that does not exist (or no longer exists)."""
+
+
+class DatabaseError(CallsheetError):
+    """A database file that cannot be opened or written; names the file."""
+
+    def __init__(self, path: Path, what: str, todo: str) -> None:
+        self.path = path
+        self.what = what
+        self.todo = todo
+        super().__init__(f"{path}: {what}. {todo}")
+
+
+class NotADatabaseError(DatabaseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            "this file is not a Callsheet database (it may be damaged or another kind of file)",
+            "Move it aside or restore it from a backup, or choose another data directory "
+            "with --data-dir. Callsheet has not changed it.",
+        )
+
+
+class NewerDatabaseError(DatabaseError):
+    def __init__(self, path: Path, revision: str) -> None:
+        super().__init__(
+            path,
+            f"this database was written by a newer Callsheet (schema {revision})",
+            "Install the newer version of Callsheet to open it. It has not been changed.",
+        )
+
+
+class DatabaseLockedError(DatabaseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            "the database is locked by another program",
+            "Close the other Callsheet window or program using it and try again.",
+        )
+
+
+class ReadOnlyDatabaseError(DatabaseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            "the database or its folder cannot be written",
+            "Check the folder's permissions and free disk space, or choose another "
+            "data directory with --data-dir.",
+        )
+
+
+class MissingDatabaseError(DatabaseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            "there is no Callsheet database here",
+            "Open the app once or run `callsheet seed` to create one, or point --data-dir "
+            "at the folder that holds callsheet.db.",
+        )
+
+
+class DataDirectoryError(DatabaseError):
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            path,
+            f"the data directory cannot be used ({reason})",
+            "Create it or fix its permissions, or choose another one with --data-dir.",
+        )

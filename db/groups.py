@@ -1,0 +1,150 @@
+"""Groups: create, rename, trash, and put contacts in or take them out."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from db.errors import NotFoundError, ValidationError
+from db.journal import changed_contact_ids
+from db.models import Contact, Group, group_members, utcnow
+from db.text import sort_key
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    id: uuid.UUID
+    name: str
+    member_count: int
+
+
+def list_groups(session: Session) -> list[GroupRow]:
+    """Live groups by name, with how many live contacts each holds."""
+    counts = (
+        select(group_members.c.group_id, func.count().label("n"))
+        .join(Contact, Contact.id == group_members.c.contact_id)
+        .where(Contact.deleted_at.is_(None))
+        .group_by(group_members.c.group_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Group.id, Group.name, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.group_id == Group.id)
+        .where(Group.deleted_at.is_(None))
+        .order_by(Group.sort_name)
+    )
+    return [GroupRow(*row) for row in rows]
+
+
+def create_group(session: Session, name: str) -> uuid.UUID:
+    """Add a group; names are unique among live groups, ignoring case and accents."""
+    clean = _checked_name(session, name, None)
+    group = Group(name=clean, sort_name=sort_key(clean))
+    session.add(group)
+    session.flush()
+    return group.id
+
+
+def rename_group(session: Session, group_id: uuid.UUID, name: str) -> None:
+    group = _get(session, group_id)
+    group.name = _checked_name(session, name, group_id)
+    group.sort_name = sort_key(group.name)
+    _reindex_members(session, group_id)
+    session.flush()
+
+
+def trash_group(session: Session, group_id: uuid.UUID) -> None:
+    """Move a group to the Trash; its contacts stay, and come back in it on restore."""
+    _get(session, group_id).deleted_at = utcnow()
+    _reindex_members(session, group_id)
+    session.flush()
+
+
+def restore_group(session: Session, group_id: uuid.UUID) -> None:
+    group = _get(session, group_id)
+    group.deleted_at = None
+    group.name = _checked_name(session, group.name, group_id, renaming_on_clash=True)
+    group.sort_name = sort_key(group.name)
+    _reindex_members(session, group_id)
+    session.flush()
+
+
+def add_to_group(session: Session, group_id: uuid.UUID, contact_ids: Iterable[uuid.UUID]) -> int:
+    """Put contacts in a group; returns how many were not in it already."""
+    group = _get(session, group_id)
+    added = 0
+    contacts = session.scalars(
+        select(Contact)
+        .where(Contact.id.in_(list(contact_ids)))
+        .options(selectinload(Contact.groups))
+    )
+    for contact in contacts:
+        if group not in contact.groups:
+            contact.groups.append(group)
+            added += 1
+    session.flush()
+    return added
+
+
+def remove_from_group(
+    session: Session, group_id: uuid.UUID, contact_ids: Iterable[uuid.UUID]
+) -> int:
+    """Take contacts out of a group; returns how many were in it."""
+    group = _get(session, group_id)
+    removed = 0
+    contacts = session.scalars(
+        select(Contact)
+        .where(Contact.id.in_(list(contact_ids)))
+        .options(selectinload(Contact.groups))
+    )
+    for contact in contacts:
+        if group in contact.groups:
+            contact.groups.remove(group)
+            removed += 1
+    session.flush()
+    return removed
+
+
+def _get(session: Session, group_id: uuid.UUID) -> Group:
+    group = session.get(Group, group_id)
+    if group is None:
+        raise NotFoundError("That group no longer exists.")
+    return group
+
+
+def _checked_name(
+    session: Session, name: str, own_id: uuid.UUID | None, *, renaming_on_clash: bool = False
+) -> str:
+    clean = " ".join(name.split())
+    if not clean:
+        raise ValidationError({"name": "Enter a name for the group."})
+    if len(clean) > 200:
+        raise ValidationError({"name": "Keep the group's name under 200 characters."})
+    candidate, n = clean, 1
+    while _name_taken(session, candidate, own_id):
+        if not renaming_on_clash:
+            raise ValidationError({"name": f"There is already a group called “{clean}”."})
+        n += 1
+        candidate = f"{clean} ({n})"
+    return candidate
+
+
+def _name_taken(session: Session, name: str, own_id: uuid.UUID | None) -> bool:
+    statement = select(Group.id).where(
+        Group.sort_name == sort_key(name), Group.deleted_at.is_(None)
+    )
+    if own_id is not None:
+        statement = statement.where(Group.id != own_id)
+    return session.scalar(statement.limit(1)) is not None
+
+
+def _reindex_members(session: Session, group_id: uuid.UUID) -> None:
+    """Group names are lookup tags: members' index rows change with the group."""
+    members = session.scalars(
+        select(group_members.c.contact_id).where(group_members.c.group_id == group_id)
+    )
+    changed_contact_ids(session).update(members)

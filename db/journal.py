@@ -1,0 +1,122 @@
+"""Record bookkeeping on every flush: timestamps, `rev`, and the change journal.
+
+The journal row is added in the same flush, hence the same transaction, as the
+change it describes, so no edit made offline can be forgotten by a later sync.
+Listeners downstream (the lookup index) read `changed_contact_ids(session)`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, attributes, sessionmaker
+
+from db.ids import new_id
+from db.models import (
+    RECORD_TYPES,
+    ChangeJournal,
+    Contact,
+    ContactAddress,
+    ContactEmail,
+    ContactPhone,
+    ContactUrl,
+    Record,
+    utcnow,
+)
+
+_CONTACT_PARTS = (ContactEmail, ContactPhone, ContactAddress, ContactUrl)
+_CHANGED_CONTACTS = "callsheet.changed_contacts"
+
+
+def install(sessions: sessionmaker[Session]) -> None:
+    """Track every change made through sessions from `sessions`."""
+    event.listen(sessions, "before_flush", _before_flush)
+
+
+def changed_contact_ids(session: Session) -> set[uuid.UUID]:
+    """Contacts changed since the last call (created, edited, trashed, restored, purged)."""
+    changed: set[uuid.UUID] = session.info.setdefault(_CHANGED_CONTACTS, set())
+    return changed
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    now = utcnow()
+    changed = changed_contact_ids(session)
+    parents: dict[uuid.UUID, Contact] = {}
+    handled: set[int] = set()
+
+    for obj in list(session.new):
+        if isinstance(obj, Record):
+            if obj.id is None:
+                obj.id = new_id()
+            obj.created_at = obj.created_at or now
+            obj.updated_at = now
+            obj.rev = 1
+            _append(session, obj, "create", now)
+            handled.add(id(obj))
+            if isinstance(obj, Contact):
+                changed.add(obj.id)
+        elif isinstance(obj, _CONTACT_PARTS):
+            _collect_parent(session, obj, parents)
+
+    for obj in list(session.dirty):
+        if isinstance(obj, Record) and session.is_modified(obj):
+            _bump(session, obj, _op_for_update(obj), now)
+            handled.add(id(obj))
+            if isinstance(obj, Contact):
+                changed.add(obj.id)
+        elif isinstance(obj, _CONTACT_PARTS) and session.is_modified(obj):
+            _collect_parent(session, obj, parents)
+
+    for obj in list(session.deleted):
+        if isinstance(obj, Record):
+            _append(session, obj, "purge", now)
+            handled.add(id(obj))
+            if isinstance(obj, Contact):
+                changed.add(obj.id)
+        elif isinstance(obj, _CONTACT_PARTS):
+            _collect_parent(session, obj, parents)
+
+    for contact in parents.values():
+        if id(contact) not in handled and contact not in session.deleted:
+            _bump(session, contact, "update", now)
+        changed.add(contact.id)
+
+
+def _collect_parent(session: Session, part: Any, parents: dict[uuid.UUID, Contact]) -> None:
+    contact = part.contact
+    if contact is None:
+        committed = attributes.get_history(part, "contact").deleted
+        contact = committed[0] if committed else None
+    if contact is None and part.contact_id is not None:
+        contact = session.get(Contact, part.contact_id)
+    if contact is not None and contact.id is not None:
+        parents[contact.id] = contact
+
+
+def _op_for_update(obj: Record) -> str:
+    history = inspect(obj).attrs.deleted_at.history
+    if history.has_changes():
+        was_trashed = bool(history.deleted and history.deleted[0] is not None)
+        return "restore" if obj.deleted_at is None and was_trashed else "delete"
+    return "update"
+
+
+def _bump(session: Session, obj: Record, op: str, now: Any) -> None:
+    obj.rev = (obj.rev or 0) + 1
+    obj.updated_at = now
+    _append(session, obj, op, now)
+
+
+def _append(session: Session, obj: Record, op: str, now: Any) -> None:
+    session.add(
+        ChangeJournal(
+            record_type=RECORD_TYPES[type(obj)],
+            record_id=obj.id,
+            rev=obj.rev,
+            op=op,
+            changed_at=now,
+        )
+    )

@@ -1,0 +1,19 @@
+"""Alembic environment: runs against the engine handed over by `db.migrations`."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from db.models import Base
+
+engine = context.config.attributes["engine"]
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        transaction_per_migration=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,356 @@
+"""The data model: every record a user edits is sync-ready from the first commit.
+
+Sync-ready records (`Record` subclasses) carry a client-made UUIDv7 key,
+`created_at`/`updated_at`/`deleted_at` in UTC and a `rev` counter; `db.journal`
+bumps them and appends to `ChangeJournal` in the same flush as the change.
+Multi-valued contact fields are child rows that belong to their contact: a change
+to one is a change to the contact.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.ids import new_id
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime stored naive in UTC and read back timezone-aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, uuid.UUID: Uuid}
+
+
+class Record(Base):
+    """A record a user edits and a server may sync: soft-deleted to the Trash."""
+
+    __abstract__ = True
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+    rev: Mapped[int] = mapped_column(default=1)
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+
+group_members = Table(
+    "group_members",
+    Base.metadata,
+    Column("group_id", Uuid, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", Uuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_group_members_contact", "contact_id"),
+)
+
+activity_contacts = Table(
+    "activity_contacts",
+    Base.metadata,
+    Column("activity_id", Uuid, ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", Uuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_activity_contacts_contact", "contact_id"),
+)
+
+history_contacts = Table(
+    "history_contacts",
+    Base.metadata,
+    Column(
+        "history_id", Uuid, ForeignKey("history_entries.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("contact_id", Uuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_history_contacts_contact", "contact_id"),
+)
+
+_LIVE = text("deleted_at IS NULL")
+_TRASHED = text("deleted_at IS NOT NULL")
+
+
+class Company(Record):
+    __tablename__ = "companies"
+
+    name: Mapped[str] = mapped_column(String(300))
+    sort_name: Mapped[str] = mapped_column(String(300))
+    website: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(2))
+    background: Mapped[str | None] = mapped_column(Text)
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="company")
+
+    __table_args__ = (
+        Index("ix_companies_live_sort", "sort_name", sqlite_where=_LIVE, postgresql_where=_LIVE),
+    )
+
+
+class Contact(Record):
+    """A person. `company_name`, `primary_email`, `primary_phone` and `city` are the
+    list's columns, kept by `db.contacts` so that the list pages over one table."""
+
+    __tablename__ = "contacts"
+
+    prefix: Mapped[str | None] = mapped_column(String(50))
+    given_name: Mapped[str | None] = mapped_column(String(200))
+    middle_name: Mapped[str | None] = mapped_column(String(200))
+    family_name: Mapped[str | None] = mapped_column(String(200))
+    suffix: Mapped[str | None] = mapped_column(String(50))
+    display_name: Mapped[str] = mapped_column(String(500))
+    sort_name: Mapped[str] = mapped_column(String(500))
+    nickname: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(300))
+    department: Mapped[str | None] = mapped_column(String(300))
+    company_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL")
+    )
+    company_name: Mapped[str | None] = mapped_column(String(300))
+    birthday: Mapped[date | None] = mapped_column(Date)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    background: Mapped[str | None] = mapped_column(Text)
+    referred_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL")
+    )
+    owner: Mapped[str | None] = mapped_column(String(200))
+    custom_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    primary_email: Mapped[str | None] = mapped_column(String(320))
+    primary_phone: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(200))
+
+    company: Mapped[Company | None] = relationship(back_populates="contacts")
+    emails: Mapped[list[ContactEmail]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactEmail.position"
+    )
+    phones: Mapped[list[ContactPhone]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactPhone.position"
+    )
+    addresses: Mapped[list[ContactAddress]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactAddress.position"
+    )
+    urls: Mapped[list[ContactUrl]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactUrl.position"
+    )
+    groups: Mapped[list[Group]] = relationship(secondary=group_members, back_populates="contacts")
+    notes: Mapped[list[Note]] = relationship(back_populates="contact")
+    social_profiles: Mapped[list[SocialProfile]] = relationship(back_populates="contact")
+
+    __table_args__ = (
+        Index("ix_contacts_live_name", "sort_name", sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index(
+            "ix_contacts_live_company",
+            "company_name",
+            "sort_name",
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
+        Index(
+            "ix_contacts_live_city", "city", "sort_name", sqlite_where=_LIVE, postgresql_where=_LIVE
+        ),
+        Index("ix_contacts_live_updated", "updated_at", sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index("ix_contacts_company", "company_id"),
+        Index("ix_contacts_trash", "deleted_at", sqlite_where=_TRASHED, postgresql_where=_TRASHED),
+    )
+
+
+class _ContactPart:
+    """A row of a multi-valued contact field: label, primary flag and order."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    label: Mapped[str] = mapped_column(String(50), default="work")
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContactEmail(_ContactPart, Base):
+    __tablename__ = "contact_emails"
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    address: Mapped[str] = mapped_column(String(320))
+    contact: Mapped[Contact] = relationship(back_populates="emails")
+
+
+class ContactPhone(_ContactPart, Base):
+    __tablename__ = "contact_phones"
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[str] = mapped_column(String(100))
+    e164: Mapped[str | None] = mapped_column(String(20))
+    contact: Mapped[Contact] = relationship(back_populates="phones")
+
+
+class ContactAddress(_ContactPart, Base):
+    __tablename__ = "contact_addresses"
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    street: Mapped[str | None] = mapped_column(String(500))
+    city: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(30))
+    country: Mapped[str | None] = mapped_column(String(2))
+    contact: Mapped[Contact] = relationship(back_populates="addresses")
+
+
+class ContactUrl(_ContactPart, Base):
+    __tablename__ = "contact_urls"
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+    contact: Mapped[Contact] = relationship(back_populates="urls")
+
+
+class Group(Record):
+    __tablename__ = "groups"
+
+    name: Mapped[str] = mapped_column(String(200))
+    sort_name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    contacts: Mapped[list[Contact]] = relationship(secondary=group_members, back_populates="groups")
+
+
+class Note(Record):
+    """Editable text on a contact or a company; `pinned` marks a talking point."""
+
+    __tablename__ = "notes"
+
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact: Mapped[Contact | None] = relationship(back_populates="notes")
+
+
+class SocialProfile(Record):
+    """A public profile link and the last snapshot fetched from it (cached offline)."""
+
+    __tablename__ = "social_profiles"
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    network: Mapped[str] = mapped_column(String(50))
+    handle: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    display_name: Mapped[str | None] = mapped_column(String(300))
+    headline: Mapped[str | None] = mapped_column(Text)
+    avatar_path: Mapped[str | None] = mapped_column(String(500))
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    recent_posts: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    fetched_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[Contact] = relationship(back_populates="social_profiles")
+
+
+class Activity(Record):
+    """A scheduled follow-up: times in UTC plus the zone they were entered in."""
+
+    __tablename__ = "activities"
+
+    kind: Mapped[str] = mapped_column(String(20))
+    regarding: Mapped[str] = mapped_column(String(500))
+    starts_at: Mapped[datetime | None]
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    alarm_minutes: Mapped[int | None] = mapped_column(Integer)
+    rrule: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    contacts: Mapped[list[Contact]] = relationship(secondary=activity_contacts)
+
+    __table_args__ = (Index("ix_activities_open_due", "status", "starts_at"),)
+
+
+class HistoryEntry(Record):
+    """What happened: a call, meeting or email, with outcome and notes."""
+
+    __tablename__ = "history_entries"
+
+    kind: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str] = mapped_column(String(30), default="completed")
+    regarding: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str | None] = mapped_column(Text)
+    activity_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL")
+    )
+    contacts: Mapped[list[Contact]] = relationship(secondary=history_contacts)
+
+    __table_args__ = (Index("ix_history_occurred", "occurred_at"),)
+
+
+class ChangeJournal(Base):
+    """The sync outbox: one row per change, written in the same transaction."""
+
+    __tablename__ = "change_journal"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[uuid.UUID]
+    rev: Mapped[int] = mapped_column(Integer)
+    op: Mapped[str] = mapped_column(String(10))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_change_journal_record", "record_id"),)
+
+
+RECORD_TYPES: dict[type[Record], str] = {
+    Contact: "contact",
+    Company: "company",
+    Group: "group",
+    Note: "note",
+    SocialProfile: "social_profile",
+    Activity: "activity",
+    HistoryEntry: "history",
+}

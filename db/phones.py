@@ -1,0 +1,76 @@
+"""Phone numbers as typed plus E.164, through the phonenumbers library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+
+from db.text import digits
+
+
+@dataclass(frozen=True)
+class ParsedPhone:
+    """A number as the user typed it and, when it parses, its E.164 form."""
+
+    entered: str
+    e164: str | None
+    national_digits: str | None
+
+
+def parse_phone(entered: str, default_region: str) -> ParsedPhone:
+    """Parse `entered`, assuming `default_region` (ISO 3166 code) for numbers without +CC.
+
+    Raises ValueError with a message saying what is wrong when it does not parse.
+    """
+    text = entered.strip()
+    if not digits(text):
+        raise ValueError(f"“{entered}” has no digits")
+    try:
+        number = phonenumbers.parse(text, default_region.upper() or None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(
+            f"“{entered}” is not a phone number ({_reason(exc)}; region assumed: "
+            f"{default_region.upper()}). Start with + and the country code for another country."
+        ) from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValueError(
+            f"“{entered}” has the wrong number of digits for "
+            f"{phonenumbers.region_code_for_number(number) or default_region.upper()} "
+            f"(region assumed: {default_region.upper()}). Start with + and the country code "
+            "for another country."
+        )
+    return ParsedPhone(
+        entered=text,
+        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        national_digits=str(number.national_number),
+    )
+
+
+def phone_region(e164: str) -> str | None:
+    """The ISO region of an E.164 number ("+4755..." -> "NO"), if known."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164)) or None
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _reason(exc: phonenumbers.NumberParseException) -> str:
+    reasons = {
+        phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
+        phonenumbers.NumberParseException.NOT_A_NUMBER: "not a number",
+        phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
+        phonenumbers.NumberParseException.TOO_SHORT_NSN: "too short",
+        phonenumbers.NumberParseException.TOO_LONG: "too long",
+    }
+    return reasons.get(exc.error_type, "cannot be read")
+
+
+def national_digits_of(e164: str | None) -> str | None:
+    """The national significant number of an E.164 number ("+4755..." -> "55...")."""
+    if not e164:
+        return None
+    try:
+        return str(phonenumbers.parse(e164).national_number)
+    except phonenumbers.NumberParseException:
+        return None

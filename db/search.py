@@ -1,0 +1,295 @@
+"""Lookup: find contacts by any fragment of name, company, email, phone digits or city.
+
+The SQLite backend keeps an FTS5 table, `contact_lookup`, updated in the same
+transaction as the contact (after each flush, from `db.journal`'s change set).
+Queries are built from the user's words only, never from their syntax, so any text
+is safe. Results are bounded: at most `limit` candidates per tier are read, then
+ordered (whole-name prefix, name-word prefix, other hits; then by name), so a
+query matching half the database costs what a query matching fifty rows costs.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.journal import changed_contact_ids
+from db.phones import national_digits_of
+from db.text import digits, fold, sort_key
+
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 64
+
+_WORD = re.compile(r"[^\W_]+")
+_PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
+
+
+@dataclass(frozen=True)
+class LookupDocument:
+    """The text of one contact as the index sees it."""
+
+    contact_id: uuid.UUID
+    name: str
+    company: str
+    emails: str
+    phones: str
+    places: str
+    tags: str
+
+
+@dataclass(frozen=True)
+class LookupHit:
+    """One contact found, with what the result list shows."""
+
+    id: uuid.UUID
+    display_name: str
+    company: str | None
+    title: str | None
+    email: str | None
+    phone: str | None
+    city: str | None
+
+
+def lookup_rowid(contact_id: uuid.UUID) -> int:
+    """The index row of a contact: the random low 63 bits of its UUID."""
+    return int.from_bytes(contact_id.bytes[8:], "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def phone_search_text(entered: str, e164: str | None, national_digits: str | None) -> str:
+    """Digit forms a phone is found by: as typed, international, and national."""
+    forms = [digits(entered)]
+    if e164:
+        forms.append(digits(e164))
+    if national_digits:
+        forms.append(national_digits)
+    return " ".join(dict.fromkeys(f for f in forms if f))
+
+
+def document_for(
+    contact_id: uuid.UUID,
+    *,
+    display_name: str,
+    nickname: str | None = None,
+    company: str | None = None,
+    title: str | None = None,
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    places: Iterable[str | None] = (),
+    tags: Iterable[str] = (),
+) -> LookupDocument:
+    """Build a contact's index text; `phones` are already `phone_search_text` forms."""
+    name = " ".join(part for part in (display_name, nickname) if part)
+    return LookupDocument(
+        contact_id=contact_id,
+        name=name,
+        company=" ".join(part for part in (company, title) if part),
+        emails=" ".join(emails),
+        phones=" ".join(phones),
+        places=" ".join(p for p in places if p),
+        tags=" ".join(tags),
+    )
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 MATCH text for what a user typed, or None when it has no words.
+
+    Every word becomes a quoted prefix term and the terms are AND-ed; a query that
+    looks like a phone number also matches its digits run together.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return None
+    words = " AND ".join(f'"{term}"*' for term in terms)
+    if _PHONE_LIKE.match(query.strip()) and len(terms) > 1:
+        run = digits(query)[:MAX_TERM_LENGTH]
+        return f'(phones : "{run}"*) OR ({words})'
+    return words
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of `query`, folded, at most MAX_TERMS of at most MAX_TERM_LENGTH."""
+    words = _WORD.findall(fold(query[: MAX_TERMS * (MAX_TERM_LENGTH + 8)]))
+    return [word[:MAX_TERM_LENGTH] for word in words[:MAX_TERMS]]
+
+
+class SqliteLookup:
+    """Lookup over the FTS5 `contact_lookup` table."""
+
+    def lookup(self, session: Session, query: str, limit: int = 50) -> list[LookupHit]:
+        """Contacts matching every word of `query`, best first, at most `limit`."""
+        expression = match_expression(query)
+        if expression is None or limit <= 0:
+            return []
+        terms = query_terms(query)
+        conn = session.connection()
+        rest = " AND ".join(f'"{term}"*' for term in terms[1:])
+        name_first = f'(name : "{terms[0]}"*)' + (f" AND {rest}" if rest else "")
+        ids = self._match(conn, name_first, limit)
+        if len(ids) < limit:
+            ids += [i for i in self._match(conn, expression, limit) if i not in set(ids)]
+        hits = _load_hits(conn, ids)
+        return sorted(hits, key=_ranking(query, terms[0]))[:limit]
+
+    def index(self, conn: Connection, documents: Sequence[LookupDocument]) -> None:
+        """Write (or replace) these contacts' index rows."""
+        if not documents:
+            return
+        self.remove(conn, [doc.contact_id for doc in documents])
+        conn.execute(
+            text(
+                "INSERT INTO contact_lookup(rowid, contact_id, name, company, emails, phones, "
+                "places, tags) VALUES (:rowid, :cid, :name, :company, :emails, :phones, "
+                ":places, :tags)"
+            ),
+            [_row(doc) for doc in documents],
+        )
+
+    def remove(self, conn: Connection, contact_ids: Iterable[uuid.UUID]) -> None:
+        rows = [{"rowid": lookup_rowid(cid)} for cid in contact_ids]
+        if rows:
+            conn.execute(text("DELETE FROM contact_lookup WHERE rowid = :rowid"), rows)
+
+    def reindex(self, conn: Connection, contact_ids: Iterable[uuid.UUID]) -> None:
+        """Bring these contacts' index rows in line with the database."""
+        ids = list(contact_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            self.remove(conn, chunk)
+            docs = _documents_from_database(conn, chunk)
+            if docs:
+                self.index(conn, docs)
+
+    def rebuild(self, conn: Connection) -> None:
+        """Rebuild the whole index from the contacts table."""
+        conn.execute(text("DELETE FROM contact_lookup"))
+        ids = [
+            uuid.UUID(hex=r[0])
+            for r in conn.execute(text("SELECT id FROM contacts WHERE deleted_at IS NULL"))
+        ]
+        self.reindex(conn, ids)
+
+    @staticmethod
+    def _match(conn: Connection, expression: str, limit: int) -> list[str]:
+        rows = conn.execute(
+            text("SELECT contact_id FROM contact_lookup WHERE contact_lookup MATCH :m LIMIT :n"),
+            {"m": expression, "n": limit},
+        )
+        return [r[0] for r in rows]
+
+
+LOOKUP = SqliteLookup()
+
+
+def install(sessions: sessionmaker[Session]) -> None:
+    """Keep the index in the same transaction as every contact change."""
+    event.listen(sessions, "after_flush", _after_flush)
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    changed = changed_contact_ids(session)
+    if changed:
+        LOOKUP.reindex(session.connection(), list(changed))
+        changed.clear()
+
+
+def _row(doc: LookupDocument) -> dict[str, Any]:
+    return {
+        "rowid": lookup_rowid(doc.contact_id),
+        "cid": doc.contact_id.hex,
+        "name": doc.name,
+        "company": doc.company,
+        "emails": doc.emails,
+        "phones": doc.phones,
+        "places": doc.places,
+        "tags": doc.tags,
+    }
+
+
+def _ranking(query: str, first_term: str) -> Any:
+    whole = sort_key(query)
+
+    def key(hit: LookupHit) -> tuple[int, str]:
+        name = sort_key(hit.display_name)
+        if name.startswith(whole):
+            tier = 0
+        elif any(word.startswith(first_term) for word in _WORD.findall(name)):
+            tier = 1
+        else:
+            tier = 2
+        return tier, name
+
+    return key
+
+
+def _load_hits(conn: Connection, hex_ids: list[str]) -> list[LookupHit]:
+    if not hex_ids:
+        return []
+    marks = ",".join(f":i{n}" for n in range(len(hex_ids)))
+    rows = conn.execute(
+        text(
+            "SELECT id, display_name, company_name, title, primary_email, primary_phone, city "
+            f"FROM contacts WHERE deleted_at IS NULL AND id IN ({marks})"
+        ),
+        {f"i{n}": value for n, value in enumerate(hex_ids)},
+    )
+    return [LookupHit(uuid.UUID(hex=r[0]), *r[1:]) for r in rows]
+
+
+def _documents_from_database(conn: Connection, ids: list[uuid.UUID]) -> list[LookupDocument]:
+    params = {f"i{n}": cid.hex for n, cid in enumerate(ids)}
+    marks = ",".join(f":i{n}" for n in range(len(ids)))
+
+    def grouped(sql: str) -> dict[str, list[tuple[Any, ...]]]:
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for row in conn.execute(text(sql.format(marks=marks)), params):
+            out.setdefault(row[0], []).append(tuple(row[1:]))
+        return out
+
+    emails = grouped(
+        "SELECT contact_id, address FROM contact_emails "
+        "WHERE contact_id IN ({marks}) ORDER BY position"
+    )
+    phones = grouped(
+        "SELECT contact_id, number, e164 FROM contact_phones "
+        "WHERE contact_id IN ({marks}) ORDER BY position"
+    )
+    places = grouped(
+        "SELECT contact_id, city, region, postal_code FROM contact_addresses "
+        "WHERE contact_id IN ({marks}) ORDER BY position"
+    )
+    tags = grouped(
+        "SELECT m.contact_id, g.name FROM group_members m JOIN groups g "
+        "ON g.id = m.group_id WHERE g.deleted_at IS NULL AND m.contact_id IN ({marks})"
+    )
+    contacts = conn.execute(
+        text(
+            "SELECT id, display_name, nickname, company_name, title FROM contacts "
+            f"WHERE deleted_at IS NULL AND id IN ({marks})"
+        ),
+        params,
+    )
+    docs = []
+    for cid, display_name, nickname, company, title in contacts:
+        docs.append(
+            document_for(
+                uuid.UUID(hex=cid),
+                display_name=display_name,
+                nickname=nickname,
+                company=company,
+                title=title,
+                emails=[e for (e,) in emails.get(cid, [])],
+                phones=[
+                    phone_search_text(num, e164, national_digits_of(e164))
+                    for num, e164 in phones.get(cid, [])
+                ],
+                places=[p for row in places.get(cid, []) for p in row],
+                tags=[t for (t,) in tags.get(cid, [])],
+            )
+        )
+    return docs

@@ -1,0 +1,77 @@
+"""The Trash: everything soft-deleted, restorable until purged."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db import companies, contacts, groups
+from db.models import Company, Contact, Group
+
+
+@dataclass(frozen=True)
+class TrashItem:
+    kind: str  # "contact", "company" or "group"
+    id: uuid.UUID
+    name: str
+    detail: str
+    deleted_at: datetime
+
+
+def list_trash(session: Session, limit: int = 10_000) -> list[TrashItem]:
+    """What is in the Trash, most recently deleted first."""
+    items = [
+        TrashItem("contact", *row)
+        for row in session.execute(
+            select(Contact.id, Contact.display_name, Contact.company_name, Contact.deleted_at)
+            .where(Contact.deleted_at.is_not(None))
+            .order_by(Contact.deleted_at.desc())
+            .limit(limit)
+        )
+    ]
+    items += [
+        TrashItem("company", cid, name, "", when)
+        for cid, name, when in session.execute(
+            select(Company.id, Company.name, Company.deleted_at)
+            .where(Company.deleted_at.is_not(None))
+            .limit(limit)
+        )
+    ]
+    items += [
+        TrashItem("group", gid, name, "", when)
+        for gid, name, when in session.execute(
+            select(Group.id, Group.name, Group.deleted_at)
+            .where(Group.deleted_at.is_not(None))
+            .limit(limit)
+        )
+    ]
+    items = [TrashItem(i.kind, i.id, i.name, i.detail or "", i.deleted_at) for i in items]
+    return sorted(items, key=lambda item: item.deleted_at, reverse=True)[:limit]
+
+
+def restore(session: Session, items: list[TrashItem]) -> None:
+    """Restore these items from the Trash."""
+    contacts.restore_contacts(session, [i.id for i in items if i.kind == "contact"])
+    for item in items:
+        if item.kind == "company":
+            companies.restore_company(session, item.id)
+        elif item.kind == "group":
+            groups.restore_group(session, item.id)
+
+
+def purge(session: Session, items: list[TrashItem]) -> None:
+    """Delete these items for good (only items that are in the Trash)."""
+    contacts.purge_contacts(session, [i.id for i in items if i.kind == "contact"])
+    for model in (Company, Group):
+        kind = "company" if model is Company else "group"
+        for record in session.scalars(
+            select(model).where(
+                model.id.in_([i.id for i in items if i.kind == kind]), model.deleted_at.is_not(None)
+            )
+        ):
+            session.delete(record)
+    session.flush()
