@@ -137,13 +137,22 @@ class ContactDetails:
 
     def to_draft(self, default_region: str = "US") -> ContactDraft:
         """A draft holding these values, for editing."""
+        parts = ContactDraft(
+            given_name=self.given_name,
+            family_name=self.family_name,
+            middle_name=self.middle_name,
+            prefix=self.prefix,
+            suffix=self.suffix,
+        )
+        # A display name that only repeats the name parts follows them when they change.
+        custom_name = "" if self.display_name == compose_display_name(parts) else self.display_name
         return ContactDraft(
             given_name=self.given_name,
             family_name=self.family_name,
             middle_name=self.middle_name,
             prefix=self.prefix,
             suffix=self.suffix,
-            display_name=self.display_name,
+            display_name=custom_name,
             nickname=self.nickname,
             title=self.title,
             department=self.department,

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import journal, search
@@ -67,33 +67,37 @@ def database_path(data_dir: Path) -> Path:
     return data_dir / DB_FILENAME
 
 
-def open_database(data_dir: Path, *, create: bool = True) -> Database:
+def open_database(
+    data_dir: Path, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Database:
     """Open (creating or upgrading as needed) the database in `data_dir`.
 
     Raises a `db.errors.DatabaseError` subclass naming the file when it cannot.
     """
     path = database_path(data_dir)
     _prepare_directory(data_dir, create)
-    if not path.exists():
-        if not create:
-            raise MissingDatabaseError(path)
-    else:
+    revision: str | None = None
+    if path.exists():
         _check_is_sqlite(path)
-    engine = make_engine(path)
+        with translate_errors(path):
+            revision = _stored_revision(path)
+    elif not create:
+        raise MissingDatabaseError(path)
+    engine = make_engine(path, busy_timeout_ms)
     try:
         with translate_errors(path):
-            _migrate(engine, path)
+            _migrate(engine, path, revision)
     except BaseException:
         engine.dispose()
         raise
     return Database(path=path, engine=engine, sessions=make_sessions(engine))
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """An engine on `path` with WAL, foreign keys and a busy timeout on every connection."""
     engine = create_engine(
         f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
@@ -103,7 +107,7 @@ def make_engine(path: Path) -> Engine:
         if mode and str(mode[0]).lower() != "wal" and os.access(path, os.W_OK):
             raise sqlite3.OperationalError("attempt to write a readonly database")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
@@ -166,23 +170,21 @@ def _check_is_sqlite(path: Path) -> None:
         raise NotADatabaseError(path)
 
 
-def _current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        has_table = conn.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
-        ).first()
-        if not has_table:
-            tables = conn.execute(
-                text("SELECT count(*) FROM sqlite_master WHERE type='table'")
-            ).scalar_one()
+def _stored_revision(path: Path) -> str | None:
+    """The schema revision of an existing file, read without changing a byte of it."""
+    with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        tables = {
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if "alembic_version" not in tables:
             if tables:
-                raise NotADatabaseError(Path(engine.url.database or ""))
+                raise NotADatabaseError(path)
             return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
 
 
-def _migrate(engine: Engine, path: Path) -> None:
-    revision = _current_revision(engine)
+def _migrate(engine: Engine, path: Path, revision: str | None) -> None:
     if revision == HEAD_REVISION:
         return
     from db import migrations

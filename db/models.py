@@ -155,6 +155,8 @@ class Contact(Record):
     primary_email: Mapped[str | None] = mapped_column(String(320))
     primary_phone: Mapped[str | None] = mapped_column(String(100))
     city: Mapped[str | None] = mapped_column(String(200))
+    # The contact's row in the lookup index while it has one (db.search owns it).
+    lookup_rowid: Mapped[int | None] = mapped_column(Integer)
 
     company: Mapped[Company | None] = relationship(back_populates="contacts")
     emails: Mapped[list[ContactEmail]] = relationship(

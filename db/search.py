@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, event, text
@@ -32,9 +32,10 @@ _PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 
 @dataclass(frozen=True)
 class LookupDocument:
-    """The text of one contact as the index sees it."""
+    """The text of one contact as the index sees it, and its index row."""
 
     contact_id: uuid.UUID
+    rowid: int
     name: str
     company: str
     emails: str
@@ -56,11 +57,6 @@ class LookupHit:
     city: str | None
 
 
-def lookup_rowid(contact_id: uuid.UUID) -> int:
-    """The index row of a contact: the random low 63 bits of its UUID."""
-    return int.from_bytes(contact_id.bytes[8:], "big") & 0x7FFF_FFFF_FFFF_FFFF
-
-
 def phone_search_text(entered: str, e164: str | None, national_digits: str | None) -> str:
     """Digit forms a phone is found by: as typed, international, and national."""
     forms = [digits(entered)]
@@ -73,6 +69,7 @@ def phone_search_text(entered: str, e164: str | None, national_digits: str | Non
 
 def document_for(
     contact_id: uuid.UUID,
+    rowid: int,
     *,
     display_name: str,
     nickname: str | None = None,
@@ -87,6 +84,7 @@ def document_for(
     name = " ".join(part for part in (display_name, nickname) if part)
     return LookupDocument(
         contact_id=contact_id,
+        rowid=rowid,
         name=name,
         company=" ".join(part for part in (company, title) if part),
         emails=" ".join(emails),
@@ -136,41 +134,77 @@ class SqliteLookup:
         hits = _load_hits(conn, ids)
         return sorted(hits, key=_ranking(query, terms[0]))[:limit]
 
-    def index(self, conn: Connection, documents: Sequence[LookupDocument]) -> None:
-        """Write (or replace) these contacts' index rows."""
-        if not documents:
-            return
-        self.remove(conn, [doc.contact_id for doc in documents])
-        conn.execute(
-            text(
-                "INSERT INTO contact_lookup(rowid, contact_id, name, company, emails, phones, "
-                "places, tags) VALUES (:rowid, :cid, :name, :company, :emails, :phones, "
-                ":places, :tags)"
-            ),
-            [_row(doc) for doc in documents],
-        )
+    def next_rowid(self, conn: Connection) -> int:
+        """The first index row no contact holds (`contacts.lookup_rowid` is set only
+        while the contact has a row, so the largest row in the index bounds them all)."""
+        last = conn.exec_driver_sql(
+            "SELECT rowid FROM contact_lookup ORDER BY rowid DESC LIMIT 1"
+        ).scalar()
+        return (last or 0) + 1
 
-    def remove(self, conn: Connection, contact_ids: Iterable[uuid.UUID]) -> None:
-        rows = [{"rowid": lookup_rowid(cid)} for cid in contact_ids]
-        if rows:
-            conn.execute(text("DELETE FROM contact_lookup WHERE rowid = :rowid"), rows)
+    def add(self, conn: Connection, documents: Sequence[LookupDocument]) -> None:
+        """Write index rows for contacts that have none (their rowids are free)."""
+        if documents:
+            conn.exec_driver_sql(
+                "INSERT INTO contact_lookup(rowid, contact_id, name, company, emails, phones, "
+                "places, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        d.rowid,
+                        d.contact_id.hex,
+                        d.name,
+                        d.company,
+                        d.emails,
+                        d.phones,
+                        d.places,
+                        d.tags,
+                    )
+                    for d in documents
+                ],
+            )
 
     def reindex(self, conn: Connection, contact_ids: Iterable[uuid.UUID]) -> None:
-        """Bring these contacts' index rows in line with the database."""
+        """Bring these contacts' index rows in line with the database.
+
+        Live contacts keep their row (or get a new one); trashed or purged ones lose it.
+        """
         ids = list(contact_ids)
         for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            self.remove(conn, chunk)
+            chunk = [cid.hex for cid in ids[start : start + 500]]
+            marks = ",".join("?" * len(chunk))
+            held = dict(
+                conn.exec_driver_sql(
+                    f"SELECT id, lookup_rowid FROM contacts WHERE lookup_rowid IS NOT NULL "
+                    f"AND id IN ({marks})",
+                    tuple(chunk),
+                ).all()
+            )
+            free = self.next_rowid(conn)
+            if held:
+                conn.exec_driver_sql(
+                    "DELETE FROM contact_lookup WHERE rowid = ?",
+                    [(rowid,) for rowid in held.values()],
+                )
             docs = _documents_from_database(conn, chunk)
-            if docs:
-                self.index(conn, docs)
+            given: list[tuple[int | None, str]] = []
+            for doc in docs:
+                cid = doc.contact_id.hex
+                if cid not in held:
+                    doc = replace(doc, rowid=free)
+                    free += 1
+                    given.append((doc.rowid, cid))
+                self.add(conn, [doc])
+            live = {doc.contact_id.hex for doc in docs}
+            given += [(None, cid) for cid in held if cid not in live]
+            if given:
+                conn.exec_driver_sql("UPDATE contacts SET lookup_rowid = ? WHERE id = ?", given)
 
     def rebuild(self, conn: Connection) -> None:
         """Rebuild the whole index from the contacts table."""
-        conn.execute(text("DELETE FROM contact_lookup"))
+        conn.exec_driver_sql("DELETE FROM contact_lookup")
         ids = [
             uuid.UUID(hex=r[0])
-            for r in conn.execute(text("SELECT id FROM contacts WHERE deleted_at IS NULL"))
+            for r in conn.exec_driver_sql("SELECT id FROM contacts WHERE deleted_at IS NULL")
         ]
         self.reindex(conn, ids)
 
@@ -196,19 +230,6 @@ def _after_flush(session: Session, _context: Any) -> None:
     if changed:
         LOOKUP.reindex(session.connection(), list(changed))
         changed.clear()
-
-
-def _row(doc: LookupDocument) -> dict[str, Any]:
-    return {
-        "rowid": lookup_rowid(doc.contact_id),
-        "cid": doc.contact_id.hex,
-        "name": doc.name,
-        "company": doc.company,
-        "emails": doc.emails,
-        "phones": doc.phones,
-        "places": doc.places,
-        "tags": doc.tags,
-    }
 
 
 def _ranking(query: str, first_term: str) -> Any:
@@ -241,13 +262,14 @@ def _load_hits(conn: Connection, hex_ids: list[str]) -> list[LookupHit]:
     return [LookupHit(uuid.UUID(hex=r[0]), *r[1:]) for r in rows]
 
 
-def _documents_from_database(conn: Connection, ids: list[uuid.UUID]) -> list[LookupDocument]:
-    params = {f"i{n}": cid.hex for n, cid in enumerate(ids)}
-    marks = ",".join(f":i{n}" for n in range(len(ids)))
+def _documents_from_database(conn: Connection, hex_ids: list[str]) -> list[LookupDocument]:
+    """Index documents for the live contacts among `hex_ids` (rowid as stored, or 0)."""
+    params = tuple(hex_ids)
+    marks = ",".join("?" * len(hex_ids))
 
     def grouped(sql: str) -> dict[str, list[tuple[Any, ...]]]:
         out: dict[str, list[tuple[Any, ...]]] = {}
-        for row in conn.execute(text(sql.format(marks=marks)), params):
+        for row in conn.exec_driver_sql(sql.format(marks=marks), params):
             out.setdefault(row[0], []).append(tuple(row[1:]))
         return out
 
@@ -267,29 +289,26 @@ def _documents_from_database(conn: Connection, ids: list[uuid.UUID]) -> list[Loo
         "SELECT m.contact_id, g.name FROM group_members m JOIN groups g "
         "ON g.id = m.group_id WHERE g.deleted_at IS NULL AND m.contact_id IN ({marks})"
     )
-    contacts = conn.execute(
-        text(
-            "SELECT id, display_name, nickname, company_name, title FROM contacts "
-            f"WHERE deleted_at IS NULL AND id IN ({marks})"
-        ),
+    contacts = conn.exec_driver_sql(
+        "SELECT id, lookup_rowid, display_name, nickname, company_name, title FROM contacts "
+        f"WHERE deleted_at IS NULL AND id IN ({marks})",
         params,
     )
-    docs = []
-    for cid, display_name, nickname, company, title in contacts:
-        docs.append(
-            document_for(
-                uuid.UUID(hex=cid),
-                display_name=display_name,
-                nickname=nickname,
-                company=company,
-                title=title,
-                emails=[e for (e,) in emails.get(cid, [])],
-                phones=[
-                    phone_search_text(num, e164, national_digits_of(e164))
-                    for num, e164 in phones.get(cid, [])
-                ],
-                places=[p for row in places.get(cid, []) for p in row],
-                tags=[t for (t,) in tags.get(cid, [])],
-            )
+    return [
+        document_for(
+            uuid.UUID(hex=cid),
+            rowid or 0,
+            display_name=display_name,
+            nickname=nickname,
+            company=company,
+            title=title,
+            emails=[e for (e,) in emails.get(cid, [])],
+            phones=[
+                phone_search_text(num, e164, national_digits_of(e164))
+                for num, e164 in phones.get(cid, [])
+            ],
+            places=[p for row in places.get(cid, []) for p in row],
+            tags=[t for (t,) in tags.get(cid, [])],
         )
-    return docs
+        for cid, rowid, display_name, nickname, company, title in contacts
+    ]

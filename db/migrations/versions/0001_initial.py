@@ -113,6 +113,7 @@ def upgrade() -> None:
         sa.Column("primary_email", sa.String(length=320), nullable=True),
         sa.Column("primary_phone", sa.String(length=100), nullable=True),
         sa.Column("city", sa.String(length=200), nullable=True),
+        sa.Column("lookup_rowid", sa.Integer(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
@@ -331,7 +332,7 @@ def upgrade() -> None:
         op.execute(
             "CREATE VIRTUAL TABLE contact_lookup USING fts5("
             "contact_id UNINDEXED, name, company, emails, phones, places, tags, "
-            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3', detail = column)"
         )
 
 

@@ -1,0 +1,172 @@
+"""The `callsheet` command: opens the app, or runs one job headless.
+
+Exit codes: 0 success, 2 usage error, 1 any other error (one line on stderr, the
+traceback only in the log file unless --debug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop import __version__, logs
+from desktop.paths import default_data_dir
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callsheet",
+        description="Callsheet: the contact manager for people who sell.",
+    )
+    parser.add_argument("--version", action="version", version=version_text())
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="folder holding callsheet.db (default: %(default)s)",
+        default=default_data_dir(),
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    seed = commands.add_parser("seed", help="fill the database with realistic demo data")
+    seed.add_argument(
+        "--count", type=_positive, required=True, metavar="N", help="how many demo contacts to add"
+    )
+    seed.add_argument("--seed", type=int, metavar="S", help="random seed, for the same data again")
+
+    find = commands.add_parser("find", help="look up contacts by any fragment")
+    find.add_argument("text", metavar="TEXT", help="name, company, email, phone digits or city")
+    find.add_argument(
+        "--limit",
+        type=_positive,
+        default=20,
+        metavar="N",
+        help="at most N results (default: %(default)s)",
+    )
+    find.add_argument("--json", action="store_true", help="one JSON object per line")
+    return parser
+
+
+def version_text() -> str:
+    import platform
+
+    return f"callsheet {__version__} (Python {platform.python_version()}, {platform.system()})"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    logs.configure(args.data_dir, debug=args.debug)
+    from db.errors import CallsheetError
+
+    try:
+        if args.command == "seed":
+            return _seed(args)
+        if args.command == "find":
+            return _find(args)
+        from desktop.app import run_app
+
+        return run_app(args.data_dir)
+    except CallsheetError as error:
+        log.info("command failed: %s", error, exc_info=True)
+        print(f"callsheet: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("callsheet: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as error:
+        log.exception("unexpected error")
+        if args.debug:
+            raise
+        print(
+            f"callsheet: unexpected error: {error} (details in the log file in "
+            f"{args.data_dir}; run with --debug to see them)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {number}")
+    return number
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from db.engine import open_database
+    from desktop.demo import seed
+
+    db = open_database(args.data_dir)
+    logs.configure(args.data_dir, debug=args.debug)
+    started = time.perf_counter()
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> bool:
+        if interactive:
+            print(f"\r{done:,} of {total:,} contacts", end="", file=sys.stderr, flush=True)
+        return True
+
+    try:
+        added = seed(db, args.count, seed=args.seed, progress=progress)
+    finally:
+        db.close()
+    elapsed = time.perf_counter() - started
+    if interactive:
+        print(file=sys.stderr)
+    print(
+        f"Added {added:,} demo contacts to {db.path} in {elapsed:.1f} s "
+        f"({added / max(elapsed, 1e-9):,.0f} contacts/s)."
+    )
+    return EXIT_OK
+
+
+def _find(args: argparse.Namespace) -> int:
+    from db.engine import open_database
+    from db.search import LOOKUP
+
+    db = open_database(args.data_dir, create=False)
+    try:
+        with db.reading() as session:
+            hits = LOOKUP.lookup(session, args.text, limit=args.limit)
+    finally:
+        db.close()
+    for hit in hits:
+        record = {
+            "id": str(hit.id),
+            "display_name": hit.display_name,
+            "company": hit.company,
+            "title": hit.title,
+            "email": hit.email,
+            "phone": hit.phone,
+            "city": hit.city,
+        }
+        if args.json:
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            print(
+                "  ".join(
+                    str(v)
+                    for v in (
+                        hit.display_name,
+                        hit.company or "",
+                        hit.email or "",
+                        hit.phone or "",
+                        hit.city or "",
+                    )
+                )
+            )
+    return EXIT_OK

@@ -1,0 +1,576 @@
+"""Demo data: `callsheet seed` fills a database with realistic, varied contacts.
+
+Names, streets, cities and companies come from Faker's locale data (drawn once
+into per-country pools, so a million contacts do not cost a million Faker
+calls); phone numbers follow each country's real numbering plan. Rows go in
+through the same tables, change journal and lookup index as edits made in the
+app, in batches of one transaction each, so an interrupted seed leaves whole
+batches behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+import phonenumbers
+from sqlalchemy import Connection
+
+from db.engine import Database
+from db.ids import new_id
+from db.search import LOOKUP, LookupDocument, document_for, phone_search_text
+from db.text import fold, sort_key
+
+# (Faker locale, ISO region); several locales per region where a country has them.
+LOCALES = (
+    ("en_US", "US"),
+    ("en_US", "US"),
+    ("en_GB", "GB"),
+    ("de_DE", "DE"),
+    ("de_AT", "AT"),
+    ("de_CH", "CH"),
+    ("fr_FR", "FR"),
+    ("no_NO", "NO"),
+    ("sv_SE", "SE"),
+    ("da_DK", "DK"),
+    ("fi_FI", "FI"),
+    ("nl_NL", "NL"),
+    ("es_ES", "ES"),
+    ("it_IT", "IT"),
+    ("pl_PL", "PL"),
+    ("pt_PT", "PT"),
+    ("pt_BR", "BR"),
+    ("cs_CZ", "CZ"),
+    ("tr_TR", "TR"),
+    ("es_MX", "MX"),
+    ("en_IE", "IE"),
+    ("en_CA", "CA"),
+    ("en_AU", "AU"),
+    ("ja_JP", "JP"),
+)
+TITLES = (
+    "Sales Director",
+    "Head of Purchasing",
+    "Procurement Manager",
+    "Operations Manager",
+    "Logistics Coordinator",
+    "CEO",
+    "CFO",
+    "Owner",
+    "Buyer",
+    "Category Manager",
+    "Warehouse Manager",
+    "Quality Manager",
+    "Key Account Manager",
+    "IT Manager",
+    "Supply Chain Lead",
+    "Office Manager",
+    "Plant Manager",
+    "Managing Director",
+)
+DEPARTMENTS = (
+    "Purchasing",
+    "Operations",
+    "Logistics",
+    "Management",
+    "Finance",
+    "Quality",
+    "IT",
+    "Sales",
+)
+GROUPS = (
+    "Key accounts",
+    "Prospects",
+    "Partners",
+    "Trade show 2026",
+    "Newsletter",
+    "Bergen distributors",
+    "Cold chain pilots",
+    "Dormant",
+    "Referrals",
+    "Suppliers",
+)
+NETWORKS = (
+    ("linkedin", "https://www.linkedin.com/in/{h}"),
+    ("github", "https://github.com/{h}"),
+    ("bluesky", "https://bsky.app/profile/{h}.bsky.social"),
+    ("mastodon", "https://mastodon.social/@{h}"),
+)
+REGARDING = (
+    "Follow up on pricing",
+    "Send cold-chain pilot pricing",
+    "Quarterly review",
+    "Intro call",
+    "Demo of sensor dashboard",
+    "Contract renewal",
+    "Check delivery",
+    "Discuss pilot results",
+    "Trade show follow-up",
+    "Reference call",
+)
+FREEMAIL = ("gmail.com", "outlook.com", "proton.me", "web.de")
+HISTORY_KINDS = ("call", "call", "meeting", "email")
+ACTIVITY_KINDS = ("call", "meeting", "to-do", "email")
+OUTCOMES = ("completed", "completed", "attempted", "left message", "no answer")
+POOL_SIZE = 300
+BATCH = 10_000
+PREFETCH = 2
+
+
+@dataclass(frozen=True)
+class _Pool:
+    region: str
+    country_code: int
+    first_names: tuple[tuple[str, str], ...]  # (name, folded for mailboxes)
+    last_names: tuple[tuple[str, str], ...]
+    cities: tuple[tuple[str, str], ...]  # (city, postcode)
+    streets: tuple[str, ...]
+    companies: tuple[tuple[str, str, str], ...]  # (name, sort key, mail domain)
+    phone_templates: tuple[tuple[str, str], ...]  # (national digits, national format)
+
+
+def seed(
+    db: Database,
+    count: int,
+    *,
+    seed: int | None = None,
+    progress: Callable[[int, int], bool] | None = None,
+) -> int:
+    """Add `count` demo contacts (with companies, groups, notes, history and follow-ups).
+
+    `progress(done, total)` is called after each batch; returning False stops
+    early. Returns how many contacts were added. The same `seed` gives the same
+    people. Batches are generated in a helper process while this one writes.
+    """
+    master = random.Random(seed).randrange(1 << 62)
+    with db.engine.begin() as conn:
+        group_ids = _ensure_groups(conn)
+    sizes = [min(BATCH, count - start) for start in range(0, count, BATCH)]
+    done = 0
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        1, context, initializer=_start_generator, initargs=(master, group_ids)
+    ) as generator:
+        pending = deque(
+            generator.submit(_generate, n, size) for n, size in enumerate(sizes[:PREFETCH])
+        )
+        with db.engine.connect() as conn:
+            # Demo data may lose its last batch on power loss; edits never do (FULL).
+            conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+            conn.exec_driver_sql("PRAGMA cache_size=-131072")
+            conn.commit()
+            try:
+                for n, size in enumerate(sizes):
+                    batch = pending.popleft().result()
+                    if n + PREFETCH < len(sizes):
+                        pending.append(
+                            generator.submit(_generate, n + PREFETCH, sizes[n + PREFETCH])
+                        )
+                    with conn.begin():
+                        batch.write(conn)
+                    done += size
+                    if progress is not None and progress(done, count) is False:
+                        for future in pending:
+                            future.cancel()
+                        break
+            finally:
+                conn.exec_driver_sql("PRAGMA synchronous=FULL")
+                conn.exec_driver_sql("PRAGMA cache_size=-2000")
+    return done
+
+
+_generator: tuple[int, list[_Pool], list[str]] | None = None
+
+
+def _start_generator(master: int, group_ids: list[str]) -> None:
+    global _generator
+    _generator = (master, _make_pools(random.Random(master)), group_ids)
+
+
+def _generate(index: int, size: int) -> _Batch:
+    assert _generator is not None
+    master, pools, group_ids = _generator
+    return _Batch.generate(random.Random(f"{master}:{index}"), pools, group_ids, size)
+
+
+def _make_pools(rng: random.Random) -> list[_Pool]:
+    from faker import Faker
+
+    pools = []
+    for locale, region in dict.fromkeys(LOCALES):
+        fake = Faker(locale)
+        fake.seed_instance(rng.randrange(1 << 30))
+        first = sorted({fake.first_name() for _ in range(POOL_SIZE)})
+        last = sorted({fake.last_name() for _ in range(POOL_SIZE)})
+        pools.append(
+            _Pool(
+                region=region,
+                country_code=phonenumbers.country_code_for_region(region),
+                first_names=tuple((name, _mailbox(name)) for name in first),
+                last_names=tuple((name, _mailbox(name)) for name in last),
+                cities=tuple(
+                    sorted({(fake.city(), fake.postcode()) for _ in range(POOL_SIZE // 3)})
+                ),
+                streets=tuple(sorted({fake.street_address() for _ in range(POOL_SIZE)})),
+                companies=tuple(
+                    (name, sort_key(name), _domain(name))
+                    for name in sorted({fake.company() for _ in range(POOL_SIZE // 2)})
+                ),
+                phone_templates=_phone_templates(region),
+            )
+        )
+    weights = [sum(1 for _, r in LOCALES if r == p.region) for p in pools]
+    return [p for p, w in zip(pools, weights, strict=True) for _ in range(w)]
+
+
+def _mailbox(name: str) -> str:
+    folded = fold(name).replace(" ", "")
+    return "".join(ch for ch in folded if ch.isascii() and (ch.isalnum() or ch in ".-"))
+
+
+def _phone_templates(region: str) -> tuple[tuple[str, str], ...]:
+    templates = []
+    for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is not None:
+            national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+            templates.append((str(example.national_number), national))
+    return tuple(templates)
+
+
+def _fake_phone(rng: random.Random, pool: _Pool) -> tuple[str, str, str]:
+    """(as typed, E.164, national digits): the example number with random last digits."""
+    nsn, formatted = rng.choice(pool.phone_templates)
+    width = min(5, len(nsn) - 3)
+    tail = str(rng.randrange(10**width)).zfill(width)
+    new_nsn = nsn[:-width] + tail
+    # Put the new digits into the national format's last `width` digit places.
+    chars = list(formatted)
+    places = [i for i, ch in enumerate(chars) if ch.isdigit()][-width:]
+    for place, digit in zip(places, tail, strict=True):
+        chars[place] = digit
+    entered = "".join(chars)
+    if rng.random() < 0.4:
+        national = entered.replace("(", "").replace(")", "").lstrip("0")
+        entered = f"+{pool.country_code} {' '.join(national.split())}"
+    return entered, f"+{pool.country_code}{new_nsn}", new_nsn
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _ensure_groups(conn: Connection) -> list[str]:
+    existing = {
+        sort_key(name): gid
+        for gid, name in conn.exec_driver_sql(
+            "SELECT id, name FROM groups WHERE deleted_at IS NULL"
+        )
+    }
+    now = _stamp(datetime.now(UTC))
+    ids = []
+    for name in GROUPS:
+        gid = existing.get(sort_key(name)) or new_id().hex
+        if sort_key(name) not in existing:
+            _insert(conn, "groups", [(gid, name, sort_key(name), now, now, 1)])
+            _insert(conn, "change_journal", [("group", gid, 1, "create", now)])
+        ids.append(gid)
+    return ids
+
+
+_COLUMNS = {
+    "groups": ("id", "name", "sort_name", "created_at", "updated_at", "rev"),
+    "companies": ("id", "name", "sort_name", "city", "country", "created_at", "updated_at", "rev"),
+    "contacts": (
+        "id",
+        "given_name",
+        "family_name",
+        "display_name",
+        "sort_name",
+        "title",
+        "department",
+        "company_id",
+        "company_name",
+        "custom_fields",
+        "primary_email",
+        "primary_phone",
+        "city",
+        "lookup_rowid",
+        "created_at",
+        "updated_at",
+        "rev",
+    ),
+    "contact_emails": ("id", "contact_id", "label", "address", "is_primary", "position"),
+    "contact_phones": ("id", "contact_id", "label", "number", "e164", "is_primary", "position"),
+    "contact_addresses": (
+        "id",
+        "contact_id",
+        "label",
+        "street",
+        "city",
+        "postal_code",
+        "country",
+        "is_primary",
+        "position",
+    ),
+    "contact_urls": ("id", "contact_id", "label", "url", "is_primary", "position"),
+    "group_members": ("group_id", "contact_id"),
+    "social_profiles": (
+        "id",
+        "contact_id",
+        "network",
+        "handle",
+        "url",
+        "counts",
+        "recent_posts",
+        "created_at",
+        "updated_at",
+        "rev",
+    ),
+    "notes": ("id", "contact_id", "body", "pinned", "created_at", "updated_at", "rev"),
+    "history_entries": (
+        "id",
+        "kind",
+        "occurred_at",
+        "duration_minutes",
+        "outcome",
+        "regarding",
+        "created_at",
+        "updated_at",
+        "rev",
+    ),
+    "history_contacts": ("history_id", "contact_id"),
+    "activities": (
+        "id",
+        "kind",
+        "regarding",
+        "starts_at",
+        "time_zone",
+        "duration_minutes",
+        "all_day",
+        "priority",
+        "status",
+        "created_at",
+        "updated_at",
+        "rev",
+    ),
+    "activity_contacts": ("activity_id", "contact_id"),
+    "change_journal": ("record_type", "record_id", "rev", "op", "changed_at"),
+}
+_ROWID_AT = _COLUMNS["contacts"].index("lookup_rowid")
+
+
+def _insert(conn: Connection, table: str, rows: list[tuple[object, ...]]) -> None:
+    if rows:
+        columns = _COLUMNS[table]
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            rows,
+        )
+
+
+@dataclass
+class _Batch:
+    """One transaction's worth of generated rows, table by table."""
+
+    rows: dict[str, list[tuple[object, ...]]]
+    documents: list[LookupDocument]
+
+    def write(self, conn: Connection) -> None:
+        """Insert the rows; index rows are numbered from the index's first free row."""
+        base = LOOKUP.next_rowid(conn)
+        contacts = self.rows["contacts"]
+        self.rows["contacts"] = [
+            (*row[:_ROWID_AT], base + n, *row[_ROWID_AT + 1 :]) for n, row in enumerate(contacts)
+        ]
+        for table, rows in self.rows.items():
+            _insert(conn, table, rows)
+        LOOKUP.add(conn, [replace(doc, rowid=base + n) for n, doc in enumerate(self.documents)])
+
+    @staticmethod
+    def generate(rng: random.Random, pools: list[_Pool], group_ids: list[str], size: int) -> _Batch:
+        now_dt = datetime.now(UTC)
+        now = _stamp(now_dt)
+        out: dict[str, list[tuple[object, ...]]] = {
+            table: [] for table in _COLUMNS if table != "groups"
+        }
+        contacts, emails, phones_out = out["contacts"], out["contact_emails"], out["contact_phones"]
+        journal = out["change_journal"]
+        documents = []
+        companies: dict[tuple[str, str], tuple[str, str]] = {}
+        random_, choice, ids = rng.random, rng.choice, _ids(rng)
+        for _ in range(size):
+            pool = choice(pools)
+            (given, given_box), (family, family_box) = (
+                choice(pool.first_names),
+                choice(pool.last_names),
+            )
+            display = f"{given} {family}"
+            city, postcode = choice(pool.cities)
+            company_name, company_sort, domain = choice(pool.companies)
+            key = (pool.region, company_name)
+            company_id = companies.get(key)
+            if company_id is None:
+                company_id = companies[key] = next(ids)
+                out["companies"].append(
+                    (company_id, company_name, company_sort, city, pool.region, now, now, 1)
+                )
+                journal.append(("company", company_id, 1, "create", now))
+            cid = next(ids)
+            local = f"{given_box}.{family_box}".strip(".") or "contact"
+            addresses = [f"{local}@{domain}"]
+            if random_() < 0.3:
+                addresses.append(f"{local}{rng.randrange(10, 99)}@{choice(FREEMAIL)}")
+            phones = [_fake_phone(rng, pool) for _ in range(1 if random_() < 0.6 else 2)]
+            title = choice(TITLES)
+            contacts.append(
+                (
+                    cid,
+                    given,
+                    family,
+                    display,
+                    sort_key(display),
+                    title,
+                    choice(DEPARTMENTS) if random_() < 0.5 else None,
+                    company_id,
+                    company_name,
+                    "{}",
+                    addresses[0],
+                    phones[0][0],
+                    city,
+                    None,
+                    now,
+                    now,
+                    1,
+                )
+            )
+            journal.append(("contact", cid, 1, "create", now))
+            for n, address in enumerate(addresses):
+                emails.append((next(ids), cid, "work" if n == 0 else "home", address, n == 0, n))
+            for n, (entered, e164, _nsn) in enumerate(phones):
+                phones_out.append(
+                    (next(ids), cid, "work" if n == 0 else "mobile", entered, e164, n == 0, n)
+                )
+            out["contact_addresses"].append(
+                (next(ids), cid, "work", choice(pool.streets), city, postcode, pool.region, True, 0)
+            )
+            tags = []
+            if random_() < 0.3:
+                which = rng.randrange(len(GROUPS))
+                out["group_members"].append((group_ids[which], cid))
+                tags.append(GROUPS[which])
+            if random_() < 0.1:
+                out["contact_urls"].append(
+                    (next(ids), cid, "work", f"https://www.{domain}", False, 0)
+                )
+            if random_() < 0.05:
+                network, pattern = choice(NETWORKS)
+                handle = local.replace(".", "")
+                out["social_profiles"].append(
+                    (
+                        next(ids),
+                        cid,
+                        network,
+                        handle,
+                        pattern.format(h=handle),
+                        "{}",
+                        "[]",
+                        now,
+                        now,
+                        1,
+                    )
+                )
+            if random_() < 0.05:
+                out["notes"].append(
+                    (
+                        next(ids),
+                        cid,
+                        f"Interested in {choice(REGARDING).lower()}.",
+                        random_() < 0.3,
+                        now,
+                        now,
+                        1,
+                    )
+                )
+            if random_() < 0.1:
+                for _ in range(rng.randint(1, 3)):
+                    hid = next(ids)
+                    when = now_dt - timedelta(days=rng.randint(1, 400), minutes=rng.randint(0, 600))
+                    out["history_entries"].append(
+                        (
+                            hid,
+                            choice(HISTORY_KINDS),
+                            _stamp(when),
+                            choice((0, 5, 15, 30)),
+                            choice(OUTCOMES),
+                            choice(REGARDING),
+                            now,
+                            now,
+                            1,
+                        )
+                    )
+                    out["history_contacts"].append((hid, cid))
+            if random_() < 0.05:
+                aid = next(ids)
+                due = now_dt + timedelta(days=rng.randint(-10, 30), hours=rng.randint(0, 8))
+                out["activities"].append(
+                    (
+                        aid,
+                        choice(ACTIVITY_KINDS),
+                        choice(REGARDING),
+                        _stamp(due),
+                        "UTC",
+                        30,
+                        False,
+                        choice(("low", "normal", "high")),
+                        "open",
+                        now,
+                        now,
+                        1,
+                    )
+                )
+                out["activity_contacts"].append((aid, cid))
+            documents.append(
+                document_for(
+                    uuid.UUID(hex=cid),
+                    0,
+                    display_name=display,
+                    company=company_name,
+                    title=title,
+                    emails=addresses,
+                    phones=[phone_search_text(entered, e164, nsn) for entered, e164, nsn in phones],
+                    places=(city, postcode),
+                    tags=tags,
+                )
+            )
+        for table, record_type in (
+            ("history_entries", "history"),
+            ("notes", "note"),
+            ("social_profiles", "social_profile"),
+            ("activities", "activity"),
+        ):
+            journal += [(record_type, row[0], 1, "create", now) for row in out[table]]
+        return _Batch(out, documents)
+
+
+def _ids(rng: random.Random) -> Iterator[str]:
+    """UUIDv7 hex ids for one batch: the batch's millisecond, then rng's random bits."""
+    millis = time.time_ns() // 1_000_000
+    prefix = f"{millis & 0xFFFF_FFFF_FFFF:012x}7"
+    getrandbits = rng.getrandbits
+    while True:
+        rand_a, rand_b = getrandbits(12), getrandbits(62) | (0b10 << 62)
+        yield f"{prefix}{rand_a:03x}{rand_b:016x}"
+
+
+def _domain(company: str) -> str:
+    words = [w for w in fold(company).replace("&", " ").split() if w.isalnum()][:2]
+    name = "".join(ch for ch in "-".join(words) if ch.isascii() and (ch.isalnum() or ch == "-"))
+    return f"{name or 'example'}.example"

@@ -1,0 +1,131 @@
+"""Contacts, companies, groups and notes through the services the app uses."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from db import companies, contacts, groups, notes, trash
+from db.contacts import ContactDraft, EmailValue, ListQuery, PhoneValue, SortColumn
+from db.engine import Database
+from db.errors import ValidationError
+from tests.factories import add_contact
+
+
+def test_phones_are_stored_as_entered_and_as_e164(db: Database) -> None:
+    cid = add_contact(db, "Maya", "Lund", phones=("040 123 45 67", "+47 55 12 34 56"),
+                      region="DE")
+    with db.reading() as session:
+        phones = contacts.get_contact(session, cid).phones
+    assert [(p.number, p.e164) for p in phones] == [
+        ("040 123 45 67", "+49401234567"), ("+47 55 12 34 56", "+4755123456")]
+    assert [p.is_primary for p in phones] == [True, False]
+
+
+def test_validation_names_every_problem_and_saves_nothing(db: Database) -> None:
+    draft = ContactDraft(
+        emails=(EmailValue("maya(at)fjord.no"),),
+        phones=(PhoneValue("12"),),
+        default_region="NO",
+    )
+    with pytest.raises(ValidationError) as caught, db.transaction() as session:
+        contacts.create_contact(session, draft)
+    problems = caught.value.problems
+    assert set(problems) == {"name", "emails[0]", "phones[0]"}
+    assert "first or last name" in problems["name"]
+    assert "maya(at)fjord.no" in problems["emails[0]"]
+    assert "region assumed: NO" in problems["phones[0]"]
+    with db.reading() as session:
+        assert contacts.count_contacts(session) == 0
+
+
+@pytest.mark.parametrize("address", ["a@b", "a b@c.de", "@x.com", "x@.com", "x@y.com.", "x@@y.z"])
+def test_malformed_emails_are_refused(address: str) -> None:
+    with pytest.raises(ValidationError):
+        contacts.validate(ContactDraft(given_name="A", emails=(EmailValue(address),)))
+
+
+def test_display_name_follows_the_name_parts_unless_set(db: Database) -> None:
+    cid = add_contact(db, "Maya", "Lund")
+    with db.transaction() as session:
+        draft = contacts.get_contact(session, cid).to_draft()
+        contacts.update_contact(session, cid, dataclasses.replace(draft, family_name="Berg"))
+        assert contacts.get_contact(session, cid).display_name == "Maya Berg"
+        contacts.update_contact(session, cid, dataclasses.replace(
+            draft, display_name="Dr. Maya B."))
+        assert contacts.get_contact(session, cid).display_name == "Dr. Maya B."
+
+
+def test_companies_are_shared_by_name_and_renamed_everywhere(db: Database) -> None:
+    a = add_contact(db, "Maya", "Lund", company="Fjordline Logistics")
+    b = add_contact(db, "Ola", "Nordmann", company="fjordline  logistics")
+    with db.transaction() as session:
+        [row] = companies.list_companies(session)
+        assert (row.name, row.contact_count) == ("Fjordline Logistics", 2)
+        companies.rename_company(session, row.id, "Fjordline AS")
+        assert {contacts.get_contact(session, c).company for c in (a, b)} == {"Fjordline AS"}
+        listed = contacts.list_contacts(session, ListQuery(company_id=row.id), 0, 10)
+        assert [r.display_name for r in listed] == ["Maya Lund", "Ola Nordmann"]
+
+
+def test_the_list_pages_in_the_chosen_order(db: Database) -> None:
+    for given, company in [("Cleo", "Beta"), ("Anna", "Gamma"), ("Bert", "Alpha")]:
+        add_contact(db, given, "X", company=company)
+    with db.reading() as session:
+        by_name = contacts.list_contacts(session, ListQuery(), 0, 10)
+        by_company = contacts.list_contacts(session, ListQuery(SortColumn.COMPANY), 0, 10)
+        reverse = contacts.list_contacts(session, ListQuery(descending=True), 1, 1)
+    assert [r.display_name for r in by_name] == ["Anna X", "Bert X", "Cleo X"]
+    assert [r.company for r in by_company] == ["Alpha", "Beta", "Gamma"]
+    assert [r.display_name for r in reverse] == ["Bert X"]
+
+
+def test_groups_filter_the_list_and_refuse_duplicate_names(db: Database) -> None:
+    a = add_contact(db, "Maya", "Lund")
+    add_contact(db, "Ola", "Nordmann")
+    with db.transaction() as session:
+        gid = groups.create_group(session, "Key accounts")
+        groups.add_to_group(session, gid, [a])
+        with pytest.raises(ValidationError, match="already a group"):
+            groups.create_group(session, "key ACCOUNTS")
+        query = ListQuery(group_id=gid)
+        assert contacts.count_contacts(session, query) == 1
+        assert [g.member_count for g in groups.list_groups(session)] == [1]
+
+
+def test_the_trash_restores_and_purges(db: Database) -> None:
+    cid = add_contact(db, "Maya", "Lund")
+    with db.transaction() as session:
+        gid = groups.create_group(session, "Prospects")
+        contacts.trash_contacts(session, [cid])
+        groups.trash_group(session, gid)
+        items = trash.list_trash(session)
+        assert {(i.kind, i.name) for i in items} == {("contact", "Maya Lund"),
+                                                     ("group", "Prospects")}
+        trash.restore(session, [i for i in items if i.kind == "contact"])
+        assert contacts.count_contacts(session) == 1
+        trash.purge(session, [i for i in items if i.kind == "group"])
+        assert trash.list_trash(session) == []
+        assert groups.list_groups(session) == []
+
+
+def test_purge_leaves_contacts_outside_the_trash_alone(db: Database) -> None:
+    cid = add_contact(db, "Maya", "Lund")
+    with db.transaction() as session:
+        assert contacts.purge_contacts(session, [cid]) == 0
+        assert contacts.count_contacts(session) == 1
+
+
+def test_notes_are_added_edited_pinned_and_trashed(db: Database) -> None:
+    cid = add_contact(db, "Maya", "Lund")
+    with db.transaction() as session:
+        first = notes.add_note(session, cid, "Met at the trade show")
+        second = notes.add_note(session, cid, "Send pilot pricing")
+        notes.edit_note(session, second, "Send cold-chain pilot pricing", pinned=True)
+        assert [n.body for n in notes.notes_for(session, cid)] == [
+            "Send cold-chain pilot pricing", "Met at the trade show"]
+        notes.trash_note(session, first)
+        assert len(notes.notes_for(session, cid)) == 1
+        with pytest.raises(ValidationError):
+            notes.add_note(session, cid, "   ")

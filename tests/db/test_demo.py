@@ -1,0 +1,53 @@
+"""Demo data is varied, consistent with the lookup index and journaled."""
+
+from __future__ import annotations
+
+from db.engine import Database
+from db.search import LOOKUP
+from desktop.demo import seed
+
+
+def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
+    assert seed(db, 2000, seed=5) == 2000
+    with db.engine.connect() as conn:
+        def one(sql: str) -> int:
+            return conn.exec_driver_sql(sql).scalar_one()
+
+        assert one("SELECT count(*) FROM contacts") == 2000
+        assert one("SELECT count(DISTINCT country) FROM contact_addresses") >= 15
+        assert one("SELECT count(*) FROM contacts WHERE display_name GLOB '*[^ -~]*'") > 50
+        assert one("SELECT count(*) FROM contact_lookup") == 2000
+        assert one("SELECT count(*) FROM contact_emails") > 2000
+        assert one("SELECT count(*) FROM contact_phones WHERE e164 LIKE '+%'") > 2000
+        assert one("SELECT count(*) FROM social_profiles") > 0
+        assert one("SELECT count(*) FROM history_entries") > 0
+        assert one("SELECT count(*) FROM activities") > 0
+        assert one("SELECT count(*) FROM group_members") > 0
+        assert one("SELECT count(*) FROM change_journal WHERE record_type = 'contact'") == 2000
+        name, phone = conn.exec_driver_sql(
+            "SELECT family_name, primary_phone FROM contacts LIMIT 1").one()
+    with db.reading() as session:
+        assert any(h.display_name.endswith(name) for h in LOOKUP.lookup(session, name, 200))
+        assert LOOKUP.lookup(session, phone, 200)
+
+
+def test_seeding_twice_keeps_index_rows_distinct(db: Database) -> None:
+    seed(db, 300, seed=1)
+    seed(db, 300, seed=2)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql(
+            "SELECT count(DISTINCT lookup_rowid) FROM contacts").scalar_one() == 600
+        assert conn.exec_driver_sql("SELECT count(*) FROM groups").scalar_one() == 10
+
+
+def test_stopping_early_keeps_whole_batches(db: Database) -> None:
+    calls: list[int] = []
+
+    def stop_after_first(done: int, total: int) -> bool:
+        calls.append(done)
+        return False
+
+    added = seed(db, 25_000, seed=3, progress=stop_after_first)
+    assert calls == [added] and 0 < added < 25_000
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar_one() == added

@@ -1,0 +1,77 @@
+"""Every change bumps `rev` and lands in the change journal, in the same transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select
+
+from db import contacts, groups, notes
+from db.contacts import EmailValue
+from db.engine import Database
+from db.models import ChangeJournal, Contact
+from tests.factories import add_contact
+
+
+def journal(db: Database) -> list[tuple[str, int, str]]:
+    with db.reading() as session:
+        rows = session.execute(select(ChangeJournal.record_type, ChangeJournal.rev,
+                                      ChangeJournal.op).order_by(ChangeJournal.seq))
+        return [tuple(row) for row in rows]
+
+
+def test_a_new_contact_and_its_company_are_journaled_as_created(db: Database) -> None:
+    add_contact(db, "Maya", "Lund", company="Fjordline")
+    assert sorted(journal(db)) == [("company", 1, "create"), ("contact", 1, "create")]
+
+
+def test_editing_an_email_is_a_change_to_its_contact(db: Database) -> None:
+    cid = add_contact(db, "Maya", "Lund", emails=("maya@old.example",))
+    with db.transaction() as session:
+        draft = contacts.get_contact(session, cid).to_draft()
+        contacts.update_contact(session, cid, dataclasses.replace(
+            draft, emails=(EmailValue("maya@new.example"),)))
+    assert journal(db)[-1] == ("contact", 2, "update")
+    with db.reading() as session:
+        contact = session.get(Contact, cid)
+        assert contact is not None and contact.rev == 2
+        assert contact.updated_at >= contact.created_at
+
+
+def test_saving_unchanged_values_changes_nothing(db: Database) -> None:
+    cid = add_contact(db, "Maya", "Lund", emails=("maya@x.example",), phones=("+4790000000",))
+    with db.transaction() as session:
+        contacts.update_contact(session, cid, contacts.get_contact(session, cid).to_draft("NO"))
+    assert journal(db) == [("contact", 1, "create")]
+
+
+def test_trash_restore_and_purge_are_journaled(db: Database) -> None:
+    cid = add_contact(db, "Maya", "Lund")
+    with db.transaction() as session:
+        contacts.trash_contacts(session, [cid])
+    with db.transaction() as session:
+        contacts.restore_contacts(session, [cid])
+    with db.transaction() as session:
+        contacts.trash_contacts(session, [cid])
+    with db.transaction() as session:
+        contacts.purge_contacts(session, [cid])
+    assert [op for _, _, op in journal(db)] == ["create", "delete", "restore", "delete", "purge"]
+    assert [rev for _, rev, _ in journal(db)] == [1, 2, 3, 4, 4]
+
+
+def test_a_rolled_back_change_leaves_no_journal_row(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.transaction() as session:
+        contacts.create_contact(session, contacts.ContactDraft(given_name="Ghost"))
+        raise RuntimeError("crash before commit")
+    assert journal(db) == []
+
+
+def test_group_membership_and_notes_are_journaled(db: Database) -> None:
+    cid = add_contact(db, "Maya", "Lund")
+    with db.transaction() as session:
+        gid = groups.create_group(session, "Key accounts")
+        groups.add_to_group(session, gid, [cid])
+        notes.add_note(session, cid, "Prefers calls after 10")
+    assert journal(db)[1:] == [("group", 1, "create"), ("contact", 2, "update"),
+                               ("note", 1, "create")]

@@ -1,0 +1,37 @@
+"""Small helpers that add records through the same services the app uses."""
+
+from __future__ import annotations
+
+import uuid
+
+from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, create_contact
+from db.engine import Database
+
+
+def add_contact(
+    db: Database,
+    given: str,
+    family: str = "",
+    *,
+    company: str = "",
+    emails: tuple[str, ...] = (),
+    phones: tuple[str, ...] = (),
+    city: str = "",
+    country: str = "",
+    region: str = "US",
+    group_ids: tuple[uuid.UUID, ...] = (),
+    title: str = "",
+) -> uuid.UUID:
+    draft = ContactDraft(
+        given_name=given,
+        family_name=family,
+        company=company,
+        title=title,
+        emails=tuple(EmailValue(e) for e in emails),
+        phones=tuple(PhoneValue(p) for p in phones),
+        addresses=(AddressValue(city=city, country=country),) if city or country else (),
+        group_ids=group_ids,
+        default_region=region,
+    )
+    with db.transaction() as session:
+        return create_contact(session, draft)
