@@ -404,6 +404,37 @@ def list_contacts(session: Session, query: ListQuery, offset: int, limit: int) -
     return [ContactRow(*row) for row in rows]
 
 
+def position_in_list(session: Session, query: ListQuery, contact_id: uuid.UUID) -> int | None:
+    """The row at which `list_contacts` shows this contact, or None if it does not.
+
+    Exact for the name order (it counts the names before it, then looks among the
+    namesakes); other orders return None and the caller keeps its scroll position.
+    """
+    if query.sort is not SortColumn.NAME:
+        return None
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.deleted_at is not None:
+        return None
+    before_or_after = (
+        Contact.sort_name > contact.sort_name
+        if query.descending
+        else Contact.sort_name < contact.sort_name
+    )
+    start = (
+        session.scalar(
+            _filtered(select(func.count()).select_from(Contact), query).where(before_or_after)
+        )
+        or 0
+    )
+    namesakes = list_contacts(session, query, start, 1000)
+    for offset, row in enumerate(namesakes):
+        if row.id == contact_id:
+            return start + offset
+        if sort_key(row.display_name) != contact.sort_name:
+            break
+    return None
+
+
 def rows_for(session: Session, contact_ids: Sequence[uuid.UUID]) -> list[ContactRow]:
     """List rows for these contacts, in the given order (missing ones left out)."""
     rows = {

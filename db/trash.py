@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import companies, contacts, groups
@@ -51,6 +51,15 @@ def list_trash(session: Session, limit: int = 10_000) -> list[TrashItem]:
     ]
     items = [TrashItem(i.kind, i.id, i.name, i.detail or "", i.deleted_at) for i in items]
     return sorted(items, key=lambda item: item.deleted_at, reverse=True)[:limit]
+
+
+def count_trash(session: Session) -> int:
+    """How many items the Trash holds."""
+    return sum(
+        session.scalar(select(func.count()).select_from(model).where(model.deleted_at.is_not(None)))
+        or 0
+        for model in (Contact, Company, Group)
+    )
 
 
 def restore(session: Session, items: list[TrashItem]) -> None:

@@ -1,0 +1,54 @@
+"""Starting the desktop app: QApplication, the database, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from db.errors import CallsheetError
+from desktop import __version__, logs
+
+log = logging.getLogger(__name__)
+
+
+def default_region() -> str:
+    """The user's country, for reading phone numbers typed without +country code."""
+    code = QLocale.territoryToCode(QLocale().territory())
+    return code if len(code) == 2 and code.isalpha() else "US"
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("Callsheet")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Callsheet")
+    app.setDesktopFileName("callsheet")
+    return app
+
+
+def run_app(data_dir: Path) -> int:
+    """Open the main window on the database in `data_dir`; returns the exit code."""
+    from db.engine import open_database
+    from desktop.contact_book import ContactBook
+    from desktop.ui.main_window import MainWindow
+
+    app = application()
+    try:
+        db = open_database(data_dir)
+    except CallsheetError as error:
+        log.info("cannot open the database", exc_info=True)
+        QMessageBox.critical(None, "Callsheet cannot open its database", str(error))
+        return 1
+    logs.configure(data_dir)
+    window = MainWindow(ContactBook(db), default_region())
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        db.close()

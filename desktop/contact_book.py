@@ -1,0 +1,159 @@
+"""The contact book: every unit of work the app does, each in its own session.
+
+The one door from widgets and item models to storage. Methods take and return
+plain values (ids, frozen dataclasses), open a short-lived session, and are safe
+to call from worker threads. No Qt here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from db import companies, contacts, groups, history, notes, trash
+from db.contacts import ContactDetails, ContactDraft, ContactRow, ListQuery
+from db.engine import Database
+from db.search import LOOKUP, LookupHit
+
+
+class ContactBook:
+    """Contacts, companies, groups, notes and the Trash of one open database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @property
+    def path(self) -> str:
+        return str(self.db.path)
+
+    # Finding and listing
+    def lookup(self, text: str, limit: int = 200) -> list[LookupHit]:
+        with self.db.reading() as session:
+            return LOOKUP.lookup(session, text, limit)
+
+    def count(self, query: ListQuery | None = None) -> int:
+        with self.db.reading() as session:
+            return contacts.count_contacts(session, query or ListQuery())
+
+    def page(self, query: ListQuery, offset: int, limit: int) -> list[ContactRow]:
+        with self.db.reading() as session:
+            return contacts.list_contacts(session, query, offset, limit)
+
+    def rows(self, contact_ids: Sequence[uuid.UUID]) -> list[ContactRow]:
+        with self.db.reading() as session:
+            return contacts.rows_for(session, contact_ids)
+
+    def position(self, query: ListQuery, contact_id: uuid.UUID) -> int | None:
+        """The contact's row in the list `query` shows, if it is there."""
+        with self.db.reading() as session:
+            return contacts.position_in_list(session, query, contact_id)
+
+    def contact(self, contact_id: uuid.UUID) -> ContactDetails:
+        with self.db.reading() as session:
+            return contacts.get_contact(session, contact_id)
+
+    # Changing contacts
+    def validate(self, draft: ContactDraft) -> ContactDraft:
+        return contacts.validate(draft)
+
+    def create(self, draft: ContactDraft) -> uuid.UUID:
+        with self.db.transaction() as session:
+            return contacts.create_contact(session, draft)
+
+    def update(self, contact_id: uuid.UUID, draft: ContactDraft) -> None:
+        with self.db.transaction() as session:
+            contacts.update_contact(session, contact_id, draft)
+
+    def trash(self, contact_ids: Sequence[uuid.UUID]) -> int:
+        with self.db.transaction() as session:
+            return contacts.trash_contacts(session, contact_ids)
+
+    def restore(self, contact_ids: Sequence[uuid.UUID]) -> int:
+        with self.db.transaction() as session:
+            return contacts.restore_contacts(session, contact_ids)
+
+    # Companies
+    def companies(self) -> list[companies.CompanyRow]:
+        with self.db.reading() as session:
+            return companies.list_companies(session)
+
+    def company_names(self, limit: int = 5000) -> list[str]:
+        return [row.name for row in self.companies()[:limit]]
+
+    def rename_company(self, company_id: uuid.UUID, name: str) -> None:
+        with self.db.transaction() as session:
+            companies.rename_company(session, company_id, name)
+
+    # Groups
+    def groups(self) -> list[groups.GroupRow]:
+        with self.db.reading() as session:
+            return groups.list_groups(session)
+
+    def create_group(self, name: str) -> uuid.UUID:
+        with self.db.transaction() as session:
+            return groups.create_group(session, name)
+
+    def rename_group(self, group_id: uuid.UUID, name: str) -> None:
+        with self.db.transaction() as session:
+            groups.rename_group(session, group_id, name)
+
+    def trash_group(self, group_id: uuid.UUID) -> None:
+        with self.db.transaction() as session:
+            groups.trash_group(session, group_id)
+
+    def restore_group(self, group_id: uuid.UUID) -> None:
+        with self.db.transaction() as session:
+            groups.restore_group(session, group_id)
+
+    def add_to_group(self, group_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]) -> int:
+        with self.db.transaction() as session:
+            return groups.add_to_group(session, group_id, contact_ids)
+
+    def remove_from_group(self, group_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]) -> int:
+        with self.db.transaction() as session:
+            return groups.remove_from_group(session, group_id, contact_ids)
+
+    # Notes and history
+    def notes(self, contact_id: uuid.UUID) -> list[notes.NoteRow]:
+        with self.db.reading() as session:
+            return notes.notes_for(session, contact_id)
+
+    def add_note(self, contact_id: uuid.UUID, body: str, pinned: bool = False) -> uuid.UUID:
+        with self.db.transaction() as session:
+            return notes.add_note(session, contact_id, body, pinned)
+
+    def edit_note(self, note_id: uuid.UUID, body: str, pinned: bool | None = None) -> None:
+        with self.db.transaction() as session:
+            notes.edit_note(session, note_id, body, pinned)
+
+    def trash_note(self, note_id: uuid.UUID) -> None:
+        with self.db.transaction() as session:
+            notes.trash_note(session, note_id)
+
+    def restore_note(self, note_id: uuid.UUID) -> None:
+        with self.db.transaction() as session:
+            notes.restore_note(session, note_id)
+
+    def history(self, contact_id: uuid.UUID) -> list[history.HistoryRow]:
+        with self.db.reading() as session:
+            return history.history_for(session, contact_id)
+
+    # The Trash
+    def trash_items(self) -> list[trash.TrashItem]:
+        with self.db.reading() as session:
+            return trash.list_trash(session)
+
+    def trash_count(self) -> int:
+        with self.db.reading() as session:
+            return trash.count_trash(session)
+
+    def restore_items(self, items: list[trash.TrashItem]) -> None:
+        with self.db.transaction() as session:
+            trash.restore(session, items)
+
+    def purge_items(self, items: list[trash.TrashItem]) -> None:
+        with self.db.transaction() as session:
+            trash.purge(session, items)
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,1 @@
+"""Qt item models over the contact book (paged, never holding all rows)."""

@@ -1,0 +1,222 @@
+"""The contact list model: pages through a million contacts without holding them.
+
+Browsing: `rowCount` is the live count; rows are fetched a page at a time on a
+worker thread and cached (a bounded number of pages). A row not yet loaded shows
+as empty and fills in when its page arrives. Lookup: the model shows the hits of
+one lookup, in ranked order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from db.contacts import ContactRow, ListQuery, SortColumn
+from db.search import LookupHit
+from desktop.contact_book import ContactBook
+from desktop.workers import JobRunner
+
+PAGE_SIZE = 200
+MAX_CACHED_PAGES = 60
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    sort: SortColumn | None
+
+
+COLUMNS = (
+    Column("display_name", "Name", SortColumn.NAME),
+    Column("company", "Company", SortColumn.COMPANY),
+    Column("title", "Title", SortColumn.TITLE),
+    Column("email", "Email", SortColumn.EMAIL),
+    Column("phone", "Phone", SortColumn.PHONE),
+    Column("city", "City", SortColumn.CITY),
+    Column("updated_at", "Updated", SortColumn.UPDATED),
+)
+NAME, COMPANY, TITLE, EMAIL, PHONE, CITY, UPDATED = range(len(COLUMNS))
+
+
+class ContactListModel(QAbstractTableModel):
+    """Signals:
+    counted(int): the number of rows after a refresh or lookup.
+    pageLoaded(int): a page of rows arrived (its first row).
+    """
+
+    counted = Signal(int)
+    pageLoaded = Signal(int)
+
+    def __init__(self, book: ContactBook, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.book = book
+        self.jobs = JobRunner(self, max_threads=1)
+        self.query = ListQuery()
+        self._count = 0
+        self._pages: OrderedDict[int, list[ContactRow]] = OrderedDict()
+        self._requested: set[int] = set()
+        self._generation = 0
+        self._hits: list[ContactRow] | None = None
+
+    # Qt overrides
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._count:
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = getattr(row, COLUMNS[index.column()].key)
+            if isinstance(value, datetime):
+                return day(value.astimezone().date()) if value != datetime.min else ""
+            return value or ""
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == NAME:
+            return "\n".join(v for v in (row.display_name, row.title, row.company) if v)
+        if role == ID_ROLE:
+            return str(row.id)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        sort = COLUMNS[column].sort
+        if sort is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self._hits is not None:
+            self.layoutAboutToBeChanged.emit()
+            key = COLUMNS[column].key
+            self._hits.sort(
+                key=lambda r: (getattr(r, key) is None, getattr(r, key) or ""), reverse=descending
+            )
+            self.layoutChanged.emit()
+            return
+        self.set_query(ListQuery(sort, descending, self.query.group_id, self.query.company_id))
+
+    # Our API
+    @property
+    def in_lookup(self) -> bool:
+        return self._hits is not None
+
+    def set_query(self, query: ListQuery) -> None:
+        """Browse the contacts `query` selects, in its order."""
+        self.query = query
+        self._hits = None
+        self.refresh()
+
+    def show_hits(self, hits: list[LookupHit]) -> None:
+        """Show the results of a lookup instead of browsing."""
+        self.beginResetModel()
+        self._forget()
+        self._hits = [
+            ContactRow(
+                h.id, h.display_name, h.company, h.title, h.email, h.phone, h.city, datetime.min
+            )
+            for h in hits
+        ]
+        self._count = len(self._hits)
+        self.endResetModel()
+        self.counted.emit(self._count)
+
+    def refresh(self) -> None:
+        """Reload after a change: browse counts again; lookup re-reads its rows."""
+        self.beginResetModel()
+        if self._hits is not None:
+            fresh = {r.id: r for r in self.book.rows([r.id for r in self._hits])}
+            self._hits = [fresh[r.id] for r in self._hits if r.id in fresh]
+            self._forget()
+            self._count = len(self._hits)
+        else:
+            self._forget()
+            self._count = self.book.count(self.query)
+        self.endResetModel()
+        self.counted.emit(self._count)
+
+    def row_at(self, row: int) -> ContactRow | None:
+        """The row's contact, or None while its page is loading (it is then requested)."""
+        if self._hits is not None:
+            return self._hits[row] if 0 <= row < len(self._hits) else None
+        page_number = row // PAGE_SIZE
+        page = self._pages.get(page_number)
+        if page is None:
+            self._request(page_number)
+            return None
+        self._pages.move_to_end(page_number)
+        offset = row - page_number * PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def contact_id(self, row: int) -> uuid.UUID | None:
+        found = self.row_at(row)
+        return found.id if found else None
+
+    def load_now(self, row: int) -> ContactRow | None:
+        """The row's contact, reading its page on this thread if needed (for keyboard
+        actions on a row that is not loaded yet)."""
+        if self._hits is not None or row // PAGE_SIZE in self._pages:
+            return self.row_at(row)
+        page_number = row // PAGE_SIZE
+        self._store(
+            self._generation,
+            page_number,
+            self.book.page(self.query, page_number * PAGE_SIZE, PAGE_SIZE),
+        )
+        return self.row_at(row)
+
+    def _forget(self) -> None:
+        self._generation += 1
+        self._pages.clear()
+        self._requested.clear()
+
+    def _request(self, page_number: int) -> None:
+        if page_number in self._requested:
+            return
+        self._requested.add(page_number)
+        generation, query = self._generation, self.query
+        self.jobs.start(
+            self.book.page,
+            query,
+            page_number * PAGE_SIZE,
+            PAGE_SIZE,
+            on_done=lambda rows: self._store(generation, page_number, rows),
+            on_failed=lambda _error: self._requested.discard(page_number),
+        )
+
+    def _store(self, generation: int, page_number: int, rows: list[ContactRow]) -> None:
+        if generation != self._generation:
+            return
+        self._requested.discard(page_number)
+        self._pages[page_number] = rows
+        while len(self._pages) > MAX_CACHED_PAGES:
+            self._pages.popitem(last=False)
+        first = page_number * PAGE_SIZE
+        last = min(first + PAGE_SIZE, self._count) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        self.pageLoaded.emit(first)

@@ -1,0 +1,30 @@
+"""Dates and numbers as the user's locale writes them (ISO dates under the C locale)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QDate, QDateTime, QLocale
+
+
+def _iso() -> bool:
+    return QLocale().language() == QLocale.Language.C
+
+
+def when(moment: datetime) -> str:
+    """A UTC moment in local time: "2026-11-23 10:48" (or the locale's short form)."""
+    local = QDateTime(moment.astimezone().replace(tzinfo=None))
+    if _iso():
+        return local.toString("yyyy-MM-dd HH:mm")
+    return QLocale().toString(local, QLocale.FormatType.ShortFormat)
+
+
+def day(value: date) -> str:
+    qdate = QDate(value.year, value.month, value.day)
+    if _iso():
+        return qdate.toString("yyyy-MM-dd")
+    return QLocale().toString(qdate, QLocale.FormatType.ShortFormat)
+
+
+def number(value: int) -> str:
+    return QLocale().toString(value) if not _iso() else f"{value:,}"

@@ -1,0 +1,1 @@
+"""Windows, views and dialogs (widgets only: data comes through `ContactBook`)."""

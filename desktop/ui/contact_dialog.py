@@ -1,0 +1,406 @@
+"""The New/Edit contact dialog: validates on save, says exactly what is wrong, and
+keeps everything typed until the user saves or agrees to discard it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import phonenumbers
+from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.contacts import (
+    AddressValue,
+    ContactDetails,
+    ContactDraft,
+    EmailValue,
+    PhoneValue,
+    UrlValue,
+)
+from db.errors import ValidationError
+from db.groups import GroupRow
+from desktop.ui.value_rows import ValueRows
+
+EMAIL_LABELS = ["work", "home", "other"]
+PHONE_LABELS = ["work", "mobile", "home", "fax", "other"]
+URL_LABELS = ["work", "home", "blog", "other"]
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """(ISO code, "Norway (+47)") for every region phonenumbers knows, by name."""
+    choices = []
+    for code in phonenumbers.SUPPORTED_REGIONS:
+        locale = QLocale(QLocale.Language.AnyLanguage, QLocale.codeToTerritory(code))
+        name = QLocale.territoryToString(locale.territory()) if locale.territory() else code
+        prefix = phonenumbers.country_code_for_region(code)
+        choices.append((code, f"{name} (+{prefix})"))
+    return sorted(choices, key=lambda c: c[1])
+
+
+class ContactDialog(QDialog):
+    """Edits a draft; `draft()` holds the validated values after `accept()`."""
+
+    def __init__(
+        self,
+        *,
+        details: ContactDetails | None,
+        groups: list[GroupRow],
+        company_names: list[str],
+        default_region: str,
+        preset_group: uuid.UUID | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Edit {details.display_name}" if details else "New contact")
+        self.setObjectName("contactDialog")
+        self._validated: ContactDraft | None = None
+        self._dirty = False
+        self._build(company_names, groups)
+        self._load(details, default_region, preset_group)
+        self._dirty = False
+        self.resize(900, 640)
+
+    # Building
+    def _build(self, company_names: list[str], groups: list[GroupRow]) -> None:
+        self.problems_label = QLabel(self)
+        self.problems_label.setObjectName("problems")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems_label.setStyleSheet(
+            "QLabel#problems { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;"
+            " border-radius: 4px; padding: 8px; }"
+        )
+        self.problems_label.hide()
+
+        self.given = QLineEdit()
+        self.middle = QLineEdit()
+        self.family = QLineEdit()
+        self.display = QLineEdit()
+        self.display.setPlaceholderText("First and last name")
+        self.title_edit = QLineEdit()
+        self.department = QLineEdit()
+        self.company = QLineEdit()
+        completer = QCompleter(company_names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.company.setCompleter(completer)
+        self.birthday_known = QCheckBox("Known")
+        self.birthday = QDateEdit()
+        self.birthday.setCalendarPopup(True)
+        self.birthday.setDisplayFormat("yyyy-MM-dd")
+        self.birthday.setEnabled(False)
+        self.birthday_known.toggled.connect(self.birthday.setEnabled)
+        birthday_row = QHBoxLayout()
+        birthday_row.addWidget(self.birthday_known)
+        birthday_row.addWidget(self.birthday, 1)
+
+        names = QGroupBox("Name and company")
+        form = QFormLayout(names)
+        form.addRow("&First name:", self.given)
+        form.addRow("&Middle name:", self.middle)
+        form.addRow("&Last name:", self.family)
+        form.addRow("Display &name:", self.display)
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("&Department:", self.department)
+        form.addRow("&Company:", self.company)
+        form.addRow("&Birthday:", birthday_row)
+
+        self.emails = ValueRows(EMAIL_LABELS, "name@example.com", "+ Add email")
+        self.phones = ValueRows(PHONE_LABELS, "+47 55 12 34 56", "+ Add phone")
+        self.region = QComboBox()
+        for code, label in region_choices():
+            self.region.addItem(label, code)
+        self.region.setToolTip(
+            "Numbers typed without +country code are read as numbers of this country."
+        )
+        self.urls = ValueRows(URL_LABELS, "example.com", "+ Add web address")
+        reach = QGroupBox("Email, phone and web")
+        reach_form = QFormLayout(reach)
+        reach_form.addRow("&Email:", self.emails)
+        reach_form.addRow("&Phone:", self.phones)
+        reach_form.addRow("Phone &region:", self.region)
+        reach_form.addRow("&Web:", self.urls)
+
+        self.street = QLineEdit()
+        self.city = QLineEdit()
+        self.state = QLineEdit()
+        self.postal_code = QLineEdit()
+        self.country = QLineEdit()
+        self.country.setMaxLength(2)
+        self.country.setPlaceholderText("NO")
+        self.country.setToolTip("Two-letter country code, e.g. NO, DE, US")
+        address = QGroupBox("Address")
+        address_form = QFormLayout(address)
+        address_form.addRow("&Street:", self.street)
+        address_form.addRow("Cit&y:", self.city)
+        address_form.addRow("State/re&gion:", self.state)
+        postal_row = QHBoxLayout()
+        postal_row.addWidget(self.postal_code, 1)
+        postal_row.addWidget(QLabel("C&ountry:"))
+        postal_row.addWidget(self.country)
+        postal_row.itemAt(1).widget().setBuddy(self.country)  # type: ignore[union-attr]
+        address_form.addRow("&Postal code:", postal_row)
+
+        self.groups = QListWidget()
+        self.groups.setMaximumHeight(110)
+        for group in groups:
+            item = QListWidgetItem(group.name, self.groups)
+            item.setData(ID_ROLE, str(group.id))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+        self.background = QPlainTextEdit()
+        self.background.setPlaceholderText("Who they are, how you met, what matters to them")
+        more = QGroupBox("Groups and background")
+        more_layout = QVBoxLayout(more)
+        more_layout.addWidget(
+            QLabel("Groups:")
+            if groups
+            else QLabel("No groups yet (create them from the Groups menu).")
+        )
+        if groups:
+            more_layout.addWidget(self.groups)
+        more_layout.addWidget(self.background, 1)
+
+        grid = QGridLayout()
+        grid.addWidget(names, 0, 0)
+        grid.addWidget(reach, 0, 1)
+        grid.addWidget(address, 1, 0)
+        grid.addWidget(more, 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
+        self.save_button.setToolTip("Save (Ctrl+S)")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.problems_label)
+        layout.addLayout(grid, 1)
+        layout.addWidget(buttons)
+
+        for edit in (
+            self.given,
+            self.middle,
+            self.family,
+            self.display,
+            self.title_edit,
+            self.department,
+            self.company,
+            self.street,
+            self.city,
+            self.state,
+            self.postal_code,
+            self.country,
+        ):
+            edit.textEdited.connect(self._mark_dirty)
+        for rows in (self.emails, self.phones, self.urls):
+            rows.changed.connect(self._mark_dirty)
+        self.background.textChanged.connect(self._mark_dirty)
+        self.groups.itemChanged.connect(self._mark_dirty)
+        self.birthday_known.toggled.connect(self._mark_dirty)
+
+    def _load(
+        self, details: ContactDetails | None, region: str, preset_group: uuid.UUID | None
+    ) -> None:
+        index = self.region.findData(region.upper())
+        self.region.setCurrentIndex(max(index, 0))
+        if details is None:
+            self.emails.set_values([])
+            self.phones.set_values([])
+            self.urls.set_values([])
+            chosen = {str(preset_group)} if preset_group else set()
+        else:
+            draft = details.to_draft(region)
+            self.given.setText(draft.given_name)
+            self.middle.setText(draft.middle_name)
+            self.family.setText(draft.family_name)
+            self.display.setText(draft.display_name)
+            self.title_edit.setText(draft.title)
+            self.department.setText(draft.department)
+            self.company.setText(draft.company)
+            if draft.birthday:
+                self.birthday_known.setChecked(True)
+                self.birthday.setDate(
+                    QDate(draft.birthday.year, draft.birthday.month, draft.birthday.day)
+                )
+            self.emails.set_values([(e.label, e.address) for e in draft.emails])
+            self.phones.set_values([(p.label, p.number) for p in draft.phones])
+            self.urls.set_values([(u.label, u.url) for u in draft.urls])
+            if draft.addresses:
+                first = draft.addresses[0]
+                self.street.setText(first.street)
+                self.city.setText(first.city)
+                self.state.setText(first.region)
+                self.postal_code.setText(first.postal_code)
+                self.country.setText(first.country)
+            self.background.setPlainText(draft.background)
+            chosen = {str(g) for g in draft.group_ids}
+            self._details = details
+        for n in range(self.groups.count()):
+            item = self.groups.item(n)
+            if item.data(ID_ROLE) in chosen:
+                item.setCheckState(Qt.CheckState.Checked)
+        self.given.setFocus()
+
+    # Reading the form
+    def current_draft(self) -> ContactDraft:
+        """What the form holds now, unvalidated."""
+        birthday = None
+        if self.birthday_known.isChecked():
+            picked = self.birthday.date()
+            birthday = date(picked.year(), picked.month(), picked.day())
+        previous = getattr(self, "_details", None)
+        extra_addresses = previous.addresses[1:] if previous else ()
+        return ContactDraft(
+            given_name=self.given.text(),
+            middle_name=self.middle.text(),
+            family_name=self.family.text(),
+            display_name=self.display.text(),
+            title=self.title_edit.text(),
+            department=self.department.text(),
+            company=self.company.text(),
+            birthday=birthday,
+            background=self.background.toPlainText(),
+            emails=tuple(EmailValue(v, label) for label, v in self.emails.values()),
+            phones=tuple(PhoneValue(v, label) for label, v in self.phones.values()),
+            urls=tuple(UrlValue(v, label) for label, v in self.urls.values()),
+            addresses=(
+                AddressValue(
+                    self.street.text(),
+                    self.city.text(),
+                    self.state.text(),
+                    self.postal_code.text(),
+                    self.country.text(),
+                ),
+                *extra_addresses,
+            ),
+            group_ids=tuple(
+                uuid.UUID(self.groups.item(n).data(ID_ROLE))
+                for n in range(self.groups.count())
+                if self.groups.item(n).checkState() == Qt.CheckState.Checked
+            ),
+            custom_fields=dict(previous.custom_fields) if previous else {},
+            default_region=str(self.region.currentData() or "US"),
+            nickname=previous.nickname if previous else "",
+            prefix=previous.prefix if previous else "",
+            suffix=previous.suffix if previous else "",
+            owner=previous.owner if previous else "",
+        )
+
+    def draft(self) -> ContactDraft:
+        """The validated draft (after the dialog was accepted)."""
+        assert self._validated is not None
+        return self._validated
+
+    # Saving and leaving
+    def accept(self) -> None:
+        from db.contacts import validate
+
+        try:
+            self._validated = validate(self.current_draft())
+        except ValidationError as error:
+            self.show_problems(error.problems)
+            return
+        super().accept()
+
+    def reject(self) -> None:
+        if self._dirty and not self._confirm_discard():
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if (
+            self.result() != QDialog.DialogCode.Accepted
+            and self._dirty
+            and not self._confirm_discard()
+        ):
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Say what is wrong above the form and mark each field concerned."""
+        for edit in self._all_edits():
+            _mark(edit, None)
+        lines = []
+        first_bad: QWidget | None = None
+        for key, message in problems.items():
+            widget = self._widget_for(key)
+            if widget is not None:
+                _mark(widget, message)
+                first_bad = first_bad or widget
+            lines.append(f"• {message}")
+        self.problems_label.setText("Please fix before saving:\n" + "\n".join(lines))
+        self.problems_label.show()
+        if first_bad is not None:
+            first_bad.setFocus()
+
+    def _widget_for(self, key: str) -> QLineEdit | None:
+        if key == "name":
+            return self.given
+        field, _, rest = key.partition("[")
+        position = int(rest.rstrip("]")) if rest else 0
+        rows = {"emails": self.emails, "phones": self.phones, "urls": self.urls}.get(field)
+        if rows is not None:
+            return rows.edit_at(position)
+        if field == "addresses":
+            return self.country
+        return None
+
+    def _all_edits(self) -> list[QLineEdit]:
+        return [
+            self.given,
+            self.country,
+            *self.emails.edits(),
+            *self.phones.edits(),
+            *self.urls.edits(),
+        ]
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+
+    def _confirm_discard(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Discard changes?",
+            "You have typed changes that are not saved. Discard them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+
+def _mark(widget: QWidget, problem: str | None) -> None:
+    widget.setStyleSheet(
+        ""
+        if problem is None
+        else "border: 2px solid #c62828; border-radius: 3px; background: #fff6f6;"
+    )
+    widget.setToolTip(problem or "")

@@ -1,0 +1,807 @@
+"""The main window: navigation, the contact list with lookup, and the contact's details."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.contacts import ListQuery, SortColumn, compose_display_name
+from db.errors import CallsheetError
+from desktop import __version__
+from desktop.contact_book import ContactBook
+from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
+from desktop.models.formats import number
+from desktop.ui.contact_detail import ContactDetailView
+from desktop.ui.contact_dialog import ContactDialog
+from desktop.ui.settings import user_settings
+from desktop.ui.sidebar import Sidebar, View
+from desktop.ui.trash_view import TrashView
+from desktop.ui.undo import CreateContact, EditContact, TrashContacts, TrashGroup
+from desktop.workers import JobRunner
+
+LOOKUP_DELAY_MS = 150
+LOOKUP_LIMIT = 200
+MAX_SELECTION = 10_000
+DEMO_COUNT = 1000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, book: ContactBook, default_region: str = "US") -> None:
+        super().__init__()
+        self.book = book
+        self.default_region = default_region
+        self.settings = user_settings()
+        self.undo_stack = QUndoStack(self)
+        self.jobs = JobRunner(self, max_threads=2)
+        self.view = View("all")
+        self._lookup_generation = 0
+        self.setWindowTitle("Callsheet")
+        self.setObjectName("mainWindow")
+        self._build()
+        self._build_actions()
+        self._restore_settings()
+        self.refresh_navigation()
+        if not self.sidebar.select(self.view):
+            self.view = View("all")
+            self.sidebar.select(self.view)
+        self._show_view(self.view)
+
+    # Building
+    def _build(self) -> None:
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.model = ContactListModel(self.book, self)
+        self.model.counted.connect(self._update_status)
+        self.table = QTableView()
+        self.table.setObjectName("contactList")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        vertical = self.table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        for column, width in enumerate((190, 180, 150, 220, 140, 120, 90)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.doubleClicked.connect(lambda _index: self.edit_contact())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._list_menu)
+
+        self.empty_state = self._build_empty_state()
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty_state)
+
+        self.detail = ContactDetailView(self.book, self.undo_stack)
+        self.detail.editRequested.connect(self.edit_contact)
+        self.detail.companyChosen.connect(lambda cid: self._choose(View("company", cid)))
+        self.detail.failed.connect(self.show_error)
+
+        self.contacts_split = QSplitter(Qt.Orientation.Horizontal)
+        self.contacts_split.setObjectName("contactsSplit")
+        self.contacts_split.addWidget(self.list_stack)
+        self.contacts_split.addWidget(self.detail)
+        self.contacts_split.setStretchFactor(0, 3)
+        self.contacts_split.setStretchFactor(1, 2)
+
+        self.trash_view = TrashView(self.book)
+        self.trash_view.changed.connect(self.refresh_all)
+        self.trash_view.failed.connect(self.show_error)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.contacts_split)
+        self.pages.addWidget(self.trash_view)
+
+        self.sidebar = Sidebar()
+        self.sidebar.chosen.connect(self._show_view)
+        self.sidebar.newGroupRequested.connect(self.new_group)
+        self.sidebar.renameGroupRequested.connect(self.rename_group)
+        self.sidebar.deleteGroupRequested.connect(self.delete_group)
+        self.sidebar.itemExpanded.connect(self._expanded)
+
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setObjectName("mainSplit")
+        self.main_split.addWidget(self.sidebar)
+        self.main_split.addWidget(self.pages)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([220, 1060])
+        self.setCentralWidget(self.main_split)
+
+        self.lookup_box = QLineEdit()
+        self.lookup_box.setObjectName("lookupBox")
+        self.lookup_box.setPlaceholderText("Look up name, company, email, phone or city  (Ctrl+F)")
+        self.lookup_box.setClearButtonEnabled(True)
+        self.lookup_box.setMinimumWidth(360)
+        self.lookup_timer = QTimer(self)
+        self.lookup_timer.setSingleShot(True)
+        self.lookup_timer.setInterval(LOOKUP_DELAY_MS)
+        self.lookup_timer.timeout.connect(self.run_lookup)
+        self.lookup_box.textChanged.connect(lambda _text: self.lookup_timer.start())
+        self.lookup_box.returnPressed.connect(self._lookup_enter)
+        self.lookup_box.installEventFilter(self)
+
+        self.resize(1280, 800)
+
+    def _build_empty_state(self) -> QWidget:
+        panel = QWidget()
+        panel.setObjectName("emptyState")
+        title = QLabel("No contacts yet")
+        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        text = QLabel(
+            "Add the people you sell to, or try Callsheet with demo data.\n"
+            "Everything stays on this computer; no server needed."
+        )
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        new = QPushButton("New contact (Ctrl+N)")
+        new.clicked.connect(self.new_contact)
+        demo = QPushButton(f"Try demo data ({DEMO_COUNT:,} contacts)")
+        demo.setObjectName("demoButton")
+        demo.clicked.connect(lambda: self.load_demo_data(DEMO_COUNT))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(new)
+        buttons.addWidget(demo)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(panel)
+        layout.addStretch(1)
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(text)
+        layout.addSpacing(12)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+        return panel
+
+    def _action(
+        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(
+            "&New Contact…", self.new_contact, QKeySequence.StandardKey.New, "Add a contact"
+        )
+        self.edit_action = self._action(
+            "&Edit Contact…", self.edit_contact, "Ctrl+E", "Edit the selected contact"
+        )
+        self.delete_action = self._action(
+            "&Delete",
+            self.delete_contacts,
+            QKeySequence.StandardKey.Delete,
+            "Move the selected contacts to the Trash",
+        )
+        self.find_action = self._action(
+            "&Look Up…",
+            self.focus_lookup,
+            QKeySequence.StandardKey.Find,
+            "Find contacts by any fragment",
+        )
+        self.note_action = self._action(
+            "Add &Note", self.add_note, "Ctrl+Shift+N", "Write a note on the selected contact"
+        )
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.demo_action = self._action("Add &Demo Data…", self.ask_demo_data)
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.new_group_action = self._action("&New Group…", self.new_group)
+        self.add_to_group_action = self._action(
+            "&Add Selected to Group…", self.add_to_group, "Ctrl+G"
+        )
+        self.remove_from_group_action = self._action(
+            "&Remove Selected from This Group", self.remove_from_group
+        )
+        self.rename_group_action = self._action(
+            "Re&name This Group…", lambda: self.rename_group(self.view.id)
+        )
+        self.delete_group_action = self._action(
+            "&Delete This Group", lambda: self.delete_group(self.view.id)
+        )
+        self.all_action = self._action("&All Contacts", lambda: self._choose(View("all")), "Ctrl+1")
+        self.trash_action = self._action("&Trash", lambda: self._choose(View("trash")), "Ctrl+2")
+        self.rename_company_action = self._action("Rename &Company…", self.rename_company)
+
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.edit_action)
+        edit_menu.addAction(self.note_action)
+        edit_menu.addAction(self.delete_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.all_action)
+        view_menu.addAction(self.trash_action)
+        self.columns_menu = view_menu.addMenu("&Columns")
+        self.columns_menu.aboutToShow.connect(lambda: self._fill_columns_menu(self.columns_menu))
+        groups_menu = self.menuBar().addMenu("&Groups")
+        for action in (
+            self.new_group_action,
+            self.add_to_group_action,
+            self.remove_from_group_action,
+            self.rename_group_action,
+            self.delete_group_action,
+        ):
+            groups_menu.addAction(action)
+        companies_menu = self.menuBar().addMenu("&Companies")
+        companies_menu.addAction(self.rename_company_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&About Callsheet", self.about))
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.new_action)
+        toolbar.addAction(self.edit_action)
+        toolbar.addAction(self.delete_action)
+        toolbar.addAction(self.undo_action)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.lookup_box)
+        self.addToolBar(toolbar)
+        for action in (self.new_action, self.edit_action, self.delete_action, self.find_action):
+            action.setToolTip(
+                f"{action.text().replace('&', '').rstrip('…')} "
+                f"({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
+        self._update_actions()
+
+    # Navigation and refreshing
+    def _choose(self, view: View) -> None:
+        if view.kind == "company" and not self.sidebar.select(view):
+            self.sidebar.set_companies(self.book.companies())
+        if not self.sidebar.select(view):
+            self._show_view(view)
+
+    def _show_view(self, view: View) -> None:
+        self.detail.save_pending_note()
+        self.view = view
+        if view.kind == "trash":
+            self.trash_view.reload()
+            self.pages.setCurrentWidget(self.trash_view)
+        else:
+            self.pages.setCurrentWidget(self.contacts_split)
+            self.lookup_box.blockSignals(True)
+            self.lookup_box.clear()
+            self.lookup_box.blockSignals(False)
+            self._lookup_generation += 1
+            self._browse()
+        self._update_actions()
+
+    def _browse(self) -> None:
+        sort = self.model.query.sort
+        descending = self.model.query.descending
+        self.model.set_query(
+            ListQuery(
+                sort,
+                descending,
+                group_id=self.view.id if self.view.kind == "group" else None,
+                company_id=self.view.id if self.view.kind == "company" else None,
+            )
+        )
+        self._select_row(0 if self.model.rowCount() else None)
+
+    def refresh_navigation(self) -> None:
+        try:
+            total = self.book.count()
+            self.sidebar.set_counts(total, self.book.trash_count())
+            self.sidebar.set_groups(self.book.groups())
+            if self.sidebar.companies_item.isExpanded() or self.view.kind == "company":
+                self.sidebar.set_companies(self.book.companies())
+        except CallsheetError as error:
+            self.show_error(error)
+
+    def refresh_all(self, select: uuid.UUID | None = None) -> None:
+        """Re-read everything shown after a change (and select `select` if given)."""
+        current = select
+        if current is None and self.detail.details is not None:
+            current = self.detail.details.id
+        self.refresh_navigation()
+        if self.view.kind == "trash":
+            self.trash_view.reload()
+            return
+        self.model.refresh()
+        row = None
+        if current is not None:
+            row = self._row_of(current)
+        self._select_row(row)
+        if row is None and current is not None and select is not None:
+            self.detail.show_contact(current)
+        self._update_actions()
+
+    def _row_of(self, contact_id: uuid.UUID) -> int | None:
+        if self.model.in_lookup:
+            for row in range(self.model.rowCount()):
+                if self.model.contact_id(row) == contact_id:
+                    return row
+            return None
+        try:
+            return self.book.position(self.model.query, contact_id)
+        except CallsheetError:
+            return None
+
+    def _select_row(self, row: int | None) -> None:
+        empty = self.model.rowCount() == 0 and not self.model.in_lookup and self.view.kind == "all"
+        self.list_stack.setCurrentWidget(self.empty_state if empty else self.table)
+        if row is None or row >= self.model.rowCount():
+            self.table.clearSelection()
+            self.detail.show_contact(None)
+            return
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self._current_changed(index, QModelIndex())
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.detail.show_contact(None)
+        else:
+            row = self.model.load_now(current.row())
+            self.detail.show_contact(row.id if row else None)
+        self._update_actions()
+
+    def _update_status(self, count: int) -> None:
+        shown = number(count)
+        if self.model.in_lookup:
+            text = self.lookup_box.text().strip()
+            more = " (the best matches; type more to narrow)" if count >= LOOKUP_LIMIT else ""
+            self.count_label.setText(f"{shown} found for “{text}”{more}")
+        else:
+            self.count_label.setText(f"{shown} contact{'s' if count != 1 else ''}")
+
+    def _update_actions(self) -> None:
+        has_contact = self.detail.details is not None and self.view.kind != "trash"
+        self.edit_action.setEnabled(has_contact)
+        self.delete_action.setEnabled(has_contact)
+        self.note_action.setEnabled(has_contact)
+        self.add_to_group_action.setEnabled(has_contact)
+        in_group = self.view.kind == "group"
+        self.remove_from_group_action.setEnabled(in_group and has_contact)
+        self.rename_group_action.setEnabled(in_group)
+        self.delete_group_action.setEnabled(in_group)
+        self.rename_company_action.setEnabled(self.view.kind == "company")
+
+    def _expanded(self, item: object) -> None:
+        if item is self.sidebar.companies_item:
+            self.sidebar.set_companies(self.book.companies())
+
+    # Lookup
+    def focus_lookup(self) -> None:
+        if self.view.kind == "trash":
+            self._choose(View("all"))
+        self.lookup_box.setFocus()
+        self.lookup_box.selectAll()
+
+    def run_lookup(self) -> None:
+        """Filter the list by the lookup text, off the UI thread; stale answers are dropped."""
+        text = self.lookup_box.text()
+        self._lookup_generation += 1
+        generation = self._lookup_generation
+        if not text.strip():
+            self._browse()
+            return
+        self.jobs.start(
+            self.book.lookup,
+            text,
+            LOOKUP_LIMIT,
+            on_done=lambda hits: self._lookup_done(generation, hits),
+            on_failed=self.show_error,
+        )
+
+    def _lookup_done(self, generation: int, hits: list) -> None:
+        if generation != self._lookup_generation:
+            return
+        self.model.show_hits(hits)
+        self._select_row(0 if hits else None)
+
+    def _lookup_enter(self) -> None:
+        self.lookup_timer.stop()
+        self.run_lookup()
+        self.table.setFocus()
+
+    def eventFilter(self, watched: object, event: object) -> bool:
+        from PySide6.QtCore import QEvent
+        from PySide6.QtGui import QKeyEvent
+
+        if (
+            watched is self.lookup_box
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            if event.key() == Qt.Key.Key_Escape:
+                self.lookup_box.clear()
+                return True
+            if event.key() == Qt.Key.Key_Down:
+                self.table.setFocus()
+                return True
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+
+    # Contacts
+    def selected_ids(self) -> list[uuid.UUID]:
+        rows = self.table.selectionModel().selectedRows()
+        if len(rows) > MAX_SELECTION:
+            QMessageBox.information(
+                self, "Too many selected", f"Select at most {MAX_SELECTION:,} contacts at a time."
+            )
+            return []
+        ids = []
+        for index in sorted(rows, key=lambda i: i.row()):
+            row = self.model.load_now(index.row())
+            if row is not None:
+                ids.append(row.id)
+        if not ids and self.detail.details is not None:
+            ids.append(self.detail.details.id)
+        return ids
+
+    def new_contact(self) -> None:
+        try:
+            dialog = ContactDialog(
+                details=None,
+                groups=self.book.groups(),
+                company_names=self.book.company_names(),
+                default_region=self.default_region,
+                preset_group=self.view.id if self.view.kind == "group" else None,
+                parent=self,
+            )
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        if not dialog.exec():
+            return
+        draft = dialog.draft()
+        try:
+            contact_id = self.book.create(draft)
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        name = compose_display_name(draft)
+        self.undo_stack.push(
+            CreateContact(contact_id, name, self.book, self.refresh_all, self.show_error)
+        )
+        self.statusBar().showMessage(f"Added {name}.", 5000)
+        if self.model.in_lookup:
+            self._show_view(self.view)
+        self.refresh_all(select=contact_id)
+
+    def edit_contact(self) -> None:
+        details = self.detail.details
+        if details is None or self.view.kind == "trash":
+            return
+        try:
+            dialog = ContactDialog(
+                details=details,
+                groups=self.book.groups(),
+                company_names=self.book.company_names(),
+                default_region=self.default_region,
+                parent=self,
+            )
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        if not dialog.exec():
+            return
+        before = details.to_draft(self.default_region)
+        after = dialog.draft()
+        try:
+            self.book.update(details.id, after)
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        self.undo_stack.push(
+            EditContact(details.id, before, after, self.book, self.refresh_all, self.show_error)
+        )
+        self.refresh_all(select=details.id)
+
+    def delete_contacts(self) -> None:
+        ids = self.selected_ids()
+        if not ids or self.view.kind == "trash":
+            return
+        first_row = min((i.row() for i in self.table.selectionModel().selectedRows()), default=0)
+        try:
+            moved = self.book.trash(ids)
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        name = (
+            self.detail.details.display_name
+            if len(ids) == 1 and self.detail.details
+            else f"{moved} contacts"
+        )
+        self.undo_stack.push(
+            TrashContacts(ids, f"Delete {name}", self.book, self.refresh_all, self.show_error)
+        )
+        self.statusBar().showMessage(
+            f"Moved {name} to the Trash. Undo with "
+            f"{self.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}.",
+            8000,
+        )
+        self.refresh_navigation()
+        self.model.refresh()
+        self._select_row(
+            min(first_row, self.model.rowCount() - 1) if self.model.rowCount() else None
+        )
+
+    def add_note(self) -> None:
+        if self.detail.details is not None:
+            self.detail.start_new_note()
+
+    # Groups and companies
+    def new_group(self) -> None:
+        name, ok = QInputDialog.getText(self, "New group", "Name of the new group:")
+        if not ok or not name.strip():
+            return
+        try:
+            group_id = self.book.create_group(name)
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        self.refresh_navigation()
+        self._choose(View("group", group_id))
+
+    def rename_group(self, group_id: uuid.UUID | None) -> None:
+        group = next((g for g in self.book.groups() if g.id == group_id), None)
+        if group is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename group", "New name:", text=group.name)
+        if ok and name.strip() and name != group.name:
+            try:
+                self.book.rename_group(group.id, name)
+            except CallsheetError as error:
+                self.show_error(error)
+            self.refresh_navigation()
+
+    def delete_group(self, group_id: uuid.UUID | None) -> None:
+        group = next((g for g in self.book.groups() if g.id == group_id), None)
+        if group is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Delete group",
+            f"Move the group “{group.name}” to the Trash? Its {group.member_count} contacts "
+            "stay in Callsheet; only the group goes.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.book.trash_group(group.id)
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        self.undo_stack.push(
+            TrashGroup(group.id, group.name, self.book, self._after_group_undo, self.show_error)
+        )
+        self.refresh_navigation()
+        self._choose(View("all"))
+
+    def _after_group_undo(self) -> None:
+        self.refresh_navigation()
+        self.refresh_all()
+
+    def add_to_group(self) -> None:
+        ids = self.selected_ids()
+        groups = self.book.groups()
+        if not ids:
+            return
+        if not groups:
+            QMessageBox.information(
+                self, "No groups", "Create a group first (Groups > New Group…)."
+            )
+            return
+        names = [g.name for g in groups]
+        name, ok = QInputDialog.getItem(
+            self, "Add to group", f"Add {len(ids)} contact(s) to:", names, 0, False
+        )
+        if not ok:
+            return
+        group = groups[names.index(name)]
+        try:
+            added = self.book.add_to_group(group.id, ids)
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        self.statusBar().showMessage(f"Added {added} to {group.name}.", 5000)
+        self.refresh_navigation()
+        self.detail.reload()
+
+    def remove_from_group(self) -> None:
+        if self.view.kind != "group" or self.view.id is None:
+            return
+        ids = self.selected_ids()
+        try:
+            self.book.remove_from_group(self.view.id, ids)
+        except CallsheetError as error:
+            self.show_error(error)
+        self.refresh_all()
+
+    def rename_company(self) -> None:
+        if self.view.kind != "company" or self.view.id is None:
+            return
+        company = next((c for c in self.book.companies() if c.id == self.view.id), None)
+        if company is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename company", "New name:", text=company.name)
+        if ok and name.strip() and name != company.name:
+            try:
+                self.book.rename_company(company.id, name)
+            except CallsheetError as error:
+                self.show_error(error)
+            self.refresh_all()
+
+    # Demo data
+    def ask_demo_data(self) -> None:
+        count, ok = QInputDialog.getInt(
+            self,
+            "Add demo data",
+            "How many demo contacts should be added?",
+            DEMO_COUNT,
+            1,
+            2_000_000,
+            1000,
+        )
+        if ok:
+            self.load_demo_data(count)
+
+    def load_demo_data(self, count: int) -> None:
+        from desktop.demo import seed
+
+        progress = QProgressDialog("Adding demo contacts…", "Stop", 0, count, self)
+        progress.setWindowTitle("Demo data")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        job = self.jobs.start(
+            seed,
+            self.book.db,
+            count,
+            on_done=lambda _n: finished(),
+            on_failed=lambda error: finished(error),
+            with_progress=True,
+        )
+        job.signals.progress.connect(lambda done, _total: progress.setValue(done))
+        progress.canceled.connect(job.cancel)
+
+        def finished(error: Exception | None = None) -> None:
+            progress.reset()
+            if error is not None:
+                self.show_error(error)
+            self.refresh_all()
+
+    # Column choice, menus, errors
+    def _column_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        self._fill_columns_menu(menu)
+        menu.exec(self.table.horizontalHeader().mapToGlobal(position))
+
+    def _fill_columns_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        header = self.table.horizontalHeader()
+        for column, spec in enumerate(COLUMNS):
+            action = menu.addAction(spec.title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column != NAME)
+            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+
+    def _list_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        for action in (
+            self.edit_action,
+            self.note_action,
+            self.add_to_group_action,
+            self.remove_from_group_action,
+            self.delete_action,
+        ):
+            if action.isEnabled():
+                menu.addAction(action)
+        if not menu.isEmpty():
+            menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def show_error(self, error: object) -> None:
+        QMessageBox.warning(self, "Callsheet", str(error))
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Callsheet",
+            f"<b>Callsheet {__version__}</b><p>The contact manager for people "
+            f"who sell.</p><p>Database: {self.book.path}</p>",
+        )
+
+    # Settings
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        for splitter in (self.main_split, self.contacts_split):
+            saved = s.value(f"window/{splitter.objectName()}")
+            if saved is not None:
+                splitter.restoreState(saved)
+        header_state = s.value("list/header")
+        if header_state is not None:
+            self.table.horizontalHeader().restoreState(header_state)
+        sort = s.value("list/sort", SortColumn.NAME.value)
+        descending = s.value("list/descending", "false") in (True, "true")
+        try:
+            chosen = SortColumn(sort)
+        except ValueError:
+            chosen = SortColumn.NAME
+        self.model.query = ListQuery(chosen, descending)
+        column = next((n for n, c in enumerate(COLUMNS) if c.sort is chosen), NAME)
+        self.table.horizontalHeader().setSortIndicator(
+            column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+        self.view = View.from_key(str(s.value("list/view", "all:")))
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        for splitter in (self.main_split, self.contacts_split):
+            s.setValue(f"window/{splitter.objectName()}", splitter.saveState())
+        s.setValue("list/header", self.table.horizontalHeader().saveState())
+        s.setValue("list/sort", self.model.query.sort.value)
+        s.setValue("list/descending", self.model.query.descending)
+        s.setValue("list/view", self.view.key())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detail.save_pending_note()
+        self.save_settings()
+        self.jobs.wait()
+        self.model.jobs.wait()
+        super().closeEvent(event)

@@ -1,0 +1,142 @@
+"""The navigation pane: all contacts, groups, companies and the Trash."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
+
+from db.companies import CompanyRow
+from db.groups import GroupRow
+from desktop.models.formats import number
+
+ROLE = Qt.ItemDataRole.UserRole
+
+
+@dataclass(frozen=True)
+class View:
+    """What the main area shows: kind is "all", "group", "company" or "trash"."""
+
+    kind: str
+    id: uuid.UUID | None = None
+
+    def key(self) -> str:
+        return f"{self.kind}:{self.id or ''}"
+
+    @classmethod
+    def from_key(cls, key: str) -> View:
+        kind, _, ident = key.partition(":")
+        if kind not in ("all", "group", "company", "trash"):
+            return cls("all")
+        try:
+            return cls(kind, uuid.UUID(ident) if ident else None)
+        except ValueError:
+            return cls("all")
+
+
+class Sidebar(QTreeWidget):
+    """Signals:
+    chosen(object): the View the user picked.
+    renameGroupRequested(object), deleteGroupRequested(object): a group's UUID.
+    newGroupRequested(): the user asked for a new group.
+    """
+
+    chosen = Signal(object)
+    renameGroupRequested = Signal(object)
+    deleteGroupRequested = Signal(object)
+    newGroupRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setObjectName("sidebar")
+        self.setMinimumWidth(180)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        self.all_item = self._top("All contacts", View("all"))
+        self.groups_item = self._top("Groups", None)
+        self.companies_item = self._top("Companies", None)
+        self.trash_item = self._top("Trash", View("trash"))
+        self.groups_item.setExpanded(True)
+        self.currentItemChanged.connect(self._changed)
+
+    def _top(self, text: str, view: View | None) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self, [text])
+        item.setData(0, ROLE, view)
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
+        if view is None:
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+        return item
+
+    def set_counts(self, total: int, trash: int) -> None:
+        self.all_item.setText(0, f"All contacts ({number(total)})")
+        self.trash_item.setText(0, f"Trash ({number(trash)})" if trash else "Trash")
+
+    def set_groups(self, groups: list[GroupRow]) -> None:
+        self._fill(self.groups_item, [(g.id, g.name, g.member_count) for g in groups], "group")
+        if not groups:
+            hint = QTreeWidgetItem(self.groups_item, ["New group… (right-click)"])
+            hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            hint.setForeground(0, self.palette().placeholderText())
+
+    def set_companies(self, companies: list[CompanyRow]) -> None:
+        self._fill(
+            self.companies_item,
+            [(c.id, c.name, c.contact_count) for c in companies if c.contact_count],
+            "company",
+        )
+
+    def _fill(
+        self, parent: QTreeWidgetItem, rows: list[tuple[uuid.UUID, str, int]], kind: str
+    ) -> None:
+        current = self.current_view()
+        self.blockSignals(True)
+        parent.takeChildren()
+        for ident, name, count in rows:
+            item = QTreeWidgetItem(parent, [f"{name} ({number(count)})"])
+            item.setData(0, ROLE, View(kind, ident))
+            item.setToolTip(0, name)
+            if current == View(kind, ident):
+                self.setCurrentItem(item)
+        self.blockSignals(False)
+
+    def current_view(self) -> View | None:
+        item = self.currentItem()
+        return item.data(0, ROLE) if item is not None else None
+
+    def select(self, view: View) -> bool:
+        """Select the item showing `view`; False when there is none (e.g. a deleted group)."""
+        for item in self._items():
+            if item.data(0, ROLE) == view:
+                self.setCurrentItem(item)
+                return True
+        return False
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        items = []
+        for n in range(self.topLevelItemCount()):
+            top = self.topLevelItem(n)
+            items.append(top)
+            items += [top.child(c) for c in range(top.childCount())]
+        return items
+
+    def _changed(self, item: QTreeWidgetItem | None, _previous: object) -> None:
+        view = item.data(0, ROLE) if item is not None else None
+        if view is not None:
+            self.chosen.emit(view)
+
+    def _menu(self, position: QPoint) -> None:
+        item = self.itemAt(position)
+        menu = QMenu(self)
+        view = item.data(0, ROLE) if item is not None else None
+        if item is self.groups_item or (item is not None and item.parent() is self.groups_item):
+            menu.addAction("New group…", self.newGroupRequested.emit)
+        if view is not None and view.kind == "group":
+            menu.addAction("Rename group…", lambda: self.renameGroupRequested.emit(view.id))
+            menu.addAction("Delete group", lambda: self.deleteGroupRequested.emit(view.id))
+        if not menu.isEmpty():
+            menu.exec(self.viewport().mapToGlobal(position))

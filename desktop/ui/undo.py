@@ -1,0 +1,115 @@
+"""Undoable actions. Each command is pushed after its action already succeeded (so a
+failure is reported, never half-recorded); undo and redo call the contact book again."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from db.contacts import ContactDraft, compose_display_name
+from db.errors import CallsheetError
+from desktop.contact_book import ContactBook
+
+log = logging.getLogger(__name__)
+
+Refresh = Callable[[], None]
+Report = Callable[[CallsheetError], None]
+
+
+class _BookCommand(QUndoCommand):
+    def __init__(self, text: str, book: ContactBook, refresh: Refresh, report: Report) -> None:
+        super().__init__(text)
+        self.book = book
+        self.refresh = refresh
+        self.report = report
+        self._already_done = True
+
+    def redo(self) -> None:
+        if self._already_done:
+            self._already_done = False
+            return
+        self._run(self.do)
+
+    def undo(self) -> None:
+        self._run(self.undo_it)
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def undo_it(self) -> None:
+        raise NotImplementedError
+
+    def _run(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except CallsheetError as error:
+            log.warning("undo/redo of %r failed: %s", self.text(), error)
+            self.report(error)
+        self.refresh()
+
+
+class TrashContacts(_BookCommand):
+    def __init__(self, ids: list[uuid.UUID], text: str, *args: object) -> None:
+        super().__init__(text, *args)  # type: ignore[arg-type]
+        self.ids = ids
+
+    def do(self) -> None:
+        self.book.trash(self.ids)
+
+    def undo_it(self) -> None:
+        self.book.restore(self.ids)
+
+
+class CreateContact(_BookCommand):
+    def __init__(self, contact_id: uuid.UUID, name: str, *args: object) -> None:
+        super().__init__(f"New contact {name}", *args)  # type: ignore[arg-type]
+        self.contact_id = contact_id
+
+    def do(self) -> None:
+        self.book.restore([self.contact_id])
+
+    def undo_it(self) -> None:
+        self.book.trash([self.contact_id])
+
+
+class EditContact(_BookCommand):
+    def __init__(
+        self, contact_id: uuid.UUID, before: ContactDraft, after: ContactDraft, *args: object
+    ) -> None:
+        super().__init__(f"Edit {compose_display_name(after)}", *args)  # type: ignore[arg-type]
+        self.contact_id = contact_id
+        self.before = before
+        self.after = after
+
+    def do(self) -> None:
+        self.book.update(self.contact_id, self.after)
+
+    def undo_it(self) -> None:
+        self.book.update(self.contact_id, self.before)
+
+
+class TrashNote(_BookCommand):
+    def __init__(self, note_id: uuid.UUID, *args: object) -> None:
+        super().__init__("Delete note", *args)  # type: ignore[arg-type]
+        self.note_id = note_id
+
+    def do(self) -> None:
+        self.book.trash_note(self.note_id)
+
+    def undo_it(self) -> None:
+        self.book.restore_note(self.note_id)
+
+
+class TrashGroup(_BookCommand):
+    def __init__(self, group_id: uuid.UUID, name: str, *args: object) -> None:
+        super().__init__(f"Delete group {name}", *args)  # type: ignore[arg-type]
+        self.group_id = group_id
+
+    def do(self) -> None:
+        self.book.trash_group(self.group_id)
+
+    def undo_it(self) -> None:
+        self.book.restore_group(self.group_id)

@@ -1,0 +1,98 @@
+"""Background jobs on QThreadPool: a plain function runs off the UI thread and its
+result (or error) comes back as a signal on the UI thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class JobSignals(QObject):
+    """Signals:
+    done(object): the function's return value.
+    failed(object): the exception it raised.
+    progress(int, int): work done and total, from a job started with progress.
+    """
+
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int)
+
+
+class Job(QRunnable):
+    """Runs `function(*args)` on a pool thread.
+
+    With `with_progress`, the function also gets `progress=report`, where
+    `report(done, total)` emits `progress` and returns False once `cancel()` was called.
+    """
+
+    def __init__(
+        self, function: Callable[..., Any], *args: Any, with_progress: bool = False
+    ) -> None:
+        super().__init__()
+        self.function = function
+        self.args = args
+        self.with_progress = with_progress
+        self.signals = JobSignals()
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def _report(self, done: int, total: int) -> bool:
+        self.signals.progress.emit(done, total)
+        return not self.cancelled
+
+    def run(self) -> None:
+        try:
+            if self.with_progress:
+                result = self.function(*self.args, progress=self._report)
+            else:
+                result = self.function(*self.args)
+        except Exception as error:
+            log.info("background job failed", exc_info=True)
+            self.signals.failed.emit(error)
+        else:
+            self.signals.done.emit(result)
+
+
+class JobRunner(QObject):
+    """Starts jobs on its own pool and keeps them alive until they report back."""
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._running: set[Job] = set()
+
+    def start(
+        self,
+        function: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_failed: Callable[[Exception], None] | None = None,
+        with_progress: bool = False,
+    ) -> Job:
+        job = Job(function, *args, with_progress=with_progress)
+        job.setAutoDelete(False)
+        self._running.add(job)
+        if on_done is not None:
+            job.signals.done.connect(on_done)
+        if on_failed is not None:
+            job.signals.failed.connect(on_failed)
+        job.signals.done.connect(lambda _result: self._running.discard(job))
+        job.signals.failed.connect(lambda _error: self._running.discard(job))
+        self.pool.start(job)
+        return job
+
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def wait(self, msecs: int = 10_000) -> bool:
+        """Wait for every job to finish (at shutdown)."""
+        return self.pool.waitForDone(msecs)
