@@ -13,7 +13,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
-from keyring.backend import KeyringBackend  # noqa: E402
+from keyring.backend import KeyringBackend
 
 
 class MemoryKeyring(KeyringBackend):

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from db.contacts import ContactRow, ListQuery, SortColumn
 from db.search import LookupHit
 from desktop.contact_book import ContactBook
+from desktop.models.formats import day
 from desktop.workers import JobRunner
 
 PAGE_SIZE = 200

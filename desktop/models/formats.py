@@ -28,3 +28,9 @@ def day(value: date) -> str:
 
 def number(value: int) -> str:
     return QLocale().toString(value) if not _iso() else f"{value:,}"
+
+
+def country_name(code: str) -> str:
+    """The country's name in the user's language ("NO" -> "Norway"), or the code."""
+    territory = QLocale.codeToTerritory(code)
+    return QLocale.territoryToString(territory) if territory != QLocale.Country.AnyCountry else code

@@ -225,7 +225,7 @@ class ContactDetailView(QWidget):
                 address.street,
                 " ".join(p for p in (address.postal_code, address.city) if p),
                 address.region,
-                address.country,
+                country_name(address.country) if address.country else "",
             ]
             add(f"Address ({address.label})", "\n".join(line for line in lines if line))
         for url in d.urls:

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 import phonenumbers
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,6 +40,7 @@ from db.contacts import (
 )
 from db.errors import ValidationError
 from db.groups import GroupRow
+from desktop.models.formats import country_name
 from desktop.ui.value_rows import ValueRows
 
 EMAIL_LABELS = ["work", "home", "other"]
@@ -50,12 +51,10 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 def region_choices() -> list[tuple[str, str]]:
     """(ISO code, "Norway (+47)") for every region phonenumbers knows, by name."""
-    choices = []
-    for code in phonenumbers.SUPPORTED_REGIONS:
-        locale = QLocale(QLocale.Language.AnyLanguage, QLocale.codeToTerritory(code))
-        name = QLocale.territoryToString(locale.territory()) if locale.territory() else code
-        prefix = phonenumbers.country_code_for_region(code)
-        choices.append((code, f"{name} (+{prefix})"))
+    choices = [
+        (code, f"{country_name(code)} (+{phonenumbers.country_code_for_region(code)})")
+        for code in phonenumbers.SUPPORTED_REGIONS
+    ]
     return sorted(choices, key=lambda c: c[1])
 
 
@@ -115,6 +114,8 @@ class ContactDialog(QDialog):
         birthday_row = QHBoxLayout()
         birthday_row.addWidget(self.birthday_known)
         birthday_row.addWidget(self.birthday, 1)
+        birthday_label = QLabel("&Birthday:")
+        birthday_label.setBuddy(self.birthday_known)
 
         names = QGroupBox("Name and company")
         form = QFormLayout(names)
@@ -125,7 +126,7 @@ class ContactDialog(QDialog):
         form.addRow("&Title:", self.title_edit)
         form.addRow("&Department:", self.department)
         form.addRow("&Company:", self.company)
-        form.addRow("&Birthday:", birthday_row)
+        form.addRow(birthday_label, birthday_row)
 
         self.emails = ValueRows(EMAIL_LABELS, "name@example.com", "+ Add email")
         self.phones = ValueRows(PHONE_LABELS, "+47 55 12 34 56", "+ Add phone")
@@ -147,21 +148,28 @@ class ContactDialog(QDialog):
         self.city = QLineEdit()
         self.state = QLineEdit()
         self.postal_code = QLineEdit()
-        self.country = QLineEdit()
-        self.country.setMaxLength(2)
-        self.country.setPlaceholderText("NO")
-        self.country.setToolTip("Two-letter country code, e.g. NO, DE, US")
+        self.country = QComboBox()
+        self.country.addItem("", "")
+        for code, name in sorted(
+            ((c, country_name(c)) for c in phonenumbers.SUPPORTED_REGIONS),
+            key=lambda choice: choice[1],
+        ):
+            self.country.addItem(name, code)
+        self.country.setToolTip("Type the first letters of the country to pick it")
         address = QGroupBox("Address")
         address_form = QFormLayout(address)
         address_form.addRow("&Street:", self.street)
         address_form.addRow("Cit&y:", self.city)
         address_form.addRow("State/re&gion:", self.state)
         postal_row = QHBoxLayout()
-        postal_row.addWidget(self.postal_code, 1)
-        postal_row.addWidget(QLabel("C&ountry:"))
-        postal_row.addWidget(self.country)
-        postal_row.itemAt(1).widget().setBuddy(self.country)  # type: ignore[union-attr]
-        address_form.addRow("&Postal code:", postal_row)
+        postal_row.addWidget(self.postal_code)
+        country_label = QLabel("C&ountry:")
+        country_label.setBuddy(self.country)
+        postal_row.addWidget(country_label)
+        postal_row.addWidget(self.country, 1)
+        postal_label = QLabel("&Postal code:")
+        postal_label.setBuddy(self.postal_code)
+        address_form.addRow(postal_label, postal_row)
 
         self.groups = QListWidget()
         self.groups.setMaximumHeight(110)
@@ -217,7 +225,6 @@ class ContactDialog(QDialog):
             self.city,
             self.state,
             self.postal_code,
-            self.country,
         ):
             edit.textEdited.connect(self._mark_dirty)
         for rows in (self.emails, self.phones, self.urls):
@@ -225,6 +232,7 @@ class ContactDialog(QDialog):
         self.background.textChanged.connect(self._mark_dirty)
         self.groups.itemChanged.connect(self._mark_dirty)
         self.birthday_known.toggled.connect(self._mark_dirty)
+        self.country.currentIndexChanged.connect(self._mark_dirty)
 
     def _load(
         self, details: ContactDetails | None, region: str, preset_group: uuid.UUID | None
@@ -259,7 +267,7 @@ class ContactDialog(QDialog):
                 self.city.setText(first.city)
                 self.state.setText(first.region)
                 self.postal_code.setText(first.postal_code)
-                self.country.setText(first.country)
+                self.country.setCurrentIndex(max(self.country.findData(first.country), 0))
             self.background.setPlainText(draft.background)
             chosen = {str(g) for g in draft.group_ids}
             self._details = details
@@ -297,7 +305,7 @@ class ContactDialog(QDialog):
                     self.city.text(),
                     self.state.text(),
                     self.postal_code.text(),
-                    self.country.text(),
+                    str(self.country.currentData() or ""),
                 ),
                 *extra_addresses,
             ),
@@ -362,7 +370,7 @@ class ContactDialog(QDialog):
         if first_bad is not None:
             first_bad.setFocus()
 
-    def _widget_for(self, key: str) -> QLineEdit | None:
+    def _widget_for(self, key: str) -> QWidget | None:
         if key == "name":
             return self.given
         field, _, rest = key.partition("[")
@@ -374,7 +382,7 @@ class ContactDialog(QDialog):
             return self.country
         return None
 
-    def _all_edits(self) -> list[QLineEdit]:
+    def _all_edits(self) -> list[QWidget]:
         return [
             self.given,
             self.country,

@@ -347,9 +347,9 @@ class MainWindow(QMainWindow):
             self.trash_view.reload()
             return
         self.model.refresh()
-        row = None
-        if current is not None:
-            row = self._row_of(current)
+        row = self._row_of(current) if current is not None else None
+        if row is None and current is None and self.model.rowCount():
+            row = 0
         self._select_row(row)
         if row is None and current is not None and select is not None:
             self.detail.show_contact(current)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from db.errors import CallsheetError
 from db.trash import TrashItem
 from desktop.contact_book import ContactBook
+from desktop.models.formats import when
 
 ITEM = Qt.ItemDataRole.UserRole
 
@@ -82,7 +83,7 @@ class TrashView(QWidget):
             trashed = []
         for item in trashed:
             row = QTreeWidgetItem(
-                self.items, [item.name, item.kind, item.detail, when(item.deleted_at)]
+                self.items, [item.name, item.kind.capitalize(), item.detail, when(item.deleted_at)]
             )
             row.setData(0, ITEM, item)
         self.items.setVisible(bool(trashed))

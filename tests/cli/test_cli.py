@@ -15,16 +15,23 @@ import pytest
 from desktop import __version__
 
 
-def callsheet(*args: str, data_dir: Path | None = None, without_root_powers: bool = False
-              ) -> subprocess.CompletedProcess[str]:
+def callsheet(
+    *args: str, data_dir: Path | None = None, without_root_powers: bool = False
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "desktop"]
     if without_root_powers:
         command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
     if data_dir is not None:
         command += ["--data-dir", str(data_dir)]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=300,
-                          stdin=subprocess.DEVNULL, env=os.environ.copy(),
-                          cwd=Path(__file__).parents[2])
+    return subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+        env=os.environ.copy(),
+        cwd=Path(__file__).parents[2],
+    )
 
 
 def assert_one_clear_line(result: subprocess.CompletedProcess[str], code: int) -> str:
@@ -46,8 +53,9 @@ def test_seed_then_find_prints_one_json_object_per_line(data_dir: Path) -> None:
     assert seeded.returncode == 0, seeded.stderr
     assert "Added 300 demo contacts" in seeded.stdout
     with sqlite3.connect(data_dir / "callsheet.db") as conn:
-        name, company = conn.execute("SELECT given_name, company_name FROM contacts "
-                                     "ORDER BY sort_name LIMIT 1").fetchone()
+        (name,) = conn.execute(
+            "SELECT given_name FROM contacts ORDER BY sort_name LIMIT 1"
+        ).fetchone()
     found = callsheet("find", name, "--limit", "5", "--json", data_dir=data_dir)
     assert found.returncode == 0, found.stderr
     records = [json.loads(line) for line in found.stdout.splitlines()]
@@ -69,16 +77,26 @@ def test_the_same_seed_gives_the_same_people(tmp_path: Path) -> None:
     def people(folder: Path) -> list[tuple[str, ...]]:
         callsheet("seed", "--count", "40", "--seed", "11", data_dir=folder)
         with sqlite3.connect(folder / "callsheet.db") as conn:
-            return conn.execute("SELECT display_name, company_name, primary_phone FROM contacts "
-                                "ORDER BY display_name, primary_phone").fetchall()
+            return conn.execute(
+                "SELECT display_name, company_name, primary_phone FROM contacts "
+                "ORDER BY display_name, primary_phone"
+            ).fetchall()
 
     assert people(tmp_path / "a") == people(tmp_path / "b")
 
 
-@pytest.mark.parametrize("args", [
-    ("find",), ("seed",), ("seed", "--count", "0"), ("seed", "--count", "many"),
-    ("find", "x", "--limit", "-3"), ("frobnicate",), ("--no-such-option",),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("find",),
+        ("seed",),
+        ("seed", "--count", "0"),
+        ("seed", "--count", "many"),
+        ("find", "x", "--limit", "-3"),
+        ("frobnicate",),
+        ("--no-such-option",),
+    ],
+)
 def test_usage_errors_exit_2(args: tuple[str, ...], data_dir: Path) -> None:
     result = callsheet(*args, data_dir=data_dir)
     assert result.returncode == 2

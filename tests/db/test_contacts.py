@@ -14,12 +14,13 @@ from tests.factories import add_contact
 
 
 def test_phones_are_stored_as_entered_and_as_e164(db: Database) -> None:
-    cid = add_contact(db, "Maya", "Lund", phones=("040 123 45 67", "+47 55 12 34 56"),
-                      region="DE")
+    cid = add_contact(db, "Maya", "Lund", phones=("040 123 45 67", "+47 55 12 34 56"), region="DE")
     with db.reading() as session:
         phones = contacts.get_contact(session, cid).phones
     assert [(p.number, p.e164) for p in phones] == [
-        ("040 123 45 67", "+49401234567"), ("+47 55 12 34 56", "+4755123456")]
+        ("040 123 45 67", "+49401234567"),
+        ("+47 55 12 34 56", "+4755123456"),
+    ]
     assert [p.is_primary for p in phones] == [True, False]
 
 
@@ -52,8 +53,9 @@ def test_display_name_follows_the_name_parts_unless_set(db: Database) -> None:
         draft = contacts.get_contact(session, cid).to_draft()
         contacts.update_contact(session, cid, dataclasses.replace(draft, family_name="Berg"))
         assert contacts.get_contact(session, cid).display_name == "Maya Berg"
-        contacts.update_contact(session, cid, dataclasses.replace(
-            draft, display_name="Dr. Maya B."))
+        contacts.update_contact(
+            session, cid, dataclasses.replace(draft, display_name="Dr. Maya B.")
+        )
         assert contacts.get_contact(session, cid).display_name == "Dr. Maya B."
 
 
@@ -101,8 +103,10 @@ def test_the_trash_restores_and_purges(db: Database) -> None:
         contacts.trash_contacts(session, [cid])
         groups.trash_group(session, gid)
         items = trash.list_trash(session)
-        assert {(i.kind, i.name) for i in items} == {("contact", "Maya Lund"),
-                                                     ("group", "Prospects")}
+        assert {(i.kind, i.name) for i in items} == {
+            ("contact", "Maya Lund"),
+            ("group", "Prospects"),
+        }
         trash.restore(session, [i for i in items if i.kind == "contact"])
         assert contacts.count_contacts(session) == 1
         trash.purge(session, [i for i in items if i.kind == "group"])
@@ -124,7 +128,9 @@ def test_notes_are_added_edited_pinned_and_trashed(db: Database) -> None:
         second = notes.add_note(session, cid, "Send pilot pricing")
         notes.edit_note(session, second, "Send cold-chain pilot pricing", pinned=True)
         assert [n.body for n in notes.notes_for(session, cid)] == [
-            "Send cold-chain pilot pricing", "Met at the trade show"]
+            "Send cold-chain pilot pricing",
+            "Met at the trade show",
+        ]
         notes.trash_note(session, first)
         assert len(notes.notes_for(session, cid)) == 1
         with pytest.raises(ValidationError):

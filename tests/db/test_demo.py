@@ -10,6 +10,7 @@ from desktop.demo import seed
 def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
     assert seed(db, 2000, seed=5) == 2000
     with db.engine.connect() as conn:
+
         def one(sql: str) -> int:
             return conn.exec_driver_sql(sql).scalar_one()
 
@@ -25,7 +26,8 @@ def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
         assert one("SELECT count(*) FROM group_members") > 0
         assert one("SELECT count(*) FROM change_journal WHERE record_type = 'contact'") == 2000
         name, phone = conn.exec_driver_sql(
-            "SELECT family_name, primary_phone FROM contacts LIMIT 1").one()
+            "SELECT family_name, primary_phone FROM contacts LIMIT 1"
+        ).one()
     with db.reading() as session:
         assert any(h.display_name.endswith(name) for h in LOOKUP.lookup(session, name, 200))
         assert LOOKUP.lookup(session, phone, 200)
@@ -35,8 +37,10 @@ def test_seeding_twice_keeps_index_rows_distinct(db: Database) -> None:
     seed(db, 300, seed=1)
     seed(db, 300, seed=2)
     with db.engine.connect() as conn:
-        assert conn.exec_driver_sql(
-            "SELECT count(DISTINCT lookup_rowid) FROM contacts").scalar_one() == 600
+        assert (
+            conn.exec_driver_sql("SELECT count(DISTINCT lookup_rowid) FROM contacts").scalar_one()
+            == 600
+        )
         assert conn.exec_driver_sql("SELECT count(*) FROM groups").scalar_one() == 10
 
 

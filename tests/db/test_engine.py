@@ -23,12 +23,23 @@ from tests.factories import add_contact
 def test_a_new_database_is_migrated_to_head(data_dir: Path) -> None:
     db = open_database(data_dir)
     tables = set(inspect(db.engine).get_table_names())
-    assert {"contacts", "companies", "groups", "group_members", "notes", "social_profiles",
-            "activities", "history_entries", "change_journal", "contact_lookup",
-            "alembic_version"} <= tables
+    assert {
+        "contacts",
+        "companies",
+        "groups",
+        "group_members",
+        "notes",
+        "social_profiles",
+        "activities",
+        "history_entries",
+        "change_journal",
+        "contact_lookup",
+        "alembic_version",
+    } <= tables
     with sqlite3.connect(db.path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
-            HEAD_REVISION,)
+            HEAD_REVISION,
+        )
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     db.close()
 

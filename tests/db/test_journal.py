@@ -16,8 +16,11 @@ from tests.factories import add_contact
 
 def journal(db: Database) -> list[tuple[str, int, str]]:
     with db.reading() as session:
-        rows = session.execute(select(ChangeJournal.record_type, ChangeJournal.rev,
-                                      ChangeJournal.op).order_by(ChangeJournal.seq))
+        rows = session.execute(
+            select(ChangeJournal.record_type, ChangeJournal.rev, ChangeJournal.op).order_by(
+                ChangeJournal.seq
+            )
+        )
         return [tuple(row) for row in rows]
 
 
@@ -30,8 +33,9 @@ def test_editing_an_email_is_a_change_to_its_contact(db: Database) -> None:
     cid = add_contact(db, "Maya", "Lund", emails=("maya@old.example",))
     with db.transaction() as session:
         draft = contacts.get_contact(session, cid).to_draft()
-        contacts.update_contact(session, cid, dataclasses.replace(
-            draft, emails=(EmailValue("maya@new.example"),)))
+        contacts.update_contact(
+            session, cid, dataclasses.replace(draft, emails=(EmailValue("maya@new.example"),))
+        )
     assert journal(db)[-1] == ("contact", 2, "update")
     with db.reading() as session:
         contact = session.get(Contact, cid)
@@ -73,5 +77,8 @@ def test_group_membership_and_notes_are_journaled(db: Database) -> None:
         gid = groups.create_group(session, "Key accounts")
         groups.add_to_group(session, gid, [cid])
         notes.add_note(session, cid, "Prefers calls after 10")
-    assert journal(db)[1:] == [("group", 1, "create"), ("contact", 2, "update"),
-                               ("note", 1, "create")]
+    assert journal(db)[1:] == [
+        ("group", 1, "create"),
+        ("contact", 2, "update"),
+        ("note", 1, "create"),
+    ]

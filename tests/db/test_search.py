@@ -20,13 +20,35 @@ def names(db: Database, query: str, limit: int = 50) -> list[str]:
 @pytest.fixture
 def people(db: Database) -> dict[str, uuid.UUID]:
     return {
-        "oyvind": add_contact(db, "Øyvind", "Berg", company="Fjordline Logistics",
-                              emails=("oyvind.berg@fjordline.no",), phones=("+47 55 12 34 56",),
-                              city="Bergen", country="NO", region="NO"),
-        "anna": add_contact(db, "Anna", "Müller", company="Zürich Kälte AG", city="Zürich",
-                            phones=("044 123 45 67",), region="CH"),
-        "john": add_contact(db, "John", "Smith", company="Acme", phones=("+1 (555) 010-4477",),
-                            emails=("jsmith@acme.example",), city="Boston"),
+        "oyvind": add_contact(
+            db,
+            "Øyvind",
+            "Berg",
+            company="Fjordline Logistics",
+            emails=("oyvind.berg@fjordline.no",),
+            phones=("+47 55 12 34 56",),
+            city="Bergen",
+            country="NO",
+            region="NO",
+        ),
+        "anna": add_contact(
+            db,
+            "Anna",
+            "Müller",
+            company="Zürich Kälte AG",
+            city="Zürich",
+            phones=("044 123 45 67",),
+            region="CH",
+        ),
+        "john": add_contact(
+            db,
+            "John",
+            "Smith",
+            company="Acme",
+            phones=("+1 (555) 010-4477",),
+            emails=("jsmith@acme.example",),
+            city="Boston",
+        ),
         "joanna": add_contact(db, "Joanna", "Krause", company="Johnson Freight", city="Kiel"),
         "bob": add_contact(db, "Bob", "Johnson", company="Berg Foods", city="Oslo"),
     }
@@ -85,8 +107,9 @@ def test_an_edit_updates_the_index_in_the_same_transaction(db: Database, people:
     with db.transaction() as session:
         details = contacts.get_contact(session, people["bob"])
         draft = details.to_draft()
-        contacts.update_contact(session, people["bob"],
-                                type(draft)(**{**draft.__dict__, "family_name": "Nakamura"}))
+        contacts.update_contact(
+            session, people["bob"], type(draft)(**{**draft.__dict__, "family_name": "Nakamura"})
+        )
     assert names(db, "johnson") == ["Joanna Krause"]  # her company, no longer Bob
     assert names(db, "nakam") == ["Bob Nakamura"]
 
@@ -110,10 +133,47 @@ def test_group_names_are_lookup_tags(db: Database, people: dict) -> None:
 
 
 HOSTILE = [
-    '"', '""', '"*', "*", "**", "(", ")", "()", "NEAR", "NEAR(a b)", "a NEAR b", "-", "-x",
-    "a - b", ":", "name:", "name : x", "{name}: x", "^", "^x", "a OR b", "AND", "NOT x",
-    "'", "''", "'; DROP TABLE contacts; --", "\\", "%", "_", "\x00", "\u202e", "🙂", "名",
-    "   ", "", "\t\n", "a" * 10_000, ("é\"*()-:^ " * 1200)[:10_240], "+", "+-()", "0" * 500,
+    '"',
+    '""',
+    '"*',
+    "*",
+    "**",
+    "(",
+    ")",
+    "()",
+    "NEAR",
+    "NEAR(a b)",
+    "a NEAR b",
+    "-",
+    "-x",
+    "a - b",
+    ":",
+    "name:",
+    "name : x",
+    "{name}: x",
+    "^",
+    "^x",
+    "a OR b",
+    "AND",
+    "NOT x",
+    "'",
+    "''",
+    "'; DROP TABLE contacts; --",
+    "\\",
+    "%",
+    "_",
+    "\x00",
+    "\u202e",
+    "🙂",
+    "名",
+    "   ",
+    "",
+    "\t\n",
+    "a" * 10_000,
+    ('é"*()-:^ ' * 1200)[:10_240],
+    "+",
+    "+-()",
+    "0" * 500,
 ]
 
 
