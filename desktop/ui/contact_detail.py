@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from db.contacts import ContactDetails
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
-from desktop.models.formats import day, when
+from desktop.models.formats import country_name, day, when
 from desktop.ui.avatar import InitialsAvatar
 from desktop.ui.undo import TrashNote
 
