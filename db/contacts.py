@@ -171,7 +171,7 @@ class ContactDetails:
 
 
 class SortColumn(Enum):
-    """Columns the contact list can be sorted by (each has an index)."""
+    """Columns the contact list can be sorted by (see INDEXED_SORTS)."""
 
     NAME = "sort_name"
     COMPANY = "company_name"
@@ -180,6 +180,14 @@ class SortColumn(Enum):
     TITLE = "title"
     EMAIL = "primary_email"
     PHONE = "primary_phone"
+
+
+# Orders with an index behind them page instantly at any size; the others sort the
+# whole list, which is fine for a few ten thousand contacts and not for a million.
+INDEXED_SORTS = frozenset(
+    {SortColumn.NAME, SortColumn.COMPANY, SortColumn.CITY, SortColumn.UPDATED}
+)
+UNINDEXED_SORT_LIMIT = 50_000
 
 
 @dataclass(frozen=True)

@@ -23,21 +23,32 @@ class GroupRow:
 
 
 def list_groups(session: Session) -> list[GroupRow]:
-    """Live groups by name, with how many live contacts each holds."""
-    counts = (
-        select(group_members.c.group_id, func.count().label("n"))
-        .join(Contact, Contact.id == group_members.c.contact_id)
-        .where(Contact.deleted_at.is_(None))
-        .group_by(group_members.c.group_id)
-        .subquery()
+    """Live groups by name, with how many live contacts each holds.
+
+    Counted as all members minus members in the Trash: both use an index, where
+    joining every membership to its contact would read the contacts table.
+    """
+    members = dict(
+        session.execute(
+            select(group_members.c.group_id, func.count()).group_by(group_members.c.group_id)
+        )
+        .tuples()
+        .all()
+    )
+    trashed = dict(
+        session.execute(
+            select(group_members.c.group_id, func.count())
+            .join(Contact, Contact.id == group_members.c.contact_id)
+            .where(Contact.deleted_at.is_not(None))
+            .group_by(group_members.c.group_id)
+        )
+        .tuples()
+        .all()
     )
     rows = session.execute(
-        select(Group.id, Group.name, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.group_id == Group.id)
-        .where(Group.deleted_at.is_(None))
-        .order_by(Group.sort_name)
+        select(Group.id, Group.name).where(Group.deleted_at.is_(None)).order_by(Group.sort_name)
     )
-    return [GroupRow(*row) for row in rows]
+    return [GroupRow(gid, name, members.get(gid, 0) - trashed.get(gid, 0)) for gid, name in rows]
 
 
 def create_group(session: Session, name: str) -> uuid.UUID:

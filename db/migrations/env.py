@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from alembic import context
 
+from db.migrations.env_filters import include_object
 from db.models import Base
 
 engine = context.config.attributes["engine"]
+
 
 with engine.connect() as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=True,
+        include_object=include_object,
         transaction_per_migration=True,
     )
     with context.begin_transaction():

@@ -23,7 +23,13 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from db.contacts import ContactRow, ListQuery, SortColumn
+from db.contacts import (
+    INDEXED_SORTS,
+    UNINDEXED_SORT_LIMIT,
+    ContactRow,
+    ListQuery,
+    SortColumn,
+)
 from db.search import LookupHit
 from desktop.contact_book import ContactBook
 from desktop.models.formats import day
@@ -59,10 +65,12 @@ class ContactListModel(QAbstractTableModel):
     """Signals:
     counted(int): the number of rows after a refresh or lookup.
     pageLoaded(int): a page of rows arrived (its first row).
+    sortRefused(str): why the list was not sorted as asked (too many to sort).
     """
 
     counted = Signal(int)
     pageLoaded = Signal(int)
+    sortRefused = Signal(str)
 
     def __init__(self, book: ContactBook, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +126,12 @@ class ContactListModel(QAbstractTableModel):
                 key=lambda r: (getattr(r, key) is None, getattr(r, key) or ""), reverse=descending
             )
             self.layoutChanged.emit()
+            return
+        if sort not in INDEXED_SORTS and self._count > UNINDEXED_SORT_LIMIT:
+            self.sortRefused.emit(
+                f"{COLUMNS[column].title} sorts lists of up to {UNINDEXED_SORT_LIMIT:,} "
+                f"contacts; this one has {self._count:,}. Look up or pick a group first."
+            )
             return
         self.set_query(ListQuery(sort, descending, self.query.group_id, self.query.company_id))
 

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.model = ContactListModel(self.book, self)
         self.model.counted.connect(self._update_status)
+        self.model.sortRefused.connect(self._sort_refused)
         self.table = QTableView()
         self.table.setObjectName("contactList")
         self.table.setModel(self.model)
@@ -398,6 +399,17 @@ class MainWindow(QMainWindow):
             self.count_label.setText(f"{shown} found for “{text}”{more}")
         else:
             self.count_label.setText(f"{shown} contact{'s' if count != 1 else ''}")
+
+    def _sort_refused(self, why: str) -> None:
+        self.statusBar().showMessage(why, 10_000)
+        column = next((n for n, c in enumerate(COLUMNS) if c.sort is self.model.query.sort), NAME)
+        order = (
+            Qt.SortOrder.DescendingOrder
+            if self.model.query.descending
+            else Qt.SortOrder.AscendingOrder
+        )
+        header = self.table.horizontalHeader()
+        QTimer.singleShot(0, lambda: header.setSortIndicator(column, order))
 
     def _update_actions(self) -> None:
         has_contact = self.detail.details is not None and self.view.kind != "trash"

@@ -84,20 +84,17 @@ class Sidebar(QTreeWidget):
             hint.setForeground(0, self.palette().placeholderText())
 
     def set_companies(self, companies: list[CompanyRow]) -> None:
-        self._fill(
-            self.companies_item,
-            [(c.id, c.name, c.contact_count) for c in companies if c.contact_count],
-            "company",
-        )
+        self._fill(self.companies_item, [(c.id, c.name, None) for c in companies], "company")
 
     def _fill(
-        self, parent: QTreeWidgetItem, rows: list[tuple[uuid.UUID, str, int]], kind: str
+        self, parent: QTreeWidgetItem, rows: list[tuple[uuid.UUID, str, int | None]], kind: str
     ) -> None:
         current = self.current_view()
         self.blockSignals(True)
         parent.takeChildren()
         for ident, name, count in rows:
-            item = QTreeWidgetItem(parent, [f"{name} ({number(count)})"])
+            label = name if count is None else f"{name} ({number(count)})"
+            item = QTreeWidgetItem(parent, [label])
             item.setData(0, ROLE, View(kind, ident))
             item.setToolTip(0, name)
             if current == View(kind, ident):

@@ -64,7 +64,8 @@ def test_companies_are_shared_by_name_and_renamed_everywhere(db: Database) -> No
     b = add_contact(db, "Ola", "Nordmann", company="fjordline  logistics")
     with db.transaction() as session:
         [row] = companies.list_companies(session)
-        assert (row.name, row.contact_count) == ("Fjordline Logistics", 2)
+        assert row.name == "Fjordline Logistics"
+        assert companies.count_contacts_of(session, row.id) == 2
         companies.rename_company(session, row.id, "Fjordline AS")
         assert {contacts.get_contact(session, c).company for c in (a, b)} == {"Fjordline AS"}
         listed = contacts.list_contacts(session, ListQuery(company_id=row.id), 0, 10)

@@ -136,3 +136,17 @@ def test_downgrade_and_upgrade_round_trip(data_dir: Path) -> None:
     migrations.upgrade(db.engine)
     assert "contacts" in inspect(db.engine).get_table_names()
     db.close()
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_describe(data_dir: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from db.migrations.env_filters import include_object
+    from db.models import Base
+
+    db = open_database(data_dir)
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        assert compare_metadata(context, Base.metadata) == []
+    db.close()

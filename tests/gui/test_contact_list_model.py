@@ -90,3 +90,19 @@ def test_the_qt_binding_survives_models_that_return_none() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "survived" in result.stdout
+
+
+def test_big_lists_refuse_sorts_that_have_no_index(
+        qtbot, book: ContactBook, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desktop.models import contact_list
+
+    monkeypatch.setattr(contact_list, "UNINDEXED_SORT_LIMIT", 100)
+    seed(book.db, 150, seed=8)
+    model = ContactListModel(book)
+    model.refresh()
+    with qtbot.waitSignal(model.sortRefused) as refused:
+        model.sort(contact_list.TITLE)
+    assert "up to 100" in refused.args[0]
+    assert model.query.sort is SortColumn.NAME
+    model.sort(COMPANY)
+    assert model.query.sort is SortColumn.COMPANY

@@ -1,0 +1,169 @@
+"""Callsheet benchmarks. Each prints its figures and a reference measured in the same run.
+
+    python -m tests.bench lookup --contacts 1000000
+    python -m tests.bench seed --contacts 100000
+    python -m tests.bench startup --contacts 100000
+    python -m tests.bench scroll --contacts 1000000
+    python -m tests.bench memory --contacts 1000000
+    python -m tests.bench all --contacts 1000000      (startup uses 100,000)
+
+Seeded databases are cached in ~/.cache/callsheet-bench (CALLSHEET_BENCH_DIR).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench import lookup
+from tests.bench.databases import seeded
+
+PROBE = [sys.executable, "-m", "tests.bench.app_probe"]
+
+
+def bench_lookup(contacts: int) -> None:
+    figures = lookup.run(seeded(contacts))
+    print(
+        f"lookup over {contacts:,} contacts, {figures['queries']} queries: "
+        f"p50 {figures['p50_ms']:.2f} ms, p95 {figures['p95_ms']:.2f} ms; raw FTS5 MATCH "
+        f"LIMIT 50: p50 {figures['raw_p50_ms']:.2f} ms, p95 {figures['raw_p95_ms']:.2f} ms"
+    )
+    print(
+        f"lookup p50_ms={figures['p50_ms']:.2f} p95_ms={figures['p95_ms']:.2f} "
+        f"raw_p95_ms={figures['raw_p95_ms']:.2f} ratio={figures['ratio']:.1f}"
+    )
+
+
+def bench_seed(contacts: int) -> None:
+    from db.engine import open_database
+    from desktop.demo import seed
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(Path(folder))
+        started = time.perf_counter()
+        seed(db, contacts, seed=1)
+        elapsed = time.perf_counter() - started
+        with db.engine.connect() as conn:
+            rows = sum(
+                conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
+                for table in (
+                    "contacts",
+                    "contact_emails",
+                    "contact_phones",
+                    "contact_addresses",
+                    "change_journal",
+                    "contact_lookup",
+                )
+            )
+        db.close()
+    print(
+        f"seed contacts={contacts} seconds={elapsed:.1f} contacts_per_s={contacts / elapsed:.0f} "
+        f"rows_per_s={rows / elapsed:.0f}"
+    )
+
+
+def _timed(command: list[str], expect: str | None = None) -> float:
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert process.stdout is not None
+    if expect is not None:
+        for line in process.stdout:
+            if line.strip() == expect:
+                break
+    elapsed = time.perf_counter() - started
+    process.wait(timeout=60)
+    return elapsed
+
+
+def bench_startup(contacts: int, runs: int = 5) -> None:
+    folder = seeded(contacts)
+    with tempfile.TemporaryDirectory() as config:
+        os.environ["CALLSHEET_CONFIG_DIR"] = config
+        app = [_timed([*PROBE, "paint", str(folder)], "painted") for _ in range(runs)]
+        qt = [_timed([sys.executable, "-c", "import PySide6.QtWidgets"]) for _ in range(runs)]
+    print(
+        f"startup contacts={contacts} painted_s={statistics.median(app):.3f} "
+        f"import_qtwidgets_s={statistics.median(qt):.3f} "
+        f"ratio={statistics.median(app) / statistics.median(qt):.1f}"
+    )
+
+
+def bench_scroll(contacts: int) -> None:
+    folder = seeded(contacts)
+    row = int(contacts * 0.9)
+    with tempfile.TemporaryDirectory() as config:
+        os.environ["CALLSHEET_CONFIG_DIR"] = config
+        deep = [
+            float(
+                subprocess.check_output(
+                    [*PROBE, "scroll", str(folder), str(row)], text=True
+                ).split()[-1]
+            )
+            for _ in range(3)
+        ]
+        near = [
+            float(
+                subprocess.check_output([*PROBE, "scroll", str(folder), "300"], text=True).split()[
+                    -1
+                ]
+            )
+            for _ in range(3)
+        ]
+    print(
+        f"scroll contacts={contacts} to_row={row} seconds={statistics.median(deep):.3f} "
+        f"to_row_300_seconds={statistics.median(near):.3f}"
+    )
+
+
+def bench_memory(contacts: int) -> None:
+    folder = seeded(contacts)
+    small = seeded(1000)
+    with tempfile.TemporaryDirectory() as config:
+        os.environ["CALLSHEET_CONFIG_DIR"] = config
+        big = float(subprocess.check_output([*PROBE, "memory", str(folder)], text=True).split()[-1])
+        ref = float(subprocess.check_output([*PROBE, "memory", str(small)], text=True).split()[-1])
+    print(
+        f"memory contacts={contacts} peak_rss_mb={big:.0f} "
+        f"peak_rss_mb_at_1000={ref:.0f} ratio={big / ref:.2f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("what", choices=["lookup", "seed", "startup", "scroll", "memory", "all"])
+    parser.add_argument("--contacts", type=int, default=100_000)
+    args = parser.parse_args()
+    jobs = {
+        "lookup": bench_lookup,
+        "seed": bench_seed,
+        "startup": bench_startup,
+        "scroll": bench_scroll,
+        "memory": bench_memory,
+    }
+    if args.what == "all":
+        bench_seed(min(args.contacts, 200_000))
+        bench_startup(100_000)
+        bench_scroll(args.contacts)
+        bench_memory(args.contacts)
+        bench_lookup(args.contacts)
+    else:
+        jobs[args.what](args.contacts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Runs inside a child process: opens the real main window and reports what it measured.
+
+python -m tests.bench.app_probe paint DATA_DIR      -> "painted" once the window painted
+python -m tests.bench.app_probe scroll DATA_DIR ROW -> seconds to show row ROW loaded
+python -m tests.bench.app_probe memory DATA_DIR     -> peak RSS (MB) after a session
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _window(data_dir: Path):  # type: ignore[no-untyped-def]
+    from db.engine import open_database
+    from desktop.app import application
+    from desktop.contact_book import ContactBook
+    from desktop.ui.main_window import MainWindow
+
+    app = application()
+    window = MainWindow(ContactBook(open_database(data_dir)), "US")
+    window.resize(1280, 800)
+    return app, window
+
+
+def paint(data_dir: Path) -> None:
+    from PySide6.QtCore import QEvent, QObject
+
+    app, window = _window(data_dir)
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                print("painted", flush=True)
+                os._exit(0)
+            return False
+
+    watcher = FirstPaint()
+    window.table.viewport().installEventFilter(watcher)
+    window.show()
+    app.exec()
+
+
+def _wait_loaded(app, window, row: int, timeout: float = 30.0) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    while window.model.row_at(row) is None:
+        app.processEvents()
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError(f"row {row} did not load")
+    window.table.viewport().repaint()
+    return time.perf_counter() - started
+
+
+def scroll(data_dir: Path, row: int) -> None:
+    app, window = _window(data_dir)
+    window.show()
+    app.processEvents()
+    started = time.perf_counter()
+    window.table.scrollTo(window.model.index(row, 0))
+    _wait_loaded(app, window, row)
+    print(f"{time.perf_counter() - started:.4f}", flush=True)
+
+
+def memory(data_dir: Path) -> None:
+    app, window = _window(data_dir)
+    window.show()
+    app.processEvents()
+    total = window.model.rowCount()
+    for fraction in (0.1, 0.3, 0.5, 0.7, 0.9, 0.99):
+        row = int(total * fraction)
+        window.table.scrollTo(window.model.index(row, 0))
+        _wait_loaded(app, window, row)
+    for text in ("jo", "mar", "ber", "555", "gmail"):
+        window.lookup_box.setText(text)
+        window.run_lookup()
+        window.jobs.wait()
+        app.processEvents()
+    print(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    what, folder = sys.argv[1], Path(sys.argv[2])
+    if what == "paint":
+        paint(folder)
+    elif what == "scroll":
+        scroll(folder, int(sys.argv[3]))
+    elif what == "memory":
+        memory(folder)
+    else:
+        raise SystemExit(f"unknown probe {what!r}")
