@@ -81,8 +81,11 @@ def _timed(command: list[str], expect: str | None = None) -> float:
         for line in process.stdout:
             if line.strip() == expect:
                 break
+    else:
+        process.wait(timeout=60)
     elapsed = time.perf_counter() - started
     process.wait(timeout=60)
+    process.stdout.close()
     return elapsed
 
 
