@@ -132,7 +132,7 @@ class SqliteLookup:
         if len(ids) < limit:
             ids += [i for i in self._match(conn, expression, limit) if i not in set(ids)]
         hits = _load_hits(conn, ids)
-        return sorted(hits, key=_ranking(query, terms[0]))[:limit]
+        return sorted(hits, key=_ranking(terms))[:limit]
 
     def next_rowid(self, conn: Connection) -> int:
         """The first index row no contact holds (`contacts.lookup_rowid` is set only
@@ -232,18 +232,27 @@ def _after_flush(session: Session, _context: Any) -> None:
         changed.clear()
 
 
-def _ranking(query: str, first_term: str) -> Any:
-    whole = sort_key(query)
+def name_tier(display_name: str, terms: Sequence[str]) -> int:
+    """How well a name answers the query's words (0 best):
+    0 the name's words start with the terms in order ("mar ber": Maren Bertelsen),
+    1 each term starts some word of the name (Bernardo Márquez),
+    2 the first term starts a word of the name, 3 the match is elsewhere (company, ...).
+    """
+    words = _WORD.findall(fold(display_name))
+    if len(words) >= len(terms) and all(
+        word.startswith(term) for word, term in zip(words, terms, strict=False)
+    ):
+        return 0
+    if all(any(word.startswith(term) for word in words) for term in terms):
+        return 1
+    if any(word.startswith(terms[0]) for word in words):
+        return 2
+    return 3
 
+
+def _ranking(terms: Sequence[str]) -> Any:
     def key(hit: LookupHit) -> tuple[int, str]:
-        name = sort_key(hit.display_name)
-        if name.startswith(whole):
-            tier = 0
-        elif any(word.startswith(first_term) for word in _WORD.findall(name)):
-            tier = 1
-        else:
-            tier = 2
-        return tier, name
+        return name_tier(hit.display_name, terms), sort_key(hit.display_name)
 
     return key
 

@@ -90,6 +90,13 @@ def test_name_prefix_hits_come_before_other_hits(db: Database, people: dict) -> 
     assert names(db, "berg") == ["Øyvind Berg", "Bob Johnson"]
 
 
+def test_names_whose_words_follow_the_query_come_first(db: Database) -> None:
+    add_contact(db, "Bernardo", "Márquez")
+    add_contact(db, "Maren", "Bertelsen")
+    add_contact(db, "Laura", "Berengario", company="Marmot Foods")
+    assert names(db, "mar ber") == ["Maren Bertelsen", "Bernardo Márquez", "Laura Berengario"]
+
+
 def test_limit_bounds_the_results(db: Database, people: dict) -> None:
     assert len(names(db, "jo", limit=2)) == 2
 

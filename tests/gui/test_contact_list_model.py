@@ -92,8 +92,7 @@ def test_the_qt_binding_survives_models_that_return_none() -> None:
     assert "survived" in result.stdout
 
 
-def test_big_lists_refuse_sorts_that_have_no_index(
-        qtbot, book: ContactBook, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_big_lists_refuse_sorts_that_have_no_index(qtbot, book: ContactBook, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from desktop.models import contact_list
 
     monkeypatch.setattr(contact_list, "UNINDEXED_SORT_LIMIT", 100)
