@@ -282,7 +282,15 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.new_action)
         toolbar.addAction(self.edit_action)
         toolbar.addAction(self.delete_action)
-        toolbar.addAction(self.undo_action)
+        # The menu's Undo says what it undoes; the toolbar's keeps one width and says it
+        # in its tooltip, so the lookup box does not jump around.
+        self.toolbar_undo = self._action("Undo", self.undo_stack.undo)
+        self.toolbar_undo.setEnabled(False)
+        self.undo_stack.canUndoChanged.connect(self.toolbar_undo.setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.toolbar_undo.setToolTip(f"Undo {text} (Ctrl+Z)" if text else "Undo")
+        )
+        toolbar.addAction(self.toolbar_undo)
         toolbar.addSeparator()
         toolbar.addWidget(self.lookup_box)
         self.addToolBar(toolbar)
