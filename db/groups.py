@@ -19,14 +19,22 @@ from db.text import sort_key
 class GroupRow:
     id: uuid.UUID
     name: str
-    member_count: int
 
 
 def list_groups(session: Session) -> list[GroupRow]:
-    """Live groups by name, with how many live contacts each holds.
+    """Live groups by name."""
+    rows = session.execute(
+        select(Group.id, Group.name).where(Group.deleted_at.is_(None)).order_by(Group.sort_name)
+    )
+    return [GroupRow(gid, name) for gid, name in rows]
 
-    Counted as all members minus members in the Trash: both use an index, where
-    joining every membership to its contact would read the contacts table.
+
+def member_counts(session: Session) -> dict[uuid.UUID, int]:
+    """How many live contacts each group holds (groups with none are left out).
+
+    Counted as all members minus members in the Trash: both read an index, where
+    joining every membership to its contact would read the contacts table. Still
+    a scan of every membership: at a million contacts, run it off the UI thread.
     """
     members = dict(
         session.execute(
@@ -45,10 +53,8 @@ def list_groups(session: Session) -> list[GroupRow]:
         .tuples()
         .all()
     )
-    rows = session.execute(
-        select(Group.id, Group.name).where(Group.deleted_at.is_(None)).order_by(Group.sort_name)
-    )
-    return [GroupRow(gid, name, members.get(gid, 0) - trashed.get(gid, 0)) for gid, name in rows]
+    counts = {gid: n - trashed.get(gid, 0) for gid, n in members.items()}
+    return {gid: n for gid, n in counts.items() if n}
 
 
 def create_group(session: Session, name: str) -> uuid.UUID:

@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from db import companies, contacts, groups, history, notes, trash
 from db.contacts import ContactDetails, ContactDraft, ContactRow, ListQuery
 from db.engine import Database
 from db.search import LOOKUP, LookupHit
+
+
+@dataclass(frozen=True)
+class NavigationCounts:
+    contacts: int
+    trash: int
+    groups: dict[uuid.UUID, int]
 
 
 class ContactBook:
@@ -88,6 +96,15 @@ class ContactBook:
     def groups(self) -> list[groups.GroupRow]:
         with self.db.reading() as session:
             return groups.list_groups(session)
+
+    def navigation_counts(self) -> NavigationCounts:
+        """Contacts, Trash and group sizes for the navigation pane (slow at a million)."""
+        with self.db.reading() as session:
+            return NavigationCounts(
+                contacts.count_contacts(session, ListQuery()),
+                trash.count_trash(session),
+                groups.member_counts(session),
+            )
 
     def create_group(self, name: str) -> uuid.UUID:
         with self.db.transaction() as session:

@@ -152,11 +152,16 @@ def seed(
     master = random.Random(seed).randrange(1 << 62)
     with db.engine.begin() as conn:
         group_ids = _ensure_groups(conn)
+        companies = dict(
+            conn.exec_driver_sql(
+                "SELECT sort_name, id FROM companies WHERE deleted_at IS NULL"
+            ).all()
+        )
     sizes = [min(BATCH, count - start) for start in range(0, count, BATCH)]
     done = 0
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        1, context, initializer=_start_generator, initargs=(master, group_ids)
+        1, context, initializer=_start_generator, initargs=(master, group_ids, companies)
     ) as generator:
         pending = deque(
             generator.submit(_generate, n, size) for n, size in enumerate(sizes[:PREFETCH])
@@ -186,18 +191,21 @@ def seed(
     return done
 
 
-_generator: tuple[int, list[_Pool], list[str]] | None = None
+# The helper process's state: the seed, the pools, the group ids, and every company
+# made so far by folded name (batches come in order, so later ones reuse them).
+_generator: tuple[int, list[_Pool], list[str], dict[str, str]] | None = None
 
 
-def _start_generator(master: int, group_ids: list[str]) -> None:
+def _start_generator(master: int, group_ids: list[str], companies: dict[str, str]) -> None:
     global _generator
-    _generator = (master, _make_pools(random.Random(master)), group_ids)
+    _generator = (master, _make_pools(random.Random(master)), group_ids, companies)
 
 
 def _generate(index: int, size: int) -> _Batch:
     assert _generator is not None
-    master, pools, group_ids = _generator
-    return _Batch.generate(random.Random(f"{master}:{index}"), pools, group_ids, size)
+    master, pools, group_ids, companies = _generator
+    rng = random.Random(f"{master}:{index}")
+    return _Batch.generate(rng, pools, group_ids, companies, size)
 
 
 def _make_pools(rng: random.Random) -> list[_Pool]:
@@ -395,7 +403,14 @@ class _Batch:
         LOOKUP.add(conn, [replace(doc, rowid=base + n) for n, doc in enumerate(self.documents)])
 
     @staticmethod
-    def generate(rng: random.Random, pools: list[_Pool], group_ids: list[str], size: int) -> _Batch:
+    def generate(
+        rng: random.Random,
+        pools: list[_Pool],
+        group_ids: list[str],
+        companies: dict[str, str],
+        size: int,
+    ) -> _Batch:
+        """`size` contacts; `companies` (folded name -> id) is read and extended."""
         now_dt = datetime.now(UTC)
         now = _stamp(now_dt)
         out: dict[str, list[tuple[object, ...]]] = {
@@ -404,7 +419,6 @@ class _Batch:
         contacts, emails, phones_out = out["contacts"], out["contact_emails"], out["contact_phones"]
         journal = out["change_journal"]
         documents = []
-        companies: dict[tuple[str, str], tuple[str, str]] = {}
         random_, choice, ids = rng.random, rng.choice, _ids(rng)
         for _ in range(size):
             pool = choice(pools)
@@ -415,10 +429,9 @@ class _Batch:
             display = f"{given} {family}"
             city, postcode = choice(pool.cities)
             company_name, company_sort, domain = choice(pool.companies)
-            key = (pool.region, company_name)
-            company_id = companies.get(key)
+            company_id = companies.get(company_sort)
             if company_id is None:
-                company_id = companies[key] = next(ids)
+                company_id = companies[company_sort] = next(ids)
                 out["companies"].append(
                     (company_id, company_name, company_sort, city, pool.region, now, now, 1)
                 )

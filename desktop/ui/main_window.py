@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from db.contacts import ListQuery, SortColumn, compose_display_name
 from db.errors import CallsheetError
 from desktop import __version__
-from desktop.contact_book import ContactBook
+from desktop.contact_book import ContactBook, NavigationCounts
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
 from desktop.ui.contact_detail import ContactDetailView
@@ -56,6 +56,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self, max_threads=2)
         self.view = View("all")
         self._lookup_generation = 0
+        self._counts_generation = 0
+        self.navigation_counts: NavigationCounts | None = None
         self.setWindowTitle("Callsheet")
         self.setObjectName("mainWindow")
         self._build()
@@ -337,14 +339,25 @@ class MainWindow(QMainWindow):
         self._select_row(0 if self.model.rowCount() else None)
 
     def refresh_navigation(self) -> None:
+        """Re-read groups (and companies, when shown); counts follow from a worker."""
         try:
-            total = self.book.count()
-            self.sidebar.set_counts(total, self.book.trash_count())
             self.sidebar.set_groups(self.book.groups())
             if self.sidebar.companies_item.isExpanded() or self.view.kind == "company":
                 self.sidebar.set_companies(self.book.companies())
         except CallsheetError as error:
             self.show_error(error)
+        self._counts_generation += 1
+        generation = self._counts_generation
+        self.jobs.start(
+            self.book.navigation_counts,
+            on_done=lambda counts: self._counts_done(generation, counts),
+            on_failed=self.show_error,
+        )
+
+    def _counts_done(self, generation: int, counts: NavigationCounts) -> None:
+        if generation == self._counts_generation:
+            self.navigation_counts = counts
+            self.sidebar.set_counts(counts)
 
     def refresh_all(self, select: uuid.UUID | None = None) -> None:
         """Re-read everything shown after a change (and select `select` if given)."""
@@ -627,8 +640,8 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Delete group",
-            f"Move the group “{group.name}” to the Trash? Its {group.member_count} contacts "
-            "stay in Callsheet; only the group goes.",
+            f"Move the group “{group.name}” to the Trash? Its contacts stay in Callsheet; "
+            "only the group goes (Undo brings it back).",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Yes,
         )

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from db.companies import CompanyRow
 from db.groups import GroupRow
+from desktop.contact_book import NavigationCounts
 from desktop.models.formats import number
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -72,29 +73,33 @@ class Sidebar(QTreeWidget):
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
         return item
 
-    def set_counts(self, total: int, trash: int) -> None:
-        self.all_item.setText(0, f"All contacts ({number(total)})")
-        self.trash_item.setText(0, f"Trash ({number(trash)})" if trash else "Trash")
+    def set_counts(self, counts: NavigationCounts) -> None:
+        """Show how many contacts each entry holds (counted off the UI thread)."""
+        self.all_item.setText(0, f"All contacts ({number(counts.contacts)})")
+        self.trash_item.setText(0, f"Trash ({number(counts.trash)})" if counts.trash else "Trash")
+        for n in range(self.groups_item.childCount()):
+            item = self.groups_item.child(n)
+            view = item.data(0, ROLE)
+            if view is not None:
+                name = item.toolTip(0)
+                item.setText(0, f"{name} ({number(counts.groups.get(view.id, 0))})")
 
     def set_groups(self, groups: list[GroupRow]) -> None:
-        self._fill(self.groups_item, [(g.id, g.name, g.member_count) for g in groups], "group")
+        self._fill(self.groups_item, [(g.id, g.name) for g in groups], "group")
         if not groups:
             hint = QTreeWidgetItem(self.groups_item, ["New group… (right-click)"])
             hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
             hint.setForeground(0, self.palette().placeholderText())
 
     def set_companies(self, companies: list[CompanyRow]) -> None:
-        self._fill(self.companies_item, [(c.id, c.name, None) for c in companies], "company")
+        self._fill(self.companies_item, [(c.id, c.name) for c in companies], "company")
 
-    def _fill(
-        self, parent: QTreeWidgetItem, rows: list[tuple[uuid.UUID, str, int | None]], kind: str
-    ) -> None:
+    def _fill(self, parent: QTreeWidgetItem, rows: list[tuple[uuid.UUID, str]], kind: str) -> None:
         current = self.current_view()
         self.blockSignals(True)
         parent.takeChildren()
-        for ident, name, count in rows:
-            label = name if count is None else f"{name} ({number(count)})"
-            item = QTreeWidgetItem(parent, [label])
+        for ident, name in rows:
+            item = QTreeWidgetItem(parent, [name])
             item.setData(0, ROLE, View(kind, ident))
             item.setToolTip(0, name)
             if current == View(kind, ident):

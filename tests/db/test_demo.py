@@ -55,3 +55,17 @@ def test_stopping_early_keeps_whole_batches(db: Database) -> None:
     assert calls == [added] and 0 < added < 25_000
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar_one() == added
+
+
+def test_companies_are_shared_across_batches_and_runs(db: Database) -> None:
+    seed(db, 25_000, seed=9)
+    seed(db, 500, seed=10)
+    with db.engine.connect() as conn:
+        companies = conn.exec_driver_sql("SELECT count(*) FROM companies").scalar_one()
+        names = conn.exec_driver_sql("SELECT count(DISTINCT sort_name) FROM companies").scalar_one()
+        orphans = conn.exec_driver_sql(
+            "SELECT count(*) FROM contacts c LEFT JOIN companies k ON k.id = c.company_id "
+            "WHERE k.id IS NULL"
+        ).scalar_one()
+    assert companies == names
+    assert orphans == 0

@@ -141,6 +141,9 @@ def test_a_group_filters_the_list(
     assert window.sidebar.select(View("group", group))
     assert shown_names(window) == ["John Smith", "Øyvind Berg"]
     assert window.count_label.text() == "2 contacts"
+    group_item = window.sidebar.currentItem()
+    qtbot.waitUntil(lambda: group_item.text(0) == "Bergen distributors (2)")
+    assert window.sidebar.all_item.text(0) == "All contacts (3)"
     window.all_action.trigger()
     assert len(shown_names(window)) == 3
 
