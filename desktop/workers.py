@@ -56,9 +56,15 @@ class Job(QRunnable):
                 result = self.function(*self.args)
         except Exception as error:
             log.info("background job failed", exc_info=True)
-            self.signals.failed.emit(error)
+            self._emit(self.signals.failed, error)
         else:
-            self.signals.done.emit(result)
+            self._emit(self.signals.done, result)
+
+    def _emit(self, signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            log.debug("nobody is left to hear a background job's result (shutting down)")
 
 
 class JobRunner(QObject):

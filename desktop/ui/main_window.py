@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -26,7 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.contacts import ListQuery, SortColumn, compose_display_name
+from db.contacts import (
+    ContactDetails,
+    ContactDraft,
+    ListQuery,
+    SortColumn,
+    compose_display_name,
+)
 from db.errors import CallsheetError
 from desktop import __version__
 from desktop.contact_book import ContactBook, NavigationCounts
@@ -113,12 +121,7 @@ class MainWindow(QMainWindow):
         self.detail.companyChosen.connect(lambda cid: self._choose(View("company", cid)))
         self.detail.failed.connect(self.show_error)
 
-        self.contacts_split = QSplitter(Qt.Orientation.Horizontal)
-        self.contacts_split.setObjectName("contactsSplit")
-        self.contacts_split.addWidget(self.list_stack)
-        self.contacts_split.addWidget(self.detail)
-        self.contacts_split.setStretchFactor(0, 3)
-        self.contacts_split.setStretchFactor(1, 2)
+        self.contacts_split = _splitter("contactsSplit", self.list_stack, self.detail, (3, 2))
 
         self.trash_view = TrashView(self.book)
         self.trash_view.changed.connect(self.refresh_all)
@@ -134,11 +137,7 @@ class MainWindow(QMainWindow):
         self.sidebar.deleteGroupRequested.connect(self.delete_group)
         self.sidebar.itemExpanded.connect(self._expanded)
 
-        self.main_split = QSplitter(Qt.Orientation.Horizontal)
-        self.main_split.setObjectName("mainSplit")
-        self.main_split.addWidget(self.sidebar)
-        self.main_split.addWidget(self.pages)
-        self.main_split.setStretchFactor(1, 1)
+        self.main_split = _splitter("mainSplit", self.sidebar, self.pages, (0, 1))
         self.main_split.setSizes([220, 1060])
         self.setCentralWidget(self.main_split)
 
@@ -517,21 +516,10 @@ class MainWindow(QMainWindow):
         return ids
 
     def new_contact(self) -> None:
-        try:
-            dialog = ContactDialog(
-                details=None,
-                groups=self.book.groups(),
-                company_names=self.book.company_names(),
-                default_region=self.default_region,
-                preset_group=self.view.id if self.view.kind == "group" else None,
-                parent=self,
-            )
-        except CallsheetError as error:
-            self.show_error(error)
+        preset = self.view.id if self.view.kind == "group" else None
+        draft = self._ask_for_contact(None, preset)
+        if draft is None:
             return
-        if not dialog.exec():
-            return
-        draft = dialog.draft()
         try:
             contact_id = self.book.create(draft)
         except CallsheetError as error:
@@ -550,30 +538,32 @@ class MainWindow(QMainWindow):
         details = self.detail.details
         if details is None or self.view.kind == "trash":
             return
+        after = self._ask_for_contact(details, None)
+        if after is None or not self._attempt(self.book.update, details.id, after):
+            return
+        before = details.to_draft(self.default_region)
+        self.undo_stack.push(
+            EditContact(details.id, before, after, self.book, self.refresh_all, self.show_error)
+        )
+        self.refresh_all(select=details.id)
+
+    def _ask_for_contact(
+        self, details: ContactDetails | None, preset_group: uuid.UUID | None
+    ) -> ContactDraft | None:
+        """Show the contact dialog; the validated draft, or None if cancelled."""
         try:
             dialog = ContactDialog(
                 details=details,
                 groups=self.book.groups(),
                 company_names=self.book.company_names(),
                 default_region=self.default_region,
+                preset_group=preset_group,
                 parent=self,
             )
         except CallsheetError as error:
             self.show_error(error)
-            return
-        if not dialog.exec():
-            return
-        before = details.to_draft(self.default_region)
-        after = dialog.draft()
-        try:
-            self.book.update(details.id, after)
-        except CallsheetError as error:
-            self.show_error(error)
-            return
-        self.undo_stack.push(
-            EditContact(details.id, before, after, self.book, self.refresh_all, self.show_error)
-        )
-        self.refresh_all(select=details.id)
+            return None
+        return dialog.draft() if dialog.exec() else None
 
     def delete_contacts(self) -> None:
         ids = self.selected_ids()
@@ -623,14 +613,9 @@ class MainWindow(QMainWindow):
 
     def rename_group(self, group_id: uuid.UUID | None) -> None:
         group = next((g for g in self.book.groups() if g.id == group_id), None)
-        if group is None:
-            return
-        name, ok = QInputDialog.getText(self, "Rename group", "New name:", text=group.name)
-        if ok and name.strip() and name != group.name:
-            try:
-                self.book.rename_group(group.id, name)
-            except CallsheetError as error:
-                self.show_error(error)
+        name = self._ask_new_name("Rename group", group.name) if group else None
+        if group is not None and name is not None:
+            self._attempt(self.book.rename_group, group.id, name)
             self.refresh_navigation()
 
     def delete_group(self, group_id: uuid.UUID | None) -> None:
@@ -691,26 +676,30 @@ class MainWindow(QMainWindow):
     def remove_from_group(self) -> None:
         if self.view.kind != "group" or self.view.id is None:
             return
-        ids = self.selected_ids()
-        try:
-            self.book.remove_from_group(self.view.id, ids)
-        except CallsheetError as error:
-            self.show_error(error)
+        self._attempt(self.book.remove_from_group, self.view.id, self.selected_ids())
         self.refresh_all()
 
     def rename_company(self) -> None:
-        if self.view.kind != "company" or self.view.id is None:
+        if self.view.kind != "company":
             return
         company = next((c for c in self.book.companies() if c.id == self.view.id), None)
-        if company is None:
-            return
-        name, ok = QInputDialog.getText(self, "Rename company", "New name:", text=company.name)
-        if ok and name.strip() and name != company.name:
-            try:
-                self.book.rename_company(company.id, name)
-            except CallsheetError as error:
-                self.show_error(error)
+        name = self._ask_new_name("Rename company", company.name) if company else None
+        if company is not None and name is not None:
+            self._attempt(self.book.rename_company, company.id, name)
             self.refresh_all()
+
+    def _ask_new_name(self, title: str, current: str) -> str | None:
+        name, ok = QInputDialog.getText(self, title, "New name:", text=current)
+        return name if ok and name.strip() and name != current else None
+
+    def _attempt(self, action: Callable[..., Any], *args: Any) -> bool:
+        """Run a contact book call; a failure is shown to the user. True if it worked."""
+        try:
+            action(*args)
+        except CallsheetError as error:
+            self.show_error(error)
+            return False
+        return True
 
     # Demo data
     def ask_demo_data(self) -> None:
@@ -838,3 +827,14 @@ class MainWindow(QMainWindow):
         self.jobs.wait()
         self.model.jobs.wait()
         super().closeEvent(event)
+
+
+def _splitter(name: str, first: QWidget, second: QWidget, stretch: tuple[int, int]) -> QSplitter:
+    """A side-by-side splitter whose sizes are saved under `name`."""
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.setObjectName(name)
+    splitter.addWidget(first)
+    splitter.addWidget(second)
+    splitter.setStretchFactor(0, stretch[0])
+    splitter.setStretchFactor(1, stretch[1])
+    return splitter
