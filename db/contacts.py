@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -280,18 +280,19 @@ def validate(draft: ContactDraft) -> ContactDraft:
         urls.append(UrlValue(url.url.strip(), url.label))
     if problems:
         raise ValidationError(problems)
-    return ContactDraft(
-        **{
-            name: (value.strip() if isinstance(value, str) else value)
-            for name, value in _scalar_fields(draft).items()
-        },
+    text_fields: dict[str, Any] = {
+        name: getattr(draft, name).strip()
+        for name in _SCALARS
+        if isinstance(getattr(draft, name), str)
+    }
+    return replace(
+        draft,
+        **text_fields,
         emails=tuple(_with_primary(emails)),
         phones=tuple(_with_primary(phones)),
         addresses=tuple(_with_primary(addresses)),
         urls=tuple(urls),
-        group_ids=draft.group_ids,
         custom_fields=dict(draft.custom_fields),
-        default_region=draft.default_region,
     )
 
 
@@ -464,7 +465,7 @@ _ROW_COLUMNS = (
 )
 
 
-def _filtered(statement: Select, query: ListQuery) -> Select:  # type: ignore[type-arg]
+def _filtered(statement: Select[Any], query: ListQuery) -> Select[Any]:
     statement = statement.where(Contact.deleted_at.is_(None))
     if query.group_id is not None:
         statement = statement.join(group_members, group_members.c.contact_id == Contact.id).where(
@@ -513,10 +514,6 @@ _SCALARS = (
     "background",
     "owner",
 )
-
-
-def _scalar_fields(draft: ContactDraft) -> dict[str, object]:
-    return {name: getattr(draft, name) for name in _SCALARS}
 
 
 def _with_primary(values: list[_Part]) -> list[_Part]:
@@ -602,7 +599,7 @@ def _apply_values(session: Session, contact: Contact, draft: ContactDraft) -> No
         contact.groups = list(groups)
 
 
-def _replace_parts(current: list, wanted: list, fields: tuple[str, ...]) -> None:  # type: ignore[type-arg]
+def _replace_parts(current: list[Any], wanted: list[Any], fields: tuple[str, ...]) -> None:
     """Make `current` hold `wanted`, editing rows in place so unchanged rows stay unchanged."""
     for n, new in enumerate(wanted):
         if n < len(current):

@@ -172,13 +172,14 @@ class SqliteLookup:
         for start in range(0, len(ids), 500):
             chunk = [cid.hex for cid in ids[start : start + 500]]
             marks = ",".join("?" * len(chunk))
-            held = dict(
-                conn.exec_driver_sql(
-                    f"SELECT id, lookup_rowid FROM contacts WHERE lookup_rowid IS NOT NULL "
+            held: dict[str, int] = {
+                row[0]: row[1]
+                for row in conn.exec_driver_sql(
+                    "SELECT id, lookup_rowid FROM contacts WHERE lookup_rowid IS NOT NULL "
                     f"AND id IN ({marks})",
                     tuple(chunk),
-                ).all()
-            )
+                )
+            }
             free = self.next_rowid(conn)
             if held:
                 conn.exec_driver_sql(

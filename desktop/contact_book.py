@@ -15,6 +15,7 @@ from db import companies, contacts, groups, history, notes, trash
 from db.contacts import ContactDetails, ContactDraft, ContactRow, ListQuery
 from db.engine import Database
 from db.search import LOOKUP, LookupHit
+from db.trash import TrashItem
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ class ContactBook:
             return history.history_for(session, contact_id)
 
     # The Trash
-    def trash_items(self) -> list[trash.TrashItem]:
+    def trash_items(self) -> list[TrashItem]:
         with self.db.reading() as session:
             return trash.list_trash(session)
 
@@ -164,11 +165,11 @@ class ContactBook:
         with self.db.reading() as session:
             return trash.count_trash(session)
 
-    def restore_items(self, items: list[trash.TrashItem]) -> None:
+    def restore_items(self, items: list[TrashItem]) -> None:
         with self.db.transaction() as session:
             trash.restore(session, items)
 
-    def purge_items(self, items: list[trash.TrashItem]) -> None:
+    def purge_items(self, items: list[TrashItem]) -> None:
         with self.db.transaction() as session:
             trash.purge(session, items)
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import phonenumbers
 from sqlalchemy import Connection
@@ -152,16 +153,17 @@ def seed(
     master = random.Random(seed).randrange(1 << 62)
     with db.engine.begin() as conn:
         group_ids = _ensure_groups(conn)
-        companies = dict(
-            conn.exec_driver_sql(
+        companies: dict[str, str] = {
+            sort_name: company_id
+            for sort_name, company_id in conn.exec_driver_sql(
                 "SELECT sort_name, id FROM companies WHERE deleted_at IS NULL"
-            ).all()
-        )
+            )
+        }
     sizes = [min(BATCH, count - start) for start in range(0, count, BATCH)]
     done = 0
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        1, context, initializer=_start_generator, initargs=(master, group_ids, companies)
+        1, context, initializer=partial(_start_generator, master, group_ids, companies)
     ) as generator:
         pending = deque(
             generator.submit(_generate, n, size) for n, size in enumerate(sizes[:PREFETCH])
