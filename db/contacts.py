@@ -445,10 +445,15 @@ def position_in_list(session: Session, query: ListQuery, contact_id: uuid.UUID) 
 
 
 def rows_for(session: Session, contact_ids: Sequence[uuid.UUID]) -> list[ContactRow]:
-    """List rows for these contacts, in the given order (missing ones left out)."""
+    """List rows for these live contacts, in the given order (trashed or missing ones
+    left out)."""
     rows = {
         r[0]: ContactRow(*r)
-        for r in session.execute(select(*_ROW_COLUMNS).where(Contact.id.in_(list(contact_ids))))
+        for r in session.execute(
+            select(*_ROW_COLUMNS).where(
+                Contact.id.in_(list(contact_ids)), Contact.deleted_at.is_(None)
+            )
+        )
     }
     return [rows[i] for i in contact_ids if i in rows]
 

@@ -367,7 +367,9 @@ class ContactDetailView(QWidget):
         except CallsheetError as error:
             self.failed.emit(error)
             return
-        self.undo.push(TrashNote(note_id, self.book, self.reload, self.failed.emit))
+        self.undo.push(
+            TrashNote(note_id, self.book, lambda _contact: self.reload(), self.failed.emit)
+        )
         self._fill_notes()
 
     def _company_link(self, link: str) -> None:

@@ -36,6 +36,7 @@ from db.contacts import (
     compose_display_name,
 )
 from db.errors import CallsheetError
+from db.search import LookupHit
 from desktop import __version__
 from desktop.contact_book import ContactBook, NavigationCounts
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
@@ -367,6 +368,10 @@ class MainWindow(QMainWindow):
         if self.view.kind == "trash":
             self.trash_view.reload()
             return
+        if self.model.in_lookup:
+            # Ask again: an undo or restore may have brought back a match.
+            self.run_lookup(select=current)
+            return
         self.model.refresh()
         row = self._row_of(current) if current is not None else None
         if row is None and current is None and self.model.rowCount():
@@ -454,8 +459,11 @@ class MainWindow(QMainWindow):
         self.lookup_box.setFocus()
         self.lookup_box.selectAll()
 
-    def run_lookup(self) -> None:
-        """Filter the list by the lookup text, off the UI thread; stale answers are dropped."""
+    def run_lookup(self, select: uuid.UUID | None = None) -> None:
+        """Filter the list by the lookup text, off the UI thread; stale answers are dropped.
+
+        `select` is the contact to select in the answer, if it is there.
+        """
         text = self.lookup_box.text()
         self._lookup_generation += 1
         generation = self._lookup_generation
@@ -466,15 +474,19 @@ class MainWindow(QMainWindow):
             self.book.lookup,
             text,
             LOOKUP_LIMIT,
-            on_done=lambda hits: self._lookup_done(generation, hits),
+            on_done=lambda hits: self._lookup_done(generation, hits, select),
             on_failed=self.show_error,
         )
 
-    def _lookup_done(self, generation: int, hits: list) -> None:
+    def _lookup_done(
+        self, generation: int, hits: list[LookupHit], select: uuid.UUID | None = None
+    ) -> None:
         if generation != self._lookup_generation:
             return
         self.model.show_hits(hits)
-        self._select_row(0 if hits else None)
+        row = self._row_of(select) if select is not None else None
+        self._select_row(row if row is not None else (0 if hits else None))
+        self._update_actions()
 
     def _lookup_enter(self) -> None:
         self.lookup_timer.stop()
@@ -500,13 +512,14 @@ class MainWindow(QMainWindow):
 
     # Contacts
     def selected_ids(self) -> list[uuid.UUID]:
-        rows = self.table.selectionModel().selectedRows()
-        if len(rows) > MAX_SELECTION:
+        selection = self.table.selectionModel().selection()
+        if sum(span.height() for span in selection) > MAX_SELECTION:
             QMessageBox.information(
                 self, "Too many selected", f"Select at most {MAX_SELECTION:,} contacts at a time."
             )
             return []
         ids = []
+        rows = self.table.selectionModel().selectedRows()
         for index in sorted(rows, key=lambda i: i.row()):
             row = self.model.load_now(index.row())
             if row is not None:
@@ -643,7 +656,7 @@ class MainWindow(QMainWindow):
         self.refresh_navigation()
         self._choose(View("all"))
 
-    def _after_group_undo(self) -> None:
+    def _after_group_undo(self, _select: uuid.UUID | None) -> None:
         self.refresh_navigation()
         self.refresh_all()
 

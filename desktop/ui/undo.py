@@ -15,7 +15,8 @@ from desktop.contact_book import ContactBook
 
 log = logging.getLogger(__name__)
 
-Refresh = Callable[[], None]
+# Called after an undo or redo with the contact worth selecting (if any).
+Refresh = Callable[[uuid.UUID | None], None]
 Report = Callable[[CallsheetError], None]
 
 
@@ -36,19 +37,22 @@ class _BookCommand(QUndoCommand):
     def undo(self) -> None:
         self._run(self.undo_it)
 
-    def do(self) -> None:
+    def do(self) -> uuid.UUID | None:
+        """Redo the action; returns the contact to select afterwards, if any."""
         raise NotImplementedError
 
-    def undo_it(self) -> None:
+    def undo_it(self) -> uuid.UUID | None:
+        """Undo the action; returns the contact to select afterwards, if any."""
         raise NotImplementedError
 
-    def _run(self, action: Callable[[], None]) -> None:
+    def _run(self, action: Callable[[], uuid.UUID | None]) -> None:
+        select = None
         try:
-            action()
+            select = action()
         except CallsheetError as error:
             log.warning("undo/redo of %r failed: %s", self.text(), error)
             self.report(error)
-        self.refresh()
+        self.refresh(select)
 
 
 class TrashContacts(_BookCommand):
@@ -56,11 +60,13 @@ class TrashContacts(_BookCommand):
         super().__init__(text, *args)  # type: ignore[arg-type]
         self.ids = ids
 
-    def do(self) -> None:
+    def do(self) -> uuid.UUID | None:
         self.book.trash(self.ids)
+        return None
 
-    def undo_it(self) -> None:
+    def undo_it(self) -> uuid.UUID | None:
         self.book.restore(self.ids)
+        return self.ids[0]
 
 
 class CreateContact(_BookCommand):
@@ -68,11 +74,13 @@ class CreateContact(_BookCommand):
         super().__init__(f"New contact {name}", *args)  # type: ignore[arg-type]
         self.contact_id = contact_id
 
-    def do(self) -> None:
+    def do(self) -> uuid.UUID | None:
         self.book.restore([self.contact_id])
+        return self.contact_id
 
-    def undo_it(self) -> None:
+    def undo_it(self) -> uuid.UUID | None:
         self.book.trash([self.contact_id])
+        return None
 
 
 class EditContact(_BookCommand):
@@ -84,11 +92,13 @@ class EditContact(_BookCommand):
         self.before = before
         self.after = after
 
-    def do(self) -> None:
+    def do(self) -> uuid.UUID | None:
         self.book.update(self.contact_id, self.after)
+        return self.contact_id
 
-    def undo_it(self) -> None:
+    def undo_it(self) -> uuid.UUID | None:
         self.book.update(self.contact_id, self.before)
+        return self.contact_id
 
 
 class TrashNote(_BookCommand):
@@ -96,11 +106,13 @@ class TrashNote(_BookCommand):
         super().__init__("Delete note", *args)  # type: ignore[arg-type]
         self.note_id = note_id
 
-    def do(self) -> None:
+    def do(self) -> uuid.UUID | None:
         self.book.trash_note(self.note_id)
+        return None
 
-    def undo_it(self) -> None:
+    def undo_it(self) -> uuid.UUID | None:
         self.book.restore_note(self.note_id)
+        return None
 
 
 class TrashGroup(_BookCommand):
@@ -108,8 +120,10 @@ class TrashGroup(_BookCommand):
         super().__init__(f"Delete group {name}", *args)  # type: ignore[arg-type]
         self.group_id = group_id
 
-    def do(self) -> None:
+    def do(self) -> uuid.UUID | None:
         self.book.trash_group(self.group_id)
+        return None
 
-    def undo_it(self) -> None:
+    def undo_it(self) -> uuid.UUID | None:
         self.book.restore_group(self.group_id)
+        return None

@@ -213,3 +213,16 @@ def test_demo_data_can_be_tried_from_the_empty_window(qtbot, window: MainWindow)
     qtbot.waitUntil(lambda: window.model.rowCount() == main_window.DEMO_COUNT, timeout=60_000)
     assert window.list_stack.currentWidget() is window.table
     assert window.detail.details is not None
+
+
+def test_deleting_from_lookup_results_and_undoing(qtbot, window: MainWindow, people: dict) -> None:  # type: ignore[no-untyped-def]
+    window.refresh_all()
+    qtbot.keyClicks(window.lookup_box, "a")
+    qtbot.waitUntil(lambda: window.model.in_lookup and window.model.rowCount() == 2)
+    assert shown_names(window) == ["Anna Müller", "John Smith"]
+    window.delete_action.trigger()
+    assert shown_names(window) == ["John Smith"]
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: shown_names(window) == ["Anna Müller", "John Smith"])
+    assert window.model.in_lookup
+    assert window.detail.details.display_name == "Anna Müller"
