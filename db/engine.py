@@ -79,6 +79,8 @@ def open_database(
     revision: str | None = None
     if path.exists():
         _check_is_sqlite(path)
+        if create and not os.access(path, os.W_OK):
+            raise ReadOnlyDatabaseError(path)
         with translate_errors(path):
             revision = _stored_revision(path)
     elif not create:
@@ -104,8 +106,13 @@ def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         cursor = dbapi_conn.cursor()
         mode = cursor.execute("PRAGMA journal_mode=WAL").fetchone()
-        if mode and str(mode[0]).lower() != "wal" and os.access(path, os.W_OK):
-            raise sqlite3.OperationalError("attempt to write a readonly database")
+        if mode and str(mode[0]).lower() != "wal":
+            # SQLite keeps the old mode when it cannot switch: the file or its folder
+            # is read-only, or another program holds the file exclusively.
+            writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+            raise sqlite3.OperationalError(
+                "database is locked" if writable else "attempt to write a readonly database"
+            )
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=FULL")

@@ -144,3 +144,26 @@ def test_a_read_only_data_directory_is_reported(tmp_path: Path) -> None:
         assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o755)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_read_only_database_file_can_be_searched_but_not_changed(data_dir: Path) -> None:
+    as_root = os.getuid() == 0
+    if as_root and shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to drop root's file powers")
+    callsheet("seed", "--count", "20", "--seed", "3", data_dir=data_dir)
+    database = data_dir / "callsheet.db"
+    with sqlite3.connect(database) as conn:
+        (name,) = conn.execute("SELECT given_name FROM contacts LIMIT 1").fetchone()
+    before = database.read_bytes()
+    database.chmod(0o444)
+    try:
+        seeded = callsheet("seed", "--count", "1", data_dir=data_dir, without_root_powers=as_root)
+        line = assert_one_clear_line(seeded, 1)
+        assert "cannot be written" in line and str(database) in line
+        found = callsheet("find", name, "--json", data_dir=data_dir, without_root_powers=as_root)
+        assert found.returncode == 0, found.stderr
+        assert name in found.stdout
+        assert database.read_bytes() == before
+    finally:
+        database.chmod(0o644)
