@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         for column, width in enumerate((190, 180, 150, 220, 140, 120, 90)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.doubleClicked.connect(lambda _index: self.edit_contact())
+        self.table.activated.connect(lambda _index: self.edit_contact())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._list_menu)
 

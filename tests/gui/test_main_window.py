@@ -226,3 +226,18 @@ def test_deleting_from_lookup_results_and_undoing(qtbot, window: MainWindow, peo
     qtbot.waitUntil(lambda: shown_names(window) == ["Anna Müller", "John Smith"])
     assert window.model.in_lookup
     assert window.detail.details.display_name == "Anna Müller"
+
+
+def test_enter_on_a_contact_opens_it_for_editing(qtbot, window: MainWindow, people: dict) -> None:  # type: ignore[no-untyped-def]
+    window.refresh_all()
+    titles = []
+
+    def look(dialog: QDialog) -> None:
+        titles.append(dialog.windowTitle())
+        dialog.done(0)
+
+    when_dialog_opens(look)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(titles))
+    assert titles == ["Edit Anna Müller"]
