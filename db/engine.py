@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import journal, search
+from db import bulk, journal, search
 from db.errors import (
     DatabaseError,
     DatabaseLockedError,
@@ -193,6 +193,7 @@ def _stored_revision(path: Path) -> str | None:
 
 def _migrate(engine: Engine, path: Path, revision: str | None) -> None:
     if revision == HEAD_REVISION:
+        bulk.restore_indexes(engine)
         return
     from db import migrations
 

@@ -43,6 +43,18 @@ class LookupDocument:
     places: str
     tags: str
 
+    def values(self) -> tuple[str, ...]:
+        """The indexed columns, in the index's order, after the rowid."""
+        return (
+            self.contact_id.hex,
+            self.name,
+            self.company,
+            self.emails,
+            self.phones,
+            self.places,
+            self.tags,
+        )
+
 
 @dataclass(frozen=True)
 class LookupHit:
@@ -144,23 +156,15 @@ class SqliteLookup:
 
     def add(self, conn: Connection, documents: Sequence[LookupDocument]) -> None:
         """Write index rows for contacts that have none (their rowids are free)."""
-        if documents:
+        self.add_rows(conn, [(doc.rowid, *doc.values()) for doc in documents])
+
+    def add_rows(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Bulk form of `add`: rows are (rowid, *LookupDocument.values())."""
+        if rows:
             conn.exec_driver_sql(
                 "INSERT INTO contact_lookup(rowid, contact_id, name, company, emails, phones, "
                 "places, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        d.rowid,
-                        d.contact_id.hex,
-                        d.name,
-                        d.company,
-                        d.emails,
-                        d.phones,
-                        d.places,
-                        d.tags,
-                    )
-                    for d in documents
-                ],
+                rows,
             )
 
     def reindex(self, conn: Connection, contact_ids: Iterable[uuid.UUID]) -> None:

@@ -10,6 +10,7 @@ batches behind.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import random
 import time
@@ -17,16 +18,17 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import phonenumbers
 from sqlalchemy import Connection
 
+from db.bulk import indexes_deferred
 from db.engine import Database
 from db.ids import new_id
-from db.search import LOOKUP, LookupDocument, document_for, phone_search_text
+from db.search import LOOKUP, document_for, phone_search_text
 from db.text import fold, sort_key
 
 # (Faker locale, ISO region); several locales per region where a country has them.
@@ -122,6 +124,24 @@ ACTIVITY_KINDS = ("call", "meeting", "to-do", "email")
 OUTCOMES = ("completed", "completed", "attempted", "left message", "no answer")
 POOL_SIZE = 300
 BATCH = 10_000
+# From this many contacts on, and when the seed at least doubles the database, the
+# secondary indexes are dropped during the load and built once at the end.
+BULK_THRESHOLD = 50_000
+BULK_TABLES = [
+    "contacts",
+    "contact_emails",
+    "contact_phones",
+    "contact_addresses",
+    "contact_urls",
+    "group_members",
+    "change_journal",
+    "history_entries",
+    "history_contacts",
+    "activities",
+    "activity_contacts",
+    "notes",
+    "social_profiles",
+]
 PREFETCH = 2
 
 
@@ -159,6 +179,20 @@ def seed(
                 "SELECT sort_name, id FROM companies WHERE deleted_at IS NULL"
             )
         }
+        existing = conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar_one()
+    bulk = count >= BULK_THRESHOLD and count >= existing
+    with indexes_deferred(db.engine, BULK_TABLES) if bulk else contextlib.nullcontext():
+        return _load(db, count, master, group_ids, companies, progress)
+
+
+def _load(
+    db: Database,
+    count: int,
+    master: int,
+    group_ids: list[str],
+    companies: dict[str, str],
+    progress: Callable[[int, int], bool] | None,
+) -> int:
     sizes = [min(BATCH, count - start) for start in range(0, count, BATCH)]
     done = 0
     context = multiprocessing.get_context("spawn")
@@ -391,10 +425,11 @@ class _Batch:
     """One transaction's worth of generated rows, table by table."""
 
     rows: dict[str, list[tuple[object, ...]]]
-    documents: list[LookupDocument]
+    documents: list[tuple[str, ...]]  # LookupDocument.values(), one per contact, in order
 
     def write(self, conn: Connection) -> None:
-        """Insert the rows; index rows are numbered from the index's first free row."""
+        """Insert the rows; index rows are numbered from the index's first free row
+        (read now, inside the transaction, so the app may add contacts meanwhile)."""
         base = LOOKUP.next_rowid(conn)
         contacts = self.rows["contacts"]
         self.rows["contacts"] = [
@@ -402,7 +437,7 @@ class _Batch:
         ]
         for table, rows in self.rows.items():
             _insert(conn, table, rows)
-        LOOKUP.add(conn, [replace(doc, rowid=base + n) for n, doc in enumerate(self.documents)])
+        LOOKUP.add_rows(conn, [(base + n, *values) for n, values in enumerate(self.documents)])
 
     @staticmethod
     def generate(
@@ -563,7 +598,7 @@ class _Batch:
                     phones=[phone_search_text(entered, e164, nsn) for entered, e164, nsn in phones],
                     places=(city, postcode),
                     tags=tags,
-                )
+                ).values()
             )
         for table, record_type in (
             ("history_entries", "history"),
