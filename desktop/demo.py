@@ -5,7 +5,8 @@ into per-country pools, so a million contacts do not cost a million Faker
 calls); phone numbers follow each country's real numbering plan. Rows go in
 through the same tables, change journal and lookup index as edits made in the
 app, in batches of one transaction each, so an interrupted seed leaves whole
-batches behind.
+batches behind. Batches are generated in a helper process while this one writes;
+a large seed builds the secondary indexes once at the end (`db.bulk`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from db.ids import new_id
 from db.search import LOOKUP, document_for, phone_search_text
 from db.text import fold, sort_key
 
-# (Faker locale, ISO region); several locales per region where a country has them.
+# (Faker locale, ISO region); a locale listed twice is drawn twice as often.
 LOCALES = (
     ("en_US", "US"),
     ("en_US", "US"),
