@@ -90,40 +90,39 @@ def restore_group(session: Session, group_id: uuid.UUID) -> None:
     session.flush()
 
 
-def add_to_group(session: Session, group_id: uuid.UUID, contact_ids: Iterable[uuid.UUID]) -> int:
-    """Put contacts in a group; returns how many were not in it already."""
-    group = _get(session, group_id)
-    added = 0
-    contacts = session.scalars(
-        select(Contact)
-        .where(Contact.id.in_(list(contact_ids)))
-        .options(selectinload(Contact.groups))
-    )
-    for contact in contacts:
-        if group not in contact.groups:
-            contact.groups.append(group)
-            added += 1
-    session.flush()
-    return added
+def add_to_group(
+    session: Session, group_id: uuid.UUID, contact_ids: Iterable[uuid.UUID]
+) -> list[uuid.UUID]:
+    """Put contacts in a group; returns those that were not in it already."""
+    return _set_membership(session, group_id, contact_ids, member=True)
 
 
 def remove_from_group(
     session: Session, group_id: uuid.UUID, contact_ids: Iterable[uuid.UUID]
-) -> int:
-    """Take contacts out of a group; returns how many were in it."""
+) -> list[uuid.UUID]:
+    """Take contacts out of a group; returns those that were in it."""
+    return _set_membership(session, group_id, contact_ids, member=False)
+
+
+def _set_membership(
+    session: Session, group_id: uuid.UUID, contact_ids: Iterable[uuid.UUID], *, member: bool
+) -> list[uuid.UUID]:
     group = _get(session, group_id)
-    removed = 0
+    changed = []
     contacts = session.scalars(
         select(Contact)
         .where(Contact.id.in_(list(contact_ids)))
         .options(selectinload(Contact.groups))
     )
     for contact in contacts:
-        if group in contact.groups:
-            contact.groups.remove(group)
-            removed += 1
+        if (group in contact.groups) != member:
+            if member:
+                contact.groups.append(group)
+            else:
+                contact.groups.remove(group)
+            changed.append(contact.id)
     session.flush()
-    return removed
+    return changed
 
 
 def _get(session: Session, group_id: uuid.UUID) -> Group:

@@ -123,11 +123,15 @@ class ContactBook:
         with self.db.transaction() as session:
             groups.restore_group(session, group_id)
 
-    def add_to_group(self, group_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]) -> int:
+    def add_to_group(
+        self, group_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]
+    ) -> list[uuid.UUID]:
         with self.db.transaction() as session:
             return groups.add_to_group(session, group_id, contact_ids)
 
-    def remove_from_group(self, group_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]) -> int:
+    def remove_from_group(
+        self, group_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]
+    ) -> list[uuid.UUID]:
         with self.db.transaction() as session:
             return groups.remove_from_group(session, group_id, contact_ids)
 

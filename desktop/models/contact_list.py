@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -36,6 +39,7 @@ from desktop.models.formats import day
 from desktop.workers import JobRunner
 
 PAGE_SIZE = 200
+CONTACT_IDS_MIME = "application/x-callsheet-contact-ids"
 MAX_CACHED_PAGES = 60
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -113,6 +117,24 @@ class ContactListModel(QAbstractTableModel):
         if role == ID_ROLE:
             return str(row.id)
         return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:
+        return [CONTACT_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The dragged contacts' ids, one per line (drop them on a group)."""
+        rows = sorted({index.row() for index in indexes})
+        ids = [str(found.id) for row in rows if (found := self.load_now(row)) is not None]
+        data = QMimeData()
+        data.setData(CONTACT_IDS_MIME, QByteArray("\n".join(ids).encode()))
+        data.setText(
+            "\n".join(found.display_name for row in rows if (found := self.row_at(row)) is not None)
+        )
+        return data
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         sort = COLUMNS[column].sort

@@ -46,7 +46,13 @@ from desktop.ui.contact_dialog import ContactDialog
 from desktop.ui.settings import user_settings
 from desktop.ui.sidebar import Sidebar, View
 from desktop.ui.trash_view import TrashView
-from desktop.ui.undo import CreateContact, EditContact, TrashContacts, TrashGroup
+from desktop.ui.undo import (
+    ChangeMembership,
+    CreateContact,
+    EditContact,
+    TrashContacts,
+    TrashGroup,
+)
 from desktop.workers import JobRunner
 
 LOOKUP_DELAY_MS = 150
@@ -109,6 +115,8 @@ class MainWindow(QMainWindow):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(lambda _index: self.edit_contact())
+        self.table.setDragEnabled(True)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._list_menu)
 
@@ -134,6 +142,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.sidebar.chosen.connect(self._show_view)
         self.sidebar.newGroupRequested.connect(self.new_group)
+        self.sidebar.contactsDropped.connect(self._dropped_on_group)
         self.sidebar.renameGroupRequested.connect(self.rename_group)
         self.sidebar.deleteGroupRequested.connect(self.delete_group)
         self.sidebar.itemExpanded.connect(self._expanded)
@@ -677,19 +686,42 @@ class MainWindow(QMainWindow):
         if not ok:
             return
         group = groups[names.index(name)]
-        try:
-            added = self.book.add_to_group(group.id, ids)
-        except CallsheetError as error:
-            self.show_error(error)
-            return
-        self.statusBar().showMessage(f"Added {added} to {group.name}.", 5000)
-        self.refresh_navigation()
-        self.detail.reload()
+        self.change_membership(group.id, group.name, ids, joined=True)
 
     def remove_from_group(self) -> None:
         if self.view.kind != "group" or self.view.id is None:
             return
-        self._attempt(self.book.remove_from_group, self.view.id, self.selected_ids())
+        group = next((g for g in self.book.groups() if g.id == self.view.id), None)
+        if group is not None:
+            self.change_membership(group.id, group.name, self.selected_ids(), joined=False)
+
+    def _dropped_on_group(self, group_id: uuid.UUID, ids: list[uuid.UUID]) -> None:
+        group = next((g for g in self.book.groups() if g.id == group_id), None)
+        if group is not None and ids:
+            self.change_membership(group.id, group.name, ids, joined=True)
+
+    def change_membership(
+        self, group_id: uuid.UUID, group_name: str, ids: list[uuid.UUID], *, joined: bool
+    ) -> None:
+        """Put contacts into a group or take them out, undoably."""
+        try:
+            change = self.book.add_to_group if joined else self.book.remove_from_group
+            changed = change(group_id, ids)
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        what = f"{len(changed)} contact{'s' if len(changed) != 1 else ''}"
+        text = f"Add {what} to {group_name}" if joined else f"Remove {what} from {group_name}"
+        if changed:
+            self.undo_stack.push(
+                ChangeMembership(
+                    group_id, changed, joined, text, self.book, self.refresh_all, self.show_error
+                )
+            )
+        self.statusBar().showMessage(
+            f"{'Added' if joined else 'Removed'} {what} {'to' if joined else 'from'} {group_name}.",
+            5000,
+        )
         self.refresh_all()
 
     def rename_company(self) -> None:

@@ -6,11 +6,13 @@ import uuid
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from db.companies import CompanyRow
 from db.groups import GroupRow
 from desktop.contact_book import NavigationCounts
+from desktop.models.contact_list import CONTACT_IDS_MIME
 from desktop.models.formats import number
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -40,11 +42,13 @@ class View:
 class Sidebar(QTreeWidget):
     """Signals:
     chosen(object): the View the user picked.
+    contactsDropped(object, list): contact UUIDs dropped on a group (its UUID).
     renameGroupRequested(object), deleteGroupRequested(object): a group's UUID.
     newGroupRequested(): the user asked for a new group.
     """
 
     chosen = Signal(object)
+    contactsDropped = Signal(object, list)
     renameGroupRequested = Signal(object)
     deleteGroupRequested = Signal(object)
     newGroupRequested = Signal()
@@ -62,6 +66,8 @@ class Sidebar(QTreeWidget):
         self.trash_item = self._top("Trash", View("trash"))
         self.groups_item.setExpanded(True)
         self.currentItemChanged.connect(self._changed)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
 
     def _top(self, text: str, view: View | None) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self, [text])
@@ -130,6 +136,41 @@ class Sidebar(QTreeWidget):
         view = item.data(0, ROLE) if item is not None else None
         if view is not None:
             self.chosen.emit(view)
+
+    def group_at(self, position: QPoint) -> View | None:
+        """The group under `position` (viewport coordinates), if any."""
+        item = self.itemAt(position)
+        view = item.data(0, ROLE) if item is not None else None
+        return view if view is not None and view.kind == "group" else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(CONTACT_IDS_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if (
+            event.mimeData().hasFormat(CONTACT_IDS_MIME)
+            and self.group_at(event.position().toPoint()) is not None
+        ):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        group = self.group_at(event.position().toPoint())
+        data = event.mimeData()
+        if group is None or not data.hasFormat(CONTACT_IDS_MIME):
+            event.ignore()
+            return
+        ids = [
+            uuid.UUID(line)
+            for line in bytes(data.data(CONTACT_IDS_MIME).data()).decode().splitlines()
+            if line.strip()
+        ]
+        event.acceptProposedAction()
+        self.contactsDropped.emit(group.id, ids)
 
     def _menu(self, position: QPoint) -> None:
         item = self.itemAt(position)

@@ -127,3 +127,29 @@ class TrashGroup(_BookCommand):
     def undo_it(self) -> uuid.UUID | None:
         self.book.restore_group(self.group_id)
         return None
+
+
+class ChangeMembership(_BookCommand):
+    """Contacts put into (or taken out of) a group; only those that changed."""
+
+    def __init__(
+        self, group_id: uuid.UUID, ids: list[uuid.UUID], joined: bool, text: str, *args: object
+    ) -> None:
+        super().__init__(text, *args)  # type: ignore[arg-type]
+        self.group_id = group_id
+        self.ids = ids
+        self.joined = joined
+
+    def do(self) -> uuid.UUID | None:
+        self._set(self.joined)
+        return self.ids[0] if self.ids else None
+
+    def undo_it(self) -> uuid.UUID | None:
+        self._set(not self.joined)
+        return self.ids[0] if self.ids else None
+
+    def _set(self, joined: bool) -> None:
+        if joined:
+            self.book.add_to_group(self.group_id, self.ids)
+        else:
+            self.book.remove_from_group(self.group_id, self.ids)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
+from db.contacts import ListQuery
 from desktop.contact_book import ContactBook
 from desktop.ui.main_window import MainWindow
 from desktop.ui.sidebar import View
@@ -241,3 +242,51 @@ def test_enter_on_a_contact_opens_it_for_editing(qtbot, window: MainWindow, peop
     qtbot.keyClick(window.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bool(titles))
     assert titles == ["Edit Anna Müller"]
+
+
+def test_adding_to_a_group_can_be_undone(
+    qtbot, window: MainWindow, book: ContactBook, people: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    group = book.create_group("Key accounts")
+    window.refresh_all()
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **kwargs: ("Key accounts", True))
+    window.table.selectAll()
+    window.add_to_group_action.trigger()
+    assert book.count(ListQuery(group_id=group)) == 3
+    assert "Added 3 contacts to Key accounts" in window.statusBar().currentMessage()
+    window.undo_action.trigger()
+    assert book.count(ListQuery(group_id=group)) == 0
+    window.redo_action.trigger()
+    assert book.count(ListQuery(group_id=group)) == 3
+
+
+def test_dropping_contacts_on_a_group_adds_them(
+    qtbot, window: MainWindow, book: ContactBook, people: dict
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    group = book.create_group("Trade show")
+    window.refresh_all()
+    model = window.model
+    dragged = model.mimeData([model.index(0, 0), model.index(2, 0), model.index(2, 1)])
+    sidebar = window.sidebar
+    item = next(
+        sidebar.groups_item.child(n)
+        for n in range(sidebar.groups_item.childCount())
+        if sidebar.groups_item.child(n).toolTip(0) == "Trade show"
+    )
+    spot = QPointF(sidebar.visualItemRect(item).center())
+    drop = QDropEvent(
+        spot,
+        Qt.DropAction.CopyAction,
+        dragged,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    sidebar.dropEvent(drop)
+    assert book.count(ListQuery(group_id=group)) == 2
+    assert {r.display_name for r in book.page(ListQuery(group_id=group), 0, 10)} == {
+        "Anna Müller",
+        "Øyvind Berg",
+    }
