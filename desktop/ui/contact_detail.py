@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -105,8 +106,11 @@ class ContactDetailView(QWidget):
         self.history.setHeaderLabels(["When", "Kind", "Regarding", "Outcome", "Minutes"])
         self.history.setRootIsDecorated(False)
         self.history.setAlternatingRowColors(True)
-        self.history.setColumnWidth(0, 130)
-        self.history.setColumnWidth(2, 200)
+        columns = self.history.header()
+        columns.setStretchLastSection(False)
+        for column in (0, 1, 3, 4):
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        columns.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.history_empty = QLabel(
             "No history yet. Calls, meetings and emails you log will be listed here."
         )
@@ -129,6 +133,7 @@ class ContactDetailView(QWidget):
         page = QWidget()
         self.notes_list = QListWidget()
         self.notes_list.setWordWrap(True)
+        self.notes_list.setSpacing(3)
         self.notes_list.setAlternatingRowColors(True)
         self.notes_list.currentItemChanged.connect(self._note_chosen)
         self.note_editor = QPlainTextEdit()
@@ -250,8 +255,12 @@ class ContactDetailView(QWidget):
         self.notes_list.blockSignals(True)
         self.notes_list.clear()
         for note in self.book.notes(self.details.id):
-            pin = "📌 " if note.pinned else ""
+            pin = "★ Talking point: " if note.pinned else ""
             item = QListWidgetItem(f"{pin}{note.body}\n— {when(note.updated_at)}")
+            if note.pinned:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
             item.setData(NOTE_ID, str(note.id))
             item.setData(NOTE_PINNED, note.pinned)
             item.setData(NOTE_BODY, note.body)
