@@ -240,11 +240,17 @@ class ContactDetailView(QWidget):
                 f'<a href="{html.escape(target)}">{html.escape(url.url)}</a>',
                 rich=True,
             )
+        if d.nickname:
+            add("Nickname", d.nickname)
         if d.department:
             add("Department", d.department)
         if d.birthday:
             add("Birthday", day(d.birthday))
         add("Groups", ", ".join(g.name for g in d.groups) or "None")
+        if d.owner:
+            add("Account owner", d.owner)
+        for label, value in sorted(d.custom_fields.items()):
+            add(label, value)
         if d.background:
             add("Background", d.background)
         add("Added", when(d.created_at))

@@ -46,6 +46,7 @@ from desktop.ui.value_rows import ValueRows
 EMAIL_LABELS = ["work", "home", "other"]
 PHONE_LABELS = ["work", "mobile", "home", "fax", "other"]
 URL_LABELS = ["work", "home", "blog", "other"]
+FIELD_LABELS = ["Account no.", "Industry", "Territory", "Lead source", "Customer since"]
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -96,8 +97,19 @@ class ContactDialog(QDialog):
         self.given = QLineEdit()
         self.middle = QLineEdit()
         self.family = QLineEdit()
+        self.prefix = QLineEdit()
+        self.prefix.setPlaceholderText("Dr.")
+        self.prefix.setToolTip("Prefix (Dr., Ms., Prof.)")
+        self.prefix.setFixedWidth(64)
+        self.suffix = QLineEdit()
+        self.suffix.setPlaceholderText("Jr.")
+        self.suffix.setToolTip("Suffix (Jr., PhD)")
+        self.suffix.setFixedWidth(64)
         self.display = QLineEdit()
         self.display.setPlaceholderText("First and last name")
+        self.nickname = QLineEdit()
+        self.owner = QLineEdit()
+        self.owner.setPlaceholderText("Who looks after this contact")
         self.title_edit = QLineEdit()
         self.department = QLineEdit()
         self.company = QLineEdit()
@@ -114,19 +126,20 @@ class ContactDialog(QDialog):
         birthday_row = QHBoxLayout()
         birthday_row.addWidget(self.birthday_known)
         birthday_row.addWidget(self.birthday, 1)
-        birthday_label = QLabel("&Birthday:")
-        birthday_label.setBuddy(self.birthday_known)
+        birthday_label = _label("&Birthday:", self.birthday_known)
 
         names = QGroupBox("Name and company")
         form = QFormLayout(names)
-        form.addRow("&First name:", self.given)
+        form.addRow(_label("&First name:", self.given), _row(self.prefix, self.given))
         form.addRow("&Middle name:", self.middle)
-        form.addRow("&Last name:", self.family)
+        form.addRow(_label("&Last name:", self.family), _row(self.family, self.suffix))
         form.addRow("Display &name:", self.display)
+        form.addRow("Nic&kname:", self.nickname)
         form.addRow("&Title:", self.title_edit)
         form.addRow("&Department:", self.department)
         form.addRow("&Company:", self.company)
         form.addRow(birthday_label, birthday_row)
+        form.addRow("Account o&wner:", self.owner)
 
         self.emails = ValueRows(EMAIL_LABELS, "name@example.com", "+ Add email")
         self.phones = ValueRows(PHONE_LABELS, "+47 55 12 34 56", "+ Add phone")
@@ -163,13 +176,11 @@ class ContactDialog(QDialog):
         address_form.addRow("State/re&gion:", self.state)
         postal_row = QHBoxLayout()
         postal_row.addWidget(self.postal_code)
-        country_label = QLabel("C&ountry:")
-        country_label.setBuddy(self.country)
-        postal_row.addWidget(country_label)
+        postal_row.addWidget(_label("C&ountry:", self.country))
         postal_row.addWidget(self.country, 1)
-        postal_label = QLabel("&Postal code:")
-        postal_label.setBuddy(self.postal_code)
-        address_form.addRow(postal_label, postal_row)
+        address_form.addRow(_label("&Postal code:", self.postal_code), postal_row)
+        self.fields = ValueRows(FIELD_LABELS, "value", "+ Add field")
+        address_form.addRow("More fie&lds:", self.fields)
 
         self.groups = QListWidget()
         self.groups.setMaximumHeight(110)
@@ -213,11 +224,33 @@ class ContactDialog(QDialog):
         layout.addLayout(grid, 1)
         layout.addWidget(buttons)
 
+        chain = [
+            self.prefix,
+            self.given,
+            self.middle,
+            self.family,
+            self.suffix,
+            self.display,
+            self.nickname,
+            self.title_edit,
+            self.department,
+            self.company,
+            self.birthday_known,
+            self.birthday,
+            self.owner,
+        ]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
         for edit in (
             self.given,
             self.middle,
             self.family,
+            self.prefix,
+            self.suffix,
             self.display,
+            self.nickname,
+            self.owner,
             self.title_edit,
             self.department,
             self.company,
@@ -227,7 +260,7 @@ class ContactDialog(QDialog):
             self.postal_code,
         ):
             edit.textEdited.connect(self._mark_dirty)
-        for rows in (self.emails, self.phones, self.urls):
+        for rows in (self.emails, self.phones, self.urls, self.fields):
             rows.changed.connect(self._mark_dirty)
         self.background.textChanged.connect(self._mark_dirty)
         self.groups.itemChanged.connect(self._mark_dirty)
@@ -243,13 +276,19 @@ class ContactDialog(QDialog):
             self.emails.set_values([])
             self.phones.set_values([])
             self.urls.set_values([])
+            self.fields.set_values([])
             chosen = {str(preset_group)} if preset_group else set()
         else:
             draft = details.to_draft(region)
             self.given.setText(draft.given_name)
             self.middle.setText(draft.middle_name)
             self.family.setText(draft.family_name)
+            self.prefix.setText(draft.prefix)
+            self.suffix.setText(draft.suffix)
             self.display.setText(draft.display_name)
+            self.nickname.setText(draft.nickname)
+            self.owner.setText(draft.owner)
+            self.fields.set_values(list(draft.custom_fields.items()))
             self.title_edit.setText(draft.title)
             self.department.setText(draft.department)
             self.company.setText(draft.company)
@@ -314,12 +353,16 @@ class ContactDialog(QDialog):
                 for n in range(self.groups.count())
                 if self.groups.item(n).checkState() == Qt.CheckState.Checked
             ),
-            custom_fields=dict(previous.custom_fields) if previous else {},
+            custom_fields={
+                label.strip(): value.strip()
+                for label, value in self.fields.values()
+                if label.strip() and value.strip()
+            },
             default_region=str(self.region.currentData() or "US"),
-            nickname=previous.nickname if previous else "",
-            prefix=previous.prefix if previous else "",
-            suffix=previous.suffix if previous else "",
-            owner=previous.owner if previous else "",
+            nickname=self.nickname.text(),
+            prefix=self.prefix.text(),
+            suffix=self.suffix.text(),
+            owner=self.owner.text(),
         )
 
     def draft(self) -> ContactDraft:
@@ -412,3 +455,16 @@ def _mark(widget: QWidget, problem: str | None) -> None:
         else "border: 2px solid #c62828; border-radius: 3px; background: #fff6f6;"
     )
     widget.setToolTip(problem or "")
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget, 0 if widget.maximumWidth() < 200 else 1)
+    return row
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label

@@ -118,3 +118,22 @@ def test_cancelling_with_typed_changes_asks_first(qtbot, book: ContactBook) -> N
     dialog.reject()
     assert answers and "not saved" in answers[0]
     assert dialog.isVisible() and dialog.given.text() == "Maya"
+
+
+def test_prefix_suffix_nickname_owner_and_more_fields_are_kept(qtbot, book: ContactBook) -> None:
+    dialog = make_dialog(qtbot, book)
+    qtbot.keyClicks(dialog.prefix, "Dr.")
+    qtbot.keyClicks(dialog.given, "Ada")
+    qtbot.keyClicks(dialog.family, "Lovelace")
+    qtbot.keyClicks(dialog.suffix, "PhD")
+    qtbot.keyClicks(dialog.nickname, "Countess")
+    qtbot.keyClicks(dialog.owner, "Maya")
+    qtbot.keyClicks(dialog.fields.edit_at(0), "A-1001")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    contact_id = book.create(dialog.draft())
+    details = book.contact(contact_id)
+    assert details.display_name == "Dr. Ada Lovelace PhD"
+    assert (details.nickname, details.owner) == ("Countess", "Maya")
+    assert details.custom_fields == {"Account no.": "A-1001"}
+    again = make_dialog(qtbot, book, details)
+    assert again.prefix.text() == "Dr." and again.fields.edit_at(0).text() == "A-1001"
