@@ -3,6 +3,7 @@ keeps everything typed until the user saves or agrees to discard it."""
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import date
 
@@ -239,7 +240,7 @@ class ContactDialog(QDialog):
             self.birthday,
             self.owner,
         ]
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
         for edit in (
