@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import random
+import re
 import time
 import uuid
 from collections import deque
@@ -622,6 +623,6 @@ def _ids(rng: random.Random) -> Iterator[str]:
 
 
 def _domain(company: str) -> str:
-    words = [w for w in fold(company).replace("&", " ").split() if w.isalnum()][:2]
-    name = "".join(ch for ch in "-".join(words) if ch.isascii() and (ch.isalnum() or ch == "-"))
-    return f"{name or 'example'}.example"
+    """A mail domain from a company's name: "Carr-Armstrong" -> "carr-armstrong.example"."""
+    words = re.findall(r"[a-z0-9]+", fold(company))[:2]
+    return f"{'-'.join(words) or 'company'}.example"

@@ -19,6 +19,10 @@ def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
         assert one("SELECT count(*) FROM contacts WHERE display_name GLOB '*[^ -~]*'") > 50
         assert one("SELECT count(*) FROM contact_lookup") == 2000
         assert one("SELECT count(*) FROM contact_emails") > 2000
+        assert (
+            one("SELECT count(DISTINCT substr(address, instr(address, '@'))) FROM contact_emails")
+            > 500
+        )
         assert one("SELECT count(*) FROM contact_phones WHERE e164 LIKE '+%'") > 2000
         assert one("SELECT count(*) FROM social_profiles") > 0
         assert one("SELECT count(*) FROM history_entries") > 0
