@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         self.lookup_box.textChanged.connect(lambda _text: self.lookup_timer.start())
         self.lookup_box.returnPressed.connect(self._lookup_enter)
         self.lookup_box.installEventFilter(self)
+        self.table.installEventFilter(self)
 
         self.resize(1280, 800)
 
@@ -502,21 +503,21 @@ class MainWindow(QMainWindow):
         self.run_lookup()
         self.table.setFocus()
 
-    def eventFilter(self, watched: object, event: object) -> bool:
-        from PySide6.QtCore import QEvent
-        from PySide6.QtGui import QKeyEvent
-
-        if (
-            watched is self.lookup_box
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-        ):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        if watched is self.lookup_box:
             if event.key() == Qt.Key.Key_Escape:
                 self.lookup_box.clear()
                 return True
             if event.key() == Qt.Key.Key_Down:
                 self.table.setFocus()
                 return True
+        elif watched is self.table and _starts_a_lookup(event):
+            # Typing in the list looks up (Qt's own type-to-find would read every row).
+            self.lookup_box.setFocus()
+            self.lookup_box.setText(event.text())
+            return True
         return super().eventFilter(watched, event)  # type: ignore[arg-type]
 
     # Contacts
@@ -883,3 +884,9 @@ def _splitter(name: str, first: QWidget, second: QWidget, stretch: tuple[int, in
     splitter.setStretchFactor(0, stretch[0])
     splitter.setStretchFactor(1, stretch[1])
     return splitter
+
+
+def _starts_a_lookup(event: QKeyEvent) -> bool:
+    text = event.text()
+    plain = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier == Qt.KeyboardModifier.NoModifier
+    return plain and len(text) == 1 and text.isprintable() and not text.isspace()

@@ -290,3 +290,13 @@ def test_dropping_contacts_on_a_group_adds_them(
         "Anna Müller",
         "Øyvind Berg",
     }
+
+
+def test_typing_in_the_list_starts_a_lookup(qtbot, window: MainWindow, people: dict) -> None:  # type: ignore[no-untyped-def]
+    window.refresh_all()
+    window.table.setFocus()
+    qtbot.keyClicks(window.table, "z")
+    assert window.lookup_box.text() == "z"
+    assert window.focusWidget() is window.lookup_box
+    qtbot.keyClicks(window.lookup_box, "ur")
+    qtbot.waitUntil(lambda: window.model.in_lookup and shown_names(window) == ["Anna Müller"])
