@@ -300,3 +300,21 @@ def test_typing_in_the_list_starts_a_lookup(qtbot, window: MainWindow, people: d
     assert window.focusWidget() is window.lookup_box
     qtbot.keyClicks(window.lookup_box, "ur")
     qtbot.waitUntil(lambda: window.model.in_lookup and shown_names(window) == ["Anna Müller"])
+
+
+def test_a_company_shows_its_contacts(qtbot, window: MainWindow, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
+    add_contact(book.db, "Maya", "Lund", company="Fjordline Logistics")
+    add_contact(book.db, "Ola", "Nordmann", company="Fjordline Logistics")
+    add_contact(book.db, "Kari", "Hansen", company="Bergen Foods")
+    window.refresh_all()
+    window._select_row(0)
+    assert window.detail.details.display_name == "Kari Hansen"
+    company = window.detail.details.company_id
+    window.detail.role_label.linkActivated.emit(f"company:{company}")
+    assert window.view == View("company", company)
+    assert shown_names(window) == ["Kari Hansen"]
+    fjordline = next(c for c in book.companies() if c.name == "Fjordline Logistics")
+    window.sidebar.companies_item.setExpanded(True)
+    assert window.sidebar.select(View("company", fjordline.id))
+    assert shown_names(window) == ["Maya Lund", "Ola Nordmann"]
+    assert window.count_label.text() == "2 contacts"
