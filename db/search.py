@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, event, text
@@ -32,10 +32,9 @@ _PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 
 @dataclass(frozen=True)
 class LookupDocument:
-    """The text of one contact as the index sees it, and its index row."""
+    """The text of one contact as the index sees it."""
 
     contact_id: uuid.UUID
-    rowid: int
     name: str
     company: str
     emails: str
@@ -81,7 +80,6 @@ def phone_search_text(entered: str, e164: str | None, national_digits: str | Non
 
 def document_for(
     contact_id: uuid.UUID,
-    rowid: int,
     *,
     display_name: str,
     nickname: str | None = None,
@@ -96,7 +94,6 @@ def document_for(
     name = " ".join(part for part in (display_name, nickname) if part)
     return LookupDocument(
         contact_id=contact_id,
-        rowid=rowid,
         name=name,
         company=" ".join(part for part in (company, title) if part),
         emails=" ".join(emails),
@@ -142,7 +139,8 @@ class SqliteLookup:
         name_first = f'(name : "{terms[0]}"*)' + (f" AND {rest}" if rest else "")
         ids = self._match(conn, name_first, limit)
         if len(ids) < limit:
-            ids += [i for i in self._match(conn, expression, limit) if i not in set(ids)]
+            seen = set(ids)
+            ids += [i for i in self._match(conn, expression, limit) if i not in seen]
         hits = _load_hits(conn, ids)
         return sorted(hits, key=_ranking(terms))[:limit]
 
@@ -154,12 +152,8 @@ class SqliteLookup:
         ).scalar()
         return (last or 0) + 1
 
-    def add(self, conn: Connection, documents: Sequence[LookupDocument]) -> None:
-        """Write index rows for contacts that have none (their rowids are free)."""
-        self.add_rows(conn, [(doc.rowid, *doc.values()) for doc in documents])
-
     def add_rows(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Bulk form of `add`: rows are (rowid, *LookupDocument.values())."""
+        """Write index rows `(rowid, *LookupDocument.values())`; the rowids must be free."""
         if rows:
             conn.exec_driver_sql(
                 "INSERT INTO contact_lookup(rowid, contact_id, name, company, emails, phones, "
@@ -192,13 +186,15 @@ class SqliteLookup:
                 )
             docs = _documents_from_database(conn, chunk)
             given: list[tuple[int | None, str]] = []
+            rows = []
             for doc in docs:
                 cid = doc.contact_id.hex
-                if cid not in held:
-                    doc = replace(doc, rowid=free)
-                    free += 1
-                    given.append((doc.rowid, cid))
-                self.add(conn, [doc])
+                rowid = held.get(cid)
+                if rowid is None:
+                    rowid, free = free, free + 1
+                    given.append((rowid, cid))
+                rows.append((rowid, *doc.values()))
+            self.add_rows(conn, rows)
             live = {doc.contact_id.hex for doc in docs}
             given += [(None, cid) for cid in held if cid not in live]
             if given:
@@ -277,7 +273,7 @@ def _load_hits(conn: Connection, hex_ids: list[str]) -> list[LookupHit]:
 
 
 def _documents_from_database(conn: Connection, hex_ids: list[str]) -> list[LookupDocument]:
-    """Index documents for the live contacts among `hex_ids` (rowid as stored, or 0)."""
+    """Index documents for the live contacts among `hex_ids`."""
     params = tuple(hex_ids)
     marks = ",".join("?" * len(hex_ids))
 
@@ -304,14 +300,13 @@ def _documents_from_database(conn: Connection, hex_ids: list[str]) -> list[Looku
         "ON g.id = m.group_id WHERE g.deleted_at IS NULL AND m.contact_id IN ({marks})"
     )
     contacts = conn.exec_driver_sql(
-        "SELECT id, lookup_rowid, display_name, nickname, company_name, title FROM contacts "
+        "SELECT id, display_name, nickname, company_name, title FROM contacts "
         f"WHERE deleted_at IS NULL AND id IN ({marks})",
         params,
     )
     return [
         document_for(
             uuid.UUID(hex=cid),
-            rowid or 0,
             display_name=display_name,
             nickname=nickname,
             company=company,
@@ -324,5 +319,5 @@ def _documents_from_database(conn: Connection, hex_ids: list[str]) -> list[Looku
             places=[p for row in places.get(cid, []) for p in row],
             tags=[t for (t,) in tags.get(cid, [])],
         )
-        for cid, rowid, display_name, nickname, company, title in contacts
+        for cid, display_name, nickname, company, title in contacts
     ]

@@ -592,7 +592,6 @@ class _Batch:
             documents.append(
                 document_for(
                     uuid.UUID(hex=cid),
-                    0,
                     display_name=display,
                     company=company_name,
                     title=title,

@@ -210,3 +210,12 @@ def test_unicode_names_are_found(db: Database) -> None:
     assert names(db, "鈴木") == ["Ichiro 鈴木"]
     assert names(db, "sule") == ["Şule Yılmaz"]
     assert names(db, "angst") == ["Zoë Ångström"]
+
+
+def test_rebuilding_the_index_finds_the_same_people(db: Database, people: dict) -> None:
+    before = {query: names(db, query) for query in ("jo", "zurich", "+47 55", "berg")}
+    with db.transaction() as session:
+        LOOKUP.rebuild(session.connection())
+    assert {query: names(db, query) for query in before} == before
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM contact_lookup").scalar_one() == 5
