@@ -72,7 +72,6 @@ class MainWindow(QMainWindow):
         self.view = View("all")
         self._lookup_generation = 0
         self._counts_generation = 0
-        self.navigation_counts: NavigationCounts | None = None
         self.setWindowTitle("Callsheet")
         self.setObjectName("mainWindow")
         self._build()
@@ -366,7 +365,6 @@ class MainWindow(QMainWindow):
 
     def _counts_done(self, generation: int, counts: NavigationCounts) -> None:
         if generation == self._counts_generation:
-            self.navigation_counts = counts
             self.sidebar.set_counts(counts)
 
     def refresh_all(self, select: uuid.UUID | None = None) -> None:
@@ -410,13 +408,16 @@ class MainWindow(QMainWindow):
             self.detail.show_contact(None)
             return
         index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
+        selection = self.table.selectionModel()
+        moved = selection.currentIndex().row() != row
+        selection.setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self._current_changed(index, QModelIndex())
+        if not moved:  # no currentRowChanged: the contact there may still be another one
+            self._current_changed(index, QModelIndex())
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
