@@ -231,6 +231,10 @@ def validate(draft: ContactDraft) -> ContactDraft:
     problems: dict[str, str] = {}
     if not compose_display_name(draft):
         problems["name"] = "Enter a first or last name (or a display name)."
+    for field_name, column in _LIMITED_FIELDS.items():
+        too_long = _too_long(getattr(draft, field_name), column)
+        if too_long:
+            problems[field_name] = f"{_FIELD_TITLES.get(field_name, field_name)} {too_long}"
     emails = []
     for n, email in enumerate(draft.emails):
         address = email.address.strip()
@@ -240,6 +244,8 @@ def validate(draft: ContactDraft) -> ContactDraft:
             problems[f"emails[{n}]"] = (
                 f"“{address}” is not an email address (expected name@example.com)."
             )
+        elif too_long := _too_long(address, ContactEmail.__table__.c.address):
+            problems[f"emails[{n}]"] = f"This email address {too_long}"
         emails.append(EmailValue(address, email.label, email.is_primary))
     phones = []
     for n, phone in enumerate(draft.phones):
@@ -294,6 +300,33 @@ def validate(draft: ContactDraft) -> ContactDraft:
         urls=tuple(urls),
         custom_fields=dict(draft.custom_fields),
     )
+
+
+_FIELD_TITLES = {
+    "given_name": "The first name",
+    "family_name": "The last name",
+    "middle_name": "The middle name",
+    "prefix": "The prefix",
+    "suffix": "The suffix",
+    "display_name": "The display name",
+    "nickname": "The nickname",
+    "title": "The title",
+    "department": "The department",
+    "company": "The company name",
+    "owner": "The account owner",
+}
+_LIMITED_FIELDS = {
+    name: Contact.__table__.c["company_name" if name == "company" else name]
+    for name in _FIELD_TITLES
+}
+
+
+def _too_long(value: str, column: Any) -> str | None:
+    """ "is too long: …" when `value` does not fit `column`, else None."""
+    limit = getattr(column.type, "length", None)
+    if limit is not None and len(value.strip()) > limit:
+        return f"is too long: {len(value.strip()):,} characters where {limit:,} fit."
+    return None
 
 
 def create_contact(session: Session, draft: ContactDraft) -> uuid.UUID:

@@ -417,6 +417,21 @@ class ContactDialog(QDialog):
     def _widget_for(self, key: str) -> QWidget | None:
         if key == "name":
             return self.given
+        single = {
+            "given_name": self.given,
+            "family_name": self.family,
+            "middle_name": self.middle,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+            "display_name": self.display,
+            "nickname": self.nickname,
+            "title": self.title_edit,
+            "department": self.department,
+            "company": self.company,
+            "owner": self.owner,
+        }
+        if key in single:
+            return single[key]
         field, _, rest = key.partition("[")
         position = int(rest.rstrip("]")) if rest else 0
         rows = {"emails": self.emails, "phones": self.phones, "urls": self.urls}.get(field)
@@ -429,6 +444,16 @@ class ContactDialog(QDialog):
     def _all_edits(self) -> list[QWidget]:
         return [
             self.given,
+            self.middle,
+            self.family,
+            self.prefix,
+            self.suffix,
+            self.display,
+            self.nickname,
+            self.title_edit,
+            self.department,
+            self.company,
+            self.owner,
             self.country,
             *self.emails.edits(),
             *self.phones.edits(),

@@ -136,3 +136,15 @@ def test_notes_are_added_edited_pinned_and_trashed(db: Database) -> None:
         assert len(notes.notes_for(session, cid)) == 1
         with pytest.raises(ValidationError):
             notes.add_note(session, cid, "   ")
+
+
+def test_values_that_do_not_fit_are_refused_with_the_limit(db: Database) -> None:
+    draft = ContactDraft(
+        given_name="Maya", title="T" * 301, emails=(EmailValue("a" * 400 + "@x.example"),)
+    )
+    with pytest.raises(ValidationError) as caught:
+        contacts.validate(draft)
+    assert caught.value.problems["title"] == (
+        "The title is too long: 301 characters where 300 fit."
+    )
+    assert "too long" in caught.value.problems["emails[0]"]

@@ -137,3 +137,14 @@ def test_prefix_suffix_nickname_owner_and_more_fields_are_kept(qtbot, book: Cont
     assert details.custom_fields == {"Account no.": "A-1001"}
     again = make_dialog(qtbot, book, details)
     assert again.prefix.text() == "Dr." and again.fields.edit_at(0).text() == "A-1001"
+
+
+def test_a_value_too_long_is_marked_on_its_field(qtbot, book: ContactBook) -> None:
+    dialog = make_dialog(qtbot, book)
+    qtbot.keyClicks(dialog.given, "Maya")
+    dialog.title_edit.setText("Head of " * 50)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "The title is too long" in dialog.problems_label.text()
+    assert dialog.title_edit.toolTip().startswith("The title is too long")
+    assert dialog.focusWidget() is dialog.title_edit
