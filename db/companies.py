@@ -58,7 +58,7 @@ def rename_company(session: Session, company_id: uuid.UUID, name: str) -> None:
     clean = " ".join(name.split())
     if not clean:
         raise ValidationError({"name": "Enter the company's name."})
-    limit = Company.__table__.c.name.type.length or 300
+    limit = getattr(Company.__table__.c.name.type, "length", None) or 300
     if len(clean) > limit:
         raise ValidationError({"name": f"Keep the company's name under {limit} characters."})
     company = session.get(Company, company_id)
