@@ -9,7 +9,7 @@ one lookup, in ranked order.
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +41,7 @@ from desktop.workers import JobRunner
 PAGE_SIZE = 200
 CONTACT_IDS_MIME = "application/x-callsheet-contact-ids"
 MAX_CACHED_PAGES = 60
+WANTED_PAGES = 6
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -84,6 +85,8 @@ class ContactListModel(QAbstractTableModel):
         self._count = 0
         self._pages: OrderedDict[int, list[ContactRow]] = OrderedDict()
         self._requested: set[int] = set()
+        # The pages asked for most recently; older asks are skipped when their turn comes.
+        self._wanted: deque[int] = deque(maxlen=WANTED_PAGES)
         self._generation = 0
         self._hits: list[ContactRow] | None = None
 
@@ -235,20 +238,29 @@ class ContactListModel(QAbstractTableModel):
         if page_number in self._requested:
             return
         self._requested.add(page_number)
+        self._wanted.append(page_number)
         generation, query = self._generation, self.query
         self.jobs.start(
-            self.book.page,
+            self._fetch,
             query,
-            page_number * PAGE_SIZE,
-            PAGE_SIZE,
+            page_number,
             on_done=lambda rows: self._store(generation, page_number, rows),
             on_failed=lambda _error: self._requested.discard(page_number),
         )
 
-    def _store(self, generation: int, page_number: int, rows: list[ContactRow]) -> None:
+    def _fetch(self, query: ListQuery, page_number: int) -> list[ContactRow] | None:
+        """On the worker: a page, unless the view has moved on since it was asked for
+        (dragging the scroll bar across a million rows asks for hundreds)."""
+        if page_number not in self._wanted:
+            return None
+        return self.book.page(query, page_number * PAGE_SIZE, PAGE_SIZE)
+
+    def _store(self, generation: int, page_number: int, rows: list[ContactRow] | None) -> None:
         if generation != self._generation:
             return
         self._requested.discard(page_number)
+        if rows is None:
+            return
         self._pages[page_number] = rows
         while len(self._pages) > MAX_CACHED_PAGES:
             self._pages.popitem(last=False)

@@ -105,3 +105,18 @@ def test_big_lists_refuse_sorts_that_have_no_index(qtbot, book: ContactBook, mon
     assert model.query.sort is SortColumn.NAME
     model.sort(COMPANY)
     assert model.query.sort is SortColumn.COMPANY
+
+
+def test_pages_scrolled_past_are_not_read(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
+    from desktop.models.contact_list import WANTED_PAGES
+
+    seed(book.db, PAGE_SIZE * 60, seed=9)
+    model = ContactListModel(book)
+    model.refresh()
+    for page in range(60):  # a scroll bar dragged from top to bottom
+        model.data(model.index(page * PAGE_SIZE, 0))
+    last = model.index(59 * PAGE_SIZE, 0)
+    qtbot.waitUntil(lambda: model.data(last) is not None, timeout=10_000)
+    model.jobs.wait()
+    assert len(model._pages) <= WANTED_PAGES + 10
+    assert all(model.row_at(page * PAGE_SIZE) for page in range(54, 60))
