@@ -35,6 +35,7 @@ from desktop.ui.undo import TrashNote
 NOTE_ID = Qt.ItemDataRole.UserRole
 NOTE_PINNED = NOTE_ID + 1
 NOTE_BODY = NOTE_ID + 2
+NOTE_PREVIEW = 600  # characters of a note the list shows; the editor holds all of it
 
 
 class ContactDetailView(QWidget):
@@ -262,7 +263,12 @@ class ContactDetailView(QWidget):
         self.notes_list.clear()
         for note in self.book.notes(self.details.id):
             pin = "★ Talking point: " if note.pinned else ""
-            item = QListWidgetItem(f"{pin}{note.body}\n— {when(note.updated_at)}")
+            shown = (
+                note.body
+                if len(note.body) <= NOTE_PREVIEW
+                else note.body[:NOTE_PREVIEW].rstrip() + "… (select to read all)"
+            )
+            item = QListWidgetItem(f"{pin}{shown}\n— {when(note.updated_at)}")
             if note.pinned:
                 font = item.font()
                 font.setBold(True)
