@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -32,9 +33,29 @@ def application() -> QApplication:
     return app
 
 
+class NoDisplayError(CallsheetError):
+    def __init__(self) -> None:
+        super().__init__(
+            "there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+            "unset). Run Callsheet in a desktop session, or use its commands (callsheet "
+            "--help) over SSH."
+        )
+
+
+def check_display() -> None:
+    """On Linux, refuse clearly before Qt aborts for want of a screen."""
+    if not sys.platform.startswith("linux"):
+        return
+    env = os.environ
+    if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM")):
+        raise NoDisplayError()
+
+
 def run_app(data_dir: Path) -> int:
     """Open the main window on the database in `data_dir`; returns the exit code."""
     from db.engine import open_database
+
+    check_display()
     from desktop.contact_book import ContactBook
     from desktop.ui.main_window import MainWindow
 

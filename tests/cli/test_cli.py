@@ -167,3 +167,21 @@ def test_a_read_only_database_file_can_be_searched_but_not_changed(data_dir: Pat
         assert database.read_bytes() == before
     finally:
         database.chmod(0o644)
+
+
+def test_opening_the_app_without_a_display_says_so(data_dir: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    line = assert_one_clear_line(result, 1)
+    assert "no display" in line
