@@ -1,9 +1,10 @@
-"""Companies: found or created by name from a contact, listed with their contacts."""
+"""Companies: created by name from a contact or on their own, edited, trashed."""
 
 from __future__ import annotations
 
+import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,11 +13,33 @@ from db.errors import NotFoundError, ValidationError
 from db.models import Company, Contact, utcnow
 from db.text import sort_key
 
+_URL = re.compile(r"^(https?://)?[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+
 
 @dataclass(frozen=True)
 class CompanyRow:
     id: uuid.UUID
     name: str
+
+
+@dataclass(frozen=True)
+class CompanyDraft:
+    """What a user entered for a company."""
+
+    name: str
+    website: str = ""
+    phone: str = ""
+    city: str = ""
+    country: str = ""
+    background: str = ""
+
+
+@dataclass(frozen=True)
+class CompanyDetails:
+    id: uuid.UUID
+    draft: CompanyDraft
+    contact_count: int
 
 
 def company_for_name(session: Session, name: str) -> Company:
@@ -53,30 +76,90 @@ def count_contacts_of(session: Session, company_id: uuid.UUID) -> int:
     )
 
 
+def get_company(session: Session, company_id: uuid.UUID) -> CompanyDetails:
+    company = _get(session, company_id)
+    draft = CompanyDraft(
+        company.name,
+        company.website or "",
+        company.phone or "",
+        company.city or "",
+        company.country or "",
+        company.background or "",
+    )
+    return CompanyDetails(company.id, draft, count_contacts_of(session, company_id))
+
+
+def validate_company(
+    session: Session, draft: CompanyDraft, own_id: uuid.UUID | None = None
+) -> CompanyDraft:
+    """Check and trim a company; raises ValidationError keyed by field."""
+    clean = replace(
+        draft,
+        **{f: " ".join(getattr(draft, f).split()) for f in ("name", "website", "phone", "city")},
+        country=draft.country.strip().upper(),
+        background=draft.background.strip(),
+    )
+    problems: dict[str, str] = {}
+    if not clean.name:
+        problems["name"] = "Enter the company's name."
+    for field_name, column in (
+        ("name", Company.name),
+        ("website", Company.website),
+        ("phone", Company.phone),
+        ("city", Company.city),
+    ):
+        limit = getattr(column.type, "length", None)
+        value = getattr(clean, field_name)
+        if limit is not None and len(value) > limit:
+            problems[field_name] = f"Keep the {field_name} under {limit} characters."
+    if clean.website and not _URL.match(clean.website):
+        problems["website"] = f"“{clean.website}” is not a web address (expected example.com)."
+    if clean.country and not _COUNTRY.match(clean.country):
+        problems["country"] = "Use a two-letter country code such as NO, DE or US."
+    if clean.name and "name" not in problems:
+        same_name = select(Company.id).where(
+            Company.sort_name == sort_key(clean.name), Company.deleted_at.is_(None)
+        )
+        if own_id is not None:
+            same_name = same_name.where(Company.id != own_id)
+        clash = session.scalar(same_name.limit(1))
+        if clash is not None:
+            problems["name"] = f"There is already a company called “{clean.name}”."
+    if problems:
+        raise ValidationError(problems)
+    return clean
+
+
+def create_company(session: Session, draft: CompanyDraft) -> uuid.UUID:
+    clean = validate_company(session, draft)
+    company = Company(name=clean.name, sort_name=sort_key(clean.name))
+    _apply(company, clean)
+    session.add(company)
+    session.flush()
+    return company.id
+
+
+def update_company(session: Session, company_id: uuid.UUID, draft: CompanyDraft) -> None:
+    """Save a company; a new name is also shown on each of its contacts."""
+    clean = validate_company(session, draft, company_id)
+    company = _get(session, company_id)
+    renamed = company.name != clean.name
+    _apply(company, clean)
+    if renamed:
+        for contact in session.scalars(select(Contact).where(Contact.company_id == company_id)):
+            contact.company_name = clean.name
+    session.flush()
+
+
 def rename_company(session: Session, company_id: uuid.UUID, name: str) -> None:
     """Rename a company and the company shown on each of its contacts."""
-    clean = " ".join(name.split())
-    if not clean:
-        raise ValidationError({"name": "Enter the company's name."})
-    limit = getattr(Company.__table__.c.name.type, "length", None) or 300
-    if len(clean) > limit:
-        raise ValidationError({"name": f"Keep the company's name under {limit} characters."})
-    company = session.get(Company, company_id)
-    if company is None:
-        raise NotFoundError("That company no longer exists.")
-    company.name = clean
-    company.sort_name = sort_key(clean)
-    for contact in session.scalars(select(Contact).where(Contact.company_id == company_id)):
-        contact.company_name = clean
-    session.flush()
+    details = get_company(session, company_id)
+    update_company(session, company_id, replace(details.draft, name=name))
 
 
 def trash_company(session: Session, company_id: uuid.UUID) -> None:
     """Move a company to the Trash; its contacts keep the company's name as text."""
-    company = session.get(Company, company_id)
-    if company is None:
-        raise NotFoundError("That company no longer exists.")
-    company.deleted_at = utcnow()
+    _get(session, company_id).deleted_at = utcnow()
     session.flush()
 
 
@@ -85,3 +168,24 @@ def restore_company(session: Session, company_id: uuid.UUID) -> None:
     if company is not None:
         company.deleted_at = None
         session.flush()
+
+
+def _get(session: Session, company_id: uuid.UUID) -> Company:
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFoundError("That company no longer exists.")
+    return company
+
+
+def _apply(company: Company, draft: CompanyDraft) -> None:
+    for field_name, value in (
+        ("name", draft.name),
+        ("website", draft.website or None),
+        ("phone", draft.phone or None),
+        ("city", draft.city or None),
+        ("country", draft.country or None),
+        ("background", draft.background or None),
+    ):
+        if getattr(company, field_name) != value:
+            setattr(company, field_name, value)
+    company.sort_name = sort_key(draft.name)

@@ -12,8 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from db import companies, contacts, groups, history, notes, trash
+from db.companies import CompanyDetails, CompanyDraft, CompanyRow
 from db.contacts import ContactDetails, ContactDraft, ContactRow, ListQuery
 from db.engine import Database
+from db.groups import GroupRow
+from db.history import HistoryRow
+from db.notes import NoteRow
 from db.search import LOOKUP, LookupHit
 from db.trash import TrashItem
 
@@ -82,19 +86,41 @@ class ContactBook:
             return contacts.restore_contacts(session, contact_ids)
 
     # Companies
-    def companies(self) -> list[companies.CompanyRow]:
+    def companies(self) -> list[CompanyRow]:
         with self.db.reading() as session:
             return companies.list_companies(session)
 
     def company_names(self, limit: int = 5000) -> list[str]:
         return [row.name for row in self.companies()[:limit]]
 
-    def rename_company(self, company_id: uuid.UUID, name: str) -> None:
+    def company(self, company_id: uuid.UUID) -> CompanyDetails:
+        with self.db.reading() as session:
+            return companies.get_company(session, company_id)
+
+    def check_company(
+        self, draft: CompanyDraft, company_id: uuid.UUID | None = None
+    ) -> CompanyDraft:
+        with self.db.reading() as session:
+            return companies.validate_company(session, draft, company_id)
+
+    def create_company(self, draft: CompanyDraft) -> uuid.UUID:
         with self.db.transaction() as session:
-            companies.rename_company(session, company_id, name)
+            return companies.create_company(session, draft)
+
+    def update_company(self, company_id: uuid.UUID, draft: CompanyDraft) -> None:
+        with self.db.transaction() as session:
+            companies.update_company(session, company_id, draft)
+
+    def trash_company(self, company_id: uuid.UUID) -> None:
+        with self.db.transaction() as session:
+            companies.trash_company(session, company_id)
+
+    def restore_company(self, company_id: uuid.UUID) -> None:
+        with self.db.transaction() as session:
+            companies.restore_company(session, company_id)
 
     # Groups
-    def groups(self) -> list[groups.GroupRow]:
+    def groups(self) -> list[GroupRow]:
         with self.db.reading() as session:
             return groups.list_groups(session)
 
@@ -136,7 +162,7 @@ class ContactBook:
             return groups.remove_from_group(session, group_id, contact_ids)
 
     # Notes and history
-    def notes(self, contact_id: uuid.UUID) -> list[notes.NoteRow]:
+    def notes(self, contact_id: uuid.UUID) -> list[NoteRow]:
         with self.db.reading() as session:
             return notes.notes_for(session, contact_id)
 
@@ -156,7 +182,7 @@ class ContactBook:
         with self.db.transaction() as session:
             notes.restore_note(session, note_id)
 
-    def history(self, contact_id: uuid.UUID) -> list[history.HistoryRow]:
+    def history(self, contact_id: uuid.UUID) -> list[HistoryRow]:
         with self.db.reading() as session:
             return history.history_for(session, contact_id)
 

@@ -9,13 +9,12 @@ from datetime import date
 
 import phonenumbers
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -38,10 +36,12 @@ from db.contacts import (
     EmailValue,
     PhoneValue,
     UrlValue,
+    validate,
 )
-from db.errors import ValidationError
 from db.groups import GroupRow
 from desktop.models.formats import country_name
+from desktop.ui.country_box import CountryBox
+from desktop.ui.form_dialog import FormDialog, label_for
 from desktop.ui.value_rows import ValueRows
 
 EMAIL_LABELS = ["work", "home", "other"]
@@ -60,7 +60,7 @@ def region_choices() -> list[tuple[str, str]]:
     return sorted(choices, key=lambda c: c[1])
 
 
-class ContactDialog(QDialog):
+class ContactDialog(FormDialog):
     """Edits a draft; `draft()` holds the validated values after `accept()`."""
 
     def __init__(
@@ -76,25 +76,13 @@ class ContactDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Edit {details.display_name}" if details else "New contact")
         self.setObjectName("contactDialog")
-        self._validated: ContactDraft | None = None
-        self._dirty = False
         self._build(company_names, groups)
         self._load(details, default_region, preset_group)
-        self._dirty = False
+        self.mark_clean()
         self.resize(900, 640)
 
     # Building
     def _build(self, company_names: list[str], groups: list[GroupRow]) -> None:
-        self.problems_label = QLabel(self)
-        self.problems_label.setObjectName("problems")
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.problems_label.setStyleSheet(
-            "QLabel#problems { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;"
-            " border-radius: 4px; padding: 8px; }"
-        )
-        self.problems_label.hide()
-
         self.given = QLineEdit()
         self.middle = QLineEdit()
         self.family = QLineEdit()
@@ -127,13 +115,13 @@ class ContactDialog(QDialog):
         birthday_row = QHBoxLayout()
         birthday_row.addWidget(self.birthday_known)
         birthday_row.addWidget(self.birthday, 1)
-        birthday_label = _label("&Birthday:", self.birthday_known)
+        birthday_label = label_for("&Birthday:", self.birthday_known)
 
         names = QGroupBox("Name and company")
         form = QFormLayout(names)
-        form.addRow(_label("&First name:", self.given), _row(self.prefix, self.given))
+        form.addRow(label_for("&First name:", self.given), _row(self.prefix, self.given))
         form.addRow("&Middle name:", self.middle)
-        form.addRow(_label("&Last name:", self.family), _row(self.family, self.suffix))
+        form.addRow(label_for("&Last name:", self.family), _row(self.family, self.suffix))
         form.addRow("Display &name:", self.display)
         form.addRow("Nic&kname:", self.nickname)
         form.addRow("&Title:", self.title_edit)
@@ -162,14 +150,7 @@ class ContactDialog(QDialog):
         self.city = QLineEdit()
         self.state = QLineEdit()
         self.postal_code = QLineEdit()
-        self.country = QComboBox()
-        self.country.addItem("", "")
-        for code, name in sorted(
-            ((c, country_name(c)) for c in phonenumbers.SUPPORTED_REGIONS),
-            key=lambda choice: choice[1],
-        ):
-            self.country.addItem(name, code)
-        self.country.setToolTip("Type the first letters of the country to pick it")
+        self.country = CountryBox()
         address = QGroupBox("Address")
         address_form = QFormLayout(address)
         address_form.addRow("&Street:", self.street)
@@ -177,9 +158,9 @@ class ContactDialog(QDialog):
         address_form.addRow("State/re&gion:", self.state)
         postal_row = QHBoxLayout()
         postal_row.addWidget(self.postal_code)
-        postal_row.addWidget(_label("C&ountry:", self.country))
+        postal_row.addWidget(label_for("C&ountry:", self.country))
         postal_row.addWidget(self.country, 1)
-        address_form.addRow(_label("&Postal code:", self.postal_code), postal_row)
+        address_form.addRow(label_for("&Postal code:", self.postal_code), postal_row)
         self.fields = ValueRows(FIELD_LABELS, "value", "+ Add field")
         address_form.addRow("More fie&lds:", self.fields)
 
@@ -260,13 +241,13 @@ class ContactDialog(QDialog):
             self.state,
             self.postal_code,
         ):
-            edit.textEdited.connect(self._mark_dirty)
+            edit.textEdited.connect(self.mark_dirty)
         for rows in (self.emails, self.phones, self.urls, self.fields):
-            rows.changed.connect(self._mark_dirty)
-        self.background.textChanged.connect(self._mark_dirty)
-        self.groups.itemChanged.connect(self._mark_dirty)
-        self.birthday_known.toggled.connect(self._mark_dirty)
-        self.country.currentIndexChanged.connect(self._mark_dirty)
+            rows.changed.connect(self.mark_dirty)
+        self.background.textChanged.connect(self.mark_dirty)
+        self.groups.itemChanged.connect(self.mark_dirty)
+        self.birthday_known.toggled.connect(self.mark_dirty)
+        self.country.currentIndexChanged.connect(self.mark_dirty)
 
     def _load(
         self, details: ContactDetails | None, region: str, preset_group: uuid.UUID | None
@@ -307,7 +288,7 @@ class ContactDialog(QDialog):
                 self.city.setText(first.city)
                 self.state.setText(first.region)
                 self.postal_code.setText(first.postal_code)
-                self.country.setCurrentIndex(max(self.country.findData(first.country), 0))
+                self.country.set_code(first.country)
             self.background.setPlainText(draft.background)
             chosen = {str(g) for g in draft.group_ids}
             self._details = details
@@ -345,7 +326,7 @@ class ContactDialog(QDialog):
                     self.city.text(),
                     self.state.text(),
                     self.postal_code.text(),
-                    str(self.country.currentData() or ""),
+                    self.country.code(),
                 ),
                 *extra_addresses,
             ),
@@ -368,53 +349,13 @@ class ContactDialog(QDialog):
 
     def draft(self) -> ContactDraft:
         """The validated draft (after the dialog was accepted)."""
-        assert self._validated is not None
-        return self._validated
+        value: ContactDraft = self.value()
+        return value
 
-    # Saving and leaving
-    def accept(self) -> None:
-        from db.contacts import validate
+    def checked_value(self) -> ContactDraft:
+        return validate(self.current_draft())
 
-        try:
-            self._validated = validate(self.current_draft())
-        except ValidationError as error:
-            self.show_problems(error.problems)
-            return
-        super().accept()
-
-    def reject(self) -> None:
-        if self._dirty and not self._confirm_discard():
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if (
-            self.result() != QDialog.DialogCode.Accepted
-            and self._dirty
-            and not self._confirm_discard()
-        ):
-            event.ignore()
-            return
-        super().closeEvent(event)
-
-    def show_problems(self, problems: dict[str, str]) -> None:
-        """Say what is wrong above the form and mark each field concerned."""
-        for edit in self._all_edits():
-            _mark(edit, None)
-        lines = []
-        first_bad: QWidget | None = None
-        for key, message in problems.items():
-            widget = self._widget_for(key)
-            if widget is not None:
-                _mark(widget, message)
-                first_bad = first_bad or widget
-            lines.append(f"• {message}")
-        self.problems_label.setText("Please fix before saving:\n" + "\n".join(lines))
-        self.problems_label.show()
-        if first_bad is not None:
-            first_bad.setFocus()
-
-    def _widget_for(self, key: str) -> QWidget | None:
+    def widget_for(self, key: str) -> QWidget | None:
         if key == "name":
             return self.given
         single = {
@@ -441,7 +382,7 @@ class ContactDialog(QDialog):
             return self.country
         return None
 
-    def _all_edits(self) -> list[QWidget]:
+    def markable_widgets(self) -> list[QWidget]:
         return [
             self.given,
             self.middle,
@@ -460,37 +401,9 @@ class ContactDialog(QDialog):
             *self.urls.edits(),
         ]
 
-    def _mark_dirty(self) -> None:
-        self._dirty = True
-
-    def _confirm_discard(self) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Discard changes?",
-            "You have typed changes that are not saved. Discard them?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Discard
-
-
-def _mark(widget: QWidget, problem: str | None) -> None:
-    widget.setStyleSheet(
-        ""
-        if problem is None
-        else "border: 2px solid #c62828; border-radius: 3px; background: #fff6f6;"
-    )
-    widget.setToolTip(problem or "")
-
 
 def _row(*widgets: QWidget) -> QHBoxLayout:
     row = QHBoxLayout()
     for widget in widgets:
         row.addWidget(widget, 0 if widget.maximumWidth() < 200 else 1)
     return row
-
-
-def _label(text: str, buddy: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(buddy)
-    return label

@@ -41,6 +41,8 @@ from desktop import __version__
 from desktop.contact_book import ContactBook, NavigationCounts
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
+from desktop.ui.company_bar import CompanyBar
+from desktop.ui.company_dialog import CompanyDialog
 from desktop.ui.contact_detail import ContactDetailView
 from desktop.ui.contact_dialog import ContactDialog
 from desktop.ui.settings import user_settings
@@ -49,7 +51,9 @@ from desktop.ui.trash_view import TrashView
 from desktop.ui.undo import (
     ChangeMembership,
     CreateContact,
+    EditCompany,
     EditContact,
+    TrashCompany,
     TrashContacts,
     TrashGroup,
 )
@@ -129,7 +133,15 @@ class MainWindow(QMainWindow):
         self.detail.companyChosen.connect(lambda cid: self._choose(View("company", cid)))
         self.detail.failed.connect(self.show_error)
 
-        self.contacts_split = _splitter("contactsSplit", self.list_stack, self.detail, (3, 2))
+        self.company_bar = CompanyBar()
+        self.company_bar.editRequested.connect(self.edit_company)
+        list_side = QWidget()
+        list_layout = QVBoxLayout(list_side)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.setSpacing(0)
+        list_layout.addWidget(self.company_bar)
+        list_layout.addWidget(self.list_stack, 1)
+        self.contacts_split = _splitter("contactsSplit", list_side, self.detail, (3, 2))
 
         self.trash_view = TrashView(self.book)
         self.trash_view.changed.connect(self.refresh_all)
@@ -250,7 +262,9 @@ class MainWindow(QMainWindow):
         )
         self.all_action = self._action("&All Contacts", lambda: self._choose(View("all")), "Ctrl+1")
         self.trash_action = self._action("&Trash", lambda: self._choose(View("trash")), "Ctrl+2")
-        self.rename_company_action = self._action("Rename &Company…", self.rename_company)
+        self.new_company_action = self._action("&New Company…", self.new_company)
+        self.edit_company_action = self._action("&Edit This Company…", self.edit_company)
+        self.delete_company_action = self._action("&Delete This Company", self.delete_company)
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_action)
@@ -282,7 +296,12 @@ class MainWindow(QMainWindow):
         ):
             groups_menu.addAction(action)
         companies_menu = self.menuBar().addMenu("&Companies")
-        companies_menu.addAction(self.rename_company_action)
+        for action in (
+            self.new_company_action,
+            self.edit_company_action,
+            self.delete_company_action,
+        ):
+            companies_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About Callsheet", self.about))
 
@@ -335,6 +354,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _browse(self) -> None:
+        self._show_company_bar()
         sort = self.model.query.sort
         descending = self.model.query.descending
         self.model.set_query(
@@ -346,6 +366,15 @@ class MainWindow(QMainWindow):
             )
         )
         self._select_row(0 if self.model.rowCount() else None)
+
+    def _show_company_bar(self) -> None:
+        details = None
+        if self.view.kind == "company" and self.view.id is not None:
+            try:
+                details = self.book.company(self.view.id)
+            except CallsheetError:
+                details = None
+        self.company_bar.show_company(details)
 
     def refresh_navigation(self) -> None:
         """Re-read groups (and companies, when shown); counts follow from a worker."""
@@ -380,6 +409,7 @@ class MainWindow(QMainWindow):
             # Ask again: an undo or restore may have brought back a match.
             self.run_lookup(select=current)
             return
+        self._show_company_bar()
         self.model.refresh()
         row = self._row_of(current) if current is not None else None
         if row is None and current is None and self.model.rowCount():
@@ -457,7 +487,8 @@ class MainWindow(QMainWindow):
         self.remove_from_group_action.setEnabled(in_group and has_contact)
         self.rename_group_action.setEnabled(in_group)
         self.delete_group_action.setEnabled(in_group)
-        self.rename_company_action.setEnabled(self.view.kind == "company")
+        self.edit_company_action.setEnabled(self.view.kind == "company")
+        self.delete_company_action.setEnabled(self.view.kind == "company")
 
     def _expanded(self, item: object) -> None:
         if item is self.sidebar.companies_item:
@@ -726,14 +757,67 @@ class MainWindow(QMainWindow):
         )
         self.refresh_all()
 
-    def rename_company(self) -> None:
-        if self.view.kind != "company":
+    def new_company(self) -> None:
+        dialog = CompanyDialog(None, self.book.check_company, self)
+        if not dialog.exec():
             return
-        company = next((c for c in self.book.companies() if c.id == self.view.id), None)
-        name = self._ask_new_name("Rename company", company.name) if company else None
-        if company is not None and name is not None:
-            self._attempt(self.book.rename_company, company.id, name)
-            self.refresh_all()
+        try:
+            company_id = self.book.create_company(dialog.draft())
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        self.refresh_navigation()
+        self._choose(View("company", company_id))
+
+    def edit_company(self) -> None:
+        if self.view.kind != "company" or self.view.id is None:
+            return
+        company_id = self.view.id
+        try:
+            before = self.book.company(company_id)
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        dialog = CompanyDialog(
+            before, lambda draft: self.book.check_company(draft, company_id), self
+        )
+        if not dialog.exec():
+            return
+        after = dialog.draft()
+        if self._attempt(self.book.update_company, company_id, after):
+            self.undo_stack.push(
+                EditCompany(
+                    company_id, before.draft, after, self.book, self.refresh_all, self.show_error
+                )
+            )
+        self.refresh_navigation()
+        self.refresh_all()
+
+    def delete_company(self) -> None:
+        if self.view.kind != "company" or self.view.id is None:
+            return
+        company_id = self.view.id
+        try:
+            company = self.book.company(company_id)
+            self.book.trash_company(company_id)
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        name = company.draft.name
+        self.undo_stack.push(
+            TrashCompany(company_id, name, self.book, self._after_company_undo, self.show_error)
+        )
+        self.statusBar().showMessage(
+            f"Moved the company {name} to the Trash; its contacts keep the name. "
+            "Undo brings it back.",
+            8000,
+        )
+        self.refresh_navigation()
+        self._choose(View("all"))
+
+    def _after_company_undo(self, _select: uuid.UUID | None) -> None:
+        self.refresh_navigation()
+        self.refresh_all()
 
     def _ask_new_name(self, title: str, current: str) -> str | None:
         name, ok = QInputDialog.getText(self, title, "New name:", text=current)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
+from db.companies import CompanyDraft
 from db.contacts import ContactDraft, compose_display_name
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
@@ -153,3 +154,35 @@ class ChangeMembership(_BookCommand):
             self.book.add_to_group(self.group_id, self.ids)
         else:
             self.book.remove_from_group(self.group_id, self.ids)
+
+
+class TrashCompany(_BookCommand):
+    def __init__(self, company_id: uuid.UUID, name: str, *args: object) -> None:
+        super().__init__(f"Delete company {name}", *args)  # type: ignore[arg-type]
+        self.company_id = company_id
+
+    def do(self) -> uuid.UUID | None:
+        self.book.trash_company(self.company_id)
+        return None
+
+    def undo_it(self) -> uuid.UUID | None:
+        self.book.restore_company(self.company_id)
+        return None
+
+
+class EditCompany(_BookCommand):
+    def __init__(
+        self, company_id: uuid.UUID, before: CompanyDraft, after: CompanyDraft, *args: object
+    ) -> None:
+        super().__init__(f"Edit company {after.name}", *args)  # type: ignore[arg-type]
+        self.company_id = company_id
+        self.before = before
+        self.after = after
+
+    def do(self) -> uuid.UUID | None:
+        self.book.update_company(self.company_id, self.after)
+        return None
+
+    def undo_it(self) -> uuid.UUID | None:
+        self.book.update_company(self.company_id, self.before)
+        return None

@@ -148,3 +148,29 @@ def test_values_that_do_not_fit_are_refused_with_the_limit(db: Database) -> None
         "The title is too long: 301 characters where 300 fit."
     )
     assert "too long" in caught.value.problems["emails[0]"]
+
+
+def test_a_company_is_created_edited_and_checked(db: Database) -> None:
+    from db.companies import CompanyDraft
+
+    with db.transaction() as session:
+        cid = companies.create_company(
+            session,
+            CompanyDraft(
+                " Fjordline  Logistics ", "fjordline.no", "+47 55 00 00 00", "Bergen", "no"
+            ),
+        )
+        details = companies.get_company(session, cid)
+        assert details.draft == CompanyDraft(
+            "Fjordline Logistics", "fjordline.no", "+47 55 00 00 00", "Bergen", "NO"
+        )
+        with pytest.raises(ValidationError) as caught:
+            companies.create_company(
+                session, CompanyDraft("fjordline logistics", website="not a site")
+            )
+        assert set(caught.value.problems) == {"name", "website"}
+    member = add_contact(db, "Maya", "Lund", company="Fjordline Logistics")
+    with db.transaction() as session:
+        companies.update_company(session, cid, CompanyDraft("Fjordline AS", city="Bergen"))
+        assert contacts.get_contact(session, member).company == "Fjordline AS"
+        assert companies.get_company(session, cid).contact_count == 1

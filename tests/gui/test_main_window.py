@@ -318,3 +318,31 @@ def test_a_company_shows_its_contacts(qtbot, window: MainWindow, book: ContactBo
     assert window.sidebar.select(View("company", fjordline.id))
     assert shown_names(window) == ["Maya Lund", "Ola Nordmann"]
     assert window.count_label.text() == "2 contacts"
+
+
+def test_a_company_is_edited_and_deleted_with_undo(
+    qtbot, window: MainWindow, book: ContactBook
+) -> None:  # type: ignore[no-untyped-def]
+    add_contact(book.db, "Maya", "Lund", company="Fjordline Logistics")
+    window.refresh_all()
+    company = window.detail.details.company_id
+    window._choose(View("company", company))
+    assert window.company_bar.isVisible()
+    assert "Fjordline Logistics" in window.company_bar.text.text()
+
+    def fill(dialog: QDialog) -> None:
+        dialog.website.setText("fjordline.no")
+        dialog.city.setText("Bergen")
+        dialog.mark_dirty()
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    when_dialog_opens(fill)
+    window.edit_company_action.trigger()
+    assert book.company(company).draft.website == "fjordline.no"
+    assert "fjordline.no" in window.company_bar.text.text()
+    window.delete_company_action.trigger()
+    assert window.view == View("all")
+    assert book.companies() == []
+    assert window.detail.details.company == "Fjordline Logistics"
+    window.undo_action.trigger()
+    assert [c.name for c in book.companies()] == ["Fjordline Logistics"]
