@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLocale
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from db.errors import CallsheetError
 from desktop import __version__, logs
+from desktop.resources import app_icon_path
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,9 @@ def application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Callsheet")
     app.setDesktopFileName("callsheet")
+    icon = app_icon_path()
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 

@@ -25,3 +25,18 @@ def test_a_damaged_database_is_explained_in_a_dialog(
     assert "cannot open" in title
     assert str(damaged) in text and "not a Callsheet database" in text
     assert damaged.read_bytes().startswith(b"PK\x03\x04 this is a zip file")
+
+
+def test_the_app_has_its_icon_and_desktop_entry(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from configparser import ConfigParser
+
+    from desktop.app import application
+    from desktop.resources import resources_dir
+
+    icon = application().windowIcon()
+    assert not icon.isNull()
+    assert not icon.pixmap(64, 64).toImage().isNull()
+    entry = ConfigParser(interpolation=None)
+    entry.read(resources_dir() / "callsheet.desktop")
+    assert entry["Desktop Entry"]["Exec"] == "callsheet"
+    assert entry["Desktop Entry"]["Icon"] == "callsheet"
