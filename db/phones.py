@@ -47,14 +47,6 @@ def parse_phone(entered: str, default_region: str) -> ParsedPhone:
     )
 
 
-def phone_region(e164: str) -> str | None:
-    """The ISO region of an E.164 number ("+4755..." -> "NO"), if known."""
-    try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(e164)) or None
-    except phonenumbers.NumberParseException:
-        return None
-
-
 def _reason(exc: phonenumbers.NumberParseException) -> str:
     reasons = {
         phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",

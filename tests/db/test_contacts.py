@@ -174,3 +174,40 @@ def test_a_company_is_created_edited_and_checked(db: Database) -> None:
         companies.update_company(session, cid, CompanyDraft("Fjordline AS", city="Bergen"))
         assert contacts.get_contact(session, member).company == "Fjordline AS"
         assert companies.get_company(session, cid).contact_count == 1
+
+
+def test_history_is_listed_newest_first_on_every_contact_it_names(db: Database) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from db import history
+
+    maya = add_contact(db, "Maya", "Lund")
+    ola = add_contact(db, "Ola", "Nordmann")
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    with db.transaction() as session:
+        history.record_history(
+            session,
+            [maya, ola],
+            kind="meeting",
+            occurred_at=now,
+            regarding="Pilot kickoff",
+            duration_minutes=45,
+        )
+        history.record_history(
+            session,
+            [maya],
+            kind="call",
+            occurred_at=now - timedelta(days=2),
+            outcome="left message",
+        )
+        with pytest.raises(ValueError, match="unknown outcome"):
+            history.record_history(
+                session, [maya], kind="call", occurred_at=now, outcome="went great"
+            )
+    with db.reading() as session:
+        rows = history.history_for(session, maya)
+        assert [(r.kind, r.outcome, r.occurred_at) for r in rows] == [
+            ("meeting", "completed", now),
+            ("call", "left message", now - timedelta(days=2)),
+        ]
+        assert [r.regarding for r in history.history_for(session, ola)] == ["Pilot kickoff"]
