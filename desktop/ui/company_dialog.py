@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -50,17 +47,7 @@ class CompanyDialog(FormDialog):
         form.addRow("Cit&y:", self.city)
         form.addRow("C&ountry:", self.country)
         form.addRow("&Background:", self.background)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.problems_label)
-        layout.addLayout(form, 1)
-        layout.addWidget(buttons)
+        self.finish_layout(form)
         if details is not None:
             draft = details.draft
             self.name.setText(draft.name)

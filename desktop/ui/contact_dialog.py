@@ -9,13 +9,11 @@ from datetime import date
 
 import phonenumbers
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -192,19 +190,7 @@ class ContactDialog(FormDialog):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
-        self.save_button.setToolTip("Save (Ctrl+S)")
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.problems_label)
-        layout.addLayout(grid, 1)
-        layout.addWidget(buttons)
+        self.finish_layout(grid)
 
         chain = [
             self.prefix,
@@ -224,23 +210,22 @@ class ContactDialog(FormDialog):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-        for edit in (
-            self.given,
-            self.middle,
-            self.family,
-            self.prefix,
-            self.suffix,
-            self.display,
-            self.nickname,
-            self.owner,
-            self.title_edit,
-            self.department,
-            self.company,
-            self.street,
-            self.city,
-            self.state,
-            self.postal_code,
-        ):
+        # The one-line editors, by the draft field (and problem key) each one edits.
+        self.text_fields: dict[str, QLineEdit] = {
+            "given_name": self.given,
+            "middle_name": self.middle,
+            "family_name": self.family,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+            "display_name": self.display,
+            "nickname": self.nickname,
+            "title": self.title_edit,
+            "department": self.department,
+            "company": self.company,
+            "owner": self.owner,
+        }
+        address_edits = (self.street, self.city, self.state, self.postal_code)
+        for edit in (*self.text_fields.values(), *address_edits):
             edit.textEdited.connect(self.mark_dirty)
         for rows in (self.emails, self.phones, self.urls, self.fields):
             rows.changed.connect(self.mark_dirty)
@@ -358,21 +343,8 @@ class ContactDialog(FormDialog):
     def widget_for(self, key: str) -> QWidget | None:
         if key == "name":
             return self.given
-        single = {
-            "given_name": self.given,
-            "family_name": self.family,
-            "middle_name": self.middle,
-            "prefix": self.prefix,
-            "suffix": self.suffix,
-            "display_name": self.display,
-            "nickname": self.nickname,
-            "title": self.title_edit,
-            "department": self.department,
-            "company": self.company,
-            "owner": self.owner,
-        }
-        if key in single:
-            return single[key]
+        if key in self.text_fields:
+            return self.text_fields[key]
         field, _, rest = key.partition("[")
         position = int(rest.rstrip("]")) if rest else 0
         rows = {"emails": self.emails, "phones": self.phones, "urls": self.urls}.get(field)
@@ -384,17 +356,7 @@ class ContactDialog(FormDialog):
 
     def markable_widgets(self) -> list[QWidget]:
         return [
-            self.given,
-            self.middle,
-            self.family,
-            self.prefix,
-            self.suffix,
-            self.display,
-            self.nickname,
-            self.title_edit,
-            self.department,
-            self.company,
-            self.owner,
+            *self.text_fields.values(),
             self.country,
             *self.emails.edits(),
             *self.phones.edits(),

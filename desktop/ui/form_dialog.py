@@ -6,8 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from db.errors import ValidationError
 
@@ -33,6 +41,21 @@ class FormDialog(QDialog):
         self.problems_label.hide()
 
     # For subclasses
+    def finish_layout(self, form: QLayout) -> None:
+        """Lay out the problems banner, `form`, and Save (Ctrl+S) / Cancel."""
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
+        self.save_button.setToolTip("Save (Ctrl+S)")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.problems_label)
+        layout.addLayout(form, 1)
+        layout.addWidget(buttons)
+
     def checked_value(self) -> Any:
         """The form's value, validated; raises ValidationError keyed by field."""
         raise NotImplementedError
