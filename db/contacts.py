@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.companies import company_for_name
 from db.errors import NotFoundError, ValidationError
+from db.follow_up import FollowUpFilter
 from db.models import (
     Contact,
     ContactAddress,
@@ -180,12 +181,21 @@ class SortColumn(Enum):
     TITLE = "title"
     EMAIL = "primary_email"
     PHONE = "primary_phone"
+    LAST_CONTACTED = "last_contacted_at"
+    NEXT_STEP = "next_step_at"
 
 
 # Orders with an index behind them page instantly at any size; the others sort the
 # whole list, which is fine for a few ten thousand contacts and not for a million.
 INDEXED_SORTS = frozenset(
-    {SortColumn.NAME, SortColumn.COMPANY, SortColumn.CITY, SortColumn.UPDATED}
+    {
+        SortColumn.NAME,
+        SortColumn.COMPANY,
+        SortColumn.CITY,
+        SortColumn.UPDATED,
+        SortColumn.LAST_CONTACTED,
+        SortColumn.NEXT_STEP,
+    }
 )
 UNINDEXED_SORT_LIMIT = 50_000
 
@@ -198,6 +208,9 @@ class ListQuery:
     descending: bool = False
     group_id: uuid.UUID | None = None
     company_id: uuid.UUID | None = None
+    follow_up: FollowUpFilter | None = None
+    # "Overdue" is relative to this moment (the caller's clock).
+    now: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -212,6 +225,8 @@ class ContactRow:
     phone: str | None
     city: str | None
     updated_at: datetime
+    last_contacted_at: datetime | None = None
+    next_step_at: datetime | None = None
 
 
 def compose_display_name(draft: ContactDraft) -> str:
@@ -436,7 +451,13 @@ def count_contacts(session: Session, query: ListQuery = ListQuery()) -> int:
 
 
 def list_contacts(session: Session, query: ListQuery, offset: int, limit: int) -> list[ContactRow]:
-    """One page of the contact list, ordered by `query.sort` then name."""
+    """One page of the contact list, ordered by `query.sort` then name.
+
+    By next step, contacts with one come first (soonest first) and those without
+    one after them, read as two index ranges so paging stays instant.
+    """
+    if query.sort is SortColumn.NEXT_STEP and query.follow_up is None:
+        return _next_step_page(session, query, offset, limit)
     column = getattr(Contact, query.sort.value)
     order = [column.desc() if query.descending else column.asc()]
     if query.sort is not SortColumn.NAME:
@@ -444,6 +465,24 @@ def list_contacts(session: Session, query: ListQuery, offset: int, limit: int) -
     statement = _filtered(select(*_ROW_COLUMNS), query).order_by(*order)
     rows = session.execute(statement.offset(offset).limit(limit))
     return [ContactRow(*row) for row in rows]
+
+
+def _next_step_page(
+    session: Session, query: ListQuery, offset: int, limit: int
+) -> list[ContactRow]:
+    parts = [FollowUpFilter.HAS_NEXT_STEP, FollowUpFilter.NO_NEXT_STEP]
+    if query.descending:
+        parts.reverse()
+    first = replace(query, follow_up=parts[0])
+    first_count = count_contacts(session, first)
+    rows: list[ContactRow] = []
+    if offset < first_count:
+        rows = list_contacts(session, first, offset, limit)
+    if len(rows) < limit:
+        rest = replace(query, follow_up=parts[1])
+        start = max(offset - first_count, 0)
+        rows += list_contacts(session, rest, start, limit - len(rows))
+    return rows
 
 
 def position_in_list(session: Session, query: ListQuery, contact_id: uuid.UUID) -> int | None:
@@ -500,6 +539,8 @@ _ROW_COLUMNS = (
     Contact.primary_phone,
     Contact.city,
     Contact.updated_at,
+    Contact.last_contacted_at,
+    Contact.next_step_at,
 )
 
 
@@ -511,6 +552,12 @@ def _filtered(statement: Select[Any], query: ListQuery) -> Select[Any]:
         )
     if query.company_id is not None:
         statement = statement.where(Contact.company_id == query.company_id)
+    if query.follow_up is FollowUpFilter.NO_NEXT_STEP:
+        statement = statement.where(Contact.next_step_at.is_(None))
+    elif query.follow_up is FollowUpFilter.HAS_NEXT_STEP:
+        statement = statement.where(Contact.next_step_at.is_not(None))
+    elif query.follow_up is FollowUpFilter.OVERDUE:
+        statement = statement.where(Contact.next_step_at < (query.now or utcnow()))
     return statement
 
 

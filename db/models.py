@@ -155,6 +155,10 @@ class Contact(Record):
     primary_email: Mapped[str | None] = mapped_column(String(320))
     primary_phone: Mapped[str | None] = mapped_column(String(100))
     city: Mapped[str | None] = mapped_column(String(200))
+    # Follow-up state, kept by `db.follow_up` with plain UPDATEs: derived from
+    # activities and history, so changing it is not an edit of the contact.
+    last_contacted_at: Mapped[datetime | None]
+    next_step_at: Mapped[datetime | None]
     # The contact's row in the lookup index while it has one (db.search owns it).
     lookup_rowid: Mapped[int | None] = mapped_column(Integer)
 
@@ -188,6 +192,20 @@ class Contact(Record):
             "ix_contacts_live_city", "city", "sort_name", sqlite_where=_LIVE, postgresql_where=_LIVE
         ),
         Index("ix_contacts_live_updated", "updated_at", sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index(
+            "ix_contacts_live_next_step",
+            "next_step_at",
+            "sort_name",
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
+        Index(
+            "ix_contacts_live_last_contacted",
+            "last_contacted_at",
+            "sort_name",
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
         Index("ix_contacts_company", "company_id"),
         Index("ix_contacts_trash", "deleted_at", sqlite_where=_TRASHED, postgresql_where=_TRASHED),
     )
@@ -294,7 +312,14 @@ class SocialProfile(Record):
 
 
 class Activity(Record):
-    """A scheduled follow-up: times in UTC plus the zone they were entered in."""
+    """A scheduled follow-up: times in UTC plus the zone they were entered in.
+
+    `starts_at` is the due time of the current (next open) occurrence. A
+    recurring activity keeps its rule's DTSTART in `series_start` and advances
+    `starts_at` each time it is cleared. All-day and timeless activities start at
+    local midnight of their date; `alarm_at` is when the reminder fires next
+    (moved by Snooze, cleared once shown and dismissed).
+    """
 
     __tablename__ = "activities"
 
@@ -304,13 +329,20 @@ class Activity(Record):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     duration_minutes: Mapped[int] = mapped_column(Integer, default=0)
     all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    timeless: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
     priority: Mapped[str] = mapped_column(String(10), default="normal")
     alarm_minutes: Mapped[int | None] = mapped_column(Integer)
+    alarm_at: Mapped[datetime | None]
     rrule: Mapped[str | None] = mapped_column(String(500))
+    series_start: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20), default="open")
+    completed_at: Mapped[datetime | None]
     contacts: Mapped[list[Contact]] = relationship(secondary=activity_contacts)
 
-    __table_args__ = (Index("ix_activities_open_due", "status", "starts_at"),)
+    __table_args__ = (
+        Index("ix_activities_open_due", "status", "starts_at"),
+        Index("ix_activities_alarm", "alarm_at", sqlite_where=text("alarm_at IS NOT NULL")),
+    )
 
 
 class HistoryEntry(Record):

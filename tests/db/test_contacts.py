@@ -200,7 +200,7 @@ def test_history_is_listed_newest_first_on_every_contact_it_names(db: Database) 
             occurred_at=now - timedelta(days=2),
             outcome="left message",
         )
-        with pytest.raises(ValueError, match="unknown outcome"):
+        with pytest.raises(ValidationError, match="outcome"):
             history.record_history(
                 session, [maya], kind="call", occurred_at=now, outcome="went great"
             )

@@ -1,0 +1,171 @@
+"""What the calendar shows: activities day by day, recurring ones expanded.
+
+Each day is read with its own small index range query (at most `per_day` items plus
+a count), so a month stays quick however many activities the database holds.
+Recurring series show their current occurrence (movable) and the later ones
+the rule produces (not movable on their own).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db import recurrence
+from db.models import Activity
+from db.tasks import Clock, contact_names, timing_of
+
+SHOWN_STATUSES = ("open", "done")
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    activity_id: uuid.UUID
+    kind: str
+    regarding: str
+    starts_at: datetime
+    duration_minutes: int
+    timing: str
+    priority: str
+    status: str
+    recurring: bool
+    movable: bool
+    contacts: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    items: list[CalendarItem] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def hidden(self) -> int:
+        """How many more items the day has than it carries."""
+        return self.total - len(self.items)
+
+
+def calendar_days(
+    session: Session, first: date, days: int, clock: Clock, per_day: int = 200
+) -> list[CalendarDay]:
+    """`days` days from `first` (in the viewer's zone), each with up to `per_day` items
+    in start order and its full count."""
+    found: list[tuple[date, list[CalendarItem], int]] = []
+    columns = (
+        Activity.id,
+        Activity.kind,
+        Activity.regarding,
+        Activity.starts_at,
+        Activity.duration_minutes,
+        Activity.all_day,
+        Activity.timeless,
+        Activity.priority,
+        Activity.status,
+        Activity.rrule.is_not(None),
+    )
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        start, end = clock.day_start(day), clock.day_start(day + timedelta(days=1))
+        where = (
+            Activity.status.in_(SHOWN_STATUSES),
+            Activity.starts_at >= start,
+            Activity.starts_at < end,
+            Activity.deleted_at.is_(None),
+        )
+        total = session.scalar(select(func.count()).select_from(Activity).where(*where)) or 0
+        items = []
+        if total:
+            for row in session.execute(
+                select(*columns).where(*where).order_by(Activity.starts_at).limit(per_day)
+            ):
+                items.append(_item(row, movable=row[8] == "open"))
+        found.append((day, items, total))
+    _add_repeats(session, found, clock, per_day)
+    names = contact_names(session, list({i.activity_id for _d, items, _t in found for i in items}))
+    return [
+        CalendarDay(
+            day,
+            [_named(item, names.get(item.activity_id, "")) for item in items],
+            total,
+        )
+        for day, items, total in found
+    ]
+
+
+def _add_repeats(
+    session: Session,
+    found: list[tuple[date, list[CalendarItem], int]],
+    clock: Clock,
+    per_day: int,
+) -> None:
+    """Later occurrences of open series that fall in the shown days."""
+    if not found:
+        return
+    start = clock.day_start(found[0][0])
+    end = clock.day_start(found[-1][0] + timedelta(days=1))
+    by_day = {day: (items, n) for n, (day, items, _total) in enumerate(found)}
+    series = session.execute(
+        select(Activity).where(
+            Activity.rrule.is_not(None),
+            Activity.status == "open",
+            Activity.deleted_at.is_(None),
+            Activity.starts_at < end,
+        )
+    ).scalars()
+    for activity in series:
+        assert activity.starts_at is not None and activity.rrule is not None
+        zone = activity.time_zone or "UTC"
+        later = recurrence.between(
+            activity.rrule,
+            activity.series_start or activity.starts_at,
+            zone,
+            max(start, activity.starts_at + timedelta(seconds=1)),
+            end,
+        )
+        for moment in later:
+            day = clock.day_of(moment)
+            if day not in by_day:
+                continue
+            items, index = by_day[day]
+            day_, _items, total = found[index]
+            if len(items) < per_day:
+                items.append(
+                    CalendarItem(
+                        activity.id,
+                        activity.kind,
+                        activity.regarding,
+                        moment,
+                        activity.duration_minutes,
+                        timing_of(activity.all_day, activity.timeless),
+                        activity.priority,
+                        "open",
+                        recurring=True,
+                        movable=False,
+                    )
+                )
+                items.sort(key=lambda item: item.starts_at)
+            found[index] = (day_, items, total + 1)
+
+
+def _item(row: Any, *, movable: bool) -> CalendarItem:
+    return CalendarItem(
+        activity_id=row[0],
+        kind=row[1],
+        regarding=row[2],
+        starts_at=row[3],
+        duration_minutes=row[4],
+        timing=timing_of(row[5], row[6]),
+        priority=row[7],
+        status=row[8],
+        recurring=bool(row[9]),
+        movable=movable,
+    )
+
+
+def _named(item: CalendarItem, names: str) -> CalendarItem:
+    return replace(item, contacts=names)

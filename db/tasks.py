@@ -1,0 +1,308 @@
+"""The task list: open activities by due time (Overdue, Today, Upcoming, All open) and
+what was done (cleared activities, newest first), filtered and paged.
+
+Timed activities are overdue once their time has passed; all-day and timeless ones
+once their day has. "Today" and "Upcoming" are days in the viewer's zone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Activity,
+    Contact,
+    HistoryEntry,
+    activity_contacts,
+    group_members,
+    history_contacts,
+)
+
+UPCOMING_DAYS = 7
+
+
+class Bucket(Enum):
+    OVERDUE = "Overdue"
+    TODAY = "Today"
+    UPCOMING = "Upcoming"
+    OPEN = "All open"
+    DONE = "Done"
+
+
+class TaskSort(Enum):
+    DUE = "due"
+    PRIORITY = "priority"
+    KIND = "kind"
+    REGARDING = "regarding"
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """Which tasks the list shows and in what order."""
+
+    bucket: Bucket = Bucket.TODAY
+    kind: str | None = None
+    priority: str | None = None
+    group_id: uuid.UUID | None = None
+    sort: TaskSort = TaskSort.DUE
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Clock:
+    """ "Now" and the viewer's zone, injected so tests and benchmarks pick the day."""
+
+    now: datetime
+    zone: str
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(ZoneInfo(self.zone)).date()
+
+    def day_of(self, moment: datetime) -> date:
+        """The viewer's calendar date of `moment`."""
+        return moment.astimezone(ZoneInfo(self.zone)).date()
+
+    def day_start(self, day: date) -> datetime:
+        """The UTC instant the local `day` begins."""
+        return datetime.combine(day, time(), ZoneInfo(self.zone)).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One row of the task list. For Done rows `id` is the history entry's id."""
+
+    id: uuid.UUID
+    activity_id: uuid.UUID | None
+    kind: str
+    regarding: str
+    due: datetime
+    timing: str
+    duration_minutes: int
+    priority: str
+    recurring: bool
+    overdue: bool
+    outcome: str | None
+    contacts: str = ""
+    first_contact_id: uuid.UUID | None = None
+
+
+_PRIORITY_RANK = case((Activity.priority == "high", 0), (Activity.priority == "normal", 1), else_=2)
+
+
+def count_tasks(session: Session, query: TaskQuery, clock: Clock) -> int:
+    """How many rows the list shows for `query`."""
+    if query.bucket is Bucket.DONE:
+        statement = _done_filtered(select(func.count()).select_from(HistoryEntry), query)
+    else:
+        statement = _open_filtered(select(func.count()).select_from(Activity), query, clock)
+    return session.scalar(statement) or 0
+
+
+def list_tasks(
+    session: Session, query: TaskQuery, clock: Clock, offset: int, limit: int
+) -> list[TaskRow]:
+    """One page of the task list."""
+    if query.bucket is Bucket.DONE:
+        rows = _done_page(session, query, offset, limit)
+        return _with_contacts(session, rows, history_contacts, "history_id")
+    overdue = overdue_condition(clock)
+    statement = _open_filtered(
+        select(
+            Activity.id,
+            Activity.id,
+            Activity.kind,
+            Activity.regarding,
+            Activity.starts_at,
+            Activity.all_day,
+            Activity.timeless,
+            Activity.duration_minutes,
+            Activity.priority,
+            Activity.rrule.is_not(None),
+            overdue,
+        ),
+        query,
+        clock,
+    )
+    statement = statement.order_by(*_order(query, Activity.starts_at))
+    found = [
+        TaskRow(
+            id=row[0],
+            activity_id=row[1],
+            kind=row[2],
+            regarding=row[3],
+            due=row[4],
+            timing=timing_of(row[5], row[6]),
+            duration_minutes=row[7],
+            priority=row[8],
+            recurring=bool(row[9]),
+            overdue=bool(row[10]),
+            outcome=None,
+        )
+        for row in session.execute(statement.offset(offset).limit(limit))
+    ]
+    return _with_contacts(session, found, activity_contacts, "activity_id")
+
+
+def overdue_condition(clock: Clock) -> ColumnElement[bool]:
+    """True for an open activity whose time (or, for dated-only ones, day) has passed."""
+    dated_only = or_(Activity.all_day.is_(True), Activity.timeless.is_(True))
+    return or_(
+        and_(~dated_only, Activity.starts_at < clock.now),
+        and_(dated_only, Activity.starts_at < clock.day_start(clock.today)),
+    )
+
+
+def bucket_counts(session: Session, clock: Clock) -> dict[Bucket, int]:
+    """Counts for the bucket tabs (Done is not counted: it only grows)."""
+    return {
+        bucket: count_tasks(session, TaskQuery(bucket), clock)
+        for bucket in (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING, Bucket.OPEN)
+    }
+
+
+def _open_filtered(statement: Any, query: TaskQuery, clock: Clock) -> Any:
+    statement = statement.where(Activity.status == "open", Activity.deleted_at.is_(None))
+    today = clock.today
+    if query.bucket is Bucket.OVERDUE:
+        statement = statement.where(Activity.starts_at < clock.now, overdue_condition(clock))
+    elif query.bucket is Bucket.TODAY:
+        statement = statement.where(
+            Activity.starts_at >= clock.day_start(today),
+            Activity.starts_at < clock.day_start(today + timedelta(days=1)),
+        )
+    elif query.bucket is Bucket.UPCOMING:
+        statement = statement.where(
+            Activity.starts_at >= clock.day_start(today + timedelta(days=1)),
+            Activity.starts_at < clock.day_start(today + timedelta(days=1 + UPCOMING_DAYS)),
+        )
+    if query.kind is not None:
+        statement = statement.where(Activity.kind == query.kind)
+    if query.priority is not None:
+        statement = statement.where(Activity.priority == query.priority)
+    if query.group_id is not None:
+        statement = statement.where(
+            exists()
+            .where(activity_contacts.c.activity_id == Activity.id)
+            .where(group_members.c.contact_id == activity_contacts.c.contact_id)
+            .where(group_members.c.group_id == query.group_id)
+        )
+    return statement
+
+
+def _done_filtered(statement: Any, query: TaskQuery) -> Any:
+    statement = statement.join(Activity, Activity.id == HistoryEntry.activity_id).where(
+        HistoryEntry.deleted_at.is_(None)
+    )
+    if query.kind is not None:
+        statement = statement.where(HistoryEntry.kind == query.kind)
+    if query.priority is not None:
+        statement = statement.where(Activity.priority == query.priority)
+    if query.group_id is not None:
+        statement = statement.where(
+            exists()
+            .where(history_contacts.c.history_id == HistoryEntry.id)
+            .where(group_members.c.contact_id == history_contacts.c.contact_id)
+            .where(group_members.c.group_id == query.group_id)
+        )
+    return statement
+
+
+def _done_page(session: Session, query: TaskQuery, offset: int, limit: int) -> list[TaskRow]:
+    statement = _done_filtered(
+        select(
+            HistoryEntry.id,
+            HistoryEntry.activity_id,
+            HistoryEntry.kind,
+            HistoryEntry.regarding,
+            HistoryEntry.occurred_at,
+            Activity.all_day,
+            Activity.timeless,
+            HistoryEntry.duration_minutes,
+            Activity.priority,
+            Activity.rrule.is_not(None),
+            HistoryEntry.outcome,
+        ),
+        query,
+    )
+    # Done reads newest first unless the user flips it.
+    due_query = TaskQuery(query.bucket, sort=query.sort, descending=not query.descending)
+    statement = statement.order_by(*_order(due_query, HistoryEntry.occurred_at))
+    return [
+        TaskRow(
+            id=row[0],
+            activity_id=row[1],
+            kind=row[2],
+            regarding=row[3],
+            due=row[4],
+            timing=timing_of(row[5], row[6]),
+            duration_minutes=row[7],
+            priority=row[8],
+            recurring=bool(row[9]),
+            overdue=False,
+            outcome=row[10],
+        )
+        for row in session.execute(statement.offset(offset).limit(limit))
+    ]
+
+
+def _order(query: TaskQuery, due: Any) -> list[Any]:
+    key = {
+        TaskSort.DUE: due,
+        TaskSort.PRIORITY: _PRIORITY_RANK,
+        TaskSort.KIND: Activity.kind,
+        TaskSort.REGARDING: Activity.regarding,
+    }[query.sort]
+    first = key.desc() if query.descending else key.asc()
+    return [first] if query.sort is TaskSort.DUE else [first, due.asc()]
+
+
+def _with_contacts(session: Session, rows: list[TaskRow], link: Any, key: str) -> list[TaskRow]:
+    """Fill in each row's contact names (sorted) and its first contact."""
+    if not rows:
+        return rows
+    names: dict[uuid.UUID, list[tuple[str, uuid.UUID]]] = {}
+    ids = [row.id for row in rows]
+    for owner, contact_id, name in session.execute(
+        select(getattr(link.c, key), Contact.id, Contact.display_name)
+        .join(Contact, Contact.id == link.c.contact_id)
+        .where(getattr(link.c, key).in_(ids))
+    ):
+        names.setdefault(owner, []).append((name, contact_id))
+    filled = []
+    for row in rows:
+        people = sorted(names.get(row.id, []))
+        filled.append(
+            replace(
+                row,
+                contacts=", ".join(name for name, _id in people),
+                first_contact_id=people[0][1] if people else None,
+            )
+        )
+    return filled
+
+
+def timing_of(all_day: bool | None, timeless: bool | None) -> str:
+    """ "all_day", "timeless" or "timed", from an activity's two flags."""
+    return "all_day" if all_day else "timeless" if timeless else "timed"
+
+
+def contact_names(session: Session, activity_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Activity id -> its contacts' names, for the calendar."""
+    names: dict[uuid.UUID, list[str]] = {}
+    for activity_id, name in session.execute(
+        select(activity_contacts.c.activity_id, Contact.display_name)
+        .join(Contact, Contact.id == activity_contacts.c.contact_id)
+        .where(activity_contacts.c.activity_id.in_(list(activity_ids)))
+    ):
+        names.setdefault(activity_id, []).append(name)
+    return {key: ", ".join(sorted(value)) for key, value in names.items()}
