@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import tzlocal
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,16 @@ from db.models import (
 )
 
 UPCOMING_DAYS = 7
+
+
+def local_zone_name() -> str:
+    """This computer's IANA zone ("Europe/Oslo"), or "UTC" when it cannot be told."""
+    try:
+        name = tzlocal.get_localzone_name()
+        ZoneInfo(name)
+    except Exception:  # tzlocal raises several kinds on odd setups; UTC is always safe
+        return "UTC"
+    return name or "UTC"
 
 
 class Bucket(Enum):
@@ -53,6 +64,8 @@ class TaskQuery:
     kind: str | None = None
     priority: str | None = None
     group_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+    due_before: datetime | None = None
     sort: TaskSort = TaskSort.DUE
     descending: bool = False
 
@@ -63,6 +76,11 @@ class Clock:
 
     now: datetime
     zone: str
+
+    @classmethod
+    def current(cls) -> Clock:
+        """Now, in this computer's zone."""
+        return cls(datetime.now(UTC), local_zone_name())
 
     @property
     def today(self) -> date:
@@ -92,8 +110,12 @@ class TaskRow:
     recurring: bool
     overdue: bool
     outcome: str | None
-    contacts: str = ""
+    contact_names: tuple[str, ...] = ()
     first_contact_id: uuid.UUID | None = None
+
+    @property
+    def contacts(self) -> str:
+        return ", ".join(self.contact_names)
 
 
 _PRIORITY_RANK = case((Activity.priority == "high", 0), (Activity.priority == "normal", 1), else_=2)
@@ -170,6 +192,19 @@ def bucket_counts(session: Session, clock: Clock) -> dict[Bucket, int]:
     }
 
 
+def agenda(
+    session: Session, clock: Clock, days: int, overdue_only: bool = False, limit: int = 10_000
+) -> list[TaskRow]:
+    """Open activities for `callsheet agenda`: everything overdue, then what is due
+    from now to the end of the day `days` days ahead, each part by due time."""
+    overdue = list_tasks(session, TaskQuery(Bucket.OVERDUE), clock, 0, limit)
+    if overdue_only:
+        return overdue
+    end = clock.day_start(clock.today + timedelta(days=days + 1))
+    coming = list_tasks(session, TaskQuery(Bucket.OPEN, due_before=end), clock, 0, limit)
+    return overdue + [row for row in coming if not row.overdue][: max(limit - len(overdue), 0)]
+
+
 def _open_filtered(statement: Any, query: TaskQuery, clock: Clock) -> Any:
     statement = statement.where(Activity.status == "open", Activity.deleted_at.is_(None))
     today = clock.today
@@ -185,10 +220,18 @@ def _open_filtered(statement: Any, query: TaskQuery, clock: Clock) -> Any:
             Activity.starts_at >= clock.day_start(today + timedelta(days=1)),
             Activity.starts_at < clock.day_start(today + timedelta(days=1 + UPCOMING_DAYS)),
         )
+    if query.due_before is not None:
+        statement = statement.where(Activity.starts_at < query.due_before)
     if query.kind is not None:
         statement = statement.where(Activity.kind == query.kind)
     if query.priority is not None:
         statement = statement.where(Activity.priority == query.priority)
+    if query.contact_id is not None:
+        statement = statement.where(
+            exists()
+            .where(activity_contacts.c.activity_id == Activity.id)
+            .where(activity_contacts.c.contact_id == query.contact_id)
+        )
     if query.group_id is not None:
         statement = statement.where(
             exists()
@@ -207,6 +250,12 @@ def _done_filtered(statement: Any, query: TaskQuery) -> Any:
         statement = statement.where(HistoryEntry.kind == query.kind)
     if query.priority is not None:
         statement = statement.where(Activity.priority == query.priority)
+    if query.contact_id is not None:
+        statement = statement.where(
+            exists()
+            .where(history_contacts.c.history_id == HistoryEntry.id)
+            .where(history_contacts.c.contact_id == query.contact_id)
+        )
     if query.group_id is not None:
         statement = statement.where(
             exists()
@@ -284,7 +333,7 @@ def _with_contacts(session: Session, rows: list[TaskRow], link: Any, key: str) -
         filled.append(
             replace(
                 row,
-                contacts=", ".join(name for name, _id in people),
+                contact_names=tuple(name for name, _id in people),
                 first_contact_id=people[0][1] if people else None,
             )
         )

@@ -54,6 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="at most N results (default: %(default)s)",
     )
     find.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    agenda = commands.add_parser(
+        "agenda", help="list open follow-ups: overdue first, then by due time"
+    )
+    agenda.add_argument(
+        "--days",
+        type=_not_negative,
+        default=7,
+        metavar="N",
+        help="include what is due up to N days ahead (default: %(default)s; 0 = today)",
+    )
+    agenda.add_argument("--overdue", action="store_true", help="only what is overdue")
+    agenda.add_argument("--json", action="store_true", help="one JSON object per line")
     return parser
 
 
@@ -74,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _seed(args)
         if args.command == "find":
             return _find(args)
+        if args.command == "agenda":
+            return _agenda(args)
         from desktop.app import run_app
 
         return run_app(args.data_dir)
@@ -103,6 +118,16 @@ def _positive(value: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {number}")
+    return number
+
+
+def _not_negative(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {number}")
     return number
 
 
@@ -169,4 +194,42 @@ def _find(args: argparse.Namespace) -> int:
                     )
                 )
             )
+    return EXIT_OK
+
+
+def _agenda(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from db.engine import open_database
+    from db.tasks import Clock, agenda
+
+    clock = Clock.current()
+    db = open_database(args.data_dir, create=False)
+    try:
+        with db.reading() as session:
+            rows = agenda(session, clock, args.days, overdue_only=args.overdue)
+    finally:
+        db.close()
+    zone = ZoneInfo(clock.zone)
+    for row in rows:
+        due = row.due.astimezone(zone)
+        if args.json:
+            record = {
+                "id": str(row.id),
+                "kind": row.kind,
+                "regarding": row.regarding,
+                "due": due.isoformat(),
+                "timing": row.timing,
+                "priority": row.priority,
+                "recurring": row.recurring,
+                "contacts": list(row.contact_names),
+                "overdue": row.overdue,
+            }
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            when = due.strftime("%a %d %b") + (
+                "" if row.timing != "timed" else due.strftime(" %H:%M")
+            )
+            flag = "OVERDUE " if row.overdue else ""
+            print(f"{flag}{when}  {row.kind}  {row.regarding}  ({row.contacts or 'no contact'})")
     return EXIT_OK

@@ -10,8 +10,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from db import companies, contacts, groups, history, notes, trash
+from db import activities, calendar, companies, contacts, groups, history, notes, tasks, trash
+from db.activities import ActivityDetails, ActivityDraft, AlarmRow, ClearResult
+from db.calendar import CalendarDay
 from db.companies import CompanyDetails, CompanyDraft, CompanyRow
 from db.contacts import ContactDetails, ContactDraft, ContactRow, ListQuery
 from db.engine import Database
@@ -19,6 +22,7 @@ from db.groups import GroupRow
 from db.history import HistoryRow
 from db.notes import NoteRow
 from db.search import LOOKUP, LookupHit
+from db.tasks import Bucket, Clock, TaskQuery, TaskRow
 from db.trash import TrashItem
 
 
@@ -185,6 +189,123 @@ class ContactBook:
     def history(self, contact_id: uuid.UUID) -> list[HistoryRow]:
         with self.db.reading() as session:
             return history.history_for(session, contact_id)
+
+    def record_history(
+        self,
+        contact_ids: Sequence[uuid.UUID],
+        *,
+        kind: str,
+        occurred_at: datetime,
+        regarding: str = "",
+        outcome: str = "completed",
+        duration_minutes: int = 0,
+        notes: str | None = None,
+    ) -> uuid.UUID:
+        with self.db.transaction() as session:
+            return history.record_history(
+                session,
+                contact_ids,
+                kind=kind,
+                occurred_at=occurred_at,
+                regarding=regarding,
+                outcome=outcome,
+                duration_minutes=duration_minutes,
+                notes=notes,
+            )
+
+    def set_history_trashed(self, history_id: uuid.UUID, trashed: bool) -> None:
+        with self.db.transaction() as session:
+            history.set_trashed(session, history_id, trashed)
+
+    # Follow-ups
+    def validate_activity(self, draft: ActivityDraft) -> None:
+        activities.validate(draft)
+
+    def schedule(self, draft: ActivityDraft) -> uuid.UUID:
+        with self.db.transaction() as session:
+            return activities.schedule(session, draft)
+
+    def update_activity(self, activity_id: uuid.UUID, draft: ActivityDraft) -> None:
+        with self.db.transaction() as session:
+            activities.update(session, activity_id, draft)
+
+    def activity(self, activity_id: uuid.UUID) -> ActivityDetails:
+        with self.db.reading() as session:
+            return activities.get(session, activity_id)
+
+    def reschedule(self, activity_id: uuid.UUID, starts_at: datetime) -> None:
+        with self.db.transaction() as session:
+            activities.reschedule(session, activity_id, starts_at)
+
+    def clear_activity(
+        self,
+        activity_id: uuid.UUID,
+        outcome: str,
+        notes: str = "",
+        *,
+        occurred_at: datetime | None = None,
+        duration_minutes: int | None = None,
+    ) -> ClearResult:
+        with self.db.transaction() as session:
+            return activities.clear(
+                session,
+                activity_id,
+                outcome,
+                notes,
+                occurred_at=occurred_at,
+                duration_minutes=duration_minutes,
+            )
+
+    def reopen_activity(self, activity_id: uuid.UUID, history_id: uuid.UUID, due: datetime) -> None:
+        with self.db.transaction() as session:
+            activities.reopen(session, activity_id, history_id, due)
+
+    def trash_activities(self, activity_ids: Sequence[uuid.UUID]) -> int:
+        with self.db.transaction() as session:
+            return activities.trash(session, activity_ids)
+
+    def restore_activities(self, activity_ids: Sequence[uuid.UUID]) -> int:
+        with self.db.transaction() as session:
+            return activities.restore(session, activity_ids)
+
+    def open_activities_of(self, contact_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        with self.db.reading() as session:
+            return activities.open_for_contacts(session, contact_ids)
+
+    def tasks(self, query: TaskQuery, clock: Clock, offset: int, limit: int) -> list[TaskRow]:
+        with self.db.reading() as session:
+            return tasks.list_tasks(session, query, clock, offset, limit)
+
+    def task_count(self, query: TaskQuery, clock: Clock) -> int:
+        with self.db.reading() as session:
+            return tasks.count_tasks(session, query, clock)
+
+    def bucket_counts(self, clock: Clock) -> dict[Bucket, int]:
+        with self.db.reading() as session:
+            return tasks.bucket_counts(session, clock)
+
+    def calendar_days(
+        self, first: date, days: int, clock: Clock, per_day: int = 200
+    ) -> list[CalendarDay]:
+        with self.db.reading() as session:
+            return calendar.calendar_days(session, first, days, clock, per_day)
+
+    # Reminders
+    def due_alarms(self, now: datetime) -> list[AlarmRow]:
+        with self.db.reading() as session:
+            return activities.due_alarms(session, now)
+
+    def next_alarm_at(self) -> datetime | None:
+        with self.db.reading() as session:
+            return activities.next_alarm_at(session)
+
+    def snooze(self, activity_ids: Sequence[uuid.UUID], until: datetime) -> None:
+        with self.db.transaction() as session:
+            activities.snooze(session, activity_ids, until)
+
+    def dismiss(self, activity_ids: Sequence[uuid.UUID]) -> None:
+        with self.db.transaction() as session:
+            activities.dismiss(session, activity_ids)
 
     # The Trash
     def trash_items(self) -> list[TrashItem]:

@@ -22,7 +22,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from sqlalchemy import Connection
@@ -31,6 +33,7 @@ from db.bulk import indexes_deferred
 from db.engine import Database
 from db.ids import new_id
 from db.search import LOOKUP, document_for, phone_search_text
+from db.tasks import local_zone_name
 from db.text import fold, sort_key
 
 # (Faker locale, ISO region); a locale listed twice is drawn twice as often.
@@ -124,6 +127,9 @@ FREEMAIL = ("gmail.com", "outlook.com", "proton.me", "web.de")
 HISTORY_KINDS = ("call", "call", "meeting", "email")
 ACTIVITY_KINDS = ("call", "meeting", "to-do", "email")
 OUTCOMES = ("completed", "completed", "attempted", "left message", "no answer")
+PRIORITIES = ("high", "normal", "normal", "normal", "low")
+# Rules every start date satisfies, so a series' first occurrence is its due time.
+REPEATS = ("FREQ=WEEKLY", "FREQ=WEEKLY;INTERVAL=2", "FREQ=MONTHLY")
 POOL_SIZE = 300
 BATCH = 10_000
 # From this many contacts on, and when the seed at least doubles the database, the
@@ -348,6 +354,8 @@ _COLUMNS = {
         "primary_email",
         "primary_phone",
         "city",
+        "last_contacted_at",
+        "next_step_at",
         "lookup_rowid",
         "created_at",
         "updated_at",
@@ -381,18 +389,6 @@ _COLUMNS = {
         "rev",
     ),
     "notes": ("id", "contact_id", "body", "pinned", "created_at", "updated_at", "rev"),
-    "history_entries": (
-        "id",
-        "kind",
-        "occurred_at",
-        "duration_minutes",
-        "outcome",
-        "regarding",
-        "created_at",
-        "updated_at",
-        "rev",
-    ),
-    "history_contacts": ("history_id", "contact_id"),
     "activities": (
         "id",
         "kind",
@@ -401,13 +397,32 @@ _COLUMNS = {
         "time_zone",
         "duration_minutes",
         "all_day",
+        "timeless",
         "priority",
+        "alarm_minutes",
+        "alarm_at",
+        "rrule",
+        "series_start",
         "status",
+        "completed_at",
         "created_at",
         "updated_at",
         "rev",
     ),
     "activity_contacts": ("activity_id", "contact_id"),
+    "history_entries": (
+        "id",
+        "kind",
+        "occurred_at",
+        "duration_minutes",
+        "outcome",
+        "regarding",
+        "activity_id",
+        "created_at",
+        "updated_at",
+        "rev",
+    ),
+    "history_contacts": ("history_id", "contact_id"),
     "change_journal": ("record_type", "record_id", "rev", "op", "changed_at"),
 }
 _ROWID_AT = _COLUMNS["contacts"].index("lookup_rowid")
@@ -452,6 +467,8 @@ class _Batch:
         """`size` contacts; `companies` (folded name -> id) is read and extended."""
         now_dt = datetime.now(UTC)
         now = _stamp(now_dt)
+        zone = ZoneInfo(local_zone_name())
+        today = _Today(now_dt, zone)
         out: dict[str, list[tuple[object, ...]]] = {
             table: [] for table in _COLUMNS if table != "groups"
         }
@@ -482,6 +499,7 @@ class _Batch:
                 addresses.append(f"{local}{rng.randrange(10, 99)}@{choice(FREEMAIL)}")
             phones = [_fake_phone(rng, pool) for _ in range(1 if random_() < 0.6 else 2)]
             title = choice(TITLES)
+            last_contacted, next_step = _follow_ups(rng, out, ids, cid, today, zone)
             contacts.append(
                 (
                     cid,
@@ -497,6 +515,8 @@ class _Batch:
                     addresses[0],
                     phones[0][0],
                     city,
+                    last_contacted,
+                    next_step,
                     None,
                     now,
                     now,
@@ -551,44 +571,6 @@ class _Batch:
                         1,
                     )
                 )
-            if random_() < 0.1:
-                for _ in range(rng.randint(1, 3)):
-                    hid = next(ids)
-                    when = now_dt - timedelta(days=rng.randint(1, 400), minutes=rng.randint(0, 600))
-                    out["history_entries"].append(
-                        (
-                            hid,
-                            choice(HISTORY_KINDS),
-                            _stamp(when),
-                            choice((0, 5, 15, 30)),
-                            choice(OUTCOMES),
-                            choice(REGARDING),
-                            now,
-                            now,
-                            1,
-                        )
-                    )
-                    out["history_contacts"].append((hid, cid))
-            if random_() < 0.05:
-                aid = next(ids)
-                due = now_dt + timedelta(days=rng.randint(-10, 30), hours=rng.randint(0, 8))
-                out["activities"].append(
-                    (
-                        aid,
-                        choice(ACTIVITY_KINDS),
-                        choice(REGARDING),
-                        _stamp(due),
-                        "UTC",
-                        30,
-                        False,
-                        choice(("low", "normal", "high")),
-                        "open",
-                        now,
-                        now,
-                        1,
-                    )
-                )
-                out["activity_contacts"].append((aid, cid))
             documents.append(
                 document_for(
                     uuid.UUID(hex=cid),
@@ -609,6 +591,110 @@ class _Batch:
         ):
             journal += [(record_type, row[0], 1, "create", now) for row in out[table]]
         return _Batch(out, documents)
+
+
+@dataclass(frozen=True)
+class _Today:
+    """The moment a batch is generated, and the rep's zone its follow-ups are in."""
+
+    now: datetime
+    zone: ZoneInfo
+
+    def at(self, days: int, hour: int, minute: int) -> datetime:
+        """A wall-clock time `days` from today in the rep's zone, in UTC."""
+        day = self.now.astimezone(self.zone).date() + timedelta(days=days)
+        return datetime.combine(day, dtime(hour, minute), self.zone).astimezone(UTC)
+
+
+def _follow_ups(
+    rng: random.Random,
+    out: dict[str, list[tuple[object, ...]]],
+    ids: Iterator[str],
+    cid: str,
+    today: _Today,
+    zone: ZoneInfo,
+) -> tuple[str | None, str | None]:
+    """A contact's history, cleared activities and open next step, the way a rep's
+    book looks: most contacts untouched, a fifth with something scheduled.
+    Returns the contact's (last contacted, next step) stamps."""
+    random_, choice = rng.random, rng.choice
+    now = _stamp(today.now)
+    last_contacted: datetime | None = None
+    next_step: datetime | None = None
+
+    def history(when: datetime, kind: str, outcome: str, activity: str | None) -> None:
+        nonlocal last_contacted
+        hid = next(ids)
+        out["history_entries"].append(
+            (
+                hid,
+                kind,
+                _stamp(when),
+                choice((0, 5, 15, 30)),
+                outcome,
+                choice(REGARDING),
+                activity,
+                now,
+                now,
+                1,
+            )
+        )
+        out["history_contacts"].append((hid, cid))
+        last_contacted = max(last_contacted or when, when)
+
+    def activity(due: datetime, timing: str, status: str, rrule: str | None = None) -> str:
+        aid = next(ids)
+        alarm = 15 if timing == "timed" and random_() < 0.3 else None
+        alarm_at = due - timedelta(minutes=alarm) if alarm else None
+        if status != "open" or (alarm_at is not None and alarm_at < today.now):
+            alarm_at = None
+        out["activities"].append(
+            (
+                aid,
+                choice(ACTIVITY_KINDS),
+                choice(REGARDING),
+                _stamp(due),
+                zone.key,
+                choice((15, 30, 30, 60)) if timing == "timed" else 0,
+                timing == "all_day",
+                timing == "timeless",
+                choice(PRIORITIES),
+                alarm,
+                _stamp(alarm_at) if alarm_at else None,
+                rrule,
+                _stamp(due) if rrule else None,
+                status,
+                now if status != "open" else None,
+                now,
+                now,
+                1,
+            )
+        )
+        out["activity_contacts"].append((aid, cid))
+        return aid
+
+    if random_() < 0.1:
+        for _ in range(rng.randint(1, 3)):
+            when = today.now - timedelta(days=rng.randint(1, 400), minutes=rng.randint(0, 600))
+            history(when, choice(HISTORY_KINDS), choice(OUTCOMES), None)
+    if random_() < 0.03:
+        due = today.at(-rng.randint(1, 60), rng.randint(8, 16), choice((0, 30)))
+        cleared = activity(due, "timed", "done")
+        history(due + timedelta(minutes=rng.randint(0, 90)), "call", choice(OUTCOMES), cleared)
+    if random_() < 0.2:
+        roll = random_()
+        timing = "timeless" if roll < 0.15 else "all_day" if roll < 0.2 else "timed"
+        hour, minute = (
+            (rng.randint(8, 16), choice((0, 15, 30, 45))) if timing == "timed" else (0, 0)
+        )
+        due = today.at(rng.randint(-14, 45), hour, minute)
+        rrule = choice(REPEATS) if timing == "timed" and random_() < 0.0025 else None
+        activity(due, timing, "open", rrule)
+        next_step = due
+    return (
+        _stamp(last_contacted) if last_contacted else None,
+        _stamp(next_step) if next_step else None,
+    )
 
 
 def _ids(rng: random.Random) -> Iterator[str]:

@@ -185,3 +185,56 @@ def test_opening_the_app_without_a_display_says_so(data_dir: Path) -> None:
     )
     line = assert_one_clear_line(result, 1)
     assert "no display" in line
+
+
+def test_agenda_lists_overdue_first_then_by_due_time(data_dir: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from db import activities
+    from db.activities import ActivityDraft
+    from db.engine import open_database
+    from tests.factories import add_contact
+
+    oslo = ZoneInfo("Europe/Oslo")
+    now = datetime.now(oslo).replace(second=0, microsecond=0, tzinfo=None)
+    db = open_database(data_dir)
+    maya, ola = add_contact(db, "Maya", "Lund"), add_contact(db, "Ola", "Nordmann")
+    plan = [
+        ("Send pilot pricing", now + timedelta(days=2), (maya, ola)),
+        ("Missed call", now - timedelta(days=3), (maya,)),
+        ("Far away", now + timedelta(days=40), (ola,)),
+        ("Soon", now + timedelta(hours=1), (ola,)),
+    ]
+    with db.transaction() as session:
+        for regarding, start, people in plan:
+            draft = ActivityDraft(
+                regarding=regarding, start=start, time_zone="Europe/Oslo", contact_ids=people
+            )
+            activities.schedule(session, draft)
+    db.close()
+    os.environ["TZ"] = "Europe/Oslo"
+    try:
+        listed = callsheet("agenda", "--json", data_dir=data_dir)
+        overdue = callsheet("agenda", "--overdue", data_dir=data_dir)
+        wrong = callsheet("agenda", "--days", "-1", data_dir=data_dir)
+    finally:
+        del os.environ["TZ"]
+    assert listed.returncode == 0, listed.stderr
+    records = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [r["regarding"] for r in records] == ["Missed call", "Soon", "Send pilot pricing"]
+    assert [r["overdue"] for r in records] == [True, False, False]
+    assert records[2]["contacts"] == ["Maya Lund", "Ola Nordmann"]
+    due = datetime.fromisoformat(records[0]["due"])
+    assert due.utcoffset() == (now - timedelta(days=3)).replace(tzinfo=oslo).utcoffset()
+    assert due.astimezone(UTC) == (now - timedelta(days=3)).replace(tzinfo=oslo).astimezone(UTC)
+    assert {"id", "kind", "regarding", "due", "contacts", "overdue"} <= set(records[0])
+    assert overdue.returncode == 0
+    assert overdue.stdout.startswith("OVERDUE ") and overdue.stdout.count("\n") == 1
+    assert "Missed call" in overdue.stdout
+    assert wrong.returncode == 2 and "expected 0 or more, got -1" in wrong.stderr
+
+
+def test_agenda_on_a_missing_database_says_so(data_dir: Path) -> None:
+    result = callsheet("agenda", data_dir=data_dir / "nowhere")
+    assert "nowhere" in assert_one_clear_line(result, 1)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from db import follow_up
 from db.engine import Database
 from db.search import LOOKUP
 from desktop.demo import seed
@@ -35,6 +38,30 @@ def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
     with db.reading() as session:
         assert any(h.display_name.endswith(name) for h in LOOKUP.lookup(session, name, 200))
         assert LOOKUP.lookup(session, phone, 200)
+
+
+def test_seeded_follow_ups_agree_with_the_follow_up_state(db: Database) -> None:
+    seed(db, 3000, seed=11)
+    with db.engine.connect() as conn:
+
+        def one(sql: str) -> int:
+            return conn.exec_driver_sql(sql).scalar_one()
+
+        open_count = one("SELECT count(*) FROM activities WHERE status = 'open'")
+        assert 400 < open_count < 800  # about a fifth of the contacts have a next step
+        assert one("SELECT count(*) FROM activities WHERE status = 'done'") > 30
+        assert one("SELECT count(*) FROM history_entries WHERE activity_id IS NOT NULL") > 30
+        assert one("SELECT count(*) FROM activities WHERE timeless OR all_day") > 50
+        snapshot = conn.exec_driver_sql(
+            "SELECT id, last_contacted_at, next_step_at FROM contacts ORDER BY id"
+        ).all()
+    with db.transaction() as session:
+        follow_up.refresh(session, [uuid.UUID(hex=str(row[0])) for row in snapshot])
+    with db.engine.connect() as conn:
+        recomputed = conn.exec_driver_sql(
+            "SELECT id, last_contacted_at, next_step_at FROM contacts ORDER BY id"
+        ).all()
+    assert recomputed == snapshot
 
 
 def test_seeding_twice_keeps_index_rows_distinct(db: Database) -> None:
