@@ -12,7 +12,7 @@ import uuid
 from collections import OrderedDict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor
 
 from db.contacts import (
     INDEXED_SORTS,
@@ -35,7 +36,7 @@ from db.contacts import (
 )
 from db.search import LookupHit
 from desktop.contact_book import ContactBook
-from desktop.models.formats import day
+from desktop.models.formats import day, when
 from desktop.workers import JobRunner
 
 PAGE_SIZE = 200
@@ -62,8 +63,13 @@ COLUMNS = (
     Column("phone", "Phone", SortColumn.PHONE),
     Column("city", "City", SortColumn.CITY),
     Column("updated_at", "Updated", SortColumn.UPDATED),
+    Column("last_contacted_at", "Last contacted", SortColumn.LAST_CONTACTED),
+    Column("next_step_at", "Next step", SortColumn.NEXT_STEP),
 )
-NAME, COMPANY, TITLE, EMAIL, PHONE, CITY, UPDATED = range(len(COLUMNS))
+NAME, COMPANY, TITLE, EMAIL, PHONE, CITY, UPDATED, LAST_CONTACTED, NEXT_STEP = range(len(COLUMNS))
+NO_NEXT_STEP = "none"
+OVERDUE_COLOR = QColor("#c62828")
+UNSCHEDULED_COLOR = QColor("#b26a00")
 
 
 class ContactListModel(QAbstractTableModel):
@@ -110,11 +116,24 @@ class ContactListModel(QAbstractTableModel):
         row = self.row_at(index.row())
         if row is None:
             return None
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            value = getattr(row, COLUMNS[index.column()].key)
+            value = getattr(row, COLUMNS[column].key)
             if isinstance(value, datetime):
-                return day(value.astimezone().date()) if value != datetime.min else ""
+                return day(value.astimezone().date())
+            if column == NEXT_STEP:
+                return NO_NEXT_STEP
             return value or ""
+        if role == Qt.ItemDataRole.ForegroundRole and column == NEXT_STEP:
+            if row.next_step_at is None:
+                return UNSCHEDULED_COLOR
+            if row.next_step_at < datetime.now(UTC):
+                return OVERDUE_COLOR
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and column == NEXT_STEP:
+            if row.next_step_at is None:
+                return "No next step scheduled: Ctrl+Shift+F schedules one"
+            return when(row.next_step_at)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == NAME:
             return "\n".join(v for v in (row.display_name, row.title, row.company) if v)
         if role == ID_ROLE:
@@ -175,12 +194,8 @@ class ContactListModel(QAbstractTableModel):
         """Show the results of a lookup instead of browsing."""
         self.beginResetModel()
         self._forget()
-        self._hits = [
-            ContactRow(
-                h.id, h.display_name, h.company, h.title, h.email, h.phone, h.city, datetime.min
-            )
-            for h in hits
-        ]
+        rows = {r.id: r for r in self.book.rows([h.id for h in hits])}
+        self._hits = [rows[h.id] for h in hits if h.id in rows]
         self._count = len(self._hits)
         self.endResetModel()
         self.counted.emit(self._count)

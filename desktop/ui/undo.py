@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from PySide6.QtGui import QUndoCommand
 
+from db.activities import ActivityDraft
 from db.companies import CompanyDraft
 from db.contacts import ContactDraft, compose_display_name
 from db.errors import CallsheetError
@@ -57,16 +59,29 @@ class _BookCommand(QUndoCommand):
 
 
 class TrashContacts(_BookCommand):
-    def __init__(self, ids: list[uuid.UUID], text: str, *args: object) -> None:
+    """Contacts to the Trash, with the open activities the user chose to delete too."""
+
+    def __init__(
+        self,
+        ids: list[uuid.UUID],
+        text: str,
+        *args: object,
+        activity_ids: Sequence[uuid.UUID] = (),
+    ) -> None:
         super().__init__(text, *args)  # type: ignore[arg-type]
         self.ids = ids
+        self.activity_ids = list(activity_ids)
 
     def do(self) -> uuid.UUID | None:
         self.book.trash(self.ids)
+        if self.activity_ids:
+            self.book.trash_activities(self.activity_ids)
         return None
 
     def undo_it(self) -> uuid.UUID | None:
         self.book.restore(self.ids)
+        if self.activity_ids:
+            self.book.restore_activities(self.activity_ids)
         return self.ids[0]
 
 
@@ -186,3 +201,115 @@ class EditCompany(_BookCommand):
     def undo_it(self) -> uuid.UUID | None:
         self.book.update_company(self.company_id, self.before)
         return None
+
+
+class ScheduleActivity(_BookCommand):
+    def __init__(self, activity_id: uuid.UUID, regarding: str, *args: object) -> None:
+        super().__init__(f"Schedule {regarding}", *args)  # type: ignore[arg-type]
+        self.activity_id = activity_id
+
+    def do(self) -> uuid.UUID | None:
+        self.book.restore_activities([self.activity_id])
+        return None
+
+    def undo_it(self) -> uuid.UUID | None:
+        self.book.trash_activities([self.activity_id])
+        return None
+
+
+class TrashActivities(_BookCommand):
+    def __init__(self, activity_ids: list[uuid.UUID], text: str, *args: object) -> None:
+        super().__init__(text, *args)  # type: ignore[arg-type]
+        self.activity_ids = activity_ids
+
+    def do(self) -> uuid.UUID | None:
+        self.book.trash_activities(self.activity_ids)
+        return None
+
+    def undo_it(self) -> uuid.UUID | None:
+        self.book.restore_activities(self.activity_ids)
+        return None
+
+
+class EditActivity(_BookCommand):
+    def __init__(
+        self, activity_id: uuid.UUID, before: ActivityDraft, after: ActivityDraft, *args: object
+    ) -> None:
+        super().__init__(f"Edit {after.regarding or after.kind}", *args)  # type: ignore[arg-type]
+        self.activity_id = activity_id
+        self.before = before
+        self.after = after
+
+    def do(self) -> uuid.UUID | None:
+        self.book.update_activity(self.activity_id, self.after)
+        return None
+
+    def undo_it(self) -> uuid.UUID | None:
+        self.book.update_activity(self.activity_id, self.before)
+        return None
+
+
+class RescheduleActivity(_BookCommand):
+    def __init__(
+        self, activity_id: uuid.UUID, before: datetime, after: datetime, *args: object
+    ) -> None:
+        super().__init__("Move activity", *args)  # type: ignore[arg-type]
+        self.activity_id = activity_id
+        self.before = before
+        self.after = after
+
+    def do(self) -> uuid.UUID | None:
+        self.book.reschedule(self.activity_id, self.after)
+        return None
+
+    def undo_it(self) -> uuid.UUID | None:
+        self.book.reschedule(self.activity_id, self.before)
+        return None
+
+
+class ClearActivity(_BookCommand):
+    """Clearing wrote a history entry (and maybe advanced a series); undo takes the
+    entry back and reopens the activity at its old due time."""
+
+    def __init__(
+        self,
+        activity_id: uuid.UUID,
+        history_id: uuid.UUID,
+        due: datetime,
+        outcome: str,
+        notes: str,
+        *args: object,
+    ) -> None:
+        super().__init__("Clear activity", *args)  # type: ignore[arg-type]
+        self.activity_id = activity_id
+        self.history_id = history_id
+        self.due = due
+        self.outcome = outcome
+        self.notes = notes
+
+    def do(self) -> uuid.UUID | None:
+        self.history_id = self.book.clear_activity(
+            self.activity_id, self.outcome, self.notes
+        ).history_id
+        return None
+
+    def undo_it(self) -> uuid.UUID | None:
+        self.book.reopen_activity(self.activity_id, self.history_id, self.due)
+        return None
+
+
+class RecordHistory(_BookCommand):
+    def __init__(
+        self, history_id: uuid.UUID, contact_id: uuid.UUID | None, *args: object
+    ) -> None:
+        super().__init__("Record history", *args)  # type: ignore[arg-type]
+        self.history_id = history_id
+        self.contact_id = contact_id
+
+    def do(self) -> uuid.UUID | None:
+        self.book.set_history_trashed(self.history_id, False)
+        return self.contact_id
+
+    def undo_it(self) -> uuid.UUID | None:
+        self.book.set_history_trashed(self.history_id, True)
+        return self.contact_id
