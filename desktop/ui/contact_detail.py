@@ -27,10 +27,14 @@ from PySide6.QtWidgets import (
 
 from db.contacts import ContactDetails
 from db.errors import CallsheetError
+from db.tasks import Bucket, Clock, TaskQuery
 from desktop.contact_book import ContactBook
 from desktop.models.formats import country_name, day, when
+from desktop.models.task_list import KIND_TITLES, OVERDUE_COLOR, describe_due
 from desktop.ui.avatar import InitialsAvatar
 from desktop.ui.undo import TrashNote
+
+ID_ROLE = Qt.ItemDataRole.UserRole
 
 NOTE_ID = Qt.ItemDataRole.UserRole
 NOTE_PINNED = NOTE_ID + 1
@@ -48,6 +52,10 @@ class ContactDetailView(QWidget):
     editRequested = Signal()
     companyChosen = Signal(object)
     failed = Signal(object)
+    scheduleRequested = Signal()
+    recordRequested = Signal()
+    clearRequested = Signal(object)
+    editActivityRequested = Signal(object)
 
     def __init__(self, book: ContactBook, undo: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +96,10 @@ class ContactDetailView(QWidget):
         titles = QVBoxLayout()
         titles.addWidget(self.name_label)
         titles.addWidget(self.role_label)
+        self.next_step_label = QLabel()
+        self.next_step_label.setObjectName("nextStep")
+        self.next_step_label.setWordWrap(True)
+        titles.addWidget(self.next_step_label)
         titles.addStretch(1)
         header.addLayout(titles, 1)
         header.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -120,6 +132,14 @@ class ContactDetailView(QWidget):
         history_layout = QVBoxLayout(history_page)
         history_layout.addWidget(self.history_empty)
         history_layout.addWidget(self.history, 1)
+        record = QPushButton("Record history…")
+        record.setToolTip("Log a call, meeting or email (Ctrl+H)")
+        record.clicked.connect(self.recordRequested)
+        history_buttons = QHBoxLayout()
+        history_buttons.addWidget(record)
+        history_buttons.addStretch(1)
+        history_layout.addLayout(history_buttons)
+        self.tabs.addTab(self._build_follow_ups(), "&Follow-ups")
         self.tabs.addTab(history_page, "&History")
 
         layout = QVBoxLayout(page)
@@ -129,6 +149,84 @@ class ContactDetailView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
+
+    def _build_follow_ups(self) -> QWidget:
+        page = QWidget()
+        self.follow_ups = QTreeWidget()
+        self.follow_ups.setObjectName("contactFollowUps")
+        self.follow_ups.setHeaderLabels(["Due", "Kind", "Regarding", "Priority"])
+        self.follow_ups.setRootIsDecorated(False)
+        self.follow_ups.setAlternatingRowColors(True)
+        columns = self.follow_ups.header()
+        columns.setStretchLastSection(False)
+        for column in (0, 1, 3):
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        columns.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.follow_ups.itemActivated.connect(
+            lambda item, _column: self.clearRequested.emit(item.data(0, ID_ROLE))
+        )
+        self.follow_ups_empty = QLabel("No next step. Schedule one so this lead does not go cold.")
+        self.follow_ups_empty.setWordWrap(True)
+        schedule = QPushButton("Schedule…")
+        schedule.setToolTip("Schedule a follow-up with this contact (Ctrl+Shift+F)")
+        schedule.clicked.connect(self.scheduleRequested)
+        self.clear_activity_button = QPushButton("Clear…")
+        self.clear_activity_button.setToolTip("Log how it went (Enter)")
+        self.clear_activity_button.clicked.connect(lambda: self._emit_activity(self.clearRequested))
+        self.edit_activity_button = QPushButton("Edit…")
+        self.edit_activity_button.clicked.connect(
+            lambda: self._emit_activity(self.editActivityRequested)
+        )
+        buttons = QHBoxLayout()
+        for button in (schedule, self.clear_activity_button, self.edit_activity_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.follow_ups_empty)
+        layout.addWidget(self.follow_ups, 1)
+        layout.addLayout(buttons)
+        return page
+
+    def _emit_activity(self, signal: Signal) -> None:
+        item = self.follow_ups.currentItem()
+        if item is not None:
+            signal.emit(item.data(0, ID_ROLE))  # type: ignore[attr-defined]
+
+    def _fill_follow_ups(self) -> None:
+        assert self.details is not None
+        self.follow_ups.clear()
+        clock = Clock.current()
+        rows = self.book.tasks(TaskQuery(Bucket.OPEN, contact_id=self.details.id), clock, 0, 200)
+        for row in rows:
+            item = QTreeWidgetItem(
+                self.follow_ups,
+                [
+                    describe_due(row.due, row.timing, clock),
+                    KIND_TITLES.get(row.kind, row.kind),
+                    row.regarding,
+                    row.priority.capitalize(),
+                ],
+            )
+            item.setData(0, ID_ROLE, row.activity_id)
+            if row.overdue:
+                for column in range(4):
+                    item.setForeground(column, OVERDUE_COLOR)
+        if rows:
+            self.follow_ups.setCurrentItem(self.follow_ups.topLevelItem(0))
+            first = rows[0]
+            kind = KIND_TITLES.get(first.kind, first.kind)
+            due = describe_due(first.due, first.timing, clock)
+            overdue = " (overdue)" if first.overdue else ""
+            self.next_step_label.setText(f"Next step: {kind} {due}{overdue} · {first.regarding}")
+            color = "#c62828" if first.overdue else "#2e7d32"
+        else:
+            self.next_step_label.setText("⚑ No next step: Ctrl+Shift+F schedules one")
+            color = "#b26a00"
+        self.next_step_label.setStyleSheet(f"color: {color};")
+        self.follow_ups_empty.setVisible(not rows)
+        self.follow_ups.setVisible(bool(rows))
+        self.clear_activity_button.setEnabled(bool(rows))
+        self.edit_activity_button.setEnabled(bool(rows))
 
     def _build_notes(self) -> QWidget:
         page = QWidget()
@@ -184,6 +282,7 @@ class ContactDetailView(QWidget):
         self._fill_header()
         self._fill_fields()
         self._fill_notes()
+        self._fill_follow_ups()
         self._fill_history()
 
     def reload(self) -> None:
@@ -294,7 +393,7 @@ class ContactDetailView(QWidget):
         self.history.clear()
         rows = self.book.history(self.details.id)
         for row in rows:
-            QTreeWidgetItem(
+            item = QTreeWidgetItem(
                 self.history,
                 [
                     when(row.occurred_at),
@@ -304,6 +403,9 @@ class ContactDetailView(QWidget):
                     str(row.duration_minutes or ""),
                 ],
             )
+            if row.notes:
+                for column in range(5):
+                    item.setToolTip(column, row.notes)
         self.history_empty.setVisible(not rows)
         self.history.setVisible(bool(rows))
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QP
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -36,6 +37,7 @@ from db.contacts import (
     compose_display_name,
 )
 from db.errors import CallsheetError
+from db.follow_up import FollowUpFilter
 from db.search import LookupHit
 from desktop import __version__
 from desktop.contact_book import ContactBook, NavigationCounts
@@ -45,8 +47,10 @@ from desktop.ui.company_bar import CompanyBar
 from desktop.ui.company_dialog import CompanyDialog
 from desktop.ui.contact_detail import ContactDetailView
 from desktop.ui.contact_dialog import ContactDialog
+from desktop.ui.follow_ups import FollowUps, confirm_open_activities
 from desktop.ui.settings import user_settings
 from desktop.ui.sidebar import Sidebar, View
+from desktop.ui.task_view import TaskView
 from desktop.ui.trash_view import TrashView
 from desktop.ui.undo import (
     ChangeMembership,
@@ -114,7 +118,7 @@ class MainWindow(QMainWindow):
         header.setSectionsMovable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
-        for column, width in enumerate((190, 180, 150, 220, 140, 120, 90)):
+        for column, width in enumerate((190, 180, 150, 220, 140, 120, 90, 110, 130)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(lambda _index: self.edit_contact())
@@ -132,6 +136,13 @@ class MainWindow(QMainWindow):
         self.detail.editRequested.connect(self.edit_contact)
         self.detail.companyChosen.connect(lambda cid: self._choose(View("company", cid)))
         self.detail.failed.connect(self.show_error)
+        self.follow_ups = FollowUps(self.book, self.undo_stack, self)
+        self.follow_ups.changed.connect(self._follow_ups_changed)
+        self.follow_ups.failed.connect(self.show_error)
+        self.detail.scheduleRequested.connect(self.schedule_follow_up)
+        self.detail.recordRequested.connect(self.record_history)
+        self.detail.clearRequested.connect(self.follow_ups.clear)
+        self.detail.editActivityRequested.connect(self.follow_ups.edit)
 
         self.company_bar = CompanyBar()
         self.company_bar.editRequested.connect(self.edit_company)
@@ -146,9 +157,20 @@ class MainWindow(QMainWindow):
         self.trash_view = TrashView(self.book)
         self.trash_view.changed.connect(self.refresh_all)
         self.trash_view.failed.connect(self.show_error)
+        self.task_view = TaskView(self.book)
+        self.task_view.contactRequested.connect(self.show_contact)
+        self.task_view.scheduleRequested.connect(self.schedule_follow_up)
+        self.task_view.clearRequested.connect(self.follow_ups.clear)
+        self.task_view.editRequested.connect(self.follow_ups.edit)
+        self.task_view.deleteRequested.connect(self.follow_ups.delete)
+        self.task_view.failed.connect(self.show_error)
+        self.task_view.counted.connect(
+            lambda n: self.count_label.setText(f"{number(n)} task{'s' if n != 1 else ''}")
+        )
         self.pages = QStackedWidget()
         self.pages.addWidget(self.contacts_split)
         self.pages.addWidget(self.trash_view)
+        self.pages.addWidget(self.task_view)
 
         self.sidebar = Sidebar()
         self.sidebar.chosen.connect(self._show_view)
@@ -175,6 +197,14 @@ class MainWindow(QMainWindow):
         self.lookup_box.returnPressed.connect(self._lookup_enter)
         self.lookup_box.installEventFilter(self)
         self.table.installEventFilter(self)
+        self.follow_up_filter = QComboBox()
+        self.follow_up_filter.setObjectName("followUpFilter")
+        self.follow_up_filter.setToolTip("Show contacts by their follow-up state")
+        self.follow_up_filter.addItem("Any follow-up state", None)
+        self.follow_up_filter.addItem("No next step", FollowUpFilter.NO_NEXT_STEP)
+        self.follow_up_filter.addItem("Next step overdue", FollowUpFilter.OVERDUE)
+        self.follow_up_filter.addItem("Next step scheduled", FollowUpFilter.HAS_NEXT_STEP)
+        self.follow_up_filter.currentIndexChanged.connect(lambda _i: self._show_view(self.view))
 
         self.resize(1280, 800)
 
@@ -262,6 +292,19 @@ class MainWindow(QMainWindow):
         )
         self.all_action = self._action("&All Contacts", lambda: self._choose(View("all")), "Ctrl+1")
         self.trash_action = self._action("&Trash", lambda: self._choose(View("trash")), "Ctrl+2")
+        self.tasks_action = self._action("Tas&ks", lambda: self._choose(View("tasks")), "Ctrl+3")
+        self.schedule_action = self._action(
+            "&Schedule Follow-up…",
+            self.schedule_follow_up,
+            "Ctrl+Shift+F",
+            "Schedule a call, meeting, to-do or email with the selected contacts",
+        )
+        self.record_action = self._action(
+            "&Record History…",
+            self.record_history,
+            "Ctrl+H",
+            "Log a call, meeting or email that was not scheduled",
+        )
         self.new_company_action = self._action("&New Company…", self.new_company)
         self.edit_company_action = self._action("&Edit This Company…", self.edit_company)
         self.delete_company_action = self._action("&Delete This Company", self.delete_company)
@@ -284,8 +327,14 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.all_action)
         view_menu.addAction(self.trash_action)
+        view_menu.addAction(self.tasks_action)
         self.columns_menu = view_menu.addMenu("&Columns")
         self.columns_menu.aboutToShow.connect(lambda: self._fill_columns_menu(self.columns_menu))
+        follow_menu = self.menuBar().addMenu("F&ollow-ups")
+        follow_menu.addAction(self.schedule_action)
+        follow_menu.addAction(self.record_action)
+        follow_menu.addSeparator()
+        follow_menu.addAction(self.tasks_action)
         groups_menu = self.menuBar().addMenu("&Groups")
         for action in (
             self.new_group_action,
@@ -322,9 +371,22 @@ class MainWindow(QMainWindow):
         )
         toolbar.addAction(self.toolbar_undo)
         toolbar.addSeparator()
+        toolbar.addAction(self.schedule_action)
+        toolbar.addAction(self.record_action)
+        toolbar.addSeparator()
         toolbar.addWidget(self.lookup_box)
+        toolbar.addWidget(self.follow_up_filter)
         self.addToolBar(toolbar)
-        for action in (self.new_action, self.edit_action, self.delete_action, self.find_action):
+        self.schedule_action.setIconText("Schedule…")
+        self.record_action.setIconText("Log…")
+        for action in (
+            self.new_action,
+            self.edit_action,
+            self.delete_action,
+            self.find_action,
+            self.schedule_action,
+            self.record_action,
+        ):
             action.setToolTip(
                 f"{action.text().replace('&', '').rstrip('…')} "
                 f"({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
@@ -344,6 +406,11 @@ class MainWindow(QMainWindow):
         if view.kind == "trash":
             self.trash_view.reload()
             self.pages.setCurrentWidget(self.trash_view)
+        elif view.kind == "tasks":
+            self.task_view.set_groups(self.book.groups())
+            self.task_view.reload()
+            self.pages.setCurrentWidget(self.task_view)
+            self.task_view.table.setFocus()
         else:
             self.pages.setCurrentWidget(self.contacts_split)
             self.lookup_box.blockSignals(True)
@@ -363,6 +430,7 @@ class MainWindow(QMainWindow):
                 descending,
                 group_id=self.view.id if self.view.kind == "group" else None,
                 company_id=self.view.id if self.view.kind == "company" else None,
+                follow_up=self.follow_up_filter.currentData(),
             )
         )
         self._select_row(0 if self.model.rowCount() else None)
@@ -404,6 +472,9 @@ class MainWindow(QMainWindow):
         self.refresh_navigation()
         if self.view.kind == "trash":
             self.trash_view.reload()
+            return
+        if self.view.kind == "tasks":
+            self.task_view.reload()
             return
         if self.model.in_lookup:
             # Ask again: an undo or restore may have brought back a match.
@@ -478,7 +549,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: header.setSortIndicator(column, order))
 
     def _update_actions(self) -> None:
-        has_contact = self.detail.details is not None and self.view.kind != "trash"
+        on_contacts = self.view.kind not in ("trash", "tasks", "calendar")
+        has_contact = self.detail.details is not None and on_contacts
         self.edit_action.setEnabled(has_contact)
         self.delete_action.setEnabled(has_contact)
         self.note_action.setEnabled(has_contact)
@@ -626,7 +698,20 @@ class MainWindow(QMainWindow):
             return
         first_row = min((i.row() for i in self.table.selectionModel().selectedRows()), default=0)
         try:
+            open_activities = self.book.open_activities_of(ids)
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        take_along: list[uuid.UUID] = []
+        if open_activities:
+            choice = confirm_open_activities(self, len(open_activities))
+            if choice is None:
+                return
+            take_along = open_activities if choice == "delete" else []
+        try:
             moved = self.book.trash(ids)
+            if take_along:
+                self.book.trash_activities(take_along)
         except CallsheetError as error:
             self.show_error(error)
             return
@@ -636,7 +721,14 @@ class MainWindow(QMainWindow):
             else f"{moved} contacts"
         )
         self.undo_stack.push(
-            TrashContacts(ids, f"Delete {name}", self.book, self.refresh_all, self.show_error)
+            TrashContacts(
+                ids,
+                f"Delete {name}",
+                self.book,
+                self.refresh_all,
+                self.show_error,
+                activity_ids=take_along,
+            )
         )
         self.statusBar().showMessage(
             f"Moved {name} to the Trash. Undo with "
@@ -648,6 +740,42 @@ class MainWindow(QMainWindow):
         self._select_row(
             min(first_row, self.model.rowCount() - 1) if self.model.rowCount() else None
         )
+
+    # Follow-ups
+    def _chosen_contacts(self) -> list[tuple[uuid.UUID, str]]:
+        """The contacts an action applies to: the list's selection on the contacts page,
+        else the contact shown."""
+        if self.pages.currentWidget() is self.contacts_split:
+            ids = self.selected_ids()[:50]
+            rows = self.book.rows(ids) if ids else []
+            return [(row.id, row.display_name) for row in rows]
+        return []
+
+    def schedule_follow_up(self) -> None:
+        self.follow_ups.schedule(self._chosen_contacts())
+
+    def record_history(self) -> None:
+        self.follow_ups.record_history(self._chosen_contacts())
+
+    def _follow_ups_changed(self, contact_id: uuid.UUID | None) -> None:
+        if self.pages.currentWidget() is self.task_view:
+            self.task_view.reload()
+            self.refresh_navigation()
+        else:
+            self.refresh_all(select=contact_id)
+            self.detail.reload()
+
+    def show_contact(self, contact_id: uuid.UUID) -> None:
+        """Show a contact from anywhere (the task list, a reminder, the calendar)."""
+        if self.view.kind not in ("all", "group", "company") or self.model.in_lookup:
+            self._choose(View("all"))
+        row = self._row_of(contact_id)
+        if row is not None:
+            self._select_row(row)
+        else:
+            self.table.clearSelection()
+            self.detail.show_contact(contact_id)
+        self._update_actions()
 
     def add_note(self) -> None:
         if self.detail.details is not None:

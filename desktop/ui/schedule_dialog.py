@@ -90,9 +90,7 @@ class ScheduleDialog(FormDialog):
         self.resize(640, 560)
 
     # Building
-    def _build(
-        self, lookup: Callable[[str, int], list[LookupHit]], today: date, zone: str
-    ) -> None:
+    def _build(self, lookup: Callable[[str, int], list[LookupHit]], today: date, zone: str) -> None:
         self.presets = QHBoxLayout()
         for title, name in (
             ("&Tomorrow 9:00", "tomorrow"),

@@ -20,7 +20,8 @@ ROLE = Qt.ItemDataRole.UserRole
 
 @dataclass(frozen=True)
 class View:
-    """What the main area shows: kind is "all", "group", "company" or "trash"."""
+    """What the main area shows: kind is "all", "group", "company", "trash", "tasks"
+    or "calendar"."""
 
     kind: str
     id: uuid.UUID | None = None
@@ -31,7 +32,7 @@ class View:
     @classmethod
     def from_key(cls, key: str) -> View:
         kind, _, ident = key.partition(":")
-        if kind not in ("all", "group", "company", "trash"):
+        if kind not in ("all", "group", "company", "trash", "tasks", "calendar"):
             return cls("all")
         try:
             return cls(kind, uuid.UUID(ident) if ident else None)
@@ -60,6 +61,7 @@ class Sidebar(QTreeWidget):
         self.setMinimumWidth(180)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
+        self.tasks_item = self._top("Tasks", View("tasks"))
         self.all_item = self._top("All contacts", View("all"))
         self.groups_item = self._top("Groups", None)
         self.companies_item = self._top("Companies", None)

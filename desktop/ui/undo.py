@@ -299,9 +299,7 @@ class ClearActivity(_BookCommand):
 
 
 class RecordHistory(_BookCommand):
-    def __init__(
-        self, history_id: uuid.UUID, contact_id: uuid.UUID | None, *args: object
-    ) -> None:
+    def __init__(self, history_id: uuid.UUID, contact_id: uuid.UUID | None, *args: object) -> None:
         super().__init__("Record history", *args)  # type: ignore[arg-type]
         self.history_id = history_id
         self.contact_id = contact_id

@@ -68,7 +68,12 @@ def test_bad_times(typed: str) -> None:
 
 def test_durations() -> None:
     assert [parse_duration(t) for t in ("30", "45m", "1h", "1:30", "1.5h", "")] == [
-        30, 45, 60, 90, 90, 0,
+        30,
+        45,
+        60,
+        90,
+        90,
+        0,
     ]
     with pytest.raises(ValueError, match="length of time"):
         parse_duration("a while")

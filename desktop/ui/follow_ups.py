@@ -1,0 +1,255 @@
+"""The follow-up actions every view shares: schedule, edit, clear, record history,
+move and delete activities, each undoable, each through its dialog."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from db.activities import ActivityDraft
+from db.errors import CallsheetError
+from db.tasks import Clock
+from desktop.contact_book import ContactBook
+from desktop.ui.log_dialog import LogDialog, LogEntry
+from desktop.ui.schedule_dialog import ScheduleDialog, preset_start
+from desktop.ui.undo import (
+    ClearActivity,
+    EditActivity,
+    RecordHistory,
+    RescheduleActivity,
+    ScheduleActivity,
+    TrashActivities,
+)
+
+Contacts = list[tuple[uuid.UUID, str]]
+
+
+class FollowUps(QObject):
+    """Signals:
+    changed(object): something was scheduled, cleared or logged; carries the contact
+        worth showing (or None).
+    failed(object): a CallsheetError to report.
+    """
+
+    changed = Signal(object)
+    failed = Signal(object)
+
+    def __init__(
+        self,
+        book: ContactBook,
+        undo_stack: object,
+        parent: QWidget,
+        clock: Callable[[], Clock] = Clock.current,
+    ) -> None:
+        super().__init__(parent)
+        self.book = book
+        self.undo_stack = undo_stack
+        self.window = parent
+        self.clock = clock
+
+    # Scheduling
+    def schedule(self, contacts: Contacts, preset: ActivityDraft | None = None) -> uuid.UUID | None:
+        """Open the schedule dialog for `contacts`; returns the new activity's id."""
+        clock = self.clock()
+        dialog = ScheduleDialog(
+            lookup=self.book.lookup,
+            validate=self.book.validate_activity,
+            now=self._local_now(clock),
+            zone=clock.zone,
+            preset=preset,
+            contacts=contacts,
+            parent=self.window,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        draft = dialog.draft()
+        try:
+            activity_id = self.book.schedule(draft)
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return None
+        self._push(ScheduleActivity, activity_id, draft.regarding or draft.kind)
+        self.changed.emit(draft.contact_ids[0] if draft.contact_ids else None)
+        return activity_id
+
+    def edit(self, activity_id: uuid.UUID) -> None:
+        clock = self.clock()
+        try:
+            details = self.book.activity(activity_id)
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return
+        dialog = ScheduleDialog(
+            lookup=self.book.lookup,
+            validate=self.book.validate_activity,
+            now=self._local_now(clock),
+            zone=clock.zone,
+            details=details,
+            parent=self.window,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        draft = dialog.draft()
+        if self._attempt(self.book.update_activity, activity_id, draft):
+            self._push(EditActivity, activity_id, details.draft, draft)
+            self.changed.emit(None)
+
+    def reschedule(self, activity_id: uuid.UUID, starts_at: datetime) -> bool:
+        """Move an activity (calendar drag or keyboard); undoable."""
+        try:
+            before = self.book.activity(activity_id).starts_at
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return False
+        if not self._attempt(self.book.reschedule, activity_id, starts_at):
+            return False
+        self._push(RescheduleActivity, activity_id, before, starts_at)
+        self.changed.emit(None)
+        return True
+
+    def delete(self, activity_ids: list[uuid.UUID]) -> None:
+        count = len(activity_ids)
+        if self._attempt(self.book.trash_activities, activity_ids):
+            text = "Delete activity" if count == 1 else f"Delete {count} activities"
+            self._push(TrashActivities, activity_ids, text)
+            self.changed.emit(None)
+
+    # Logging what happened
+    def clear(self, activity_id: uuid.UUID) -> None:
+        """Clear an activity through its dialog, then offer the next follow-up."""
+        clock = self.clock()
+        try:
+            details = self.book.activity(activity_id)
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return
+        dialog = LogDialog(
+            lookup=self.book.lookup,
+            now=self._local_now(clock),
+            activity=details,
+            parent=self.window,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        entry = dialog.entry()
+        try:
+            result = self.book.clear_activity(
+                activity_id,
+                entry.outcome,
+                entry.notes,
+                occurred_at=self._utc(entry.occurred_at, clock),
+                duration_minutes=entry.duration_minutes,
+            )
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return
+        self._push(
+            ClearActivity,
+            activity_id,
+            result.history_id,
+            details.starts_at,
+            entry.outcome,
+            entry.notes,
+        )
+        first = details.contacts[0][0] if details.contacts else None
+        self.changed.emit(first)
+        if entry.follow_up:
+            self._follow_up(entry, list(details.contacts), details.draft.time_zone)
+
+    def record_history(self, contacts: Contacts) -> uuid.UUID | None:
+        """Log a call, meeting or email that was not scheduled (Ctrl+H)."""
+        clock = self.clock()
+        dialog = LogDialog(
+            lookup=self.book.lookup,
+            now=self._local_now(clock),
+            contacts=contacts,
+            parent=self.window,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        entry = dialog.entry()
+        try:
+            history_id = self.book.record_history(
+                entry.contact_ids,
+                kind=entry.kind,
+                occurred_at=self._utc(entry.occurred_at, clock),
+                regarding=entry.regarding,
+                outcome=entry.outcome,
+                duration_minutes=entry.duration_minutes,
+                notes=entry.notes,
+            )
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return None
+        first = entry.contact_ids[0] if entry.contact_ids else None
+        self._push(RecordHistory, history_id, first)
+        self.changed.emit(first)
+        if entry.follow_up:
+            names = dict(contacts)
+            chosen = [(i, names.get(i, "")) for i in entry.contact_ids]
+            self._follow_up(entry, chosen, clock.zone)
+        return history_id
+
+    def _follow_up(self, entry: LogEntry, contacts: Contacts, zone: str) -> None:
+        assert entry.follow_up is not None
+        start = preset_start(entry.follow_up, self._local_now(self.clock()))
+        kind = entry.kind if entry.kind in ("call", "meeting", "to-do", "email") else "call"
+        preset = ActivityDraft(
+            kind=kind,
+            regarding=entry.regarding,
+            start=start,
+            time_zone=zone,
+            contact_ids=tuple(c for c, _n in contacts),
+        )
+        self.schedule(contacts, preset)
+
+    # Helpers
+    def _push(self, command: type, *args: object) -> None:
+        refresh = self.changed.emit
+        self.undo_stack.push(command(*args, self.book, refresh, self.failed.emit))  # type: ignore[attr-defined]
+
+    def _attempt(self, action: Callable[..., object], *args: object) -> bool:
+        try:
+            action(*args)
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return False
+        return True
+
+    @staticmethod
+    def _local_now(clock: Clock) -> datetime:
+        return clock.now.astimezone(ZoneInfo(clock.zone)).replace(tzinfo=None, microsecond=0)
+
+    @staticmethod
+    def _utc(local: datetime, clock: Clock) -> datetime:
+        return local.replace(tzinfo=ZoneInfo(clock.zone))
+
+
+def confirm_open_activities(parent: QWidget, count: int) -> str | None:
+    """Ask what to do with open activities of contacts being deleted: "delete",
+    "keep", or None to cancel."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Open follow-ups")
+    box.setText(
+        f"The contacts you are deleting have {count} open follow-up{'s' if count != 1 else ''}."
+    )
+    box.setInformativeText(
+        "Delete them too, or keep them on your task list? Either way Undo brings everything back."
+    )
+    delete = box.addButton("Delete them too", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep them", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(keep)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is delete:
+        return "delete"
+    if clicked is keep:
+        return "keep"
+    return None
