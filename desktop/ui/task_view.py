@@ -155,7 +155,7 @@ class TaskView(QWidget):
         self.group.clear()
         self.group.addItem("Any group", None)
         for group in groups:
-            self.group.addItem(group.name, group.id)
+            self.group.addItem(group.name, str(group.id))
         index = self.group.findData(chosen)
         self.group.setCurrentIndex(max(index, 0))
         self.group.blockSignals(False)
@@ -227,7 +227,7 @@ class TaskView(QWidget):
             bucket=BUCKETS[self.tabs.currentIndex()],
             kind=self.kind.currentData(),
             priority=self.priority.currentData(),
-            group_id=self.group.currentData(),
+            group_id=uuid.UUID(self.group.currentData()) if self.group.currentData() else None,
         )
         self.model.query = query
         self.reload()
