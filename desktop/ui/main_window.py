@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer
@@ -23,12 +24,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QSystemTrayIcon,
     QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from db.activities import AlarmRow
 from db.contacts import (
     ContactDetails,
     ContactDraft,
@@ -43,11 +46,14 @@ from desktop import __version__
 from desktop.contact_book import ContactBook, NavigationCounts
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
+from desktop.reminders import Reminders, utc_now
+from desktop.reminders import describe as describe_alarm
 from desktop.ui.company_bar import CompanyBar
 from desktop.ui.company_dialog import CompanyDialog
 from desktop.ui.contact_detail import ContactDetailView
 from desktop.ui.contact_dialog import ContactDialog
 from desktop.ui.follow_ups import FollowUps, confirm_open_activities
+from desktop.ui.reminder_banner import ReminderBanner
 from desktop.ui.settings import user_settings
 from desktop.ui.sidebar import Sidebar, View
 from desktop.ui.task_view import TaskView
@@ -70,9 +76,15 @@ DEMO_COUNT = 1000
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, book: ContactBook, default_region: str = "US") -> None:
+    def __init__(
+        self,
+        book: ContactBook,
+        default_region: str = "US",
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         super().__init__()
         self.book = book
+        self.clock = clock
         self.default_region = default_region
         self.settings = user_settings()
         self.undo_stack = QUndoStack(self)
@@ -90,6 +102,7 @@ class MainWindow(QMainWindow):
             self.view = View("all")
             self.sidebar.select(self.view)
         self._show_view(self.view)
+        QTimer.singleShot(0, self.reminders.start)
 
     # Building
     def _build(self) -> None:
@@ -182,7 +195,26 @@ class MainWindow(QMainWindow):
 
         self.main_split = _splitter("mainSplit", self.sidebar, self.pages, (0, 1))
         self.main_split.setSizes([220, 1060])
-        self.setCentralWidget(self.main_split)
+        self.reminder_banner = ReminderBanner()
+        self.reminders = Reminders(self.book, self.clock, self)
+        self.reminders.due.connect(self._reminders_due)
+        self.reminders.failed.connect(self.show_error)
+        self.reminder_banner.snoozed.connect(self.reminders.snooze)
+        self.reminder_banner.dismissed.connect(self.reminders.dismiss)
+        self.reminder_banner.openRequested.connect(self._open_reminder)
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.setToolTip("Callsheet")
+            self.tray.messageClicked.connect(lambda: self.reminder_banner.open_current())
+            self.tray.show()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(4)
+        central_layout.addWidget(self.reminder_banner)
+        central_layout.addWidget(self.main_split, 1)
+        self.setCentralWidget(central)
 
         self.lookup_box = QLineEdit()
         self.lookup_box.setObjectName("lookupBox")
@@ -764,6 +796,20 @@ class MainWindow(QMainWindow):
         else:
             self.refresh_all(select=contact_id)
             self.detail.reload()
+
+    def _reminders_due(self, alarms: list[AlarmRow], missed: bool) -> None:
+        now = self.clock()
+        self.reminder_banner.add(alarms, missed, now)
+        if self.tray is not None and not missed:
+            self.tray.showMessage("Callsheet reminder", describe_alarm(alarms[0], now))
+
+    def _open_reminder(self, contact_id: uuid.UUID | None, _activity_id: uuid.UUID) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if contact_id is not None:
+            self.show_contact(contact_id)
 
     def show_contact(self, contact_id: uuid.UUID) -> None:
         """Show a contact from anywhere (the task list, a reminder, the calendar)."""
