@@ -43,11 +43,13 @@ from db.errors import CallsheetError
 from db.follow_up import FollowUpFilter
 from db.search import LookupHit
 from desktop import __version__
+from desktop.call_list import MAX_CALL_LIST, CallList
 from desktop.contact_book import ContactBook, NavigationCounts
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
 from desktop.reminders import Reminders, utc_now
 from desktop.reminders import describe as describe_alarm
+from desktop.ui.call_list_bar import CallListBar
 from desktop.ui.company_bar import CompanyBar
 from desktop.ui.company_dialog import CompanyDialog
 from desktop.ui.contact_detail import ContactDetailView
@@ -165,7 +167,19 @@ class MainWindow(QMainWindow):
         list_layout.setSpacing(0)
         list_layout.addWidget(self.company_bar)
         list_layout.addWidget(self.list_stack, 1)
-        self.contacts_split = _splitter("contactsSplit", list_side, self.detail, (3, 2))
+        self.call_list: CallList | None = None
+        self.call_list_bar = CallListBar()
+        self.call_list_bar.previousRequested.connect(self.previous_in_call_list)
+        self.call_list_bar.nextRequested.connect(self.next_in_call_list)
+        self.call_list_bar.logRequested.connect(self.record_history)
+        self.call_list_bar.endRequested.connect(self.end_call_list)
+        detail_side = QWidget()
+        detail_layout = QVBoxLayout(detail_side)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.setSpacing(4)
+        detail_layout.addWidget(self.call_list_bar)
+        detail_layout.addWidget(self.detail, 1)
+        self.contacts_split = _splitter("contactsSplit", list_side, detail_side, (3, 2))
 
         self.trash_view = TrashView(self.book)
         self.trash_view.changed.connect(self.refresh_all)
@@ -337,6 +351,18 @@ class MainWindow(QMainWindow):
             "Ctrl+H",
             "Log a call, meeting or email that was not scheduled",
         )
+        self.call_list_action = self._action(
+            "Make &Call List",
+            self.make_call_list,
+            "Ctrl+Shift+L",
+            "Walk the contacts shown (a group, a lookup or a selection) one after another",
+        )
+        self.next_in_list_action = self._action(
+            "&Next in Call List", self.next_in_call_list, "Alt+Right"
+        )
+        self.previous_in_list_action = self._action(
+            "&Previous in Call List", self.previous_in_call_list, "Alt+Left"
+        )
         self.new_company_action = self._action("&New Company…", self.new_company)
         self.edit_company_action = self._action("&Edit This Company…", self.edit_company)
         self.delete_company_action = self._action("&Delete This Company", self.delete_company)
@@ -365,6 +391,10 @@ class MainWindow(QMainWindow):
         follow_menu = self.menuBar().addMenu("F&ollow-ups")
         follow_menu.addAction(self.schedule_action)
         follow_menu.addAction(self.record_action)
+        follow_menu.addSeparator()
+        follow_menu.addAction(self.call_list_action)
+        follow_menu.addAction(self.next_in_list_action)
+        follow_menu.addAction(self.previous_in_list_action)
         follow_menu.addSeparator()
         follow_menu.addAction(self.tasks_action)
         groups_menu = self.menuBar().addMenu("&Groups")
@@ -592,6 +622,10 @@ class MainWindow(QMainWindow):
         self.rename_group_action.setEnabled(in_group)
         self.delete_group_action.setEnabled(in_group)
         self.edit_company_action.setEnabled(self.view.kind == "company")
+        walking = self.call_list is not None
+        self.next_in_list_action.setEnabled(walking)
+        self.previous_in_list_action.setEnabled(walking)
+        self.call_list_action.setEnabled(on_contacts)
         self.delete_company_action.setEnabled(self.view.kind == "company")
 
     def _expanded(self, item: object) -> None:
@@ -787,7 +821,86 @@ class MainWindow(QMainWindow):
         self.follow_ups.schedule(self._chosen_contacts())
 
     def record_history(self) -> None:
-        self.follow_ups.record_history(self._chosen_contacts())
+        """Ctrl+H: log history with the chosen contacts; on a call list, with the contact
+        being called, then move on to the next one."""
+        calling = self.call_list.current if self.call_list is not None else None
+        if calling is not None:
+            contacts = [(row.id, row.display_name) for row in self.book.rows([calling])]
+        else:
+            contacts = self._chosen_contacts()
+        logged = self.follow_ups.record_history(contacts)
+        if logged is None or calling is None or self.call_list is None:
+            return
+        self.call_list.mark_logged(calling)
+        if self.call_list.at_end:
+            self.call_list_bar.show_list(self.call_list)
+            self.statusBar().showMessage("That was the last contact on the call list.", 8000)
+        else:
+            self.next_in_call_list()
+
+    # Call lists
+    def make_call_list(self) -> None:
+        """Turn what the list shows (a lookup, a selection, a group) into a call list."""
+        if self.pages.currentWidget() is not self.contacts_split:
+            return
+        selected = self.table.selectionModel().selectedRows()
+        try:
+            if self.model.in_lookup:
+                ids = [self.model.contact_id(r) for r in range(self.model.rowCount())]
+                name = f"“{self.lookup_box.text().strip()}”"
+            elif len(selected) > 1:
+                ids = self.selected_ids()
+                name = f"{len(ids)} selected"
+            else:
+                ids = [row.id for row in self.book.page(self.model.query, 0, MAX_CALL_LIST)]
+                name = self._view_name()
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        walk = [i for i in ids if i is not None][:MAX_CALL_LIST]
+        if not walk:
+            self.statusBar().showMessage("There is nobody to call in this list.", 8000)
+            return
+        if self.model.rowCount() > MAX_CALL_LIST and not self.model.in_lookup:
+            self.statusBar().showMessage(
+                f"The call list holds the first {MAX_CALL_LIST:,} contacts of this view.", 10_000
+            )
+        self.call_list = CallList(name, walk)
+        self._walk_to(walk[0])
+
+    def next_in_call_list(self) -> None:
+        if self.call_list is not None:
+            self._walk_to(self.call_list.next())
+
+    def previous_in_call_list(self) -> None:
+        if self.call_list is not None:
+            self._walk_to(self.call_list.previous())
+
+    def end_call_list(self) -> None:
+        self.call_list = None
+        self.call_list_bar.show_list(None)
+        self._update_actions()
+
+    def _walk_to(self, contact_id: uuid.UUID | None) -> None:
+        if contact_id is None:
+            return
+        if self.pages.currentWidget() is not self.contacts_split:
+            self._choose(View("all"))
+        row = self._row_of(contact_id)
+        if row is not None:
+            self._select_row(row)
+        else:
+            self.detail.show_contact(contact_id)
+        self.call_list_bar.show_list(self.call_list)
+        self._update_actions()
+
+    def _view_name(self) -> str:
+        if self.view.kind == "group":
+            names = {g.id: g.name for g in self.book.groups()}
+            return names.get(self.view.id, "Group")  # type: ignore[arg-type]
+        if self.view.kind == "company" and self.view.id is not None:
+            return self.book.company(self.view.id).draft.name
+        return "All contacts"
 
     def _follow_ups_changed(self, contact_id: uuid.UUID | None) -> None:
         if self.pages.currentWidget() is self.task_view:

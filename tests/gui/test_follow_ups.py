@@ -325,3 +325,57 @@ def test_bad_input_in_the_clear_dialog_saves_nothing(
     assert book.history(maya) == []
     with book.db.reading() as session:
         assert activities.get(session, aid).status == "open"
+
+
+def test_a_group_becomes_a_call_list_walked_with_logging(
+    qtbot,
+    book: ContactBook,
+    window: MainWindow,  # type: ignore[no-untyped-def]
+) -> None:
+    group = book.create_group("Bergen distributors")
+    people = [add_contact(book.db, name, "Berg") for name in ("Anna", "Bjørn", "Cato")]
+    add_contact(book.db, "Outsider", "Oslo")
+    book.add_to_group(group, people)
+    window.refresh_navigation()
+    window._choose(View("group", group))
+    assert window.call_list_action.shortcut() == QKeySequence("Ctrl+Shift+L")
+    window.call_list_action.trigger()
+    bar = window.call_list_bar
+    assert bar.isVisible()
+    assert bar.label.text() == "Call list: Bergen distributors · 1 of 3 · 0 logged"
+    assert window.detail.details is not None and window.detail.details.id == people[0]
+    assert window.next_in_list_action.shortcut() == QKeySequence("Alt+Right")
+
+    def save(dialog: QDialog) -> None:
+        assert isinstance(dialog, LogDialog)
+        assert dialog.contacts.names() == ["Anna Berg"]
+        dialog.save_button.click()
+
+    when_dialog_opens(save)
+    window.record_action.trigger()
+    assert [h.kind for h in book.history(people[0])] == ["call"]
+    assert window.detail.details.id == people[1]  # moved on by itself
+    assert bar.label.text() == "Call list: Bergen distributors · 2 of 3 · 1 logged"
+    window.next_in_list_action.trigger()
+    assert window.detail.details.id == people[2]
+    assert not bar.next_button.isEnabled()
+    window.previous_in_list_action.trigger()
+    assert window.detail.details.id == people[1]
+    bar.endRequested.emit()
+    assert not bar.isVisible() and not window.next_in_list_action.isEnabled()
+
+
+def test_a_lookup_becomes_a_call_list(
+    qtbot,
+    book: ContactBook,
+    window: MainWindow,  # type: ignore[no-untyped-def]
+) -> None:
+    for name in ("Fjord", "Fjell", "Skog"):
+        add_contact(book.db, name, "Hansen", company=f"{name} AS")
+    window.refresh_all()
+    window.lookup_box.setText("fj")
+    window.run_lookup()
+    qtbot.waitUntil(lambda: window.model.in_lookup and window.model.rowCount() == 2)
+    window.make_call_list()
+    assert window.call_list is not None
+    assert window.call_list.name == "“fj”" and len(window.call_list.ids) == 2
