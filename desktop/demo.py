@@ -601,8 +601,15 @@ class _Today:
     zone: ZoneInfo
 
     def at(self, days: int, hour: int, minute: int) -> datetime:
-        """A wall-clock time `days` from today in the rep's zone, in UTC."""
+        """A wall-clock time `days` from today in the rep's zone, in UTC, on a working
+        day: a weekend moves to the Monday after (the Friday before, in the past)."""
         day = self.now.astimezone(self.zone).date() + timedelta(days=days)
+        if day.weekday() >= 5:
+            day += (
+                timedelta(days=7 - day.weekday())
+                if days >= 0
+                else -timedelta(days=day.weekday() - 4)
+            )
         return datetime.combine(day, dtime(hour, minute), self.zone).astimezone(UTC)
 
 

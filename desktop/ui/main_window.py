@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.activities import AlarmRow
+from db.activities import ActivityDraft, AlarmRow
 from db.contacts import (
     ContactDetails,
     ContactDraft,
@@ -49,6 +49,7 @@ from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
 from desktop.reminders import Reminders, utc_now
 from desktop.reminders import describe as describe_alarm
+from desktop.ui.calendar_view import CalendarView
 from desktop.ui.call_list_bar import CallListBar
 from desktop.ui.company_bar import CompanyBar
 from desktop.ui.company_dialog import CompanyDialog
@@ -198,6 +199,17 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.contacts_split)
         self.pages.addWidget(self.trash_view)
         self.pages.addWidget(self.task_view)
+        self.calendar_view = CalendarView(self.book)
+        self.calendar_view.rescheduleRequested.connect(self.follow_ups.reschedule)
+        self.calendar_view.editRequested.connect(self.follow_ups.edit)
+        self.calendar_view.scheduleAtRequested.connect(self.schedule_at)
+        self.calendar_view.failed.connect(self.show_error)
+        self.calendar_view.counted.connect(
+            lambda n: self.count_label.setText(
+                f"{number(n)} follow-up{'s' if n != 1 else ''} shown"
+            )
+        )
+        self.pages.addWidget(self.calendar_view)
 
         self.sidebar = Sidebar()
         self.sidebar.chosen.connect(self._show_view)
@@ -339,6 +351,9 @@ class MainWindow(QMainWindow):
         self.all_action = self._action("&All Contacts", lambda: self._choose(View("all")), "Ctrl+1")
         self.trash_action = self._action("&Trash", lambda: self._choose(View("trash")), "Ctrl+2")
         self.tasks_action = self._action("Tas&ks", lambda: self._choose(View("tasks")), "Ctrl+3")
+        self.calendar_action = self._action(
+            "&Calendar", lambda: self._choose(View("calendar")), "Ctrl+4"
+        )
         self.schedule_action = self._action(
             "&Schedule Follow-up…",
             self.schedule_follow_up,
@@ -386,6 +401,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.all_action)
         view_menu.addAction(self.trash_action)
         view_menu.addAction(self.tasks_action)
+        view_menu.addAction(self.calendar_action)
         self.columns_menu = view_menu.addMenu("&Columns")
         self.columns_menu.aboutToShow.connect(lambda: self._fill_columns_menu(self.columns_menu))
         follow_menu = self.menuBar().addMenu("F&ollow-ups")
@@ -397,6 +413,7 @@ class MainWindow(QMainWindow):
         follow_menu.addAction(self.previous_in_list_action)
         follow_menu.addSeparator()
         follow_menu.addAction(self.tasks_action)
+        follow_menu.addAction(self.calendar_action)
         groups_menu = self.menuBar().addMenu("&Groups")
         for action in (
             self.new_group_action,
@@ -468,6 +485,11 @@ class MainWindow(QMainWindow):
         if view.kind == "trash":
             self.trash_view.reload()
             self.pages.setCurrentWidget(self.trash_view)
+        elif view.kind == "calendar":
+            self.calendar_view.reload()
+            self.pages.setCurrentWidget(self.calendar_view)
+            self.calendar_view.scroll_to_working_hours()
+            self.calendar_view.setFocus()
         elif view.kind == "tasks":
             self.task_view.set_groups(self.book.groups())
             self.task_view.reload()
@@ -537,6 +559,9 @@ class MainWindow(QMainWindow):
             return
         if self.view.kind == "tasks":
             self.task_view.reload()
+            return
+        if self.view.kind == "calendar":
+            self.calendar_view.reload()
             return
         if self.model.in_lookup:
             # Ask again: an undo or restore may have brought back a match.
@@ -902,10 +927,17 @@ class MainWindow(QMainWindow):
             return self.book.company(self.view.id).draft.name
         return "All contacts"
 
+    def schedule_at(self, start: datetime) -> None:
+        """Schedule from an empty calendar slot."""
+        zone = self.calendar_view.zone
+        self.follow_ups.schedule([], ActivityDraft(start=start, time_zone=zone))
+
     def _follow_ups_changed(self, contact_id: uuid.UUID | None) -> None:
         if self.pages.currentWidget() is self.task_view:
             self.task_view.reload()
             self.refresh_navigation()
+        elif self.pages.currentWidget() is self.calendar_view:
+            self.calendar_view.reload()
         else:
             self.refresh_all(select=contact_id)
             self.detail.reload()

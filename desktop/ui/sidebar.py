@@ -62,6 +62,7 @@ class Sidebar(QTreeWidget):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.tasks_item = self._top("Tasks", View("tasks"))
+        self.calendar_item = self._top("Calendar", View("calendar"))
         self.all_item = self._top("All contacts", View("all"))
         self.groups_item = self._top("Groups", None)
         self.companies_item = self._top("Companies", None)
