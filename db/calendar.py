@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db import recurrence
-from db.models import Activity
+from db.models import Activity, UTCDateTime
 from db.tasks import Clock, contact_names, timing_of
 
 SHOWN_STATUSES = ("open", "done")
@@ -50,40 +50,49 @@ class CalendarDay:
         return self.total - len(self.items)
 
 
+_COLUMNS = (
+    Activity.id,
+    Activity.kind,
+    Activity.regarding,
+    Activity.starts_at,
+    Activity.duration_minutes,
+    Activity.all_day,
+    Activity.timeless,
+    Activity.priority,
+    Activity.status,
+    Activity.rrule.is_not(None),
+)
+_IN_DAY = (
+    Activity.status.in_(SHOWN_STATUSES),
+    Activity.starts_at >= bindparam("start", type_=UTCDateTime),
+    Activity.starts_at < bindparam("end", type_=UTCDateTime),
+    Activity.deleted_at.is_(None),
+)
+# Built once: a month is 84 small queries, so statement building would dominate.
+_DAY_COUNT = select(func.count()).select_from(Activity).where(*_IN_DAY)
+_DAY_ITEMS = (
+    select(*_COLUMNS).where(*_IN_DAY).order_by(Activity.starts_at).limit(bindparam("limit"))
+)
+
+
 def calendar_days(
     session: Session, first: date, days: int, clock: Clock, per_day: int = 200
 ) -> list[CalendarDay]:
     """`days` days from `first` (in the viewer's zone), each with up to `per_day` items
     in start order and its full count."""
     found: list[tuple[date, list[CalendarItem], int]] = []
-    columns = (
-        Activity.id,
-        Activity.kind,
-        Activity.regarding,
-        Activity.starts_at,
-        Activity.duration_minutes,
-        Activity.all_day,
-        Activity.timeless,
-        Activity.priority,
-        Activity.status,
-        Activity.rrule.is_not(None),
-    )
+    connection = session.connection()
     for offset in range(days):
         day = first + timedelta(days=offset)
-        start, end = clock.day_start(day), clock.day_start(day + timedelta(days=1))
-        where = (
-            Activity.status.in_(SHOWN_STATUSES),
-            Activity.starts_at >= start,
-            Activity.starts_at < end,
-            Activity.deleted_at.is_(None),
-        )
-        total = session.scalar(select(func.count()).select_from(Activity).where(*where)) or 0
+        bounds = {
+            "start": clock.day_start(day),
+            "end": clock.day_start(day + timedelta(days=1)),
+        }
+        total = connection.execute(_DAY_COUNT, bounds).scalar_one()
         items = []
         if total:
-            for row in session.execute(
-                select(*columns).where(*where).order_by(Activity.starts_at).limit(per_day)
-            ):
-                items.append(_item(row, movable=row[8] == "open"))
+            rows = connection.execute(_DAY_ITEMS, {**bounds, "limit": per_day})
+            items = [_item(row, movable=row[8] == "open") for row in rows]
         found.append((day, items, total))
     _add_repeats(session, found, clock, per_day)
     names = contact_names(session, list({i.activity_id for _d, items, _t in found for i in items}))

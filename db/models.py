@@ -340,7 +340,16 @@ class Activity(Record):
     contacts: Mapped[list[Contact]] = relationship(secondary=activity_contacts)
 
     __table_args__ = (
-        Index("ix_activities_open_due", "status", "starts_at"),
+        # Covers the task list's counts and the calendar's per-day counts.
+        Index(
+            "ix_activities_live_due",
+            "status",
+            "starts_at",
+            "all_day",
+            "timeless",
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
         Index("ix_activities_alarm", "alarm_at", sqlite_where=text("alarm_at IS NOT NULL")),
     )
 

@@ -9,13 +9,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db import companies, contacts, groups
-from db.models import Company, Contact, Group
+from db import activities, companies, contacts, groups
+from db.models import Activity, Company, Contact, Group
 
 
 @dataclass(frozen=True)
 class TrashItem:
-    kind: str  # "contact", "company" or "group"
+    kind: str  # "contact", "company", "group" or "activity"
     id: uuid.UUID
     name: str
     detail: str
@@ -49,6 +49,15 @@ def list_trash(session: Session, limit: int = 10_000) -> list[TrashItem]:
             .limit(limit)
         )
     ]
+    items += [
+        TrashItem("activity", aid, regarding, kind, when)
+        for aid, regarding, kind, when in session.execute(
+            select(Activity.id, Activity.regarding, Activity.kind, Activity.deleted_at)
+            .where(Activity.deleted_at.is_not(None))
+            .order_by(Activity.deleted_at.desc())
+            .limit(limit)
+        )
+    ]
     items = [TrashItem(i.kind, i.id, i.name, i.detail or "", i.deleted_at) for i in items]
     return sorted(items, key=lambda item: item.deleted_at, reverse=True)[:limit]
 
@@ -58,13 +67,14 @@ def count_trash(session: Session) -> int:
     return sum(
         session.scalar(select(func.count()).select_from(model).where(model.deleted_at.is_not(None)))
         or 0
-        for model in (Contact, Company, Group)
+        for model in (Contact, Company, Group, Activity)
     )
 
 
 def restore(session: Session, items: list[TrashItem]) -> None:
     """Restore these items from the Trash."""
     contacts.restore_contacts(session, [i.id for i in items if i.kind == "contact"])
+    activities.restore(session, [i.id for i in items if i.kind == "activity"])
     for item in items:
         if item.kind == "company":
             companies.restore_company(session, item.id)
@@ -75,8 +85,12 @@ def restore(session: Session, items: list[TrashItem]) -> None:
 def purge(session: Session, items: list[TrashItem]) -> None:
     """Delete these items for good (only items that are in the Trash)."""
     contacts.purge_contacts(session, [i.id for i in items if i.kind == "contact"])
-    for model in (Company, Group):
-        kind = "company" if model is Company else "group"
+    kinds: dict[str, type[Company] | type[Group] | type[Activity]] = {
+        "company": Company,
+        "group": Group,
+        "activity": Activity,
+    }
+    for kind, model in kinds.items():
         for record in session.scalars(
             select(model).where(
                 model.id.in_([i.id for i in items if i.kind == kind]), model.deleted_at.is_not(None)

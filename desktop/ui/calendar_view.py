@@ -28,7 +28,7 @@ from desktop.contact_book import ContactBook
 from desktop.ui.calendar_grids import HOUR_HEIGHT, SNAP_MINUTES, AllDayStrip, MonthGrid, TimeGrid
 
 MODES = ("day", "week", "month")
-WEEK_PER_DAY = 200
+WEEK_PER_DAY = 60
 
 
 class CalendarView(QWidget):

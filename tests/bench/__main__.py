@@ -5,6 +5,7 @@
     python -m tests.bench startup --contacts 100000
     python -m tests.bench scroll --contacts 1000000
     python -m tests.bench memory --contacts 1000000
+    python -m tests.bench follow-ups --contacts 1000000
     python -m tests.bench all --contacts 1000000      (startup uses 100,000)
 
 Seeded databases are cached in ~/.cache/callsheet-bench (CALLSHEET_BENCH_DIR).
@@ -21,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench import lookup
+from tests.bench import follow_ups, lookup
 from tests.bench.databases import seeded
 
 PROBE = [sys.executable, "-m", "tests.bench.app_probe"]
@@ -142,13 +143,36 @@ def bench_memory(contacts: int) -> None:
     )
 
 
+def bench_follow_ups(contacts: int) -> None:
+    f = follow_ups.run(seeded(contacts))
+    print(
+        f"follow-ups over {contacts:,} contacts, {f['activities']:,.0f} activities "
+        f"({f['open']:,.0f} open):"
+    )
+    for bucket in ("overdue", "today", "upcoming", "open", "done"):
+        print(
+            f"  task list {bucket}: {f[f'tasks_{bucket}_ms']:.1f} ms "
+            f"({f[f'tasks_{bucket}_rows']:,.0f} rows)"
+        )
+    for mode in ("month", "week", "day"):
+        print(f"  calendar {mode}: {f[f'calendar_{mode}_ms']:.1f} ms")
+    worst_tasks = max(f[f"tasks_{b}_ms"] for b in ("overdue", "today", "upcoming", "open", "done"))
+    print(
+        f"follow_ups tasks_worst_ms={worst_tasks:.1f} month_ms={f['calendar_month_ms']:.1f} "
+        f"week_ms={f['calendar_week_ms']:.1f} contact_list_ms={f['contact_list_ms']:.1f} "
+        f"ratio={max(worst_tasks, f['calendar_month_ms']) / f['contact_list_ms']:.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tests.bench",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("what", choices=["lookup", "seed", "startup", "scroll", "memory", "all"])
+    parser.add_argument(
+        "what", choices=["lookup", "seed", "startup", "scroll", "memory", "follow-ups", "all"]
+    )
     parser.add_argument("--contacts", type=int, default=100_000)
     args = parser.parse_args()
     jobs = {
@@ -157,6 +181,7 @@ def main() -> None:
         "startup": bench_startup,
         "scroll": bench_scroll,
         "memory": bench_memory,
+        "follow-ups": bench_follow_ups,
     }
     if args.what == "all":
         bench_seed(min(args.contacts, 200_000))
@@ -164,6 +189,7 @@ def main() -> None:
         bench_scroll(args.contacts)
         bench_memory(args.contacts)
         bench_lookup(args.contacts)
+        bench_follow_ups(args.contacts)
     else:
         jobs[args.what](args.contacts)
 

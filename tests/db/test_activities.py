@@ -347,3 +347,30 @@ def test_calendar_days_expand_series_and_cap_busy_days(db: Database) -> None:
     wednesday = days[2]
     assert wednesday.total == 7 and len(wednesday.items) == 4 and wednesday.hidden == 3
     assert wednesday.items[0].contacts == "Maya"
+
+
+def test_deleted_activities_wait_in_the_trash(db: Database) -> None:
+    from db import trash
+
+    maya = add_contact(db, "Maya")
+    aid = schedule(db, (maya,), regarding="Pilot call", start=datetime(2026, 11, 24, 9, 0))
+    with db.transaction() as session:
+        activities.clear(session, aid, "completed", now=NOW)
+    with db.transaction() as session:
+        activities.trash(session, [aid])
+    with db.reading() as session:
+        [item] = trash.list_trash(session)
+        assert (item.kind, item.name, item.detail) == ("activity", "Pilot call", "call")
+        assert trash.count_trash(session) == 1
+    with db.transaction() as session:
+        trash.restore(session, [item])
+    with db.reading() as session:
+        assert trash.count_trash(session) == 0
+    with db.transaction() as session:
+        activities.trash(session, [aid])
+    with db.transaction() as session:
+        trash.purge(session, trash.list_trash(session))
+    with db.reading() as session:
+        assert session.get(Activity, aid) is None
+        [entry] = history.history_for(session, maya)  # history outlives its activity
+        assert entry.regarding == "Pilot call"

@@ -26,6 +26,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("alarm_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("series_start", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("completed_at", sa.DateTime(), nullable=True))
+        batch_op.drop_index("ix_activities_open_due")
+        batch_op.create_index(
+            "ix_activities_live_due",
+            ["status", "starts_at", "all_day", "timeless"],
+            unique=False,
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        )
         batch_op.create_index(
             "ix_activities_alarm",
             ["alarm_at"],
@@ -86,6 +94,8 @@ def downgrade() -> None:
 
     with op.batch_alter_table("activities", schema=None) as batch_op:
         batch_op.drop_index("ix_activities_alarm", sqlite_where=sa.text("alarm_at IS NOT NULL"))
+        batch_op.drop_index("ix_activities_live_due")
+        batch_op.create_index("ix_activities_open_due", ["status", "starts_at"], unique=False)
         batch_op.drop_column("completed_at")
         batch_op.drop_column("series_start")
         batch_op.drop_column("alarm_at")
