@@ -104,6 +104,8 @@ history_contacts = Table(
 
 _LIVE = text("deleted_at IS NULL")
 _TRASHED = text("deleted_at IS NOT NULL")
+_LIVE_SERIES = text("rrule IS NOT NULL AND deleted_at IS NULL")
+_LIVE_CLEARED = text("activity_id IS NOT NULL AND deleted_at IS NULL")
 
 
 class Company(Record):
@@ -351,6 +353,13 @@ class Activity(Record):
             postgresql_where=_LIVE,
         ),
         Index("ix_activities_alarm", "alarm_at", sqlite_where=text("alarm_at IS NOT NULL")),
+        # The calendar's repeating series, without scanning every activity.
+        Index(
+            "ix_activities_live_series",
+            "starts_at",
+            sqlite_where=_LIVE_SERIES,
+            postgresql_where=_LIVE_SERIES,
+        ),
     )
 
 
@@ -370,7 +379,16 @@ class HistoryEntry(Record):
     )
     contacts: Mapped[list[Contact]] = relationship(secondary=history_contacts)
 
-    __table_args__ = (Index("ix_history_occurred", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_history_occurred", "occurred_at"),
+        # The task list's Done bucket: what cleared an activity, newest first.
+        Index(
+            "ix_history_live_cleared",
+            "occurred_at",
+            sqlite_where=_LIVE_CLEARED,
+            postgresql_where=_LIVE_CLEARED,
+        ),
+    )
 
 
 class ChangeJournal(Base):

@@ -124,7 +124,9 @@ _PRIORITY_RANK = case((Activity.priority == "high", 0), (Activity.priority == "n
 def count_tasks(session: Session, query: TaskQuery, clock: Clock) -> int:
     """How many rows the list shows for `query`."""
     if query.bucket is Bucket.DONE:
-        statement = _done_filtered(select(func.count()).select_from(HistoryEntry), query)
+        statement = _done_filtered(
+            select(func.count()).select_from(HistoryEntry), query, joined=query.priority is not None
+        )
     else:
         statement = _open_filtered(select(func.count()).select_from(Activity), query, clock)
     return session.scalar(statement) or 0
@@ -242,9 +244,13 @@ def _open_filtered(statement: Any, query: TaskQuery, clock: Clock) -> Any:
     return statement
 
 
-def _done_filtered(statement: Any, query: TaskQuery) -> Any:
-    statement = statement.join(Activity, Activity.id == HistoryEntry.activity_id).where(
-        HistoryEntry.deleted_at.is_(None)
+def _done_filtered(statement: Any, query: TaskQuery, *, joined: bool = True) -> Any:
+    """History entries that cleared an activity; `joined` brings in the activity (for
+    its priority), which a plain count does not need."""
+    if joined:
+        statement = statement.join(Activity, Activity.id == HistoryEntry.activity_id)
+    statement = statement.where(
+        HistoryEntry.activity_id.is_not(None), HistoryEntry.deleted_at.is_(None)
     )
     if query.kind is not None:
         statement = statement.where(HistoryEntry.kind == query.kind)

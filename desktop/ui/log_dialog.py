@@ -78,7 +78,8 @@ class LogDialog(FormDialog):
         self.time = TimeEdit()
         self.time.set_time(now.time())
         self.duration = QLineEdit()
-        self.duration.setPlaceholderText("minutes, e.g. 15 or 1h")
+        self.duration.setPlaceholderText("e.g. 15 or 1h")
+        self.duration.setToolTip("How long it took: 15, 45 min, 1h, 1:30")
         self.duration.setMaximumWidth(160)
         when = QHBoxLayout()
         when.addWidget(self.day, 2)
@@ -120,7 +121,8 @@ class LogDialog(FormDialog):
             self.kind.setCurrentIndex(max(self.kind.findData(draft.kind), 0))
             self.regarding.setText(draft.regarding)
             self.contacts.set_contacts(list(activity.contacts))
-            self.duration.setText(str(_minutes(draft)) if draft.timing == "timed" else "")
+            minutes = _minutes(draft) if draft.timing == "timed" else 0
+            self.duration.setText(f"{minutes} min" if minutes else "")
             self.follow_up.setChecked(not activity.recurring)
         else:
             self.contacts.set_contacts(contacts or [])

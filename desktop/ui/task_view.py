@@ -168,9 +168,8 @@ class TaskView(QWidget):
 
     def reload(self, select: uuid.UUID | None = None) -> None:
         """Re-read the rows and bucket counts, keeping the selected activity if it stays."""
-        current = select or self.current_activity()
+        self.reload_rows(select)
         try:
-            self.model.refresh()
             counts = self.book.bucket_counts(self.model.clock)
         except CallsheetError as error:
             self.failed.emit(error)
@@ -183,6 +182,15 @@ class TaskView(QWidget):
             overdue_tab,
             self.palette().text().color() if not counts.get(Bucket.OVERDUE) else Qt.GlobalColor.red,
         )
+
+    def reload_rows(self, select: uuid.UUID | None = None) -> None:
+        """Re-read the rows only (another bucket or filter; the counts still hold)."""
+        current = select or self.current_activity()
+        try:
+            self.model.refresh()
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return
         self.counted.emit(self.model.total)
         row = self.model.row_of(current) if current is not None else None
         self._select(row if row is not None else 0)
@@ -230,7 +238,7 @@ class TaskView(QWidget):
             group_id=uuid.UUID(self.group.currentData()) if self.group.currentData() else None,
         )
         self.model.query = query
-        self.reload()
+        self.reload_rows()
 
     def _select(self, row: int) -> None:
         if not 0 <= row < self.model.rowCount():
