@@ -316,7 +316,8 @@ def _fake_phone(rng: random.Random, pool: _Pool) -> tuple[str, str, str]:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """The text SQLAlchemy stores a UTC datetime as on SQLite."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _ensure_groups(conn: Connection) -> list[str]:
@@ -467,8 +468,7 @@ class _Batch:
         """`size` contacts; `companies` (folded name -> id) is read and extended."""
         now_dt = datetime.now(UTC)
         now = _stamp(now_dt)
-        zone = ZoneInfo(local_zone_name())
-        today = _Today(now_dt, zone)
+        today = _Today(now_dt, ZoneInfo(local_zone_name()))
         out: dict[str, list[tuple[object, ...]]] = {
             table: [] for table in _COLUMNS if table != "groups"
         }
@@ -476,6 +476,7 @@ class _Batch:
         journal = out["change_journal"]
         documents = []
         random_, choice, ids = rng.random, rng.choice, _ids(rng)
+        follow_ups = _FollowUps(rng, out, ids, today)
         for _ in range(size):
             pool = choice(pools)
             (given, given_box), (family, family_box) = (
@@ -499,7 +500,7 @@ class _Batch:
                 addresses.append(f"{local}{rng.randrange(10, 99)}@{choice(FREEMAIL)}")
             phones = [_fake_phone(rng, pool) for _ in range(1 if random_() < 0.6 else 2)]
             title = choice(TITLES)
-            last_contacted, next_step = _follow_ups(rng, out, ids, cid, today, zone)
+            last_contacted, next_step = follow_ups.for_contact(cid)
             contacts.append(
                 (
                     cid,
@@ -613,55 +614,96 @@ class _Today:
         return datetime.combine(day, dtime(hour, minute), self.zone).astimezone(UTC)
 
 
-def _follow_ups(
-    rng: random.Random,
-    out: dict[str, list[tuple[object, ...]]],
-    ids: Iterator[str],
-    cid: str,
-    today: _Today,
-    zone: ZoneInfo,
-) -> tuple[str | None, str | None]:
-    """A contact's history, cleared activities and open next step, the way a rep's
-    book looks: most contacts untouched, a fifth with something scheduled.
-    Returns the contact's (last contacted, next step) stamps."""
-    random_, choice = rng.random, rng.choice
-    now = _stamp(today.now)
-    last_contacted: datetime | None = None
-    next_step: datetime | None = None
+class _FollowUps:
+    """A batch's history, cleared activities and open next steps, the way a rep's book
+    looks: most contacts untouched, a fifth with something scheduled."""
 
-    def history(when: datetime, kind: str, outcome: str, activity: str | None) -> None:
-        nonlocal last_contacted
-        hid = next(ids)
-        out["history_entries"].append(
+    def __init__(
+        self,
+        rng: random.Random,
+        out: dict[str, list[tuple[object, ...]]],
+        ids: Iterator[str],
+        today: _Today,
+    ) -> None:
+        self.rng = rng
+        self.random, self.choice = rng.random, rng.choice
+        self.history_rows, self.history_links = out["history_entries"], out["history_contacts"]
+        self.activity_rows, self.activity_links = out["activities"], out["activity_contacts"]
+        self.ids = ids
+        self.today = today
+        self.zone_key = today.zone.key
+        self.now = _stamp(today.now)
+
+    def for_contact(self, cid: str) -> tuple[str | None, str | None]:
+        """Make the contact's follow-ups; returns its (last contacted, next step) stamps."""
+        random_, rng, choice = self.random, self.rng, self.choice
+        has_history, was_cleared, has_next = random_() < 0.1, random_() < 0.03, random_() < 0.2
+        if not (has_history or was_cleared or has_next):
+            return None, None
+        last_contacted: datetime | None = None
+        next_step = None
+        if has_history:
+            for _ in range(rng.randint(1, 3)):
+                when = self.today.now - timedelta(
+                    days=rng.randint(1, 400), minutes=rng.randint(0, 600)
+                )
+                self._history(cid, when, choice(HISTORY_KINDS), None)
+                last_contacted = max(last_contacted or when, when)
+        if was_cleared:
+            due = self.today.at(-rng.randint(1, 60), rng.randint(8, 16), choice((0, 30)))
+            cleared = self._activity(cid, due, "timed", "done", None)
+            when = due + timedelta(minutes=rng.randint(0, 90))
+            self._history(cid, when, "call", cleared)
+            last_contacted = max(last_contacted or when, when)
+        if has_next:
+            roll = random_()
+            timing = "timeless" if roll < 0.15 else "all_day" if roll < 0.2 else "timed"
+            days = rng.randint(-14, 45)
+            if timing == "timed":
+                due = self.today.at(days, rng.randint(8, 16), choice((0, 15, 30, 45)))
+                rrule = choice(REPEATS) if random_() < 0.0025 else None
+            else:
+                due, rrule = self.today.at(days, 0, 0), None
+            self._activity(cid, due, timing, "open", rrule)
+            next_step = _stamp(due)
+        return (_stamp(last_contacted) if last_contacted else None), next_step
+
+    def _history(self, cid: str, when: datetime, kind: str, activity: str | None) -> None:
+        hid = next(self.ids)
+        choice = self.choice
+        self.history_rows.append(
             (
                 hid,
                 kind,
                 _stamp(when),
                 choice((0, 5, 15, 30)),
-                outcome,
+                choice(OUTCOMES),
                 choice(REGARDING),
                 activity,
-                now,
-                now,
+                self.now,
+                self.now,
                 1,
             )
         )
-        out["history_contacts"].append((hid, cid))
-        last_contacted = max(last_contacted or when, when)
+        self.history_links.append((hid, cid))
 
-    def activity(due: datetime, timing: str, status: str, rrule: str | None = None) -> str:
-        aid = next(ids)
-        alarm = 15 if timing == "timed" and random_() < 0.3 else None
-        alarm_at = due - timedelta(minutes=alarm) if alarm else None
-        if status != "open" or (alarm_at is not None and alarm_at < today.now):
+    def _activity(
+        self, cid: str, due: datetime, timing: str, status: str, rrule: str | None
+    ) -> str:
+        aid = next(self.ids)
+        choice = self.choice
+        alarm = 15 if timing == "timed" and self.random() < 0.3 else None
+        alarm_at = due - timedelta(minutes=15) if alarm else None
+        if status != "open" or (alarm_at is not None and alarm_at < self.today.now):
             alarm_at = None
-        out["activities"].append(
+        due_stamp = _stamp(due)
+        self.activity_rows.append(
             (
                 aid,
                 choice(ACTIVITY_KINDS),
                 choice(REGARDING),
-                _stamp(due),
-                zone.key,
+                due_stamp,
+                self.zone_key,
                 choice((15, 30, 30, 60)) if timing == "timed" else 0,
                 timing == "all_day",
                 timing == "timeless",
@@ -669,39 +711,16 @@ def _follow_ups(
                 alarm,
                 _stamp(alarm_at) if alarm_at else None,
                 rrule,
-                _stamp(due) if rrule else None,
+                due_stamp if rrule else None,
                 status,
-                now if status != "open" else None,
-                now,
-                now,
+                self.now if status != "open" else None,
+                self.now,
+                self.now,
                 1,
             )
         )
-        out["activity_contacts"].append((aid, cid))
+        self.activity_links.append((aid, cid))
         return aid
-
-    if random_() < 0.1:
-        for _ in range(rng.randint(1, 3)):
-            when = today.now - timedelta(days=rng.randint(1, 400), minutes=rng.randint(0, 600))
-            history(when, choice(HISTORY_KINDS), choice(OUTCOMES), None)
-    if random_() < 0.03:
-        due = today.at(-rng.randint(1, 60), rng.randint(8, 16), choice((0, 30)))
-        cleared = activity(due, "timed", "done")
-        history(due + timedelta(minutes=rng.randint(0, 90)), "call", choice(OUTCOMES), cleared)
-    if random_() < 0.2:
-        roll = random_()
-        timing = "timeless" if roll < 0.15 else "all_day" if roll < 0.2 else "timed"
-        hour, minute = (
-            (rng.randint(8, 16), choice((0, 15, 30, 45))) if timing == "timed" else (0, 0)
-        )
-        due = today.at(rng.randint(-14, 45), hour, minute)
-        rrule = choice(REPEATS) if timing == "timed" and random_() < 0.0025 else None
-        activity(due, timing, "open", rrule)
-        next_step = due
-    return (
-        _stamp(last_contacted) if last_contacted else None,
-        _stamp(next_step) if next_step else None,
-    )
 
 
 def _ids(rng: random.Random) -> Iterator[str]:
