@@ -238,3 +238,27 @@ def test_agenda_lists_overdue_first_then_by_due_time(data_dir: Path) -> None:
 def test_agenda_on_a_missing_database_says_so(data_dir: Path) -> None:
     result = callsheet("agenda", data_dir=data_dir / "nowhere")
     assert "nowhere" in assert_one_clear_line(result, 1)
+
+
+def test_a_reader_that_stops_early_is_not_an_error(data_dir: Path) -> None:
+    # Enough lines to overflow the pipe buffer (64 kB) after the reader has gone.
+    assert callsheet("seed", "--count", "8000", "--seed", "2", data_dir=data_dir).returncode == 0
+    command = [
+        sys.executable,
+        "-m",
+        "desktop",
+        "--data-dir",
+        str(data_dir),
+        "agenda",
+        "--days",
+        "60",
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # like `| head -1`
+    assert process.wait(timeout=60) == 0
+    assert first and process.stderr.read() == ""
+    process.stderr.close()
