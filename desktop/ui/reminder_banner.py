@@ -7,7 +7,15 @@ import uuid
 from datetime import datetime
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QStyle,
+    QWidget,
+)
 
 from db.activities import AlarmRow
 from desktop.reminders import describe
@@ -51,7 +59,10 @@ class ReminderBanner(QFrame):
         self.dismiss_all_button.clicked.connect(self.dismiss_all)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
-        layout.addWidget(QLabel("⏰"))
+        bell = QLabel()
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+        bell.setPixmap(icon.pixmap(20, 20))
+        layout.addWidget(bell)
         layout.addWidget(self.title)
         layout.addWidget(self.text, 1)
         for button in (
