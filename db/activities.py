@@ -267,7 +267,8 @@ def reopen(session: Session, activity_id: uuid.UUID, history_id: uuid.UUID, due:
     activity.status = "open"
     activity.completed_at = None
     activity.starts_at = due
-    activity.alarm_at = None
+    alarm_at = _alarm_at(due, activity.alarm_minutes)
+    activity.alarm_at = alarm_at if alarm_at is not None and alarm_at > utcnow() else None
     follow_up.refresh(session, [c.id for c in activity.contacts])
 
 

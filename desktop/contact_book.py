@@ -31,6 +31,7 @@ class NavigationCounts:
     contacts: int
     trash: int
     groups: dict[uuid.UUID, int]
+    overdue: int = 0
 
 
 class ContactBook:
@@ -135,6 +136,7 @@ class ContactBook:
                 contacts.count_contacts(session, ListQuery()),
                 trash.count_trash(session),
                 groups.member_counts(session),
+                tasks.count_tasks(session, TaskQuery(Bucket.OVERDUE), Clock.current()),
             )
 
     def create_group(self, name: str) -> uuid.UUID:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +68,26 @@ class Job(QRunnable):
             log.debug("nobody is left to hear a background job's result (shutting down)")
 
 
+@dataclass(frozen=True)
+class _Callbacks:
+    job: Job  # kept alive until it reports back
+    on_done: Callable[[Any], None] | None
+    on_failed: Callable[[Exception], None] | None
+
+
 class JobRunner(QObject):
-    """Starts jobs on its own pool and keeps them alive until they report back."""
+    """Starts jobs on its own pool and keeps them alive until they report back.
+
+    Results reach the callbacks through this object's own slots, so once the runner
+    (and the window that owns it) is gone, a late result is dropped, not delivered to
+    widgets that no longer exist.
+    """
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
-        self._running: set[Job] = set()
+        self._running: dict[JobSignals, _Callbacks] = {}
 
     def start(
         self,
@@ -86,15 +99,23 @@ class JobRunner(QObject):
     ) -> Job:
         job = Job(function, *args, with_progress=with_progress)
         job.setAutoDelete(False)
-        self._running.add(job)
-        if on_done is not None:
-            job.signals.done.connect(on_done)
-        if on_failed is not None:
-            job.signals.failed.connect(on_failed)
-        job.signals.done.connect(lambda _result: self._running.discard(job))
-        job.signals.failed.connect(lambda _error: self._running.discard(job))
+        self._running[job.signals] = _Callbacks(job, on_done, on_failed)
+        job.signals.done.connect(self._done)
+        job.signals.failed.connect(self._failed)
         self.pool.start(job)
         return job
+
+    @Slot(object)
+    def _done(self, result: object) -> None:
+        callbacks = self._running.pop(self.sender(), None)  # type: ignore[call-overload]
+        if callbacks is not None and callbacks.on_done is not None:
+            callbacks.on_done(result)
+
+    @Slot(object)
+    def _failed(self, error: object) -> None:
+        callbacks = self._running.pop(self.sender(), None)  # type: ignore[call-overload]
+        if callbacks is not None and callbacks.on_failed is not None:
+            callbacks.on_failed(error)  # type: ignore[arg-type]
 
     def busy(self) -> bool:
         return bool(self._running)

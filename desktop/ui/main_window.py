@@ -835,11 +835,17 @@ class MainWindow(QMainWindow):
     # Follow-ups
     def _chosen_contacts(self) -> list[tuple[uuid.UUID, str]]:
         """The contacts an action applies to: the list's selection on the contacts page,
-        else the contact shown."""
+        the selected task's contacts on the task list."""
         if self.pages.currentWidget() is self.contacts_split:
             ids = self.selected_ids()[:50]
             rows = self.book.rows(ids) if ids else []
             return [(row.id, row.display_name) for row in rows]
+        task = self.task_view.current_activity()
+        if self.pages.currentWidget() is self.task_view and task is not None:
+            try:
+                return list(self.book.activity(task).contacts)
+            except CallsheetError:
+                return []
         return []
 
     def schedule_follow_up(self) -> None:

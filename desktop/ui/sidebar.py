@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from db.companies import CompanyRow
@@ -16,6 +16,9 @@ from desktop.models.contact_list import CONTACT_IDS_MIME
 from desktop.models.formats import number
 
 ROLE = Qt.ItemDataRole.UserRole
+
+
+OVERDUE_BRUSH = QBrush(QColor("#c62828"))
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ class Sidebar(QTreeWidget):
     def set_counts(self, counts: NavigationCounts) -> None:
         """Show how many contacts each entry holds (counted off the UI thread)."""
         self.all_item.setText(0, f"All contacts ({number(counts.contacts)})")
+        overdue = f"Tasks ({number(counts.overdue)} overdue)" if counts.overdue else "Tasks"
+        self.tasks_item.setText(0, overdue)
+        self.tasks_item.setForeground(0, OVERDUE_BRUSH if counts.overdue else self.palette().text())
         self.trash_item.setText(0, f"Trash ({number(counts.trash)})" if counts.trash else "Trash")
         for n in range(self.groups_item.childCount()):
             item = self.groups_item.child(n)

@@ -379,3 +379,26 @@ def test_a_lookup_becomes_a_call_list(
     window.make_call_list()
     assert window.call_list is not None
     assert window.call_list.name == "“fj”" and len(window.call_list.ids) == 2
+
+
+def test_the_sidebar_counts_overdue_and_the_task_list_schedules_with_its_contacts(
+    qtbot,
+    book: ContactBook,
+    maya: uuid.UUID,
+    window: MainWindow,  # type: ignore[no-untyped-def]
+) -> None:
+    schedule(book, (maya,), regarding="late", start=local_now() - timedelta(days=2))
+    window.refresh_navigation()
+    qtbot.waitUntil(lambda: window.sidebar.tasks_item.text(0) == "Tasks (1 overdue)")
+    window._choose(View("tasks"))
+    window.task_view.show_bucket(Bucket.OVERDUE)
+    seen: list[list[str]] = []
+
+    def look(dialog: QDialog) -> None:
+        assert isinstance(dialog, ScheduleDialog)
+        seen.append(dialog.contacts.names())
+        dialog.reject()
+
+    when_dialog_opens(look)
+    window.schedule_action.trigger()
+    assert seen == [["Maya Lund"]]
