@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 _HERE = Path(__file__).parent
 
@@ -34,3 +36,22 @@ def head_revision() -> str:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database behind `engine`, each step in its own transaction."""
     command.upgrade(alembic_config(engine), revision)
+
+
+@contextlib.contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection for schema changes: foreign keys off while they run (SQLite rebuilds
+    a table by copying it, and dropping the old one must not cascade to its children),
+    checked and back on afterwards."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        try:
+            yield connection
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"a migration left broken references: {broken[:5]}")
+        finally:
+            connection.rollback()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()

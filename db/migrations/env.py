@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from alembic import context
 
+from db.migrations import migration_connection
 from db.migrations.env_filters import include_object
 from db.models import Base
 
 engine = context.config.attributes["engine"]
 
 
-with engine.connect() as connection:
+with migration_connection(engine) as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import inspect
 
 from db import migrations
@@ -149,4 +151,67 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(data_dir: P
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_object": include_object})
         assert compare_metadata(context, Base.metadata) == []
+    db.close()
+
+
+def test_upgrading_from_0001_backs_up_and_fills_the_follow_up_state(data_dir: Path) -> None:
+    from alembic import command
+
+    from db.models import Contact
+
+    db = open_database(data_dir)
+    maya = add_contact(db, "Maya", "Lund")
+    command.downgrade(migrations.alembic_config(db.engine), "0001")
+    db.close()
+    hex_id = maya.hex
+    with sqlite3.connect(database_path(data_dir)) as conn:
+        stamp = "2026-11-20 09:00:00.000000"
+        conn.execute(
+            "INSERT INTO activities (id, kind, regarding, starts_at, time_zone, duration_minutes,"
+            " all_day, priority, status, created_at, updated_at, rev) VALUES"
+            " ('a1', 'call', 'Pricing', '2026-12-01 08:00:00.000000', 'UTC', 15, 0, 'normal',"
+            " 'open', ?, ?, 1)",
+            (stamp, stamp),
+        )
+        conn.execute("INSERT INTO activity_contacts VALUES ('a1', ?)", (hex_id,))
+        conn.execute(
+            "INSERT INTO history_entries (id, kind, occurred_at, duration_minutes, outcome,"
+            " regarding, created_at, updated_at, rev) VALUES"
+            " ('h1', 'call', ?, 5, 'completed', 'Intro', ?, ?, 1)",
+            (stamp, stamp, stamp),
+        )
+        conn.execute("INSERT INTO history_contacts VALUES ('h1', ?)", (hex_id,))
+    db = open_database(data_dir)
+    with db.reading() as session:
+        contact = session.get(Contact, maya)
+        assert contact is not None
+        assert contact.next_step_at is not None and contact.next_step_at.day == 1
+        assert contact.last_contacted_at is not None and contact.last_contacted_at.day == 20
+    db.close()
+    assert list(data_dir.glob("callsheet.schema-0001.*.bak"))
+
+
+def test_a_table_rebuilt_by_a_migration_keeps_its_children(data_dir: Path) -> None:
+    """SQLite migrations rebuild tables by copy-and-drop; with foreign keys on, dropping
+    the old table would cascade and silently delete every child row."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from db.activities import ActivityDraft, schedule
+    from db.migrations import migration_connection
+
+    db = open_database(data_dir)
+    maya = add_contact(db, "Maya", "Lund")
+    with db.transaction() as session:
+        schedule(session, ActivityDraft(start=datetime(2026, 12, 1, 9), contact_ids=(maya,)))
+    with migration_connection(db.engine) as connection:
+        operations = Operations(MigrationContext.configure(connection))
+        with operations.batch_alter_table("activities", recreate="always") as batch:
+            batch.alter_column("regarding", existing_type=sa.String(500), nullable=False)
+        connection.commit()
+    with sqlite3.connect(db.path) as conn:
+        assert conn.execute("SELECT count(*) FROM activity_contacts").fetchone() == (1,)
+        assert conn.execute("PRAGMA foreign_keys").fetchone() == (0,)  # a fresh connection
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     db.close()
