@@ -356,9 +356,20 @@ class AllDayStrip(_DragGrid):
 
 
 class MonthGrid(_DragGrid):
-    """Six weeks of days; each cell lists what fits and says how many more there are."""
+    """Six weeks of days; each cell lists what fits and says how many more there are.
+    Clicking a day's number (or its "+N more") asks for that day (`dayChosen`)."""
 
     LINE = 18
+    dayChosen = Signal(object)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        position = event.position().toPoint()
+        for index, day in enumerate(self.days[:42]):
+            cell = self.cell_rect(index)
+            if cell.contains(position) and position.y() < cell.top() + 18:
+                self.dayChosen.emit(day.day)
+                return
+        super().mousePressEvent(event)
 
     def cell_rect(self, index: int) -> QRect:
         width = self.width() / 7

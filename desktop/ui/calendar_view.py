@@ -95,6 +95,8 @@ class CalendarView(QWidget):
         week_layout.addWidget(self.strip)
         week_layout.addWidget(self.scroll, 1)
         self.month = MonthGrid(self.zone)
+        self.month.dayChosen.connect(self.show_day)
+        self.month.setToolTip("Click a day's number to see the whole day")
         self.pages = QStackedWidget()
         self.pages.addWidget(week_page)
         self.pages.addWidget(self.month)
@@ -145,6 +147,12 @@ class CalendarView(QWidget):
         self.mode = mode
         self.mode_buttons.button(MODES.index(mode)).setChecked(True)
         self.reload()
+
+    def show_day(self, day: date) -> None:
+        """The day view of `day` (from the month view)."""
+        self.anchor = day
+        self.set_mode("day")
+        self.scroll_to_working_hours()
 
     def go_today(self) -> None:
         self.anchor = self.clock().today

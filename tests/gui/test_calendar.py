@@ -129,3 +129,19 @@ def test_a_series_shows_every_occurrence_and_only_the_current_moves(
     placed = window.calendar_view.grid.placed
     assert [p.day.day for p in placed] == [23, 24, 25, 26, 27]
     assert [p.item.movable for p in placed] == [True, False, False, False, False]
+
+
+def test_clicking_a_busy_days_number_opens_that_day(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
+    for hour in range(8, 18):
+        schedule(book, datetime(2026, 11, 24, hour, 0), regarding=f"call {hour}")
+    window = calendar_window(qtbot, book)
+    view = window.calendar_view
+    view.set_mode("month")
+    index = next(n for n, d in enumerate(view.month.days) if d.day.day == 24)
+    QTest.mouseClick(
+        view.month,
+        Qt.MouseButton.LeftButton,
+        pos=view.month.cell_rect(index).topRight() + QPoint(-8, 8),
+    )
+    assert view.mode == "day" and view.title.text() == "Tuesday 24 November 2026"
+    assert len(view.grid.placed) == 10
