@@ -159,19 +159,7 @@ def list_tasks(
     )
     statement = statement.order_by(*_order(query, Activity.starts_at))
     found = [
-        TaskRow(
-            id=row[0],
-            activity_id=row[1],
-            kind=row[2],
-            regarding=row[3],
-            due=row[4],
-            timing=timing_of(row[5], row[6]),
-            duration_minutes=row[7],
-            priority=row[8],
-            recurring=bool(row[9]),
-            overdue=bool(row[10]),
-            outcome=None,
-        )
+        _task_row(row, overdue=bool(row[10]), outcome=None)
         for row in session.execute(statement.offset(offset).limit(limit))
     ]
     return _with_contacts(session, found, activity_contacts, "activity_id")
@@ -228,20 +216,7 @@ def _open_filtered(statement: Any, query: TaskQuery, clock: Clock) -> Any:
         statement = statement.where(Activity.kind == query.kind)
     if query.priority is not None:
         statement = statement.where(Activity.priority == query.priority)
-    if query.contact_id is not None:
-        statement = statement.where(
-            exists()
-            .where(activity_contacts.c.activity_id == Activity.id)
-            .where(activity_contacts.c.contact_id == query.contact_id)
-        )
-    if query.group_id is not None:
-        statement = statement.where(
-            exists()
-            .where(activity_contacts.c.activity_id == Activity.id)
-            .where(group_members.c.contact_id == activity_contacts.c.contact_id)
-            .where(group_members.c.group_id == query.group_id)
-        )
-    return statement
+    return _with_people(statement, query, activity_contacts.c.activity_id, Activity.id)
 
 
 def _done_filtered(statement: Any, query: TaskQuery, *, joined: bool = True) -> Any:
@@ -256,17 +231,22 @@ def _done_filtered(statement: Any, query: TaskQuery, *, joined: bool = True) -> 
         statement = statement.where(HistoryEntry.kind == query.kind)
     if query.priority is not None:
         statement = statement.where(Activity.priority == query.priority)
+    return _with_people(statement, query, history_contacts.c.history_id, HistoryEntry.id)
+
+
+def _with_people(statement: Any, query: TaskQuery, linked: Any, record_id: Any) -> Any:
+    """Keep records linked (through `linked`, a link table's record column) to the
+    query's contact, or to anyone in its group."""
+    contact_id = linked.table.c.contact_id
     if query.contact_id is not None:
         statement = statement.where(
-            exists()
-            .where(history_contacts.c.history_id == HistoryEntry.id)
-            .where(history_contacts.c.contact_id == query.contact_id)
+            exists().where(linked == record_id).where(contact_id == query.contact_id)
         )
     if query.group_id is not None:
         statement = statement.where(
             exists()
-            .where(history_contacts.c.history_id == HistoryEntry.id)
-            .where(group_members.c.contact_id == history_contacts.c.contact_id)
+            .where(linked == record_id)
+            .where(group_members.c.contact_id == contact_id)
             .where(group_members.c.group_id == query.group_id)
         )
     return statement
@@ -293,21 +273,27 @@ def _done_page(session: Session, query: TaskQuery, offset: int, limit: int) -> l
     due_query = TaskQuery(query.bucket, sort=query.sort, descending=not query.descending)
     statement = statement.order_by(*_order(due_query, HistoryEntry.occurred_at))
     return [
-        TaskRow(
-            id=row[0],
-            activity_id=row[1],
-            kind=row[2],
-            regarding=row[3],
-            due=row[4],
-            timing=timing_of(row[5], row[6]),
-            duration_minutes=row[7],
-            priority=row[8],
-            recurring=bool(row[9]),
-            overdue=False,
-            outcome=row[10],
-        )
+        _task_row(row, overdue=False, outcome=row[10])
         for row in session.execute(statement.offset(offset).limit(limit))
     ]
+
+
+def _task_row(row: Any, *, overdue: bool, outcome: str | None) -> TaskRow:
+    """A row from (id, activity id, kind, regarding, due, all day, timeless, minutes,
+    priority, recurring, ...)."""
+    return TaskRow(
+        id=row[0],
+        activity_id=row[1],
+        kind=row[2],
+        regarding=row[3],
+        due=row[4],
+        timing=timing_of(row[5], row[6]),
+        duration_minutes=row[7],
+        priority=row[8],
+        recurring=bool(row[9]),
+        overdue=overdue,
+        outcome=outcome,
+    )
 
 
 def _order(query: TaskQuery, due: Any) -> list[Any]:

@@ -116,24 +116,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _positive(value: str) -> int:
+def _whole_number(value: str, minimum: int) -> int:
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {number}")
+    if number < minimum:
+        raise argparse.ArgumentTypeError(f"expected {minimum} or more, got {number}")
     return number
+
+
+def _positive(value: str) -> int:
+    return _whole_number(value, 1)
 
 
 def _not_negative(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {number}")
-    return number
+    return _whole_number(value, 0)
 
 
 def _seed(args: argparse.Namespace) -> int:

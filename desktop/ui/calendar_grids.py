@@ -114,12 +114,32 @@ class _DragGrid(QWidget):
     def layout_items(self) -> None:
         raise NotImplementedError
 
-    def target_at(self, position: QPoint, item: CalendarItem) -> object | None:
-        """Where an item dragged to `position` would land."""
+    def slot_at(self, position: QPoint) -> object | None:
+        """The time (time grid) or day (strip, month) under `position`: where an item
+        dragged there lands."""
         raise NotImplementedError
 
-    def slot_at(self, position: QPoint) -> object | None:
-        raise NotImplementedError
+    def resizeEvent(self, event: object) -> None:
+        self.layout_items()
+
+    def paint_items(self, painter: QPainter, *, with_time: bool) -> None:
+        for placed in self.placed:
+            local = self.local(placed.item.starts_at) if with_time else None
+            paint_item(
+                painter,
+                placed.rect,
+                placed.item,
+                item_label(placed.item, local),
+                placed.item == self.current,
+            )
+
+    def drop_index(self) -> int | None:
+        """Which shown day an item is being dragged to, if one is."""
+        target = self._drag_target
+        if self._press is None or not isinstance(target, date):
+            return None
+        day = target.date() if isinstance(target, datetime) else target
+        return next((n for n, d in enumerate(self.days) if d.day == day), None)
 
     def item_at(self, position: QPoint) -> Placed | None:
         for placed in reversed(self.placed):
@@ -141,10 +161,10 @@ class _DragGrid(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._press is None or not self._press[0].item.movable:
             return
-        placed, start = self._press
+        start = self._press[1]
         distance = (event.position().toPoint() - start).manhattanLength()
         if distance >= QApplication.startDragDistance():
-            self._drag_target = self.target_at(event.position().toPoint(), placed.item)
+            self._drag_target = self.slot_at(event.position().toPoint())
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -181,9 +201,6 @@ class TimeGrid(_DragGrid):
         left = GUTTER + round(index * width)
         return QRect(left, 0, round((index + 1) * width) - round(index * width), self.height())
 
-    def resizeEvent(self, event: object) -> None:
-        self.layout_items()
-
     def layout_items(self) -> None:
         self.placed = []
         for index, day in enumerate(self.days):
@@ -200,12 +217,6 @@ class TimeGrid(_DragGrid):
                     max(bottom - top, HOUR_HEIGHT // 2),
                 )
                 self.placed.append(Placed(item, rect, day.day))
-
-    def target_at(self, position: QPoint, item: CalendarItem) -> datetime | None:
-        slot = self.slot_at(position)
-        if slot is None:
-            return None
-        return slot
 
     def slot_at(self, position: QPoint) -> datetime | None:
         for index, day in enumerate(self.days):
@@ -236,15 +247,7 @@ class TimeGrid(_DragGrid):
         for index in range(len(self.days)):
             x = self.column_rect(index).left()
             painter.drawLine(x, 0, x, self.height())
-        for placed in self.placed:
-            local = self.local(placed.item.starts_at)
-            paint_item(
-                painter,
-                placed.rect,
-                placed.item,
-                item_label(placed.item, local),
-                placed.item == self.current,
-            )
+        self.paint_items(painter, with_time=True)
         if self.now is not None:
             now = self.local(self.now)
             for index, day in enumerate(self.days):
@@ -253,18 +256,17 @@ class TimeGrid(_DragGrid):
                     column = self.column_rect(index)
                     painter.setPen(QPen(NOW_LINE, 2))
                     painter.drawLine(column.left(), y, column.right(), y)
-        if self._press is not None and isinstance(self._drag_target, datetime):
-            placed = self._press[0]
-            target = self._drag_target
-            index = next((n for n, d in enumerate(self.days) if d.day == target.date()), None)
-            if index is not None:
-                column = self.column_rect(index)
-                top = _minutes_into(target, target.date()) * HOUR_HEIGHT // 60
-                ghost = QRect(column.left() + 2, top, column.width() - 6, placed.rect.height())
-                painter.setBrush(QColor(0, 0, 0, 30))
-                painter.setPen(QPen(QColor("#263238"), 1, Qt.PenStyle.DashLine))
-                painter.drawRoundedRect(ghost, 3, 3)
-                painter.drawText(ghost.adjusted(4, 2, 0, 0), f"{target:%H:%M}")
+        index = self.drop_index()
+        target = self._drag_target
+        if index is not None and self._press is not None and isinstance(target, datetime):
+            column = self.column_rect(index)
+            top = _minutes_into(target, target.date()) * HOUR_HEIGHT // 60
+            height = self._press[0].rect.height()
+            ghost = QRect(column.left() + 2, top, column.width() - 6, height)
+            painter.setBrush(QColor(0, 0, 0, 30))
+            painter.setPen(QPen(QColor("#263238"), 1, Qt.PenStyle.DashLine))
+            painter.drawRoundedRect(ghost, 3, 3)
+            painter.drawText(ghost.adjusted(4, 2, 0, 0), f"{target:%H:%M}")
         painter.end()
 
 
@@ -302,12 +304,6 @@ class AllDayStrip(_DragGrid):
             rows = max(rows, len(dated))
         self.setFixedHeight(24 + rows * self.ROW)
 
-    def resizeEvent(self, event: object) -> None:
-        self.layout_items()
-
-    def target_at(self, position: QPoint, item: CalendarItem) -> date | None:
-        return self.slot_at(position)
-
     def slot_at(self, position: QPoint) -> date | None:
         for index, day in enumerate(self.days):
             if self.column_rect(index).contains(QPoint(position.x(), 1)):
@@ -337,21 +333,13 @@ class AllDayStrip(_DragGrid):
                     Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                     f"+{more}",
                 )
-        for placed in self.placed:
-            paint_item(
-                painter,
-                placed.rect,
-                placed.item,
-                item_label(placed.item, None),
-                placed.item == self.current,
-            )
-        if self._press is not None and isinstance(self._drag_target, date):
-            index = next((n for n, d in enumerate(self.days) if d.day == self._drag_target), None)
-            if index is not None:
-                column = self.column_rect(index)
-                painter.setPen(QPen(QColor("#263238"), 1, Qt.PenStyle.DashLine))
-                painter.setBrush(QColor(0, 0, 0, 30))
-                painter.drawRect(column.adjusted(1, 21, -2, -1))
+        self.paint_items(painter, with_time=False)
+        index = self.drop_index()
+        if index is not None:
+            column = self.column_rect(index)
+            painter.setPen(QPen(QColor("#263238"), 1, Qt.PenStyle.DashLine))
+            painter.setBrush(QColor(0, 0, 0, 30))
+            painter.drawRect(column.adjusted(1, 21, -2, -1))
         painter.end()
 
 
@@ -385,9 +373,6 @@ class MonthGrid(_DragGrid):
         height = (max(self.height(), 300) - 22) / 6
         return max(int((height - 20) // self.LINE), 1)
 
-    def resizeEvent(self, event: object) -> None:
-        self.layout_items()
-
     def layout_items(self) -> None:
         self.placed = []
         room = self.capacity()
@@ -402,9 +387,6 @@ class MonthGrid(_DragGrid):
                     self.LINE - 2,
                 )
                 self.placed.append(Placed(item, rect, day.day))
-
-    def target_at(self, position: QPoint, item: CalendarItem) -> date | None:
-        return self.slot_at(position)
 
     def slot_at(self, position: QPoint) -> date | None:
         for index, day in enumerate(self.days[:42]):
@@ -450,21 +432,12 @@ class MonthGrid(_DragGrid):
                     Qt.AlignmentFlag.AlignRight,
                     f"+{day.total - min(shown, len(day.items))} more",
                 )
-        for placed in self.placed:
-            local = self.local(placed.item.starts_at)
-            paint_item(
-                painter,
-                placed.rect,
-                placed.item,
-                item_label(placed.item, local),
-                placed.item == self.current,
-            )
-        if self._press is not None and isinstance(self._drag_target, date):
-            index = next((n for n, d in enumerate(self.days) if d.day == self._drag_target), None)
-            if index is not None:
-                painter.setPen(QPen(QColor("#263238"), 2, Qt.PenStyle.DashLine))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRect(self.cell_rect(index).adjusted(1, 1, -2, -2))
+        self.paint_items(painter, with_time=True)
+        index = self.drop_index()
+        if index is not None:
+            painter.setPen(QPen(QColor("#263238"), 2, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(self.cell_rect(index).adjusted(1, 1, -2, -2))
         painter.end()
 
 

@@ -55,16 +55,7 @@ class FollowUps(QObject):
     # Scheduling
     def schedule(self, contacts: Contacts, preset: ActivityDraft | None = None) -> uuid.UUID | None:
         """Open the schedule dialog for `contacts`; returns the new activity's id."""
-        clock = self.clock()
-        dialog = ScheduleDialog(
-            lookup=self.book.lookup,
-            validate=self.book.validate_activity,
-            now=self._local_now(clock),
-            zone=clock.zone,
-            preset=preset,
-            contacts=contacts,
-            parent=self.window,
-        )
+        dialog = self._schedule_dialog(preset=preset, contacts=contacts)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         draft = dialog.draft()
@@ -78,20 +69,12 @@ class FollowUps(QObject):
         return activity_id
 
     def edit(self, activity_id: uuid.UUID) -> None:
-        clock = self.clock()
         try:
             details = self.book.activity(activity_id)
         except CallsheetError as error:
             self.failed.emit(error)
             return
-        dialog = ScheduleDialog(
-            lookup=self.book.lookup,
-            validate=self.book.validate_activity,
-            now=self._local_now(clock),
-            zone=clock.zone,
-            details=details,
-            parent=self.window,
-        )
+        dialog = self._schedule_dialog(details=details)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         draft = dialog.draft()
@@ -209,6 +192,17 @@ class FollowUps(QObject):
         self.schedule(contacts, preset)
 
     # Helpers
+    def _schedule_dialog(self, **kwargs: object) -> ScheduleDialog:
+        clock = self.clock()
+        return ScheduleDialog(
+            lookup=self.book.lookup,
+            validate=self.book.validate_activity,
+            now=self._local_now(clock),
+            zone=clock.zone,
+            parent=self.window,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
     def _push(self, command: type, *args: object) -> None:
         refresh = self.changed.emit
         self.undo_stack.push(command(*args, self.book, refresh, self.failed.emit))  # type: ignore[attr-defined]
