@@ -34,10 +34,12 @@ class FollowUps(QObject):
     changed(object): something was scheduled, cleared or logged; carries the contact
         worth showing (or None).
     failed(object): a CallsheetError to report.
+    message(str): what was done, for the status bar.
     """
 
     changed = Signal(object)
     failed = Signal(object)
+    message = Signal(str)
 
     def __init__(
         self,
@@ -93,6 +95,8 @@ class FollowUps(QObject):
             return False
         self._push(RescheduleActivity, activity_id, before, starts_at)
         self.changed.emit(None)
+        local = starts_at.astimezone(ZoneInfo(self.clock().zone))
+        self.message.emit(f"Moved to {local:%a %d %b %H:%M}. Ctrl+Z moves it back.")
         return True
 
     def delete(self, activity_ids: list[uuid.UUID]) -> None:
@@ -101,6 +105,8 @@ class FollowUps(QObject):
             text = "Delete activity" if count == 1 else f"Delete {count} activities"
             self._push(TrashActivities, activity_ids, text)
             self.changed.emit(None)
+            what = "the activity" if count == 1 else f"{count} activities"
+            self.message.emit(f"Moved {what} to the Trash. Ctrl+Z brings it back.")
 
     # Logging what happened
     def clear(self, activity_id: uuid.UUID) -> None:
@@ -141,6 +147,13 @@ class FollowUps(QObject):
         )
         first = details.contacts[0][0] if details.contacts else None
         self.changed.emit(first)
+        logged = (
+            f"Logged on {len(details.contacts)} contact{'s' if len(details.contacts) != 1 else ''}."
+        )
+        if result.next_due is not None:
+            due = result.next_due.astimezone(ZoneInfo(clock.zone))
+            logged += f" Next in the series: {due:%a %d %b %H:%M}."
+        self.message.emit(logged)
         if entry.follow_up:
             self._follow_up(entry, list(details.contacts), details.draft.time_zone)
 

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.follow_ups = FollowUps(self.book, self.undo_stack, self)
         self.follow_ups.changed.connect(self._follow_ups_changed)
         self.follow_ups.failed.connect(self.show_error)
+        self.follow_ups.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.detail.scheduleRequested.connect(self.schedule_follow_up)
         self.detail.recordRequested.connect(self.record_history)
         self.detail.clearRequested.connect(self.follow_ups.clear)

@@ -217,6 +217,11 @@ def test_clearing_a_series_keeps_it_on_the_list(
     when_dialog_opens(clear)
     window.follow_ups.clear(series)
     assert book.activity(series).starts_at == before + timedelta(days=7)
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .startswith("Logged in the history of 1 contact. Next in the series: ")
+    )
     assert len(book.history(maya)) == 1
 
 
