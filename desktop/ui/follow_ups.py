@@ -147,9 +147,8 @@ class FollowUps(QObject):
         )
         first = details.contacts[0][0] if details.contacts else None
         self.changed.emit(first)
-        logged = (
-            f"Logged on {len(details.contacts)} contact{'s' if len(details.contacts) != 1 else ''}."
-        )
+        people = len(details.contacts)
+        logged = f"Logged in the history of {people} contact{'s' if people != 1 else ''}."
         if result.next_due is not None:
             due = result.next_due.astimezone(ZoneInfo(clock.zone))
             logged += f" Next in the series: {due:%a %d %b %H:%M}."
