@@ -1,0 +1,65 @@
+"""What a profile source tells us, cleaned for showing as plain text."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from dataclasses import dataclass, field
+
+import nh3
+
+MAX_TEXT = 2_000
+MAX_POSTS = 5
+
+
+@dataclass(frozen=True)
+class Post:
+    """A recent public post: when (ISO 8601), its text, and a link to it."""
+
+    posted_at: str
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A profile as last fetched. `details` holds what only some sources have
+    (location, company, job title, web site, verified accounts)."""
+
+    display_name: str = ""
+    headline: str = ""
+    avatar_url: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    posts: tuple[Post, ...] = ()
+    details: dict[str, str] = field(default_factory=dict)
+    links: tuple[str, ...] = ()  # other profiles this one points at (Gravatar)
+
+
+def plain(text: object, limit: int = MAX_TEXT) -> str:
+    """Plain text from what a source sent, which may be HTML: tags stripped (paragraph
+    and line breaks kept as new lines), entities decoded, whitespace tidied, capped."""
+    if not isinstance(text, str):
+        return ""
+    with_breaks = re.sub(r"(?i)<br\s*/?>|</p>\s*<p[^>]*>", "\n", text)
+    stripped = html.unescape(nh3.clean(with_breaks, tags=set()))
+    lines = [" ".join(line.split()) for line in stripped.splitlines()]
+    tidy = "\n".join(line for line in lines if line)
+    return tidy if len(tidy) <= limit else tidy[: limit - 1] + "…"
+
+
+def count(value: object) -> int | None:
+    """A non-negative integer count, or None for anything else."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def source_url(name: str, default: str) -> str:
+    """A source's base URL: `CALLSHEET_<NAME>_URL` when set (proxies, self-hosted
+    servers, tests), else the public one."""
+    return os.environ.get(f"CALLSHEET_{name.upper()}_URL", default).rstrip("/")
+
+
+def web_url(value: object) -> str:
+    """`value` when it is an http(s) URL of sane length, else ""."""
+    ok = isinstance(value, str) and value.startswith(("https://", "http://")) and len(value) < 2000
+    return value if ok and not any(c.isspace() for c in value) else ""  # type: ignore[return-value]
