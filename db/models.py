@@ -293,7 +293,13 @@ class Note(Record):
 
 
 class SocialProfile(Record):
-    """A public profile link and the last snapshot fetched from it (cached offline)."""
+    """A public profile link and the last snapshot fetched from it (cached offline).
+
+    The link (network, handle, url) is what the user edits; the snapshot columns are a
+    cache written by `db.social_profiles.store_snapshot` with plain UPDATEs, so a
+    refresh is not an edit. `gone_at` is set when the source says the profile no
+    longer exists.
+    """
 
     __tablename__ = "social_profiles"
 
@@ -310,6 +316,8 @@ class SocialProfile(Record):
     recent_posts: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     fetched_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    gone_at: Mapped[datetime | None]
     contact: Mapped[Contact] = relationship(back_populates="social_profiles")
 
 

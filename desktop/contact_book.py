@@ -11,8 +11,20 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from db import activities, calendar, companies, contacts, groups, history, notes, tasks, trash
+from db import (
+    activities,
+    calendar,
+    companies,
+    contacts,
+    groups,
+    history,
+    notes,
+    social_profiles,
+    tasks,
+    trash,
+)
 from db.activities import ActivityDetails, ActivityDraft, AlarmRow, ClearResult
 from db.calendar import CalendarDay
 from db.companies import CompanyDetails, CompanyDraft, CompanyRow
@@ -22,6 +34,7 @@ from db.groups import GroupRow
 from db.history import HistoryRow
 from db.notes import NoteRow
 from db.search import LOOKUP, LookupHit
+from db.social_profiles import ProfileRow
 from db.tasks import Bucket, Clock, TaskQuery, TaskRow
 from db.trash import TrashItem
 
@@ -308,6 +321,29 @@ class ContactBook:
     def dismiss(self, activity_ids: Sequence[uuid.UUID]) -> None:
         with self.db.transaction() as session:
             activities.dismiss(session, activity_ids)
+
+    # Social profiles
+    def profiles(self, contact_id: uuid.UUID) -> list[ProfileRow]:
+        with self.db.reading() as session:
+            return social_profiles.profiles_for(session, contact_id)
+
+    def add_profile(self, contact_id: uuid.UUID, network: str, handle: str, url: str) -> uuid.UUID:
+        with self.db.transaction() as session:
+            return social_profiles.add_profile(session, contact_id, network, handle, url)
+
+    def set_profile_trashed(self, profile_id: uuid.UUID, trashed: bool) -> None:
+        with self.db.transaction() as session:
+            social_profiles.set_trashed(session, profile_id, trashed)
+
+    def store_snapshot(self, profile_id: uuid.UUID, **snapshot: Any) -> None:
+        with self.db.transaction() as session:
+            social_profiles.store_snapshot(session, profile_id, **snapshot)
+
+    def store_profile_error(
+        self, profile_id: uuid.UUID, message: str, gone_at: datetime | None = None
+    ) -> None:
+        with self.db.transaction() as session:
+            social_profiles.store_error(session, profile_id, message, gone_at=gone_at)
 
     # The Trash
     def trash_items(self) -> list[TrashItem]:

@@ -61,5 +61,6 @@ def source_url(name: str, default: str) -> str:
 
 def web_url(value: object) -> str:
     """`value` when it is an http(s) URL of sane length, else ""."""
-    ok = isinstance(value, str) and value.startswith(("https://", "http://")) and len(value) < 2000
-    return value if ok and not any(c.isspace() for c in value) else ""  # type: ignore[return-value]
+    if not isinstance(value, str) or len(value) >= 2000 or any(c.isspace() for c in value):
+        return ""
+    return value if value.startswith(("https://", "http://")) else ""
