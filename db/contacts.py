@@ -695,3 +695,16 @@ def _replace_parts(current: list[Any], wanted: list[Any], fields: tuple[str, ...
         else:
             current.append(new)
     del current[len(wanted) :]
+
+
+def referrer_of(session: Session, contact_id: uuid.UUID) -> tuple[uuid.UUID, str] | None:
+    """Who referred this contact (a live contact), if anyone."""
+    referred_by = session.scalar(select(Contact.referred_by_id).where(Contact.id == contact_id))
+    if referred_by is None:
+        return None
+    row = session.execute(
+        select(Contact.id, Contact.display_name).where(
+            Contact.id == referred_by, Contact.deleted_at.is_(None)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None

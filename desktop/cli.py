@@ -14,9 +14,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop import __version__, logs
 from desktop.paths import default_data_dir
+
+if TYPE_CHECKING:
+    import uuid
+
+    from desktop.contact_book import ContactBook
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     find.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    brief = commands.add_parser("brief", help="print the call sheet of the best match")
+    brief.add_argument("query", metavar="QUERY", help="who: any fragment, as for find")
+    brief.add_argument(
+        "--refresh", action="store_true", help="fetch the public profiles first (needs network)"
+    )
+
     agenda = commands.add_parser(
         "agenda", help="list open follow-ups: overdue first, then by due time"
     )
@@ -90,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _find(args)
         if args.command == "agenda":
             return _agenda(args)
+        if args.command == "brief":
+            return _brief(args)
         from desktop.app import run_app
 
         return run_app(args.data_dir)
@@ -236,3 +250,41 @@ def _agenda(args: argparse.Namespace) -> int:
             flag = "OVERDUE " if row.overdue else ""
             print(f"{flag}{when}  {row.kind}  {row.regarding}  ({row.contacts or 'no contact'})")
     return EXIT_OK
+
+
+def _brief(args: argparse.Namespace) -> int:
+    from db.engine import open_database
+    from db.errors import NotFoundError
+    from db.tasks import Clock
+    from desktop.calls.brief import render_text
+    from desktop.calls.sheet import build_sheet
+    from desktop.contact_book import ContactBook
+
+    clock = Clock.current()
+    book = ContactBook(open_database(args.data_dir, create=False))
+    try:
+        hits = book.lookup(args.query, limit=2)
+        if not hits:
+            raise NotFoundError(f"Nobody matches “{args.query}”.")
+        if args.refresh:
+            report = _refresh_profiles(book, hits[0].id, args.data_dir)
+            print(f"Profiles: {report}.", file=sys.stderr)
+        text = render_text(build_sheet(book, hits[0].id, clock), clock.zone)
+    finally:
+        book.close()
+    print(text, end="")
+    if len(hits) > 1:
+        print("(more people match; type more of the name to pick another)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _refresh_profiles(book: ContactBook, contact_id: uuid.UUID, data_dir: Path) -> str:
+    from desktop.social.fetch import Fetcher
+    from desktop.social.refresh import ProfileRefresher
+
+    fetcher = Fetcher()
+    try:
+        refresher = ProfileRefresher(book, fetcher, data_dir / "avatars")
+        return refresher.refresh_contact(contact_id, force=True).summary()
+    finally:
+        fetcher.close()

@@ -83,6 +83,10 @@ class ContactBook:
         with self.db.reading() as session:
             return contacts.get_contact(session, contact_id)
 
+    def referrer(self, contact_id: uuid.UUID) -> tuple[uuid.UUID, str] | None:
+        with self.db.reading() as session:
+            return contacts.referrer_of(session, contact_id)
+
     # Changing contacts
     def validate(self, draft: ContactDraft) -> ContactDraft:
         return contacts.validate(draft)
