@@ -56,6 +56,7 @@ class ContactDetailView(QWidget):
     recordRequested = Signal()
     clearRequested = Signal(object)
     editActivityRequested = Signal(object)
+    sheetRequested = Signal()
 
     def __init__(self, book: ContactBook, undo: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,7 +103,14 @@ class ContactDetailView(QWidget):
         titles.addWidget(self.next_step_label)
         titles.addStretch(1)
         header.addLayout(titles, 1)
-        header.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.sheet_button = QPushButton("Call sheet")
+        self.sheet_button.setToolTip("Everything before a call, and dialing (F9)")
+        self.sheet_button.clicked.connect(self.sheetRequested)
+        header_buttons = QVBoxLayout()
+        header_buttons.addWidget(self.edit_button)
+        header_buttons.addWidget(self.sheet_button)
+        header_buttons.addStretch(1)
+        header.addLayout(header_buttons)
 
         self.tabs = QTabWidget()
         self.fields = QWidget()

@@ -156,8 +156,15 @@ class FollowUps(QObject):
         if entry.follow_up:
             self._follow_up(entry, list(details.contacts), details.draft.time_zone)
 
-    def record_history(self, contacts: Contacts) -> uuid.UUID | None:
-        """Log a call, meeting or email that was not scheduled (Ctrl+H)."""
+    def record_history(
+        self,
+        contacts: Contacts,
+        *,
+        call_started: datetime | None = None,
+        call_minutes: int | None = None,
+    ) -> uuid.UUID | None:
+        """Log a call, meeting or email that was not scheduled (Ctrl+H); after a call
+        dialed from the call sheet, with its start and length filled in."""
         clock = self.clock()
         dialog = LogDialog(
             lookup=self.book.lookup,
@@ -165,6 +172,9 @@ class FollowUps(QObject):
             contacts=contacts,
             parent=self.window,
         )
+        if call_started is not None:
+            local_start = call_started.astimezone(ZoneInfo(clock.zone)).replace(tzinfo=None)
+            dialog.set_call(local_start, call_minutes or 0)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         entry = dialog.entry()

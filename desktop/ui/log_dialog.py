@@ -141,6 +141,16 @@ class LogDialog(FormDialog):
         (self.notes if activity else self.regarding).setFocus()
         self.resize(560, 440)
 
+    def set_call(self, started: datetime, minutes: int) -> None:
+        """Fill in a call just made: a call, when it started, how long it took."""
+        self.kind.setCurrentIndex(max(self.kind.findData("call"), 0))
+        self.day.set_day(started.date())
+        self.time.set_time(started.time())
+        self.duration.setText(f"{minutes} min")
+        self.follow_up.setChecked(True)
+        self.setWindowTitle("How did the call go?")
+        self.notes.setFocus()
+
     def current_entry(self) -> LogEntry:
         problems: dict[str, str] = {}
         occurred_at = self.now

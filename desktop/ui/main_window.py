@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer
@@ -51,13 +52,14 @@ from desktop.reminders import Reminders, utc_now
 from desktop.reminders import describe as describe_alarm
 from desktop.ui.calendar_view import CalendarView
 from desktop.ui.call_list_bar import CallListBar
+from desktop.ui.call_sheet import CallSheetWindow
 from desktop.ui.company_bar import CompanyBar
 from desktop.ui.company_dialog import CompanyDialog
 from desktop.ui.contact_detail import ContactDetailView
 from desktop.ui.contact_dialog import ContactDialog
 from desktop.ui.follow_ups import FollowUps, confirm_open_activities
 from desktop.ui.reminder_banner import ReminderBanner
-from desktop.ui.settings import user_settings
+from desktop.ui.settings import dial_settings, refresh_policy, user_settings
 from desktop.ui.sidebar import Sidebar, View
 from desktop.ui.task_view import TaskView
 from desktop.ui.trash_view import TrashView
@@ -160,6 +162,8 @@ class MainWindow(QMainWindow):
         self.detail.recordRequested.connect(self.record_history)
         self.detail.clearRequested.connect(self.follow_ups.clear)
         self.detail.editActivityRequested.connect(self.follow_ups.edit)
+        self.call_sheet: CallSheetWindow | None = None
+        self.detail.sheetRequested.connect(lambda: self.open_call_sheet())
 
         self.company_bar = CompanyBar()
         self.company_bar.editRequested.connect(self.edit_company)
@@ -367,6 +371,12 @@ class MainWindow(QMainWindow):
             "Ctrl+H",
             "Log a call, meeting or email that was not scheduled",
         )
+        self.sheet_action = self._action(
+            "Call S&heet",
+            lambda: self.open_call_sheet(),
+            "F9",
+            "The call sheet of the contact shown: local time, dialing, history, profiles",
+        )
         self.call_list_action = self._action(
             "Make &Call List",
             self.make_call_list,
@@ -409,6 +419,7 @@ class MainWindow(QMainWindow):
         follow_menu.addAction(self.schedule_action)
         follow_menu.addAction(self.record_action)
         follow_menu.addSeparator()
+        follow_menu.addAction(self.sheet_action)
         follow_menu.addAction(self.call_list_action)
         follow_menu.addAction(self.next_in_list_action)
         follow_menu.addAction(self.previous_in_list_action)
@@ -453,6 +464,7 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.schedule_action)
         toolbar.addAction(self.record_action)
+        toolbar.addAction(self.sheet_action)
         toolbar.addSeparator()
         toolbar.addWidget(self.lookup_box)
         toolbar.addWidget(self.follow_up_filter)
@@ -870,6 +882,39 @@ class MainWindow(QMainWindow):
         else:
             self.next_in_call_list()
 
+    # The call sheet
+    def open_call_sheet(self, contact_id: uuid.UUID | None = None) -> CallSheetWindow | None:
+        """Show the sheet of `contact_id`, the task's contact, or the contact shown."""
+        if contact_id is None:
+            contact_id = self._sheet_contact()
+        if contact_id is None:
+            self.statusBar().showMessage("Select a contact first.", 5000)
+            return None
+        if self.call_sheet is None:
+            self.call_sheet = CallSheetWindow(
+                self.book,
+                self.follow_ups,
+                Path(self.book.path).parent / "avatars",
+                dial_settings=dial_settings(self.settings),
+                policy=refresh_policy(self.settings),
+                default_region=self.default_region,
+                parent=self,
+            )
+            self.call_sheet.failed.connect(self.show_error)
+            self.call_sheet.changed.connect(lambda _cid: self.detail.reload())
+        self.call_sheet.show_contact(contact_id)
+        self.call_sheet.show()
+        self.call_sheet.raise_()
+        return self.call_sheet
+
+    def _sheet_contact(self) -> uuid.UUID | None:
+        if self.pages.currentWidget() is self.task_view:
+            row = self.task_view.model.row(self.task_view.table.currentIndex().row())
+            return row.first_contact_id if row else None
+        if self.call_list is not None and self.call_list.current is not None:
+            return self.call_list.current
+        return self.detail.details.id if self.detail.details else None
+
     # Call lists
     def make_call_list(self) -> None:
         """Turn what the list shows (a lookup, a selection, a group) into a call list."""
@@ -925,6 +970,8 @@ class MainWindow(QMainWindow):
             self.detail.show_contact(contact_id)
         self.call_list_bar.show_list(self.call_list)
         self._update_actions()
+        if self.call_sheet is not None and self.call_sheet.isVisible():
+            self.call_sheet.show_contact(contact_id)
 
     def _view_name(self) -> str:
         if self.view.kind == "group":

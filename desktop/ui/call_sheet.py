@@ -1,0 +1,383 @@
+"""The call sheet window: who they are, their local time, one-click dialing with a call
+timer, promises, talking points, last interactions and their public profiles (from the
+cache; refreshed in the background when due). Hanging up asks how it went."""
+
+from __future__ import annotations
+
+import math
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import CallsheetError
+from db.tasks import Clock
+from desktop.calls.dialer import DialSettings, dial, dial_number
+from desktop.calls.sheet import CallSheet, build_sheet
+from desktop.calls.sheet_html import render_html
+from desktop.contact_book import ContactBook
+from desktop.social.fetch import Fetcher
+from desktop.social.profiles import recognise
+from desktop.social.refresh import ProfileRefresher, RefreshPolicy, RefreshReport
+from desktop.ui.avatar import InitialsAvatar
+from desktop.ui.follow_ups import FollowUps
+from desktop.workers import JobRunner
+
+AVATAR = 72
+
+
+def open_link(link: str) -> bool:
+    return QDesktopServices.openUrl(QUrl(link))
+
+
+class CallSheetWindow(QWidget):
+    """One window, showing one contact at a time. `fetcher_factory` makes the HTTP
+    client for a background refresh (tests point it at loopback)."""
+
+    failed = Signal(object)
+    changed = Signal(object)  # a contact whose history or profiles changed
+
+    def __init__(
+        self,
+        book: ContactBook,
+        follow_ups: FollowUps,
+        avatars: Path,
+        *,
+        dial_settings: DialSettings = DialSettings(),  # noqa: B008
+        policy: RefreshPolicy = RefreshPolicy(),  # noqa: B008
+        clock: Callable[[], Clock] = Clock.current,
+        fetcher_factory: Callable[[threading.Event], Fetcher] | None = None,
+        opener: Callable[[str], bool] = open_link,
+        runner: Callable[[list[str]], object] | None = None,
+        default_region: str = "US",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window, True)
+        self.setObjectName("callSheet")
+        self.setWindowTitle("Call sheet")
+        self.book = book
+        self.follow_ups = follow_ups
+        self.avatars = avatars
+        self.dial_settings = dial_settings
+        self.policy = policy
+        self.clock = clock
+        self.fetcher_factory = fetcher_factory or (lambda cancel: Fetcher(cancelled=cancel))
+        self.opener = opener
+        self.runner = runner
+        self.default_region = default_region
+        self.jobs = JobRunner(self, max_threads=1)
+        self.sheet: CallSheet | None = None
+        self.call_started: datetime | None = None
+        self._cancel = threading.Event()
+        self._refreshing = False
+        self._build()
+        self.resize(620, 760)
+
+    # Building
+    def _build(self) -> None:
+        self.initials = InitialsAvatar(AVATAR)
+        self.photo = QLabel()
+        self.photo.setFixedSize(AVATAR, AVATAR)
+        self.photo.hide()
+        self.name = QLabel()
+        self.name.setObjectName("sheetName")
+        self.name.setStyleSheet("font-size: 17pt; font-weight: 600;")
+        self.name.setWordWrap(True)
+        self.role = QLabel()
+        self.role.setWordWrap(True)
+        titles = QVBoxLayout()
+        titles.addWidget(self.name)
+        titles.addWidget(self.role)
+        titles.addStretch(1)
+        header = QHBoxLayout()
+        header.addWidget(self.initials)
+        header.addWidget(self.photo)
+        header.addLayout(titles, 1)
+
+        self.phones = QHBoxLayout()
+        self.call_bar = QFrame()
+        self.call_bar.setObjectName("callBar")
+        self.call_bar.setStyleSheet(
+            "QFrame#callBar { background: #e8f5e9; border: 1px solid #81c784; border-radius: 4px; }"
+        )
+        self.call_label = QLabel()
+        self.call_label.setObjectName("callTimer")
+        self.call_label.setStyleSheet("font-weight: 600; color: #1b5e20;")
+        self.hang_up_button = QPushButton("Hang up and log…")
+        self.hang_up_button.setToolTip("End the call and say how it went (Ctrl+Shift+H)")
+        self.hang_up_button.clicked.connect(self.hang_up)
+        bar = QHBoxLayout(self.call_bar)
+        bar.setContentsMargins(10, 6, 10, 6)
+        bar.addWidget(self.call_label, 1)
+        bar.addWidget(self.hang_up_button)
+        self.call_bar.hide()
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self._tick)
+
+        self.body = QTextBrowser()
+        self.body.setObjectName("sheetBody")
+        self.body.setOpenLinks(False)
+        self.body.anchorClicked.connect(self._link)
+
+        self.status = QLabel()
+        self.status.setObjectName("sheetStatus")
+        self.status.setStyleSheet("color: #546e7a;")
+        add = QPushButton("Add profile…")
+        add.clicked.connect(self.add_profile)
+        self.refresh_button = QPushButton("Refresh profiles")
+        self.refresh_button.setToolTip("Fetch the public profiles now (F5)")
+        self.refresh_button.clicked.connect(lambda: self.refresh(force=True))
+        schedule = QPushButton("Schedule…")
+        schedule.clicked.connect(self._schedule)
+        log = QPushButton("Log call…")
+        log.setToolTip("Log a call without dialing (Ctrl+H)")
+        log.clicked.connect(self._log)
+        buttons = QHBoxLayout()
+        for button in (add, self.refresh_button, schedule, log):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(self.phones)
+        layout.addWidget(self.call_bar)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence("F5"), self, lambda: self.refresh(force=True))
+        QShortcut(QKeySequence("Ctrl+Shift+H"), self, self.hang_up)
+
+    # Showing
+    def show_contact(self, contact_id: uuid.UUID) -> None:
+        """Show a contact's sheet from the cache, then refresh what is due behind it."""
+        if self.sheet is not None and self.sheet.contact.id != contact_id:
+            self._cancel.set()
+        self.reload(contact_id)
+        self.refresh(force=False)
+
+    def reload(self, contact_id: uuid.UUID | None = None) -> None:
+        target = contact_id or (self.sheet.contact.id if self.sheet else None)
+        if target is None:
+            return
+        clock = self.clock()
+        try:
+            self.sheet = build_sheet(self.book, target, clock, self.default_region)
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return
+        contact = self.sheet.contact
+        self.setWindowTitle(f"Call sheet: {contact.display_name}")
+        self.name.setText(contact.display_name)
+        self.role.setText(" · ".join(part for part in (contact.title, contact.company) if part))
+        self._show_photo()
+        self._fill_phones()
+        scroll = self.body.verticalScrollBar().value()
+        self.body.setHtml(render_html(self.sheet, clock.zone))
+        self.body.verticalScrollBar().setValue(scroll)
+        if not self._refreshing:
+            self.status.setText(self._freshness())
+
+    def _show_photo(self) -> None:
+        assert self.sheet is not None
+        self.initials.set_name(self.sheet.contact.display_name)
+        for profile in self.sheet.live_profiles:
+            if profile.avatar_path and Path(profile.avatar_path).exists():
+                pixmap = QPixmap(profile.avatar_path)
+                if not pixmap.isNull():
+                    self.photo.setPixmap(pixmap.scaled(AVATAR, AVATAR))
+                    self.photo.show()
+                    self.initials.hide()
+                    return
+        self.photo.hide()
+        self.initials.show()
+
+    def _fill_phones(self) -> None:
+        assert self.sheet is not None
+        while self.phones.count():
+            item = self.phones.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for phone in self.sheet.contact.phones:
+            button = QPushButton(f"Call {phone.number} ({phone.label})")
+            button.setObjectName("dialButton")
+            number = dial_number(phone.number, phone.e164)
+            button.clicked.connect(lambda _c=False, n=number: self.dial(n))
+            self.phones.addWidget(button)
+        if not self.sheet.contact.phones:
+            self.phones.addWidget(QLabel("No phone number."))
+        self.phones.addStretch(1)
+
+    def _freshness(self) -> str:
+        assert self.sheet is not None
+        fetched = [p.fetched_at for p in self.sheet.live_profiles if p.fetched_at]
+        if not self.policy.enabled:
+            return "Profile fetching is turned off; showing what was cached."
+        if not fetched:
+            return "No profile snapshots yet."
+        days = (self.sheet.built_at - max(fetched)).days
+        return "Profiles fetched today." if days <= 0 else f"Profiles fetched {days} days ago."
+
+    # Calling
+    def dial(self, number: str) -> None:
+        """Open the number through the phone handler and start the call timer."""
+        try:
+            if self.runner is None:
+                opened = dial(number, self.dial_settings, self.opener)
+            else:
+                opened = dial(number, self.dial_settings, self.opener, self.runner)
+        except (ValueError, OSError) as error:
+            QMessageBox.warning(self, "Could not dial", str(error))
+            return
+        self.call_started = self.clock().now
+        self.call_bar.show()
+        self._tick()
+        self.ticker.start()
+        self.status.setText(f"Dialing: {opened}")
+
+    def _tick(self) -> None:
+        if self.call_started is None or self.sheet is None:
+            return
+        seconds = max(int((self.clock().now - self.call_started).total_seconds()), 0)
+        name = self.sheet.contact.display_name
+        self.call_label.setText(f"On a call with {name} · {seconds // 60:02d}:{seconds % 60:02d}")
+
+    def hang_up(self) -> None:
+        """End the call: log it with its length, then offer the next step."""
+        if self.call_started is None or self.sheet is None:
+            return
+        self.ticker.stop()
+        seconds = (self.clock().now - self.call_started).total_seconds()
+        started, self.call_started = self.call_started, None
+        self.call_bar.hide()
+        contact = self.sheet.contact
+        logged = self.follow_ups.record_history(
+            [(contact.id, contact.display_name)],
+            call_started=started.astimezone(UTC),
+            call_minutes=max(math.ceil(seconds / 60), 1) if seconds > 0 else 0,
+        )
+        if logged is not None:
+            self.changed.emit(contact.id)
+        self.reload()
+
+    def _log(self) -> None:
+        if self.sheet is not None:
+            contact = self.sheet.contact
+            if self.follow_ups.record_history([(contact.id, contact.display_name)]) is not None:
+                self.changed.emit(contact.id)
+                self.reload()
+
+    def _schedule(self) -> None:
+        if self.sheet is not None:
+            contact = self.sheet.contact
+            if self.follow_ups.schedule([(contact.id, contact.display_name)]) is not None:
+                self.changed.emit(contact.id)
+                self.reload()
+
+    # Profiles
+    def add_profile(self) -> None:
+        if self.sheet is None:
+            return
+        text, ok = QInputDialog.getText(
+            self,
+            "Add a profile",
+            "Paste a profile link or handle (LinkedIn, X, Bluesky, Mastodon, GitHub, a web site):",
+        )
+        if not ok or not text.strip():
+            return
+        try:
+            ref = recognise(text)
+            self.book.add_profile(self.sheet.contact.id, ref.network, ref.handle, ref.url)
+        except (ValueError, CallsheetError) as error:
+            QMessageBox.warning(self, "Not added", str(error))
+            return
+        self.changed.emit(self.sheet.contact.id)
+        self.reload()
+        self.refresh(force=False)
+
+    def remove_profile(self, profile_id: uuid.UUID) -> None:
+        try:
+            self.book.set_profile_trashed(profile_id, True)
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return
+        self.status.setText("Profile removed.")
+        self.reload()
+
+    def refresh(self, *, force: bool) -> None:
+        """Fetch due profiles (all with `force`) on a worker; the sheet stays usable."""
+        if self.sheet is None or self._refreshing or not self.policy.enabled:
+            if force and not self.policy.enabled:
+                self.status.setText("Profile fetching is turned off in the settings.")
+            return
+        contact_id = self.sheet.contact.id
+        now = self.clock().now
+        due = any(self.policy.due(p, now) for p in self.sheet.profiles)
+        looked_up = {p.handle.lower() for p in self.sheet.profiles if p.network == "gravatar"}
+        unchecked = any(e.address.lower() not in looked_up for e in self.sheet.contact.emails)
+        if not force and not due and not (unchecked and self.policy.allows("gravatar")):
+            return
+        self._cancel = threading.Event()
+        cancel = self._cancel
+        self._refreshing = True
+        self.refresh_button.setEnabled(False)
+        self.status.setText("Refreshing profiles…")
+
+        def work() -> RefreshReport:
+            fetcher = self.fetcher_factory(cancel)
+            try:
+                refresher = ProfileRefresher(
+                    self.book, fetcher, self.avatars, self.policy, lambda: self.clock().now
+                )
+                return refresher.refresh_contact(contact_id, force=force)
+            finally:
+                fetcher.close()
+
+        self.jobs.start(
+            work,
+            on_done=lambda report: self._refreshed(contact_id, report),
+            on_failed=lambda error: self._refreshed(contact_id, None, error),
+        )
+
+    def _refreshed(
+        self, contact_id: uuid.UUID, report: RefreshReport | None, error: object = None
+    ) -> None:
+        self._refreshing = False
+        self.refresh_button.setEnabled(True)
+        if self.sheet is None or self.sheet.contact.id != contact_id:
+            return
+        self.reload()
+        if report is not None:
+            self.status.setText(f"Profiles: {report.summary()}. " + self._freshness())
+        else:
+            self.status.setText(f"Could not refresh profiles: {error}")
+
+    def _link(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("callsheet:remove-profile/"):
+            self.remove_profile(uuid.UUID(text.rsplit("/", 1)[1]))
+        elif text == "callsheet:add-profile":
+            self.add_profile()
+        elif url.scheme() in ("https", "http"):
+            self.opener(text)
+
+    def closeEvent(self, event: object) -> None:
+        self._cancel.set()
+        self.ticker.stop()
+        super().closeEvent(event)  # type: ignore[arg-type]
