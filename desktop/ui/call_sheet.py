@@ -212,8 +212,10 @@ class CallSheetWindow(QWidget):
         assert self.sheet is not None
         while self.phones.count():
             item = self.phones.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()  # gone at once, not at the next event loop turn
+                widget.deleteLater()
         for phone in self.sheet.contact.phones:
             button = QPushButton(f"Call {phone.number} ({phone.label})")
             button.setObjectName("dialButton")
