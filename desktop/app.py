@@ -63,6 +63,7 @@ def run_app(data_dir: Path) -> int:
     check_display()
     from desktop.contact_book import ContactBook
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings import apply_source_urls, user_settings
 
     app = application()
     try:
@@ -72,6 +73,7 @@ def run_app(data_dir: Path) -> int:
         QMessageBox.critical(None, "Callsheet cannot open its database", str(error))
         return 1
     logs.configure(data_dir)
+    apply_source_urls(user_settings())
     window = MainWindow(ContactBook(db), default_region())
     window.show()
     try:

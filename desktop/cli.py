@@ -279,12 +279,26 @@ def _brief(args: argparse.Namespace) -> int:
 
 
 def _refresh_profiles(book: ContactBook, contact_id: uuid.UUID, data_dir: Path) -> str:
-    from desktop.social.fetch import Fetcher
-    from desktop.social.refresh import ProfileRefresher
+    """Fetch the contact's profiles now, within the user's (or IT's) settings."""
+    import configparser
 
+    from desktop.paths import config_dir
+    from desktop.social.fetch import Fetcher
+    from desktop.social.refresh import ProfileRefresher, RefreshPolicy
+
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(config_dir() / "callsheet.ini", encoding="utf-8")
+
+    def setting(key: str, default: str) -> str:
+        section, _, name = key.partition("/")
+        return ini.get(section, name, fallback=default)
+
+    policy = RefreshPolicy.from_settings(setting)
+    if not policy.enabled:
+        return "fetching is turned off in the settings; showing what was cached"
     fetcher = Fetcher()
     try:
-        refresher = ProfileRefresher(book, fetcher, data_dir / "avatars")
+        refresher = ProfileRefresher(book, fetcher, data_dir / "avatars", policy)
         return refresher.refresh_contact(contact_id, force=True).summary()
     finally:
         fetcher.close()

@@ -35,6 +35,22 @@ class RefreshPolicy:
     max_age: timedelta = DEFAULT_MAX_AGE
     disabled: frozenset[str] = frozenset()
 
+    @classmethod
+    def from_settings(cls, get: Callable[[str, str], object]) -> RefreshPolicy:
+        """From settings keys `social/enabled`, `social/disabled` (sources, comma-
+        separated) and `social/max_age_days`; `get(key, default)` reads one."""
+        enabled = str(get("social/enabled", "true")).lower() not in ("false", "0", "no")
+        disabled = str(get("social/disabled", ""))
+        try:
+            days = max(int(str(get("social/max_age_days", "7"))), 1)
+        except ValueError:
+            days = DEFAULT_MAX_AGE.days
+        return cls(
+            enabled=enabled,
+            max_age=timedelta(days=days),
+            disabled=frozenset(s.strip().lower() for s in disabled.split(",") if s.strip()),
+        )
+
     def allows(self, source: str) -> bool:
         return self.enabled and source not in self.disabled
 

@@ -58,6 +58,7 @@ from desktop.ui.company_dialog import CompanyDialog
 from desktop.ui.contact_detail import ContactDetailView
 from desktop.ui.contact_dialog import ContactDialog
 from desktop.ui.follow_ups import FollowUps, confirm_open_activities
+from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.reminder_banner import ReminderBanner
 from desktop.ui.settings import dial_settings, refresh_policy, user_settings
 from desktop.ui.sidebar import Sidebar, View
@@ -339,6 +340,9 @@ class MainWindow(QMainWindow):
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.demo_action = self._action("Add &Demo Data…", self.ask_demo_data)
+        self.preferences_action = self._action(
+            "&Preferences…", self.edit_preferences, QKeySequence.StandardKey.Preferences
+        )
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.new_group_action = self._action("&New Group…", self.new_group)
         self.add_to_group_action = self._action(
@@ -397,6 +401,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_action)
         file_menu.addSeparator()
         file_menu.addAction(self.demo_action)
+        file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -881,6 +886,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("That was the last contact on the call list.", 8000)
         else:
             self.next_in_call_list()
+
+    def edit_preferences(self) -> None:
+        """Dialing and profile fetching; an open call sheet picks the change up."""
+        if PreferencesDialog(self.settings, self).exec() and self.call_sheet is not None:
+            self.call_sheet.dial_settings = dial_settings(self.settings)
+            self.call_sheet.policy = refresh_policy(self.settings)
 
     # The call sheet
     def open_call_sheet(self, contact_id: uuid.UUID | None = None) -> CallSheetWindow | None:

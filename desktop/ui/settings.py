@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import os
 
 from PySide6.QtCore import QSettings
 
@@ -26,16 +26,17 @@ def dial_settings(settings: QSettings) -> DialSettings:
 
 
 def refresh_policy(settings: QSettings) -> RefreshPolicy:
-    """Profile fetching: `social/enabled`, `social/disabled` (sources, comma-separated)
-    and `social/max_age_days`."""
-    enabled = str(settings.value("social/enabled", "true")).lower() not in ("false", "0", "no")
-    disabled = str(settings.value("social/disabled", ""))
-    try:
-        days = max(int(str(settings.value("social/max_age_days", "7"))), 1)
-    except ValueError:
-        days = 7
-    return RefreshPolicy(
-        enabled=enabled,
-        max_age=timedelta(days=days),
-        disabled=frozenset(s.strip().lower() for s in disabled.split(",") if s.strip()),
-    )
+    """Profile fetching as the settings say (see `RefreshPolicy.from_settings`)."""
+    return RefreshPolicy.from_settings(lambda key, default: settings.value(key, default))
+
+
+SOURCE_URL_KEYS = ("bluesky", "github", "gravatar", "mastodon")
+
+
+def apply_source_urls(settings: QSettings) -> None:
+    """Base URLs set in the settings (`social/<source>_url`, for proxies and self-hosted
+    servers) apply unless the environment already sets `CALLSHEET_<SOURCE>_URL`."""
+    for name in SOURCE_URL_KEYS:
+        value = str(settings.value(f"social/{name}_url", "")).strip()
+        if value:
+            os.environ.setdefault(f"CALLSHEET_{name.upper()}_URL", value)
