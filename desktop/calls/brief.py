@@ -67,6 +67,9 @@ def render_text(sheet: CallSheet, zone: str) -> str:
         if profile.network in LINK_ONLY:
             profile_lines.append(f"{head} (link only: not public)")
             continue
+        if profile.gone_at is not None:
+            profile_lines.append(f"{head} (no longer exists)")
+            continue
         if profile.fetched_at is None:
             profile_lines.append(f"{head} (not fetched yet)")
             continue

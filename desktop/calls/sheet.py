@@ -38,11 +38,12 @@ class CallSheet:
 
     @property
     def live_profiles(self) -> list[ProfileRow]:
-        """Profiles worth showing (not gone; Gravatar only when it had something)."""
+        """Profiles worth showing: all the user added (a gone one says so), and
+        Gravatar only where an email had one."""
         return [
             p
             for p in self.profiles
-            if p.gone_at is None and (p.network != "gravatar" or p.fetched_at is not None)
+            if p.network != "gravatar" or (p.gone_at is None and p.fetched_at is not None)
         ]
 
 

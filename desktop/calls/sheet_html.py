@@ -90,11 +90,16 @@ def _profiles(sheet: CallSheet) -> str:
         lines = []
         if profile.network in LINK_ONLY:
             status = f"link only: {escape(title)} profiles are not public"
+        elif profile.gone_at is not None:
+            status = (
+                f'<span style="color:{BAD}">no longer exists '
+                f"(checked {age(profile.gone_at, sheet.built_at)})</span>"
+            )
         elif profile.fetched_at is None:
             status = "not fetched yet"
         else:
             status = f"fetched {age(profile.fetched_at, sheet.built_at)}"
-        if profile.last_error:
+        if profile.last_error and profile.gone_at is None:
             failure = escape(profile.last_error)
             status += f'; <span style="color:{BAD}">last refresh failed: {failure}</span>'
         if profile.avatar_path and Path(profile.avatar_path).exists():

@@ -31,6 +31,7 @@ from db.tasks import Bucket, Clock, TaskQuery
 from desktop.contact_book import ContactBook
 from desktop.models.formats import country_name, day, when
 from desktop.models.task_list import KIND_TITLES, OVERDUE_COLOR, describe_due
+from desktop.social.profiles import NETWORK_TITLES
 from desktop.ui.avatar import InitialsAvatar
 from desktop.ui.undo import TrashNote
 
@@ -348,6 +349,12 @@ class ContactDetailView(QWidget):
                 f'<a href="{html.escape(target)}">{html.escape(url.url)}</a>',
                 rich=True,
             )
+        for profile in self.book.profiles(d.id):
+            if profile.network == "gravatar" or not profile.url.startswith("https://"):
+                continue
+            title = NETWORK_TITLES.get(profile.network, profile.network.capitalize())
+            link = f'<a href="{html.escape(profile.url)}">{html.escape(profile.handle)}</a>'
+            add(title, link + (" (no longer exists)" if profile.gone_at else ""), rich=True)
         if d.nickname:
             add("Nickname", d.nickname)
         if d.department:

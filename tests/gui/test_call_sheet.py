@@ -264,3 +264,22 @@ def test_f9_opens_the_sheet_of_the_contact_shown(
     assert window.call_sheet is not None and window.call_sheet.isVisible()
     assert window.call_sheet.sheet is not None and window.call_sheet.sheet.contact.id == maya
     window.call_sheet.close()
+
+
+def test_a_gone_profile_says_so_and_profiles_show_on_the_contact(
+    qtbot, book: ContactBook, window: MainWindow, data_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    maya = add_contact(book.db, "Maya", "Lund")
+    ref = recognise("github.com/mayalund")
+    profile = book.add_profile(maya, ref.network, ref.handle, ref.url)
+    book.store_profile_error(profile, "api says 404", gone_at=NOW - timedelta(days=1))
+    sheet = sheet_window(qtbot, book, window, data_dir, FakeClock())
+    sheet.show_contact(maya)
+    assert "no longer exists (checked yesterday)" in sheet.body.toPlainText()
+    window.refresh_all(select=maya)
+    shown = [
+        window.detail.fields_form.itemAt(n).widget().text()
+        for n in range(window.detail.fields_form.count())
+        if window.detail.fields_form.itemAt(n).widget() is not None
+    ]
+    assert any("mayalund" in text and "no longer exists" in text for text in shown)
