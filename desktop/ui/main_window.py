@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self.trash_view.failed.connect(self.show_error)
         self.task_view = TaskView(self.book)
         self.task_view.contactRequested.connect(self.show_contact)
+        self.task_view.sheetRequested.connect(self.open_call_sheet)
         self.task_view.scheduleRequested.connect(self.schedule_follow_up)
         self.task_view.clearRequested.connect(self.follow_ups.clear)
         self.task_view.editRequested.connect(self.follow_ups.edit)

@@ -35,6 +35,7 @@ class TaskView(QWidget):
     """Signals carry activity ids (or a contact id for `contactRequested`)."""
 
     contactRequested = Signal(object)
+    sheetRequested = Signal(object)
     scheduleRequested = Signal()
     clearRequested = Signal(object)
     editRequested = Signal(object)
@@ -102,6 +103,9 @@ class TaskView(QWidget):
         self.contact_button = QPushButton("Show contact")
         self.contact_button.setToolTip("Open the activity's contact (Enter)")
         self.contact_button.clicked.connect(lambda: self._open_contact(self.table.currentIndex()))
+        self.sheet_button = QPushButton("Call sheet")
+        self.sheet_button.setToolTip("The call sheet of the task's contact (F9)")
+        self.sheet_button.clicked.connect(self._open_sheet)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("tasksEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -119,6 +123,7 @@ class TaskView(QWidget):
             self.clear_button,
             self.edit_button,
             self.contact_button,
+            self.sheet_button,
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -229,6 +234,11 @@ class TaskView(QWidget):
         if row is not None and row.first_contact_id is not None:
             self.contactRequested.emit(row.first_contact_id)
 
+    def _open_sheet(self) -> None:
+        row = self.model.row(self.table.currentIndex().row())
+        if row is not None and row.first_contact_id is not None:
+            self.sheetRequested.emit(row.first_contact_id)
+
     def _filters_changed(self, *_args: object) -> None:
         query = replace(
             self.model.query,
@@ -256,6 +266,7 @@ class TaskView(QWidget):
         self.clear_button.setEnabled(open_rows)
         self.edit_button.setEnabled(open_rows)
         self.contact_button.setEnabled(has_row)
+        self.sheet_button.setEnabled(has_row)
 
 
 def _empty_text(bucket: Bucket) -> str:
