@@ -53,6 +53,13 @@ def count(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
+def counts_from(data: dict[str, object], keys: dict[str, str]) -> dict[str, int]:
+    """The counts a source gives, named our way: {"followers": "followersCount", ...}."""
+    return {
+        name: value for name, key in keys.items() if (value := count(data.get(key))) is not None
+    }
+
+
 def source_url(name: str, default: str) -> str:
     """A source's base URL: `CALLSHEET_<NAME>_URL` when set (proxies, self-hosted
     servers, tests), else the public one."""

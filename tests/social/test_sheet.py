@@ -124,52 +124,32 @@ def test_brief_fetches_then_works_offline_from_the_cache(
         "CALLSHEET_BLUESKY_URL": httpserver.url_for("").rstrip("/"),
         "CALLSHEET_GRAVATAR_URL": "http://127.0.0.1:9",  # no Gravatar: nothing listens
     }
-    command = [sys.executable, "-m", "desktop", "--data-dir", str(data_dir), "brief", "maya lund"]
-    online = subprocess.run(
-        [*command, "--refresh"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        cwd=Path(__file__).parents[2],
-    )
+
+    def brief(*args: str, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "desktop", "--data-dir", str(data_dir), "brief", *args],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+            cwd=Path(__file__).parents[2],
+        )
+
+    online = brief("maya lund", "--refresh", environment=env)
     assert online.returncode == 0, online.stderr
     assert "Profiles: updated 1" in online.stderr
     assert "Bluesky: https://bsky.app/profile/maya.bsky.social (fetched today)" in online.stdout
     assert "Head of Purchasing at Fjordline Logistics, Bergen." in online.stdout
     assert "2026-11-18  Our pilot with wireless temperature loggers" in online.stdout
     offline_env = {**env, "CALLSHEET_BLUESKY_URL": "http://127.0.0.1:9"}  # the network is gone
-    offline = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        env=offline_env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        cwd=Path(__file__).parents[2],
-    )
+    offline = brief("maya lund", environment=offline_env)
     assert offline.returncode == 0, offline.stderr
     assert "Head of Purchasing at Fjordline Logistics, Bergen." in offline.stdout
     assert "(fetched today)" in offline.stdout
-    failed = subprocess.run(
-        [*command, "--refresh"],
-        capture_output=True,
-        text=True,
-        env=offline_env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        cwd=Path(__file__).parents[2],
-    )
+    failed = brief("maya lund", "--refresh", environment=offline_env)
     assert failed.returncode == 0 and "could not be fetched" in failed.stderr
     assert "Head of Purchasing at Fjordline Logistics, Bergen." in failed.stdout  # kept
     assert "last refresh failed: Could not reach 127.0.0.1:9" in failed.stdout
-    nobody = subprocess.run(
-        [sys.executable, "-m", "desktop", "--data-dir", str(data_dir), "brief", "zzzz"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    nobody = brief("zzzz", environment=env)
     assert nobody.returncode == 1 and "Nobody matches “zzzz”" in nobody.stderr

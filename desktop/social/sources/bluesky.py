@@ -8,7 +8,7 @@ from desktop.social.snapshot import (
     MAX_POSTS,
     Post,
     Snapshot,
-    count,
+    counts_from,
     plain,
     source_url,
     web_url,
@@ -26,15 +26,10 @@ def fetch(fetcher: Fetcher, ref: ProfileRef) -> Snapshot:
         f"{base}/xrpc/app.bsky.feed.getAuthorFeed",
         {"actor": ref.handle, "limit": str(MAX_POSTS), "filter": "posts_no_replies"},
     )
-    counts = {
-        name: value
-        for name, key in (
-            ("followers", "followersCount"),
-            ("following", "followsCount"),
-            ("posts", "postsCount"),
-        )
-        if (value := count(profile.get(key))) is not None
-    }
+    counts = counts_from(
+        profile,
+        {"followers": "followersCount", "following": "followsCount", "posts": "postsCount"},
+    )
     return Snapshot(
         display_name=plain(profile.get("displayName"), 200),
         headline=plain(profile.get("description")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from desktop.social.fetch import Fetcher
 from desktop.social.profiles import ProfileRef
-from desktop.social.snapshot import Snapshot, count, plain, source_url, web_url
+from desktop.social.snapshot import Snapshot, counts_from, plain, source_url, web_url
 
 DEFAULT_URL = "https://api.github.com"
 
@@ -18,15 +18,10 @@ def fetch(fetcher: Fetcher, ref: ProfileRef) -> Snapshot:
         for key in ("company", "location", "blog")
         if plain(user.get(key), 300)
     }
-    counts = {
-        name: value
-        for name, key in (
-            ("followers", "followers"),
-            ("following", "following"),
-            ("repositories", "public_repos"),
-        )
-        if (value := count(user.get(key))) is not None
-    }
+    counts = counts_from(
+        user,
+        {"followers": "followers", "following": "following", "repositories": "public_repos"},
+    )
     return Snapshot(
         display_name=plain(user.get("name"), 200) or ref.handle,
         headline=plain(user.get("bio")),

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from desktop.social.fetch import BadResponse, Fetcher
 from desktop.social.profiles import ProfileRef
-from desktop.social.snapshot import MAX_POSTS, Post, Snapshot, count, plain, web_url
+from desktop.social.snapshot import MAX_POSTS, Post, Snapshot, counts_from, plain, web_url
 
 PROFILE_PAGE = "http://webfinger.net/rel/profile-page"
 
@@ -30,15 +30,10 @@ def fetch(fetcher: Fetcher, ref: ProfileRef) -> Snapshot:
         f"{base}/api/v1/accounts/{account['id']}/statuses",
         {"limit": str(MAX_POSTS), "exclude_replies": "true", "exclude_reblogs": "true"},
     )
-    counts = {
-        name: value
-        for name, key in (
-            ("followers", "followers_count"),
-            ("following", "following_count"),
-            ("posts", "statuses_count"),
-        )
-        if (value := count(account.get(key))) is not None
-    }
+    counts = counts_from(
+        account,
+        {"followers": "followers_count", "following": "following_count", "posts": "statuses_count"},
+    )
     posts = [
         Post(
             str(status.get("created_at", ""))[:40],
