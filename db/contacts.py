@@ -98,6 +98,7 @@ class ContactDraft:
     group_ids: tuple[uuid.UUID, ...] = ()
     custom_fields: dict[str, str] = field(default_factory=dict)
     default_region: str = "US"
+    referred_by_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class ContactDetails:
     updated_at: datetime
     deleted_at: datetime | None
     rev: int
+    referred_by_id: uuid.UUID | None = None
 
     def to_draft(self, default_region: str = "US") -> ContactDraft:
         """A draft holding these values, for editing."""
@@ -168,6 +170,7 @@ class ContactDetails:
             group_ids=tuple(g.id for g in self.groups),
             custom_fields=dict(self.custom_fields),
             default_region=default_region,
+            referred_by_id=self.referred_by_id,
         )
 
 
@@ -407,6 +410,7 @@ def get_contact(session: Session, contact_id: uuid.UUID) -> ContactDetails:
         updated_at=contact.updated_at,
         deleted_at=contact.deleted_at,
         rev=contact.rev,
+        referred_by_id=contact.referred_by_id,
     )
 
 
@@ -627,6 +631,8 @@ def _apply_values(session: Session, contact: Contact, draft: ContactDraft) -> No
     contact.background = draft.background or None
     contact.owner = draft.owner or None
     contact.custom_fields = dict(draft.custom_fields)
+    if draft.referred_by_id != contact.id:  # nobody refers themselves
+        contact.referred_by_id = draft.referred_by_id
     contact.display_name = compose_display_name(draft)
     contact.sort_name = sort_key(contact.display_name)
     company = company_for_name(session, draft.company) if draft.company else None

@@ -355,6 +355,9 @@ class ContactDetailView(QWidget):
             title = NETWORK_TITLES.get(profile.network, profile.network.capitalize())
             link = f'<a href="{html.escape(profile.url)}">{html.escape(profile.handle)}</a>'
             add(title, link + (" (no longer exists)" if profile.gone_at else ""), rich=True)
+        referrer = self.book.referrer(d.id) if d.referred_by_id else None
+        if referrer is not None:
+            add("Referred by", referrer[1])
         if d.nickname:
             add("Nickname", d.nickname)
         if d.department:

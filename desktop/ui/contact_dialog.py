@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 import phonenumbers
@@ -37,7 +38,9 @@ from db.contacts import (
     validate,
 )
 from db.groups import GroupRow
+from db.search import LookupHit
 from desktop.models.formats import country_name
+from desktop.ui.contact_picker import ContactPicker
 from desktop.ui.country_box import CountryBox
 from desktop.ui.form_dialog import FormDialog, label_for
 from desktop.ui.value_rows import ValueRows
@@ -69,11 +72,17 @@ class ContactDialog(FormDialog):
         company_names: list[str],
         default_region: str,
         preset_group: uuid.UUID | None = None,
+        lookup: Callable[[str, int], list[LookupHit]] | None = None,
+        referrer: tuple[uuid.UUID, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Edit {details.display_name}" if details else "New contact")
         self.setObjectName("contactDialog")
+        self.referred_by = ContactPicker(lookup or (lambda _text, _limit: []), single=True)
+        self.referred_by.search.setPlaceholderText("Who referred them? Type a name")
+        if referrer is not None:
+            self.referred_by.set_contacts([referrer])
         self._build(company_names, groups)
         self._load(details, default_region, preset_group)
         self.mark_clean()
@@ -127,6 +136,7 @@ class ContactDialog(FormDialog):
         form.addRow("&Company:", self.company)
         form.addRow(birthday_label, birthday_row)
         form.addRow("Account o&wner:", self.owner)
+        form.addRow("Referred &by:", self.referred_by)
 
         self.emails = ValueRows(EMAIL_LABELS, "name@example.com", "+ Add email")
         self.phones = ValueRows(PHONE_LABELS, "+47 55 12 34 56", "+ Add phone")
@@ -230,6 +240,7 @@ class ContactDialog(FormDialog):
         for rows in (self.emails, self.phones, self.urls, self.fields):
             rows.changed.connect(self.mark_dirty)
         self.background.textChanged.connect(self.mark_dirty)
+        self.referred_by.changed.connect(self.mark_dirty)
         self.groups.itemChanged.connect(self.mark_dirty)
         self.birthday_known.toggled.connect(self.mark_dirty)
         self.country.currentIndexChanged.connect(self.mark_dirty)
@@ -330,6 +341,7 @@ class ContactDialog(FormDialog):
             prefix=self.prefix.text(),
             suffix=self.suffix.text(),
             owner=self.owner.text(),
+            referred_by_id=next(iter(self.referred_by.contact_ids()), None),
         )
 
     def draft(self) -> ContactDraft:

@@ -32,17 +32,23 @@ class ContactPicker(QWidget):
     changed = Signal()
 
     def __init__(
-        self, lookup: Callable[[str, int], list[LookupHit]], parent: QWidget | None = None
+        self,
+        lookup: Callable[[str, int], list[LookupHit]],
+        parent: QWidget | None = None,
+        *,
+        single: bool = False,
     ) -> None:
         super().__init__(parent)
         self.lookup = lookup
+        self.single = single
         self._hits: dict[str, uuid.UUID] = {}
         self.chosen = QListWidget()
         self.chosen.setObjectName("chosenContacts")
         self.chosen.setFlow(QListWidget.Flow.LeftToRight)
         self.chosen.setWrapping(True)
         self.chosen.setSpacing(2)
-        self.chosen.setMaximumHeight(3 * self.fontMetrics().height() + 12)
+        rows = 1 if single else 3
+        self.chosen.setMaximumHeight(rows * self.fontMetrics().height() + 12)
         self.chosen.setToolTip("Delete removes the selected contact")
         self.chosen.installEventFilter(self)
         self.remove_button = QPushButton("Remove")
@@ -74,6 +80,8 @@ class ContactPicker(QWidget):
     def add(self, contact_id: uuid.UUID, name: str) -> None:
         if contact_id in self.contact_ids():
             return
+        if self.single:
+            self.chosen.clear()
         item = QListWidgetItem(name)
         item.setData(ID_ROLE, contact_id)
         self.chosen.addItem(item)

@@ -795,6 +795,8 @@ class MainWindow(QMainWindow):
                 company_names=self.book.company_names(),
                 default_region=self.default_region,
                 preset_group=preset_group,
+                lookup=self.book.lookup,
+                referrer=self.book.referrer(details.id) if details else None,
                 parent=self,
             )
         except CallsheetError as error:

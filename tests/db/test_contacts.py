@@ -211,3 +211,24 @@ def test_history_is_listed_newest_first_on_every_contact_it_names(db: Database) 
             ("call", "left message", now - timedelta(days=2)),
         ]
         assert [r.regarding for r in history.history_for(session, ola)] == ["Pilot kickoff"]
+
+
+def test_who_referred_a_contact_is_kept_and_can_be_cleared(db: Database) -> None:
+    import dataclasses
+
+    ola = add_contact(db, "Ola", "Berg")
+    with db.transaction() as session:
+        maya = contacts.create_contact(session, ContactDraft(given_name="Maya", referred_by_id=ola))
+    with db.reading() as session:
+        details = contacts.get_contact(session, maya)
+        assert details.referred_by_id == ola
+        assert contacts.referrer_of(session, maya) == (ola, "Ola Berg")
+    with db.transaction() as session:
+        draft = dataclasses.replace(details.to_draft(), referred_by_id=None)
+        contacts.update_contact(session, maya, draft)
+    with db.reading() as session:
+        assert contacts.referrer_of(session, maya) is None
+    with db.transaction() as session:  # nobody refers themselves
+        contacts.update_contact(session, maya, dataclasses.replace(draft, referred_by_id=maya))
+    with db.reading() as session:
+        assert contacts.get_contact(session, maya).referred_by_id is None

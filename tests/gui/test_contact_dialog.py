@@ -148,3 +148,25 @@ def test_a_value_too_long_is_marked_on_its_field(qtbot, book: ContactBook) -> No
     assert "The title is too long" in dialog.problems_label.text()
     assert dialog.title_edit.toolTip().startswith("The title is too long")
     assert dialog.focusWidget() is dialog.title_edit
+
+
+def test_the_referrer_is_picked_by_lookup(qtbot, book) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.contact_dialog import ContactDialog
+    from tests.factories import add_contact as add
+
+    ola = add(book.db, "Ola", "Berg")
+    maya = add(book.db, "Maya", "Lund")
+    dialog = ContactDialog(
+        details=book.contact(maya),
+        groups=[],
+        company_names=[],
+        default_region="NO",
+        lookup=book.lookup,
+        referrer=None,
+    )
+    qtbot.addWidget(dialog)
+    dialog.referred_by.search.setText("ola")
+    dialog.referred_by._suggest("ola")
+    dialog.referred_by._add_typed()
+    assert dialog.referred_by.names() == ["Ola Berg"]
+    assert dialog.checked_value().referred_by_id == ola
