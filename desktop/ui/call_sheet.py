@@ -273,6 +273,7 @@ class CallSheetWindow(QWidget):
             [(contact.id, contact.display_name)],
             call_started=started.astimezone(UTC),
             call_minutes=max(math.ceil(seconds / 60), 1) if seconds > 0 else 0,
+            their_zone=self.sheet.local.zone if self.sheet.local else None,
         )
         if logged is not None:
             self.changed.emit(contact.id)

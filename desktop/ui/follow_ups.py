@@ -162,9 +162,11 @@ class FollowUps(QObject):
         *,
         call_started: datetime | None = None,
         call_minutes: int | None = None,
+        their_zone: str | None = None,
     ) -> uuid.UUID | None:
         """Log a call, meeting or email that was not scheduled (Ctrl+H); after a call
-        dialed from the call sheet, with its start and length filled in."""
+        dialed from the call sheet, with its start and length filled in. The next
+        follow-up is offered in `their_zone` when the contact's zone is known."""
         clock = self.clock()
         dialog = LogDialog(
             lookup=self.book.lookup,
@@ -197,7 +199,7 @@ class FollowUps(QObject):
         if entry.follow_up:
             names = dict(contacts)
             chosen = [(i, names.get(i, "")) for i in entry.contact_ids]
-            self._follow_up(entry, chosen, clock.zone)
+            self._follow_up(entry, chosen, their_zone or clock.zone)
         return history_id
 
     def _follow_up(self, entry: LogEntry, contacts: Contacts, zone: str) -> None:

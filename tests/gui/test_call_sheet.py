@@ -283,3 +283,31 @@ def test_a_gone_profile_says_so_and_profiles_show_on_the_contact(
         if window.detail.fields_form.itemAt(n).widget() is not None
     ]
     assert any("mayalund" in text and "no longer exists" in text for text in shown)
+
+
+def test_the_next_call_is_offered_at_nine_their_time(
+    qtbot, book: ContactBook, window: MainWindow, data_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.schedule_dialog import ScheduleDialog
+
+    boston = add_contact(book.db, "Ann", "Lee", phones=("+1 617 555 0100",), region="US")
+    window.follow_ups.clock = FakeClock()
+    sheet = sheet_window(qtbot, book, window, data_dir, FakeClock(), opener=lambda _link: True)
+    sheet.show_contact(boston)
+    sheet.dial("+16175550100")
+    seen: dict[str, str] = {}
+
+    def log(dialog: QDialog) -> None:
+        assert isinstance(dialog, LogDialog) and dialog.follow_up.isChecked()
+        when_dialog_opens(next_step)
+        dialog.accept()
+
+    def next_step(dialog: QDialog) -> None:
+        assert isinstance(dialog, ScheduleDialog)
+        seen["zone"] = dialog.zone.currentText()
+        seen["time"] = dialog.start_time.currentText()
+        dialog.reject()
+
+    when_dialog_opens(log)
+    sheet.hang_up()
+    assert seen == {"zone": "America/New_York", "time": "09:00"}
