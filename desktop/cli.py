@@ -93,6 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     logs.configure(args.data_dir, debug=args.debug)
+    from desktop.defaults import load_defaults
+
+    problem = load_defaults().problem
+    if problem:
+        log.info("%s", problem)  # the log file; stderr gets the line below
+        print(f"callsheet: warning: {problem}", file=sys.stderr)
     from db.errors import CallsheetError
 
     try:
@@ -282,6 +288,7 @@ def _refresh_profiles(book: ContactBook, contact_id: uuid.UUID, data_dir: Path) 
     """Fetch the contact's profiles now, within the user's (or IT's) settings."""
     import configparser
 
+    from desktop.defaults import load_defaults
     from desktop.paths import config_dir
     from desktop.social.fetch import Fetcher
     from desktop.social.refresh import ProfileRefresher, RefreshPolicy
@@ -289,11 +296,14 @@ def _refresh_profiles(book: ContactBook, contact_id: uuid.UUID, data_dir: Path) 
     ini = configparser.ConfigParser(interpolation=None)
     ini.read(config_dir() / "callsheet.ini", encoding="utf-8")
 
-    def setting(key: str, default: str) -> str:
+    def user_setting(key: str) -> str | None:
         section, _, name = key.partition("/")
-        return ini.get(section, name, fallback=default)
+        return ini.get(section, name, fallback=None)
 
-    policy = RefreshPolicy.from_settings(setting)
+    machine = load_defaults()
+    policy = RefreshPolicy.from_settings(
+        lambda key, default: machine.effective(key, user_setting, default)
+    )
     if not policy.enabled:
         return "fetching is turned off in the settings; showing what was cached"
     fetcher = Fetcher()

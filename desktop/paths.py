@@ -11,10 +11,16 @@ APP_NAME = "Callsheet"
 
 
 def default_data_dir() -> Path:
-    """The user's data directory (CALLSHEET_DATA_DIR overrides it)."""
+    """The user's data directory: CALLSHEET_DATA_DIR, else the machine defaults'
+    `[data] dir` (with ~ and environment variables expanded), else the OS's place."""
     override = os.environ.get("CALLSHEET_DATA_DIR")
     if override:
         return Path(override).expanduser()
+    from desktop.defaults import load_defaults
+
+    configured = load_defaults().values.get("data/dir")
+    if configured:
+        return Path(os.path.expandvars(configured)).expanduser()
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -75,6 +76,8 @@ from desktop.ui.undo import (
 )
 from desktop.workers import JobRunner
 
+log = logging.getLogger(__name__)
+
 LOOKUP_DELAY_MS = 150
 LOOKUP_LIMIT = 200
 MAX_SELECTION = 10_000
@@ -109,6 +112,10 @@ class MainWindow(QMainWindow):
             self.sidebar.select(self.view)
         self._show_view(self.view)
         QTimer.singleShot(0, self.reminders.start)
+        problem = self.settings.machine.problem
+        if problem:
+            log.warning("%s", problem)
+            self.statusBar().showMessage(problem)
 
     # Building
     def _build(self) -> None:

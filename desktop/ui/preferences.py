@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,13 +21,13 @@ from desktop.calls.dialer import SCHEMES, DialSettings, dial_command
 from desktop.social.profiles import NETWORK_TITLES
 from desktop.social.refresh import SOURCE_NAMES, RefreshPolicy
 from desktop.ui.form_dialog import FormDialog
-from desktop.ui.settings import dial_settings, refresh_policy
+from desktop.ui.settings import Settings, dial_settings, refresh_policy
 
 SOURCE_TITLES = {**NETWORK_TITLES, "gravatar": "Gravatar (by email)", "website": "Web pages"}
 
 
 class PreferencesDialog(FormDialog):
-    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.setObjectName("preferences")
@@ -64,6 +63,15 @@ class PreferencesDialog(FormDialog):
             profiles_form.addRow("", box)
         self.fetching.toggled.connect(self._update)
         self._update()
+        self._lock(
+            {
+                "calls/scheme": [self.scheme],
+                "calls/command": [self.command],
+                "social/enabled": [self.fetching],
+                "social/max_age_days": [self.max_age],
+                "social/disabled": list(self.sources.values()),
+            }
+        )
 
         layout = QVBoxLayout()
         layout.addWidget(calls)
@@ -75,8 +83,19 @@ class PreferencesDialog(FormDialog):
 
     def _update(self) -> None:
         for box in self.sources.values():
-            box.setEnabled(self.fetching.isChecked())
-        self.max_age.setEnabled(self.fetching.isChecked())
+            box.setEnabled(
+                self.fetching.isChecked() and not self.settings.is_locked("social/disabled")
+            )
+        locked_age = self.settings.is_locked("social/max_age_days")
+        self.max_age.setEnabled(self.fetching.isChecked() and not locked_age)
+
+    def _lock(self, editors: dict[str, list[QWidget]]) -> None:
+        """Settings IT locked are shown, greyed out, with the reason."""
+        for key, widgets in editors.items():
+            if self.settings.is_locked(key):
+                for widget in widgets:
+                    widget.setEnabled(False)
+                    widget.setToolTip("Set by your IT department for this computer.")
 
     def checked_value(self) -> tuple[DialSettings, RefreshPolicy]:
         command = self.command.text().strip()

@@ -55,3 +55,40 @@ def test_brief_refresh_obeys_fetching_turned_off(window: MainWindow, data_dir: P
     assert result.returncode == 0, result.stderr
     assert "fetching is turned off in the settings" in result.stderr
     assert result.stdout.startswith("Maya Lund\n")
+
+
+def test_locked_settings_cannot_be_changed_by_the_user(
+    qtbot, data_dir: Path, monkeypatch, book
+) -> None:  # type: ignore[no-untyped-def]
+    defaults = data_dir.parent / "defaults.toml"
+    defaults.write_text(
+        '[social]\nenabled = false\n[calls]\nscheme = "sip"\n[lock]\nkeys = ["social.enabled"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CALLSHEET_DEFAULTS", str(defaults))
+    window = MainWindow(book, "NO")
+    qtbot.addWidget(window)
+    settings = window.settings
+    settings.setValue("social/enabled", "true")  # refused: IT locked it
+    assert refresh_policy(settings).enabled is False
+    assert dial_settings(settings).scheme == "sip"  # IT's default...
+    settings.setValue("calls/scheme", "tel")
+    assert dial_settings(settings).scheme == "tel"  # ...which the user may change
+    dialog = PreferencesDialog(settings, window)
+    qtbot.addWidget(dialog)
+    assert not dialog.fetching.isEnabled()
+    assert dialog.fetching.toolTip() == "Set by your IT department for this computer."
+    assert dialog.scheme.isEnabled()
+
+
+def test_a_bad_defaults_file_is_said_in_the_status_bar(
+    qtbot, data_dir: Path, monkeypatch, book
+) -> None:  # type: ignore[no-untyped-def]
+    defaults = data_dir.parent / "defaults.toml"
+    defaults.write_text("[social]\nenabled = 'sometimes'\n", encoding="utf-8")
+    monkeypatch.setenv("CALLSHEET_DEFAULTS", str(defaults))
+    window = MainWindow(book, "NO")
+    qtbot.addWidget(window)
+    assert (
+        "was ignored because social.enabled must be a bool" in window.statusBar().currentMessage()
+    )
