@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop import __version__, logs
+from desktop import logs
 from desktop.paths import default_data_dir
 
 if TYPE_CHECKING:
@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     find.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    commands.add_parser(
+        "selftest", help="check this installation: open the window, add and find a contact"
+    )
+
     brief = commands.add_parser("brief", help="print the call sheet of the best match")
     brief.add_argument("query", metavar="QUERY", help="who: any fragment, as for find")
     brief.add_argument(
@@ -84,9 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def version_text() -> str:
-    import platform
+    from desktop.build_info import version_text as text
 
-    return f"callsheet {__version__} (Python {platform.python_version()}, {platform.system()})"
+    return text()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _agenda(args)
         if args.command == "brief":
             return _brief(args)
+        if args.command == "selftest":
+            from desktop.app import run_selftest
+
+            return run_selftest(args.data_dir)
         from desktop.app import run_app
 
         return run_app(args.data_dir)

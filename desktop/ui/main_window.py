@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import uuid
 from collections.abc import Callable
@@ -1023,11 +1024,16 @@ class MainWindow(QMainWindow):
         if self.tray is not None and not missed:
             self.tray.showMessage("Callsheet reminder", describe_alarm(alarms[0], now))
 
-    def _open_reminder(self, contact_id: uuid.UUID | None, _activity_id: uuid.UUID) -> None:
+    def bring_to_front(self) -> None:
+        """Show the window on top (another start of Callsheet asked for it)."""
         if self.isMinimized():
             self.showNormal()
+        self.show()
         self.raise_()
         self.activateWindow()
+
+    def _open_reminder(self, contact_id: uuid.UUID | None, _activity_id: uuid.UUID) -> None:
+        self.bring_to_front()
         if contact_id is not None:
             self.show_contact(contact_id)
 
@@ -1298,11 +1304,16 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "Callsheet", str(error))
 
     def about(self) -> None:
+        from PySide6 import __version__ as qt_version
+
+        from desktop.build_info import build_info
+
         QMessageBox.about(
             self,
             "About Callsheet",
             f"<b>Callsheet {__version__}</b><p>The contact manager for people "
-            f"who sell.</p><p>Database: {self.book.path}</p>",
+            f"who sell.</p><p>Build: {html.escape(build_info())}<br>Qt for Python "
+            f"{qt_version}</p><p>Database: {html.escape(self.book.path)}</p>",
         )
 
     # Settings

@@ -1,0 +1,62 @@
+"""The packaged app is the app: build the bundle from a clean checkout (`.ci/build`),
+then run the packaged binary offscreen and through its command line.
+
+Slow (a few minutes), so marked: `pytest -m packaging` (CI runs it as its own step)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from desktop import __version__
+
+pytestmark = pytest.mark.packaging
+ROOT = Path(__file__).parents[2]
+
+
+def run(*command: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [str(part) for part in command],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        env=env or os.environ.copy(),
+    )
+    assert result.returncode == 0, f"{command}: {result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+    return result.stdout
+
+
+def test_the_bundle_builds_from_a_clean_checkout_and_runs(tmp_path: Path) -> None:
+    checkout = tmp_path / "checkout"
+    run("git", "clone", "--quiet", ROOT, checkout)
+    run("bash", ".ci/build", cwd=checkout)
+    binary = checkout / "dist" / "Callsheet" / "callsheet"
+    archive = checkout / "dist" / f"callsheet-{__version__}-linux-{os.uname().machine}.tar.gz"
+    assert binary.exists() and archive.exists()
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert any(name.endswith("/Callsheet/callsheet") for name in names)
+    assert any(name.endswith("/callsheet.desktop") for name in names)
+    assert any(name.endswith("/install.sh") for name in names)
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTHON", "VIRTUAL_ENV"))  # nothing from the dev setup
+    }
+    env.update(QT_QPA_PLATFORM="offscreen", CALLSHEET_CONFIG_DIR=str(tmp_path / "config"))
+    version = run(binary, "--version", env=env)
+    assert version.startswith(f"callsheet {__version__} (built ") and "packaged" in version
+    data = tmp_path / "data"
+    assert "Selftest passed" in run(binary, "--data-dir", data, "selftest", env=env)
+    found = run(binary, "--data-dir", data, "find", "selftest", "--json", env=env)
+    assert '"display_name": "Selftest Callsheet"' in found
+    run(binary, "--data-dir", data, "seed", "--count", "200", "--seed", "3", env=env)
+    assert run(binary, "--data-dir", data, "agenda", "--days", "60", env=env).strip()
+    assert (data / "callsheet.db").exists()
