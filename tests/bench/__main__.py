@@ -6,6 +6,7 @@
     python -m tests.bench scroll --contacts 1000000
     python -m tests.bench memory --contacts 1000000
     python -m tests.bench follow-ups --contacts 1000000
+    python -m tests.bench packaged            (after bash .ci/build)
     python -m tests.bench all --contacts 1000000      (startup uses 100,000)
 
 Seeded databases are cached in ~/.cache/callsheet-bench (CALLSHEET_BENCH_DIR).
@@ -166,6 +167,28 @@ def bench_follow_ups(contacts: int) -> None:
     )
 
 
+def bench_packaged(_contacts: int, runs: int = 5) -> None:
+    """The packaged app's cold start (selftest: window, add, find, close) against the
+    same from source, on fresh data folders."""
+    binary = Path("dist/Callsheet/callsheet")
+    if not binary.exists():
+        raise SystemExit("build the bundle first: bash .ci/build")
+    size = sum(f.stat().st_size for f in Path("dist/Callsheet").rglob("*") if f.is_file())
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["CALLSHEET_CONFIG_DIR"] = folder
+
+        def timed(command: list[str], n: int) -> float:
+            return _timed([*command, "--data-dir", f"{folder}/data{n}", "selftest"])
+
+        packaged = [timed([str(binary)], n) for n in range(runs)]
+        source = [timed([sys.executable, "-m", "desktop"], runs + n) for n in range(runs)]
+    print(
+        f"packaged bundle_mb={size / 1e6:.0f} selftest_s={statistics.median(packaged):.2f} "
+        f"source_selftest_s={statistics.median(source):.2f} "
+        f"ratio={statistics.median(packaged) / statistics.median(source):.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tests.bench",
@@ -173,7 +196,8 @@ def main() -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "what", choices=["lookup", "seed", "startup", "scroll", "memory", "follow-ups", "all"]
+        "what",
+        choices=["lookup", "seed", "startup", "scroll", "memory", "follow-ups", "packaged", "all"],
     )
     parser.add_argument("--contacts", type=int, default=100_000)
     args = parser.parse_args()
@@ -184,6 +208,7 @@ def main() -> None:
         "scroll": bench_scroll,
         "memory": bench_memory,
         "follow-ups": bench_follow_ups,
+        "packaged": bench_packaged,
     }
     if args.what == "all":
         bench_seed(min(args.contacts, 200_000))
