@@ -173,7 +173,8 @@ def bench_packaged(_contacts: int, runs: int = 5) -> None:
     binary = Path("dist/Callsheet/callsheet")
     if not binary.exists():
         raise SystemExit("build the bundle first: bash .ci/build")
-    size = sum(f.stat().st_size for f in Path("dist/Callsheet").rglob("*") if f.is_file())
+    files = Path("dist/Callsheet").rglob("*")
+    size = sum(f.stat().st_size for f in files if f.is_file() and not f.is_symlink())
     with tempfile.TemporaryDirectory() as folder:
         os.environ["CALLSHEET_CONFIG_DIR"] = folder
 

@@ -60,3 +60,16 @@ def test_the_bundle_builds_from_a_clean_checkout_and_runs(tmp_path: Path) -> Non
     run(binary, "--data-dir", data, "seed", "--count", "200", "--seed", "3", env=env)
     assert run(binary, "--data-dir", data, "agenda", "--days", "60", env=env).strip()
     assert (data / "callsheet.db").exists()
+
+    # The silent per-user install from the archive, and the installed program.
+    unpacked = tmp_path / "unpacked"
+    with tarfile.open(archive) as tar:
+        tar.extractall(unpacked, filter="data")
+    home = tmp_path / "home"
+    home.mkdir()
+    [folder] = list(unpacked.iterdir())
+    run("sh", folder / "install.sh", "--user", env={**env, "HOME": str(home)})
+    installed = home / ".local" / "bin" / "callsheet"
+    assert run(installed, "--version", env=env).startswith(f"callsheet {__version__}")
+    desktop_file = home / ".local" / "share" / "applications" / "callsheet.desktop"
+    assert f"Exec={home}/.local/opt/callsheet/callsheet" in desktop_file.read_text()
