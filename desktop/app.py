@@ -48,12 +48,34 @@ class NoDisplayError(CallsheetError):
 
 
 def check_display() -> None:
-    """On Linux, refuse clearly before Qt aborts for want of a screen."""
+    """On Linux, refuse clearly before Qt aborts for want of a screen or of the plugin
+    that draws on it."""
     if not sys.platform.startswith("linux"):
         return
     env = os.environ
     if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM")):
         raise NoDisplayError()
+    check_platform_plugin(
+        env.get("QT_QPA_PLATFORM") or ("xcb" if env.get("DISPLAY") else "wayland")
+    )
+
+
+class MissingPluginError(CallsheetError):
+    def __init__(self, name: str, folder: Path) -> None:
+        super().__init__(
+            f"Qt's {name!r} display plugin is missing from {folder}. The installation is "
+            "incomplete: reinstall Callsheet (or run `callsheet selftest` after it)."
+        )
+
+
+def check_platform_plugin(requested: str) -> None:
+    """The platform plugin Qt will load must be there (a damaged install would abort)."""
+    from PySide6.QtCore import QLibraryInfo
+
+    name = requested.split(":", 1)[0].split(";", 1)[0].strip() or "xcb"
+    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    if not list(folder.glob(f"libq{name}.*")) and not list(folder.glob(f"q{name}.*")):
+        raise MissingPluginError(name, folder)
 
 
 def run_app(data_dir: Path) -> int:

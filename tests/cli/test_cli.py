@@ -262,3 +262,17 @@ def test_a_reader_that_stops_early_is_not_an_error(data_dir: Path) -> None:
     assert process.wait(timeout=60) == 0
     assert first and process.stderr.read() == ""
     process.stderr.close()
+
+
+def test_a_missing_display_plugin_is_said_in_one_line(data_dir: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "nosuchscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    line = assert_one_clear_line(result, 1)
+    assert "'nosuchscreen' display plugin is missing" in line and "reinstall" in line

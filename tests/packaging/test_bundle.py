@@ -61,6 +61,23 @@ def test_the_bundle_builds_from_a_clean_checkout_and_runs(tmp_path: Path) -> Non
     assert run(binary, "--data-dir", data, "agenda", "--days", "60", env=env).strip()
     assert (data / "callsheet.db").exists()
 
+    # The .deb holds the same program, installed under /opt with a command and menu entry.
+    [deb] = list((checkout / "dist").glob(f"callsheet_{__version__}_*.deb"))
+    info = run("dpkg-deb", "--info", deb)
+    assert "Package: callsheet" in info and "Depends: libgl1" in info
+    contents = run("dpkg-deb", "--contents", deb)
+    for path in ("./opt/callsheet/callsheet", "./usr/bin/callsheet", "callsheet.desktop"):
+        assert path in contents
+    extracted = tmp_path / "deb"
+    run("dpkg-deb", "-x", deb, extracted)
+    assert "Selftest passed" in run(
+        extracted / "opt" / "callsheet" / "callsheet",
+        "--data-dir",
+        tmp_path / "d2",
+        "selftest",
+        env=env,
+    )
+
     # The silent per-user install from the archive, and the installed program.
     unpacked = tmp_path / "unpacked"
     with tarfile.open(archive) as tar:
