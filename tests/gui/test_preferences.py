@@ -92,3 +92,22 @@ def test_a_bad_defaults_file_is_said_in_the_status_bar(
     assert (
         "was ignored because social.enabled must be a bool" in window.statusBar().currentMessage()
     )
+
+
+def test_about_names_the_build(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.gui.conftest import when_dialog_opens
+
+    seen: list[str] = []
+
+    def read(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(dialog, QMessageBox)
+        seen.append(dialog.text())
+        dialog.accept()
+
+    when_dialog_opens(read)
+    window.about()
+    from desktop.build_info import build_info
+
+    assert f"Build: {build_info()}" in seen[0] and "Qt for Python" in seen[0]
