@@ -16,7 +16,10 @@ from desktop import __version__
 
 
 def callsheet(
-    *args: str, data_dir: Path | None = None, without_root_powers: bool = False
+    *args: str,
+    data_dir: Path | None = None,
+    without_root_powers: bool = False,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "desktop"]
     if without_root_powers:
@@ -29,7 +32,7 @@ def callsheet(
         text=True,
         timeout=300,
         stdin=subprocess.DEVNULL,
-        env=os.environ.copy(),
+        env=os.environ.copy() if env is None else env,
         cwd=Path(__file__).parents[2],
     )
 
@@ -175,15 +178,7 @@ def test_opening_the_app_without_a_display_says_so(data_dir: Path) -> None:
         for k, v in os.environ.items()
         if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "desktop", "--data-dir", str(data_dir)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
-    line = assert_one_clear_line(result, 1)
+    line = assert_one_clear_line(callsheet(data_dir=data_dir, env=env), 1)
     assert "no display" in line
 
 
@@ -266,13 +261,5 @@ def test_a_reader_that_stops_early_is_not_an_error(data_dir: Path) -> None:
 
 def test_a_missing_display_plugin_is_said_in_one_line(data_dir: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "nosuchscreen"}
-    result = subprocess.run(
-        [sys.executable, "-m", "desktop", "--data-dir", str(data_dir)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
-    line = assert_one_clear_line(result, 1)
+    line = assert_one_clear_line(callsheet(data_dir=data_dir, env=env), 1)
     assert "'nosuchscreen' display plugin is missing" in line and "reinstall" in line
