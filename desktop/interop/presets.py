@@ -1,0 +1,142 @@
+"""Column presets for the exports people bring: Google Contacts CSV, Outlook CSV and
+Act! exported text. A preset maps a header, exactly as that tool writes it, to one of
+Callsheet's import fields (FIELDS)."""
+
+from __future__ import annotations
+
+# Import fields: name parts, company fields, up to three of each multi-valued kind.
+FIELDS = (
+    "prefix", "given_name", "middle_name", "family_name", "suffix", "display_name",
+    "nickname", "title", "department", "company", "birthday", "background", "groups",
+    "email:work", "email:home", "email:other",
+    "phone:work", "phone:mobile", "phone:home", "phone:fax", "phone:other",
+    "address:street", "address:city", "address:region", "address:postal_code",
+    "address:country", "url:work",
+)  # fmt: skip
+
+GOOGLE = {
+    "First Name": "given_name",
+    "Middle Name": "middle_name",
+    "Last Name": "family_name",
+    "Name Prefix": "prefix",
+    "Name Suffix": "suffix",
+    "Nickname": "nickname",
+    "Organization Name": "company",
+    "Organization Title": "title",
+    "Organization Department": "department",
+    "Birthday": "birthday",
+    "Notes": "background",
+    "Labels": "groups",
+    "E-mail 1 - Value": "email:work",
+    "E-mail 2 - Value": "email:home",
+    "E-mail 3 - Value": "email:other",
+    "Phone 1 - Value": "phone:mobile",
+    "Phone 2 - Value": "phone:work",
+    "Phone 3 - Value": "phone:other",
+    "Address 1 - Street": "address:street",
+    "Address 1 - City": "address:city",
+    "Address 1 - Region": "address:region",
+    "Address 1 - Postal Code": "address:postal_code",
+    "Address 1 - Country": "address:country",
+    "Website 1 - Value": "url:work",
+}
+
+OUTLOOK = {
+    "Title": "prefix",  # Outlook's "Title" is the honorific; the job is "Job Title"
+    "First Name": "given_name",
+    "Middle Name": "middle_name",
+    "Last Name": "family_name",
+    "Suffix": "suffix",
+    "Nickname": "nickname",
+    "Company": "company",
+    "Department": "department",
+    "Job Title": "title",
+    "Business Street": "address:street",
+    "Business City": "address:city",
+    "Business State": "address:region",
+    "Business Postal Code": "address:postal_code",
+    "Business Country/Region": "address:country",
+    "Business Phone": "phone:work",
+    "Mobile Phone": "phone:mobile",
+    "Home Phone": "phone:home",
+    "Business Fax": "phone:fax",
+    "Other Phone": "phone:other",
+    "E-mail Address": "email:work",
+    "E-mail 2 Address": "email:home",
+    "E-mail 3 Address": "email:other",
+    "Web Page": "url:work",
+    "Birthday": "birthday",
+    "Notes": "background",
+    "Categories": "groups",
+}
+
+ACT = {
+    "Contact": "display_name",
+    "First Name": "given_name",
+    "Last Name": "family_name",
+    "Salutation": "nickname",
+    "Title": "title",
+    "Department": "department",
+    "Company": "company",
+    "Address 1": "address:street",
+    "City": "address:city",
+    "State": "address:region",
+    "ZIP Code": "address:postal_code",
+    "Country": "address:country",
+    "Phone": "phone:work",
+    "Mobile Phone": "phone:mobile",
+    "Home Phone": "phone:home",
+    "Fax": "phone:fax",
+    "E-mail": "email:work",
+    "Personal E-mail": "email:home",
+    "Web Site": "url:work",
+    "Birth Date": "birthday",
+    "ID/Status": "groups",
+}
+
+PRESETS: dict[str, dict[str, str]] = {"google": GOOGLE, "outlook": OUTLOOK, "act": ACT}
+PRESET_TITLES = {"google": "Google Contacts CSV", "outlook": "Outlook CSV", "act": "Act! export"}
+
+# Headers people write by hand, folded to lower case without punctuation.
+_COMMON = {
+    "name": "display_name", "full name": "display_name", "first": "given_name",
+    "first name": "given_name", "given name": "given_name", "last": "family_name",
+    "last name": "family_name", "surname": "family_name", "family name": "family_name",
+    "company": "company", "organization": "company", "organisation": "company",
+    "title": "title", "job title": "title", "position": "title", "department": "department",
+    "email": "email:work", "e mail": "email:work", "email address": "email:work",
+    "phone": "phone:work", "telephone": "phone:work", "mobile": "phone:mobile",
+    "cell": "phone:mobile", "city": "address:city", "town": "address:city",
+    "street": "address:street", "address": "address:street", "zip": "address:postal_code",
+    "postcode": "address:postal_code", "postal code": "address:postal_code",
+    "country": "address:country", "state": "address:region", "website": "url:work",
+    "web": "url:work", "notes": "background", "birthday": "birthday", "groups": "groups",
+    "tags": "groups",
+}  # fmt: skip
+
+
+def detect_preset(headers: list[str]) -> str | None:
+    """The preset whose headers these are (most of the file's headers are that tool's)."""
+    best, best_share = None, 0.0
+    present = set(headers)
+    for name, preset in PRESETS.items():
+        share = len(present & preset.keys()) / max(len(preset), 1)
+        if share > best_share:
+            best, best_share = name, share
+    return best if best_share >= 0.5 else None
+
+
+def guess_mapping(headers: list[str], preset: str | None = None) -> dict[str, str]:
+    """Header -> import field: the preset's, else by common names. Unknown headers are
+    left out (the wizard lets the user map them)."""
+    chosen = PRESETS.get(preset or "") or {}
+    mapping: dict[str, str] = {}
+    for header in headers:
+        target = chosen.get(header) or _COMMON.get(_fold(header))
+        if target and target not in mapping.values():
+            mapping[header] = target
+    return mapping
+
+
+def _fold(header: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in header.lower()).split())

@@ -1,0 +1,108 @@
+"""Reading a spreadsheet export (CSV or TSV) whatever its encoding and delimiter: UTF-8
+with or without BOM, UTF-16, Windows-1252 and what charset-normalizer can tell; comma,
+semicolon, tab or bar. Rows with the wrong number of cells are kept and reported."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from db.errors import CallsheetError
+
+MAX_FILE_BYTES = 200_000_000
+SAMPLE = 64_000
+DELIMITERS = ",;\t|"
+csv.field_size_limit(10_000_000)
+
+
+class ImportFileError(CallsheetError):
+    """A file that cannot be imported at all (empty, binary, gone, unreadable)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    encoding: str
+    delimiter: str
+    ragged: list[int] = field(default_factory=list)  # spreadsheet row numbers (header = 1)
+
+    def row_number(self, index: int) -> int:
+        """The row as a spreadsheet numbers it: the header is row 1."""
+        return index + 2
+
+
+def read_table(path: Path) -> Table:
+    """The file's header and rows, as text."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImportFileError(
+                f"{path} is {size // 1_000_000} MB; at most 200 MB can be imported."
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(f"{path} no longer exists (was it moved or deleted?).") from None
+    except OSError as error:
+        raise ImportFileError(f"{path} cannot be read: {error.strerror or error}.") from None
+    if not raw.strip():
+        raise ImportFileError(f"{path} is empty: there is nothing to import.")
+    text, encoding = decode(raw, path)
+    delimiter = sniff_delimiter(text[:SAMPLE])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as error:
+        raise ImportFileError(f"{path} is not a readable table ({error}).") from None
+    if not records:
+        raise ImportFileError(f"{path} is empty: there is nothing to import.")
+    headers = [cell.strip() for cell in records[0]]
+    rows = records[1:]
+    ragged = [n + 2 for n, row in enumerate(rows) if len(row) != len(headers)]
+    return Table(headers, rows, encoding, delimiter, ragged)
+
+
+def decode(raw: bytes, path: Path) -> tuple[str, str]:
+    """Text and the encoding it was in. A file that is not text is refused."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            return raw.decode(encoding, errors="replace"), encoding
+    if b"\x00" in raw[:SAMPLE]:
+        raise ImportFileError(f"{path} is not a text file (it looks binary).")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(raw[: SAMPLE * 4]).best()
+    guess = best.encoding if best is not None else "cp1252"
+    try:
+        guessed = raw.decode(guess)
+    except (UnicodeDecodeError, LookupError):
+        guess, guessed = "cp1252", raw.decode("cp1252", errors="replace")
+    try:
+        western = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return guessed, guess
+    # Short samples cannot tell Windows' Western and Central European pages apart; the
+    # Western one (Outlook's usual) wins unless the other reads as more letters.
+    if sum(c.isalpha() for c in guessed) > sum(c.isalpha() for c in western):
+        return guessed, guess
+    return western, "cp1252"
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter the header line and the first rows agree on."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        return max(DELIMITERS, key=first.count) if first else ","
