@@ -399,6 +399,30 @@ class HistoryEntry(Record):
     )
 
 
+class ImportBatch(Base):
+    """One import: where it came from and how far it got; its items say what it made,
+    so Undo import can take exactly that back."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(500))
+    format: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    created_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportItem(Base):
+    __tablename__ = "import_items"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(10), default="created")
+
+
 class ChangeJournal(Base):
     """The sync outbox: one row per change, written in the same transaction."""
 

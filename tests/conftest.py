@@ -15,6 +15,8 @@ os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
 from keyring.backend import KeyringBackend
 
+from db.engine import Database
+
 
 class MemoryKeyring(KeyringBackend):
     """A real keyring backend that keeps secrets in this process's memory."""
@@ -66,3 +68,13 @@ socket.socket.connect = _loopback_only  # type: ignore[method-assign]
 @pytest.fixture
 def data_dir(isolated_environment: Path) -> Path:
     return isolated_environment
+
+
+@pytest.fixture
+def db(data_dir: Path) -> Iterator[Database]:
+    """A fresh database in the test's data folder."""
+    from db.engine import open_database
+
+    database = open_database(data_dir)
+    yield database
+    database.close()
