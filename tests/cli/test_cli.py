@@ -263,3 +263,21 @@ def test_a_missing_display_plugin_is_said_in_one_line(data_dir: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "nosuchscreen"}
     line = assert_one_clear_line(callsheet(data_dir=data_dir, env=env), 1)
     assert "'nosuchscreen' display plugin is missing" in line and "reinstall" in line
+
+
+def test_import_previews_then_imports_a_google_export(data_dir: Path, tmp_path: Path) -> None:
+    sample = Path(__file__).parents[1] / "fixtures" / "import" / "google_contacts.csv"
+    preview = callsheet("import", str(sample), "--dry-run", data_dir=data_dir)
+    assert preview.returncode == 0, preview.stderr
+    assert "2 to create, 1 with problems" in preview.stdout
+    assert "row 4, E-mail 1 - Value:" in preview.stdout
+    assert not (data_dir / "callsheet.db").exists()  # a dry run changes nothing
+    done = callsheet("import", str(sample), data_dir=data_dir)
+    assert done.returncode == 0 and "Imported 2 contacts" in done.stdout
+    found = callsheet("find", "fjordline", "--json", data_dir=data_dir)
+    assert '"display_name": "Maya Lund"' in found.stdout
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert "is empty" in assert_one_clear_line(
+        callsheet("import", str(empty), data_dir=data_dir), 1
+    )
