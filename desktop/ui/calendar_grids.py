@@ -98,7 +98,6 @@ class _DragGrid(QWidget):
         self.now: datetime | None = None
         self._press: tuple[Placed, QPoint] | None = None
         self._drag_target: object | None = None
-        self.setMouseTracking(False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def set_days(self, days: list[CalendarDay], today: date, now: datetime) -> None:

@@ -201,7 +201,7 @@ class CalendarView(QWidget):
         total = sum(day.total for day in days)
         self.counted.emit(total)
         if self.selected is not None:
-            self.selected = self._find(self.selected.activity_id, self.selected.starts_at)
+            self.selected = self._find(self.selected.activity_id)
             for grid in (self.strip, self.grid, self.month):
                 grid.current = self.selected
 
@@ -262,11 +262,11 @@ class CalendarView(QWidget):
 
     def select_activity(self, activity_id: uuid.UUID) -> bool:
         """Select the shown occurrence of an activity (its current one)."""
-        found = self._find(activity_id, None)
+        found = self._find(activity_id)
         self._selected(found)
         return found is not None
 
-    def _find(self, activity_id: uuid.UUID, starts_at: datetime | None) -> CalendarItem | None:
+    def _find(self, activity_id: uuid.UUID) -> CalendarItem | None:
         grid = self.month if self.mode == "month" else None
         placed = grid.placed if grid else self.grid.placed + self.strip.placed
         for spot in placed:

@@ -280,18 +280,19 @@ class CallSheetWindow(QWidget):
         self.reload()
 
     def _log(self) -> None:
-        if self.sheet is not None:
-            contact = self.sheet.contact
-            if self.follow_ups.record_history([(contact.id, contact.display_name)]) is not None:
-                self.changed.emit(contact.id)
-                self.reload()
+        self._with_contact(self.follow_ups.record_history)
 
     def _schedule(self) -> None:
-        if self.sheet is not None:
-            contact = self.sheet.contact
-            if self.follow_ups.schedule([(contact.id, contact.display_name)]) is not None:
-                self.changed.emit(contact.id)
-                self.reload()
+        self._with_contact(self.follow_ups.schedule)
+
+    def _with_contact(self, action: Callable[[list[tuple[uuid.UUID, str]]], object]) -> None:
+        """Run a follow-up action for the sheet's contact; show what it changed."""
+        if self.sheet is None:
+            return
+        contact = self.sheet.contact
+        if action([(contact.id, contact.display_name)]) is not None:
+            self.changed.emit(contact.id)
+            self.reload()
 
     # Profiles
     def add_profile(self) -> None:
