@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, Index
 
@@ -57,3 +58,19 @@ def indexes_deferred(engine: Engine, tables: list[str]) -> Iterator[None]:
         with engine.begin() as conn:
             for index in indexes:
                 index.create(conn, checkfirst=True)
+
+
+def stamp(moment: datetime) -> str:
+    """A datetime as the UTCDateTime column stores it (naive UTC text)."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def insert_rows(
+    conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple[object, ...]]
+) -> None:
+    """Many rows into `table` in one statement (values as SQLite stores them)."""
+    if rows:
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            list(rows),
+        )

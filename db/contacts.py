@@ -30,7 +30,7 @@ from db.models import (
     group_members,
     utcnow,
 )
-from db.phones import parse_phone
+from db.phones import parse_phone, region_of
 from db.text import sort_key
 
 # Deliberately permissive (RFC 5322 allows far more than people type) but catches
@@ -270,7 +270,9 @@ def validate(draft: ContactDraft) -> ContactDraft:
         if not phone.number.strip():
             continue
         try:
-            parsed = parse_phone(phone.number, draft.default_region)
+            # A stored number already knows its country; a typed one assumes the default.
+            region = region_of(phone.e164) or draft.default_region
+            parsed = parse_phone(phone.number, region)
         except ValueError as error:
             problems[f"phones[{n}]"] = str(error)
             continue
@@ -367,7 +369,11 @@ def update_contact(session: Session, contact_id: uuid.UUID, draft: ContactDraft)
 
 def get_contact(session: Session, contact_id: uuid.UUID) -> ContactDetails:
     """The contact's full details (also for a contact in the Trash)."""
-    contact = _load(session, contact_id)
+    return details_of(_load(session, contact_id))
+
+
+def details_of(contact: Contact) -> ContactDetails:
+    """A loaded contact's full details."""
     return ContactDetails(
         id=contact.id,
         display_name=contact.display_name,
@@ -546,6 +552,11 @@ _ROW_COLUMNS = (
     Contact.last_contacted_at,
     Contact.next_step_at,
 )
+
+
+def ids_in_list(session: Session, query: ListQuery) -> list[uuid.UUID]:
+    """Every contact the list shows for `query`, by name."""
+    return list(session.scalars(_filtered(select(Contact.id), query).order_by(Contact.sort_name)))
 
 
 def _filtered(statement: Select[Any], query: ListQuery) -> Select[Any]:

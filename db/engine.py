@@ -33,7 +33,7 @@ from db.errors import (
 )
 
 DB_FILENAME = "callsheet.db"
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")

@@ -1,20 +1,52 @@
-"""Imports as batches: what each one created is recorded, so Undo import takes exactly
-that back. The caller commits chunk by chunk; a killed import leaves whole chunks, each
-recorded, and Undo works for what landed."""
+"""Imports as batches: what each one created or changed is recorded, so Undo import
+takes exactly that back (created contacts to the Trash, changed ones to their
+before-image). The caller commits chunk by chunk; a killed import leaves whole chunks,
+each recorded, and Undo works for what landed.
+
+New contacts are written with plain INSERTs (the same rows, journal entries and lookup
+index rows an edit makes), because an ORM flush per contact manages under a thousand a
+second and an import of 100,000 should take seconds.
+"""
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from db import contacts, groups
-from db.contacts import ContactDraft
-from db.errors import NotFoundError
-from db.models import ImportBatch, ImportItem
+from db import activities, contacts, groups, history, snapshots, social_profiles
+from db.bulk import insert_rows, stamp
+from db.contacts import ContactDraft, compose_display_name
+from db.errors import NotFoundError, ValidationError
+from db.ids import new_id
+from db.models import Contact, ImportBatch, ImportItem
+from db.search import LOOKUP
+from db.text import sort_key
+
+
+@dataclass(frozen=True)
+class ProfileLink:
+    network: str
+    handle: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ImportedContact:
+    """A contact as an import writes it: a validated draft and what comes with it.
+    `draft.group_ids` is ignored: `groups` names them (made when missing)."""
+
+    id: uuid.UUID
+    draft: ContactDraft
+    groups: tuple[str, ...] = ()
+    profiles: tuple[ProfileLink, ...] = ()
+    photo: bytes | None = None
+    vcard_extra: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -24,6 +56,30 @@ class BatchRow:
     format: str
     status: str
     created_count: int
+    changed_count: int = 0
+    started_at: datetime | None = None
+
+
+_CONTACT_COLUMNS = (
+    "id", "prefix", "given_name", "middle_name", "family_name", "suffix", "display_name",
+    "sort_name", "nickname", "title", "department", "company_id", "company_name",
+    "birthday", "photo", "background", "owner", "custom_fields", "vcard_extra",
+    "primary_email", "primary_phone", "city", "created_at", "updated_at", "rev",
+)  # fmt: skip
+_PART_COLUMNS = {
+    "contact_emails": ("id", "contact_id", "label", "is_primary", "position", "address"),
+    "contact_phones": ("id", "contact_id", "label", "is_primary", "position", "number", "e164"),
+    "contact_addresses": (
+        "id", "contact_id", "label", "is_primary", "position",
+        "street", "city", "region", "postal_code", "country",
+    ),
+    "contact_urls": ("id", "contact_id", "label", "is_primary", "position", "url"),
+}  # fmt: skip
+_PROFILE_COLUMNS = (
+    "id", "contact_id", "network", "handle", "url", "counts", "recent_posts", "details",
+    "created_at", "updated_at", "rev",
+)  # fmt: skip
+_JOURNAL_COLUMNS = ("record_type", "record_id", "rev", "op", "changed_at")
 
 
 def start_batch(session: Session, source: str, format: str) -> uuid.UUID:
@@ -33,30 +89,202 @@ def start_batch(session: Session, source: str, format: str) -> uuid.UUID:
     return batch.id
 
 
-def import_drafts(
+@dataclass
+class ContactWriter:
+    """Writes an import's contacts chunk by chunk; remembers the companies and groups
+    it has seen so each is looked up once per import."""
+
+    companies: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (id, name)
+    group_ids: dict[str, uuid.UUID] = field(default_factory=dict)  # folded name -> id
+    _loaded: bool = False
+
+    def create(
+        self, session: Session, batch_id: uuid.UUID, records: Sequence[ImportedContact]
+    ) -> int:
+        """Insert these new contacts (with groups, profiles, photo) in the batch."""
+        batch = _batch(session, batch_id)
+        self._load(session)
+        conn = session.connection()
+        now = stamp(datetime.now(UTC))
+        rows: dict[str, list[tuple[object, ...]]] = {name: [] for name in _PART_COLUMNS}
+        people: list[tuple[object, ...]] = []
+        profiles: list[tuple[object, ...]] = []
+        members: list[tuple[str, str]] = []
+        items: list[tuple[str, str, str]] = []
+        journal: list[tuple[object, ...]] = []
+        for record in records:
+            cid, draft = record.id.hex, record.draft
+            company_id, company_name = (
+                self._company(conn, draft.company, now, journal) if draft.company else (None, None)
+            )
+            display = compose_display_name(draft)
+            primary_address = next((a for a in draft.addresses if a.is_primary), None)
+            people.append(
+                (
+                    cid, draft.prefix or None, draft.given_name or None,
+                    draft.middle_name or None, draft.family_name or None, draft.suffix or None,
+                    display, sort_key(display), draft.nickname or None, draft.title or None,
+                    draft.department or None, company_id, company_name,
+                    draft.birthday.isoformat() if draft.birthday else None, record.photo,
+                    draft.background or None, draft.owner or None,
+                    json.dumps(draft.custom_fields),
+                    json.dumps(list(record.vcard_extra)) if record.vcard_extra else None,
+                    next((e.address for e in draft.emails if e.is_primary), None),
+                    next((p.number for p in draft.phones if p.is_primary), None),
+                    (primary_address.city or None) if primary_address else None,
+                    now, now, 1,
+                )
+            )  # fmt: skip
+            journal.append(("contact", cid, 1, "create", now))
+            for n, email in enumerate(draft.emails):
+                rows["contact_emails"].append(
+                    (new_id().hex, cid, email.label, email.is_primary, n, email.address)
+                )
+            for n, phone in enumerate(draft.phones):
+                rows["contact_phones"].append(
+                    (new_id().hex, cid, phone.label, phone.is_primary, n, phone.number, phone.e164)
+                )
+            for n, a in enumerate(draft.addresses):
+                rows["contact_addresses"].append(
+                    (
+                        new_id().hex, cid, a.label, a.is_primary, n, a.street or None,
+                        a.city or None, a.region or None, a.postal_code or None,
+                        a.country or None,
+                    )
+                )  # fmt: skip
+            for n, url in enumerate(draft.urls):
+                rows["contact_urls"].append((new_id().hex, cid, url.label, False, n, url.url))
+            for name in dict.fromkeys(record.groups):
+                group_id = self._group(session, name)
+                if group_id is not None:
+                    members.append((group_id.hex, cid))
+            for link in record.profiles:
+                pid = new_id().hex
+                profiles.append(
+                    (pid, cid, link.network, link.handle, link.url, "{}", "[]", "{}", now, now, 1)
+                )
+                journal.append(("social_profile", pid, 1, "create", now))
+            items.append((batch_id.hex, cid, "created"))
+        insert_rows(conn, "contacts", _CONTACT_COLUMNS, people)
+        for table, columns in _PART_COLUMNS.items():
+            insert_rows(conn, table, columns, rows[table])
+        insert_rows(conn, "group_members", ("group_id", "contact_id"), list(dict.fromkeys(members)))
+        insert_rows(conn, "social_profiles", _PROFILE_COLUMNS, profiles)
+        insert_rows(conn, "change_journal", _JOURNAL_COLUMNS, journal)
+        insert_rows(conn, "import_items", ("batch_id", "contact_id", "action"), items)
+        LOOKUP.reindex(conn, [record.id for record in records])
+        batch.created_count += len(records)
+        return len(records)
+
+    def change(
+        self,
+        session: Session,
+        batch_id: uuid.UUID,
+        record: ImportedContact,
+        action: str,
+    ) -> None:
+        """Give an existing contact these values (`action` is "updated" or "merged"),
+        keeping its before-image so Undo import can put it back."""
+        batch = _batch(session, batch_id)
+        existing = session.get(ImportItem, (batch_id, record.id))
+        before = (existing.before if existing else None) or snapshots.take(session, record.id)
+        group_ids = tuple(
+            gid for gid in (self._group(session, name) for name in record.groups) if gid
+        )
+        draft = record.draft
+        contacts.update_contact(
+            session,
+            record.id,
+            replace(draft, group_ids=tuple(dict.fromkeys(draft.group_ids + group_ids))),
+        )
+        row = session.get(Contact, record.id)
+        assert row is not None
+        if record.photo is not None and row.photo != record.photo:
+            row.photo = record.photo
+        if record.vcard_extra and tuple(row.vcard_extra or ()) != record.vcard_extra:
+            row.vcard_extra = list(record.vcard_extra)
+        added = list(before.get("added_profiles", []))
+        for link in record.profiles:
+            try:
+                pid = social_profiles.add_profile(
+                    session, record.id, link.network, link.handle, link.url
+                )
+            except ValidationError:
+                continue  # already on the contact
+            added.append(str(pid))
+        before = {**before, "added_profiles": added}
+        if existing is None:
+            session.add(ImportItem(batch_id=batch_id, contact_id=record.id, action=action))
+            batch.changed_count += 1
+        item = session.get(ImportItem, (batch_id, record.id))
+        assert item is not None
+        item.before = before
+        session.flush()
+
+    def _load(self, session: Session) -> None:
+        if self._loaded:
+            return
+        for cid, key, name in session.connection().exec_driver_sql(
+            "SELECT id, sort_name, name FROM companies WHERE deleted_at IS NULL"
+        ):
+            self.companies.setdefault(key, (cid, name))
+        self.group_ids = {g.name.casefold(): g.id for g in groups.list_groups(session)}
+        self._loaded = True
+
+    def _company(
+        self, conn: Connection, name: str, now: str, journal: list[tuple[object, ...]]
+    ) -> tuple[str, str]:
+        """The company's (id, name), created when new."""
+        key = sort_key(name)
+        known = self.companies.get(key)
+        if known is None:
+            known = self.companies[key] = (new_id().hex, " ".join(name.split()))
+            insert_rows(
+                conn,
+                "companies",
+                ("id", "name", "sort_name", "created_at", "updated_at", "rev"),
+                [(*known, key, now, now, 1)],
+            )
+            journal.append(("company", known[0], 1, "create", now))
+        return known
+
+    def _group(self, session: Session, name: str) -> uuid.UUID | None:
+        key = name.strip().casefold()
+        if not key:
+            return None
+        if key not in self.group_ids:
+            self.group_ids[key] = groups.create_group(session, name.strip())
+        return self.group_ids[key]
+
+
+def link_referrals(session: Session, referrals: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> int:
+    """Set "referred by" for (contact, referrer) pairs where both exist; returns how many."""
+    linked = 0
+    for contact_id, referrer_id in referrals:
+        contact = session.get(Contact, contact_id)
+        if contact is None or contact_id == referrer_id:
+            continue
+        if session.get(Contact, referrer_id) is not None:
+            contact.referred_by_id = referrer_id
+            linked += 1
+    session.flush()
+    return linked
+
+
+def record_calendar_items(
     session: Session,
     batch_id: uuid.UUID,
-    rows: Iterable[tuple[ContactDraft, Sequence[str]]],
-) -> int:
-    """Create these contacts (with their groups, made when missing) in the batch."""
+    activity_ids: Sequence[uuid.UUID],
+    history_ids: Sequence[uuid.UUID],
+) -> None:
+    """Note follow-ups and history entries a calendar import added (the item's
+    `contact_id` column then holds the follow-up's or entry's id)."""
     batch = _batch(session, batch_id)
-    known = {g.name.casefold(): g.id for g in groups.list_groups(session)}
-    made = 0
-    for draft, group_names in rows:
-        group_ids = []
-        for name in group_names:
-            key = name.strip().casefold()
-            if not key:
-                continue
-            if key not in known:
-                known[key] = groups.create_group(session, name.strip())
-            group_ids.append(known[key])
-        contact_id = contacts.create_contact(session, replace(draft, group_ids=tuple(group_ids)))
-        session.add(ImportItem(batch_id=batch_id, contact_id=contact_id, action="created"))
-        made += 1
-    batch.created_count += made
+    for action, ids in (("activity", activity_ids), ("history", history_ids)):
+        for record_id in ids:
+            session.add(ImportItem(batch_id=batch_id, contact_id=record_id, action=action))
+    batch.created_count += len(activity_ids) + len(history_ids)
     session.flush()
-    return made
 
 
 def finish_batch(session: Session, batch_id: uuid.UUID, status: str = "done") -> None:
@@ -64,24 +292,37 @@ def finish_batch(session: Session, batch_id: uuid.UUID, status: str = "done") ->
 
 
 def undo_batch(session: Session, batch_id: uuid.UUID) -> int:
-    """Move what the import created to the Trash; returns how many."""
+    """Take the import back: what it created to the Trash, what it changed to what it
+    was; returns how many contacts were affected."""
     batch = _batch(session, batch_id)
-    created = list(
-        session.scalars(
-            select(ImportItem.contact_id).where(
-                ImportItem.batch_id == batch_id, ImportItem.action == "created"
-            )
+    items = session.execute(
+        select(ImportItem.contact_id, ImportItem.action, ImportItem.before).where(
+            ImportItem.batch_id == batch_id
         )
-    )
+    ).all()
+    created = [cid for cid, action, _ in items if action == "created"]
     moved = contacts.trash_contacts(session, created)
+    made = [rid for rid, action, _ in items if action == "activity"]
+    moved += activities.trash(session, made) if made else 0
+    for rid in (rid for rid, action, _ in items if action == "history"):
+        history.set_trashed(session, rid, True)
+        moved += 1
+    for contact_id, action, before in items:
+        if (action != "updated" and action != "merged") or before is None:
+            continue
+        for pid in before.get("added_profiles", []):
+            social_profiles.set_trashed(session, uuid.UUID(pid), True)
+        snapshots.put_back(session, contact_id, before)
+        moved += 1
     batch.status = "undone"
+    session.flush()
     return moved
 
 
 def batches(session: Session) -> list[BatchRow]:
     """Imports, newest first."""
     return [
-        BatchRow(b.id, b.source, b.format, b.status, b.created_count)
+        BatchRow(b.id, b.source, b.format, b.status, b.created_count, b.changed_count, b.started_at)
         for b in session.scalars(select(ImportBatch).order_by(ImportBatch.started_at.desc()))
     ]
 

@@ -154,6 +154,8 @@ class Contact(Record):
     )
     owner: Mapped[str | None] = mapped_column(String(200))
     custom_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # vCard properties Callsheet has no field for, kept verbatim for the next export.
+    vcard_extra: Mapped[list[str] | None] = mapped_column(JSON)
     primary_email: Mapped[str | None] = mapped_column(String(320))
     primary_phone: Mapped[str | None] = mapped_column(String(100))
     city: Mapped[str | None] = mapped_column(String(200))
@@ -411,6 +413,7 @@ class ImportBatch(Base):
     format: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default="running")
     created_count: Mapped[int] = mapped_column(Integer, default=0)
+    changed_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class ImportItem(Base):
@@ -421,6 +424,21 @@ class ImportItem(Base):
     )
     contact_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     action: Mapped[str] = mapped_column(String(10), default="created")
+    # For a contact the import changed: what it was before (see db.snapshots).
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Merge(Base):
+    """Contacts merged into a survivor; `record` holds the survivor's before-image and
+    every link moved, so the merge can be undone exactly."""
+
+    __tablename__ = "merges"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    merged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    survivor_id: Mapped[uuid.UUID]
+    status: Mapped[str] = mapped_column(String(20), default="done")
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class ChangeJournal(Base):

@@ -66,3 +66,13 @@ def national_digits_of(e164: str | None) -> str | None:
         return str(phonenumbers.parse(e164).national_number)
     except phonenumbers.NumberParseException:
         return None
+
+
+def region_of(e164: str | None) -> str | None:
+    """The region an E.164 number belongs to ("+4755..." -> "NO"), if known."""
+    if not e164:
+        return None
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164)) or None
+    except phonenumbers.NumberParseException:
+        return None

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import logs
+from desktop.cli_interop import add_commands, run_export, run_import, run_undo_import
 from desktop.paths import default_data_dir
 
 if TYPE_CHECKING:
@@ -62,17 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     find.add_argument("--json", action="store_true", help="one JSON object per line")
 
-    importer = commands.add_parser("import", help="import contacts from a CSV/TSV file")
-    importer.add_argument("file", type=Path, metavar="FILE")
-    importer.add_argument("--format", choices=["csv"], default="csv", help="the file's kind")
-    importer.add_argument(
-        "--preset",
-        choices=["google", "outlook", "act"],
-        help="the tool that wrote the file (default: recognised from the header)",
-    )
-    importer.add_argument(
-        "--dry-run", action="store_true", help="say what would happen, change nothing"
-    )
+    add_commands(commands)
 
     commands.add_parser(
         "selftest", help="check this installation: open the window, add and find a contact"
@@ -127,7 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "brief":
             return _brief(args)
         if args.command == "import":
-            return _import(args)
+            return run_import(args, _region())
+        if args.command == "export":
+            return run_export(args)
+        if args.command == "undo-import":
+            return run_undo_import(args)
         if args.command == "selftest":
             from desktop.app import run_selftest
 
@@ -334,46 +329,6 @@ def _refresh_profiles(book: ContactBook, contact_id: uuid.UUID, data_dir: Path) 
         return refresher.refresh_contact(contact_id, force=True).summary()
     finally:
         fetcher.close()
-
-
-IMPORT_CHUNK = 1000
-
-
-def _import(args: argparse.Namespace) -> int:
-    from db import imports
-    from db.engine import open_database
-    from desktop.interop.mapping import plan_rows
-    from desktop.interop.presets import PRESET_TITLES, detect_preset, guess_mapping
-    from desktop.interop.table import read_table
-
-    table = read_table(args.file)
-    preset = args.preset or detect_preset(table.headers)
-    plan = plan_rows(table, guess_mapping(table.headers, preset), _region())
-    ready = [(row.draft, row.groups) for row in plan.ready if row.draft is not None]
-    kind = PRESET_TITLES.get(preset or "", "columns by their names")
-    print(
-        f"{args.file.name}: {len(table.rows):,} rows ({kind}, {table.encoding}); "
-        f"{len(ready):,} to create, {len(plan.rows) - len(ready):,} with problems."
-    )
-    for problem in plan.problems[:200]:
-        print(f"  {problem}")
-    if len(plan.problems) > 200:
-        print(f"  … and {len(plan.problems) - 200:,} more problems")
-    if args.dry_run or not ready:
-        return EXIT_OK
-    db = open_database(args.data_dir)
-    try:
-        with db.transaction() as session:
-            batch = imports.start_batch(session, str(args.file), args.format)
-        for start in range(0, len(ready), IMPORT_CHUNK):
-            with db.transaction() as session:
-                imports.import_drafts(session, batch, ready[start : start + IMPORT_CHUNK])
-        with db.transaction() as session:
-            imports.finish_batch(session, batch)
-    finally:
-        db.close()
-    print(f"Imported {len(ready):,} contacts (import {batch}).")
-    return EXIT_OK
 
 
 def _region() -> str:

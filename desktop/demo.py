@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from sqlalchemy import Connection
 
-from db.bulk import indexes_deferred
+from db.bulk import indexes_deferred, insert_rows, stamp
 from db.engine import Database
 from db.ids import new_id
 from db.search import LOOKUP, document_for, phone_search_text
@@ -315,9 +315,7 @@ def _fake_phone(rng: random.Random, pool: _Pool) -> tuple[str, str, str]:
     return entered, f"+{pool.country_code}{new_nsn}", new_nsn
 
 
-def _stamp(moment: datetime) -> str:
-    """The text SQLAlchemy stores a UTC datetime as on SQLite."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+_stamp = stamp
 
 
 def _ensure_groups(conn: Connection) -> list[str]:
@@ -430,12 +428,7 @@ _ROWID_AT = _COLUMNS["contacts"].index("lookup_rowid")
 
 
 def _insert(conn: Connection, table: str, rows: list[tuple[object, ...]]) -> None:
-    if rows:
-        columns = _COLUMNS[table]
-        conn.exec_driver_sql(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            rows,
-        )
+    insert_rows(conn, table, _COLUMNS[table], rows)
 
 
 @dataclass

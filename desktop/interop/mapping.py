@@ -7,48 +7,18 @@ shows it, the column's header, why)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+import uuid
+from dataclasses import replace
 from datetime import date
 
 from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue, validate
 from db.errors import ValidationError
 from desktop.interop.countries import country_code
+from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem
 from desktop.interop.table import Table
 
 _GROUP_SPLIT = re.compile(r"\s*(?::::|;)\s*")
 _SYSTEM_GROUPS = {"* myContacts", "* starred", "My Contacts"}
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" + (f", {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True)
-class PlannedRow:
-    row: int
-    draft: ContactDraft | None
-    groups: tuple[str, ...] = ()
-    problems: tuple[RowProblem, ...] = ()
-
-
-@dataclass
-class ImportPlan:
-    rows: list[PlannedRow] = field(default_factory=list)
-
-    @property
-    def ready(self) -> list[PlannedRow]:
-        return [row for row in self.rows if row.draft is not None]
-
-    @property
-    def problems(self) -> list[RowProblem]:
-        return [problem for row in self.rows for problem in row.problems]
 
 
 def plan_rows(table: Table, mapping: dict[str, str], default_region: str = "US") -> ImportPlan:
@@ -85,22 +55,41 @@ def _plan_row(
     sources: dict[str, str] = {}
     emails: list[EmailValue] = []
     phones: list[PhoneValue] = []
-    for key, (value, header) in values.items():
-        kind, _, label = key.partition(":")
-        if kind == "email":
-            sources[f"emails[{len(emails)}]"] = header
-            emails.append(EmailValue(value, label, not emails))
-        elif kind == "phone":
-            sources[f"phones[{len(phones)}]"] = header
-            phones.append(PhoneValue(value, label, not phones))
-    address = AddressValue(
-        street=text("address:street"),
-        city=text("address:city"),
-        region=text("address:region"),
-        postal_code=text("address:postal_code"),
-        country=country_code(text("address:country")),
-        is_primary=True,
-    )
+    urls: list[UrlValue] = []
+    addresses: list[AddressValue] = []
+    profiles: list[str] = []
+    custom: dict[str, str] = {}
+    for kind, label, primary, parts in _slots(values):
+        value, header = parts.get("value", ("", ""))
+        if kind == "address":
+            address = AddressValue(
+                street=parts.get("street", ("", ""))[0],
+                city=parts.get("city", ("", ""))[0],
+                region=parts.get("region", ("", ""))[0],
+                postal_code=parts.get("postal_code", ("", ""))[0],
+                country=country_code(parts.get("country", ("", ""))[0]),
+                label=label or "work",
+                is_primary=primary,
+            )
+            if address.street or address.city or address.postal_code or address.country:
+                sources[f"addresses[{len(addresses)}]"] = header
+                addresses.append(address)
+            continue
+        for piece in _MULTI_SPLIT.split(value) if value else ():
+            if kind == "email":
+                sources[f"emails[{len(emails)}]"] = header
+                emails.append(EmailValue(piece, label or "work", primary and not emails))
+            elif kind == "phone":
+                sources[f"phones[{len(phones)}]"] = header
+                phones.append(PhoneValue(piece, label or "work", primary and not phones))
+            elif kind == "url":
+                sources[f"urls[{len(urls)}]"] = header
+                urls.append(UrlValue(piece, label or "work"))
+            elif kind == "profile":
+                profiles.append(piece)
+            elif kind == "custom":
+                custom[label or header] = value
+                break
     draft = ContactDraft(
         prefix=text("prefix"),
         given_name=text("given_name"),
@@ -114,10 +103,12 @@ def _plan_row(
         company=text("company"),
         birthday=birthday,
         background=text("background"),
+        owner=text("owner"),
         emails=tuple(emails),
         phones=tuple(phones),
-        addresses=(address,) if (address.street or address.city or address.country) else (),
-        urls=(UrlValue(text("url:work")),) if text("url:work") else (),
+        addresses=tuple(addresses),
+        urls=tuple(urls),
+        custom_fields=custom,
         default_region=region,
     )
     groups = tuple(
@@ -131,7 +122,52 @@ def _plan_row(
             problems.append(RowProblem(number, column, message))
     if problems:
         return PlannedRow(number, None, groups, tuple(problems))
-    return PlannedRow(number, replace(draft, default_region=region), groups)
+    return PlannedRow(
+        number,
+        replace(draft, default_region=region),
+        groups,
+        profiles=tuple(profiles),
+        uid=_uuid(text("uid")),
+        referred_by_uid=_uuid(text("referred_by")),
+    )
+
+
+_MULTI_SPLIT = re.compile(r"\s+:::\s+")
+
+
+def _slots(
+    values: dict[str, tuple[str, str]],
+) -> list[tuple[str, str, bool, dict[str, tuple[str, str]]]]:
+    """Multi-valued cells as (kind, label, primary, parts): fixed-label targets such as
+    "phone:mobile" first, then numbered ones ("email#2.value") by number."""
+    slots: list[tuple[str, str, bool, dict[str, tuple[str, str]]]] = []
+    fixed_address: dict[str, tuple[str, str]] = {}
+    numbered: dict[tuple[str, int], dict[str, tuple[str, str]]] = {}
+    for target, cell in values.items():
+        if "#" in target:
+            kind, _, rest = target.partition("#")
+            slot, _, part = rest.partition(".")
+            numbered.setdefault((kind, int(slot)), {})[part] = cell
+        elif target.startswith("address:"):
+            fixed_address[target.partition(":")[2]] = cell
+        elif ":" in target:
+            kind, _, label = target.partition(":")
+            slots.append((kind, label, not any(s[0] == kind for s in slots), {"value": cell}))
+    if fixed_address:
+        slots.append(("address", "work", True, fixed_address))
+    for (kind, _), parts in sorted(numbered.items(), key=lambda item: item[0][1]):
+        label_text = parts.pop("label", ("", ""))[0].strip()
+        primary = label_text.startswith("*")
+        label = label_text.lstrip("* ").strip()
+        slots.append((kind, label if kind == "custom" else label.lower(), primary, parts))
+    return slots
+
+
+def _uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text.strip().removeprefix("urn:uuid:")) if text.strip() else None
+    except ValueError:
+        return uuid.uuid5(uuid.NAMESPACE_URL, text.strip())
 
 
 def parse_birthday(value: str) -> date | None:

@@ -4,6 +4,8 @@ Callsheet's import fields (FIELDS)."""
 
 from __future__ import annotations
 
+import re
+
 # Import fields: name parts, company fields, up to three of each multi-valued kind.
 FIELDS = (
     "prefix", "given_name", "middle_name", "family_name", "suffix", "display_name",
@@ -27,18 +29,7 @@ GOOGLE = {
     "Birthday": "birthday",
     "Notes": "background",
     "Labels": "groups",
-    "E-mail 1 - Value": "email:work",
-    "E-mail 2 - Value": "email:home",
-    "E-mail 3 - Value": "email:other",
-    "Phone 1 - Value": "phone:mobile",
-    "Phone 2 - Value": "phone:work",
-    "Phone 3 - Value": "phone:other",
-    "Address 1 - Street": "address:street",
-    "Address 1 - City": "address:city",
-    "Address 1 - Region": "address:region",
-    "Address 1 - Postal Code": "address:postal_code",
-    "Address 1 - Country": "address:country",
-    "Website 1 - Value": "url:work",
+    # Numbered columns ("E-mail 1 - Label", "E-mail 1 - Value"...) map by NUMBERED.
 }
 
 OUTLOOK = {
@@ -94,6 +85,20 @@ ACT = {
     "ID/Status": "groups",
 }
 
+# Google's numbered columns, which Callsheet's own CSV export also writes: kind, number,
+# part. A label such as "* Work" marks the primary value, as in Google's files.
+NUMBERED = re.compile(
+    r"^(E-mail|Phone|Address|Website|Profile|Custom Field) (\d{1,2}) - "
+    r"(Label|Type|Value|Street|City|Region|Postal Code|Country)$"
+)
+_NUMBERED_KINDS = {
+    "E-mail": "email", "Phone": "phone", "Address": "address", "Website": "url",
+    "Profile": "profile", "Custom Field": "custom",
+}  # fmt: skip
+# Callsheet's own columns beyond Google's.
+CALLSHEET_EXTRA = {"Display Name": "display_name", "Owner": "owner", "UID": "uid",
+                   "Referred By": "referred_by"}  # fmt: skip
+
 PRESETS: dict[str, dict[str, str]] = {"google": GOOGLE, "outlook": OUTLOOK, "act": ACT}
 PRESET_TITLES = {"google": "Google Contacts CSV", "outlook": "Outlook CSV", "act": "Act! export"}
 
@@ -111,7 +116,7 @@ _COMMON = {
     "postcode": "address:postal_code", "postal code": "address:postal_code",
     "country": "address:country", "state": "address:region", "website": "url:work",
     "web": "url:work", "notes": "background", "birthday": "birthday", "groups": "groups",
-    "tags": "groups",
+    "tags": "groups", "display name": "display_name", "owner": "owner",
 }  # fmt: skip
 
 
@@ -132,10 +137,21 @@ def guess_mapping(headers: list[str], preset: str | None = None) -> dict[str, st
     chosen = PRESETS.get(preset or "") or {}
     mapping: dict[str, str] = {}
     for header in headers:
-        target = chosen.get(header) or _COMMON.get(_fold(header))
+        target = chosen.get(header) or numbered_target(header) or CALLSHEET_EXTRA.get(header)
+        target = target or _COMMON.get(_fold(header))
         if target and target not in mapping.values():
             mapping[header] = target
     return mapping
+
+
+def numbered_target(header: str) -> str | None:
+    """ "E-mail 2 - Value" -> "email#2.value"; None for other headers."""
+    match = NUMBERED.match(header.strip())
+    if not match:
+        return None
+    kind, number, part = match.groups()
+    part = "label" if part == "Type" else part.lower().replace(" ", "_")
+    return f"{_NUMBERED_KINDS[kind]}#{int(number)}.{part}"
 
 
 def _fold(header: str) -> str:

@@ -39,20 +39,7 @@ class Table:
 
 def read_table(path: Path) -> Table:
     """The file's header and rows, as text."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImportFileError(
-                f"{path} is {size // 1_000_000} MB; at most 200 MB can be imported."
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(f"{path} no longer exists (was it moved or deleted?).") from None
-    except OSError as error:
-        raise ImportFileError(f"{path} cannot be read: {error.strerror or error}.") from None
-    if not raw.strip():
-        raise ImportFileError(f"{path} is empty: there is nothing to import.")
-    text, encoding = decode(raw, path)
+    text, encoding = read_text(path)
     delimiter = sniff_delimiter(text[:SAMPLE])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -65,6 +52,27 @@ def read_table(path: Path) -> Table:
     rows = records[1:]
     ragged = [n + 2 for n, row in enumerate(rows) if len(row) != len(headers)]
     return Table(headers, rows, encoding, delimiter, ragged)
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """A text file's contents and the encoding they were in; an empty, binary,
+    vanished or oversized file is refused with a message saying so."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImportFileError(
+                f"{path} is {size // 1_000_000} MB; at most 200 MB can be imported."
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(f"{path} no longer exists (was it moved or deleted?).") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"{path} is a folder, not a file.") from None
+    except OSError as error:
+        raise ImportFileError(f"{path} cannot be read: {error.strerror or error}.") from None
+    if not raw.strip():
+        raise ImportFileError(f"{path} is empty: there is nothing to import.")
+    return decode(raw, path)
 
 
 def decode(raw: bytes, path: Path) -> tuple[str, str]:

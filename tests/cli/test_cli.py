@@ -269,11 +269,13 @@ def test_import_previews_then_imports_a_google_export(data_dir: Path, tmp_path: 
     sample = Path(__file__).parents[1] / "fixtures" / "import" / "google_contacts.csv"
     preview = callsheet("import", str(sample), "--dry-run", data_dir=data_dir)
     assert preview.returncode == 0, preview.stderr
-    assert "2 to create, 1 with problems" in preview.stdout
+    assert "2 to create, 0 to update, 0 to merge, 0 to skip, 1 with problems" in preview.stdout
     assert "row 4, E-mail 1 - Value:" in preview.stdout
     assert not (data_dir / "callsheet.db").exists()  # a dry run changes nothing
     done = callsheet("import", str(sample), data_dir=data_dir)
-    assert done.returncode == 0 and "Imported 2 contacts" in done.stdout
+    assert done.returncode == 0 and "Imported: 2 created" in done.stdout
+    again = callsheet("import", str(sample), data_dir=data_dir)
+    assert "0 to create, 0 to update, 0 to merge, 2 to skip" in again.stdout
     found = callsheet("find", "fjordline", "--json", data_dir=data_dir)
     assert '"display_name": "Maya Lund"' in found.stdout
     empty = tmp_path / "empty.csv"

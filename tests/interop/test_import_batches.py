@@ -1,58 +1,113 @@
-"""An import is one batch: it lands in committed chunks, and Undo takes it all back."""
+"""An import is one batch: it lands in committed chunks, and Undo takes it all back,
+including what it merged into contacts that were already there."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from db import groups, imports
-from db.contacts import count_contacts
+from db.contacts import count_contacts, get_contact
 from db.engine import Database
-from desktop.interop.mapping import plan_rows
-from desktop.interop.presets import guess_mapping
-from desktop.interop.table import read_table
+from desktop.interop import importer
+from desktop.interop.files import plan_contacts
+from desktop.interop.importer import Action, OnDuplicate
+from tests.factories import add_contact
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "import"
+GOOGLE = SAMPLES / "google_contacts.csv"
+
+
+def _preview(db: Database, on_duplicate: OnDuplicate = OnDuplicate.MERGE) -> importer.Preview:
+    plan, _ = plan_contacts(GOOGLE, "csv", None, "NO")
+    with db.reading() as session:
+        return importer.preview(session, plan, on_duplicate)
 
 
 def test_import_then_undo_in_one_step(db: Database) -> None:
-    table = read_table(SAMPLES / "google_contacts.csv")
-    plan = plan_rows(table, guess_mapping(table.headers, "google"), "NO")
-    ready = [(row.draft, row.groups) for row in plan.ready if row.draft is not None]
-    with db.transaction() as session:
-        batch = imports.start_batch(session, "google_contacts.csv", "csv")
-    for chunk in (ready[:1], ready[1:]):  # committed chunk by chunk
-        with db.transaction() as session:
-            imports.import_drafts(session, batch, chunk)
-    with db.transaction() as session:
-        imports.finish_batch(session, batch)
+    outcome = importer.run(db, _preview(db), "google_contacts.csv", "csv")
+    assert (outcome.created, outcome.changed) == (2, 0)
     with db.reading() as session:
         assert count_contacts(session) == 2
         assert [g.name for g in groups.list_groups(session)] == ["Bergen distributors"]
         [row] = imports.batches(session)
         assert (row.status, row.created_count, row.source) == ("done", 2, "google_contacts.csv")
     with db.transaction() as session:
-        assert imports.undo_batch(session, batch) == 2
+        assert imports.undo_batch(session, outcome.batch_id) == 2
     with db.reading() as session:
         assert count_contacts(session) == 0
         assert imports.batches(session)[0].status == "undone"
 
 
-def test_a_killed_import_keeps_whole_chunks_and_undo_still_works(db: Database) -> None:
-    table = read_table(SAMPLES / "google_contacts.csv")
-    plan = plan_rows(table, guess_mapping(table.headers, "google"), "NO")
-    ready = [(row.draft, row.groups) for row in plan.ready if row.draft is not None]
+def test_reimport_skips_or_merges_and_undo_restores_what_it_changed(db: Database) -> None:
+    maya = add_contact(db, "Maya", "Lund", emails=("MAYA.LUND@fjordline.example",))
+    skipping = _preview(db, OnDuplicate.SKIP)
+    assert [s.action for s in skipping.steps] == [Action.SKIP, Action.CREATE]
+    assert "the same email maya.lund@fjordline.example" in skipping.steps[0].reason
+    merging = _preview(db)
+    assert [s.action for s in merging.steps] == [Action.MERGE, Action.CREATE]
+    outcome = importer.run(db, merging, "google_contacts.csv", "csv")
+    with db.reading() as session:
+        merged = get_contact(session, maya)
+        assert merged.company == "Fjordline Logistics"
+        assert len(merged.phones) == 2
+        assert count_contacts(session) == 2
+    assert [s.action for s in _preview(db).steps] == [Action.SKIP, Action.SKIP]
     with db.transaction() as session:
-        batch = imports.start_batch(session, "google_contacts.csv", "csv")
-    with db.transaction() as session:
-        imports.import_drafts(session, batch, ready[:1])
-    try:  # the second chunk dies half-way: its transaction rolls back as a whole
-        with db.transaction() as session:
-            imports.import_drafts(session, batch, ready[1:])
-            raise KeyboardInterrupt
-    except KeyboardInterrupt:
-        pass
+        imports.undo_batch(session, outcome.batch_id)
+    with db.reading() as session:
+        restored = get_contact(session, maya)
+        assert (restored.company, restored.phones) == ("", ())
+        assert count_contacts(session) == 1
+
+
+def test_duplicates_within_one_file_become_one_contact(db: Database, tmp_path: Path) -> None:
+    sheet = tmp_path / "twice.csv"
+    sheet.write_text(
+        "First Name,Last Name,E-mail 1 - Value,Phone 1 - Value\n"
+        "Ana,López,ana@example.com,\n"
+        "Ana,Lopez,ANA@example.com,+34 600 123 456\n",
+        encoding="utf-8",
+    )
+    plan, _ = plan_contacts(sheet, "csv", None, "ES")
+    with db.reading() as session:
+        preview = importer.preview(session, plan, OnDuplicate.MERGE)
+    assert [s.action for s in preview.steps] == [Action.CREATE, Action.MERGE]
+    assert preview.steps[1].reason.startswith("into row 2")
+    importer.run(db, preview, str(sheet), "csv")
     with db.reading() as session:
         assert count_contacts(session) == 1
-        assert imports.batches(session)[0].created_count == 1
+
+
+def test_a_killed_import_keeps_whole_chunks_and_undo_still_works(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "CHUNK", 1)
+    calls = []
+
+    def die_on_second_chunk(done: int, total: int) -> None:
+        calls.append(done)
+        raise KeyboardInterrupt  # the process is killed after the first chunk committed
+
+    with pytest.raises(KeyboardInterrupt):
+        importer.run(db, _preview(db), "google_contacts.csv", "csv", die_on_second_chunk)
+    with db.reading() as session:
+        assert count_contacts(session) == 1
+        [batch] = imports.batches(session)
+        assert (batch.status, batch.created_count) == ("running", 1)
     with db.transaction() as session:
-        assert imports.undo_batch(session, batch) == 1
+        assert imports.undo_batch(session, batch.id) == 1
+    with db.reading() as session:
+        assert count_contacts(session) == 0
+
+
+def test_cancel_stops_between_chunks(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "CHUNK", 1)
+    done: list[int] = []
+    outcome = importer.run(
+        db, _preview(db), "g.csv", "csv", lambda n, _t: done.append(n), lambda: bool(done)
+    )
+    assert outcome.cancelled and outcome.created == 1
+    with db.reading() as session:
+        assert imports.batches(session)[0].status == "cancelled"

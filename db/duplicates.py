@@ -1,0 +1,242 @@
+"""Finding the same person twice: the same email (case ignored), the same phone (E.164),
+the same social profile, or a similar name at the same company (rapidfuzz).
+
+`DuplicateIndex` answers "who already is this?" for an import, one record at a time;
+`find_groups` scans the whole book and groups what belongs together (three records of
+one person are one group, not three pairs).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from rapidfuzz import fuzz, process
+from sqlalchemy.orm import Session
+
+from db.contacts import ContactDraft, compose_display_name
+from db.text import fold, sort_key
+
+NAME_SIMILARITY = 85  # rapidfuzz ratio of the sorted, folded name words
+_LEGAL_FORMS = re.compile(
+    r"\b(inc|incorporated|corp|corporation|co|company|ltd|limited|llc|llp|plc|gmbh|ag|"
+    r"as|asa|ab|oy|bv|nv|sa|sas|sarl|srl|spa|kg|pty|pte)\b\.?"
+)
+
+
+def email_key(address: str) -> str:
+    return address.strip().casefold()
+
+
+def profile_key(url: str) -> str:
+    """A profile URL without scheme, "www.", case or trailing slash."""
+    parts = urlsplit(url.strip() if "//" in url else "//" + url.strip())
+    host = parts.netloc.casefold().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/').casefold()}"
+
+
+def company_key(name: str) -> str:
+    """A company name without case, accents, punctuation or legal form ("Acme, Inc.")."""
+    joined = re.sub(r"[./'’]", "", sort_key(name))  # "A/S" -> "as", "Co." -> "co"
+    words = _LEGAL_FORMS.sub(" ", re.sub(r"[^\w\s]", " ", joined))
+    return " ".join(words.split())
+
+
+def name_key(display_name: str) -> str:
+    return " ".join(sorted(fold(display_name).split()))
+
+
+@dataclass(frozen=True)
+class Match:
+    contact_id: uuid.UUID
+    reason: str
+
+
+@dataclass
+class DuplicateIndex:
+    """Who is known by which email, phone, profile, and name at a company."""
+
+    emails: dict[str, uuid.UUID] = field(default_factory=dict)
+    phones: dict[str, uuid.UUID] = field(default_factory=dict)
+    profiles: dict[str, uuid.UUID] = field(default_factory=dict)
+    ids: set[uuid.UUID] = field(default_factory=set)
+    by_company: dict[str, list[tuple[str, uuid.UUID]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    @classmethod
+    def of_database(cls, session: Session) -> DuplicateIndex:
+        index = cls()
+        for record in load_keys(session):
+            index.add_keys(record)
+        return index
+
+    def add(self, contact_id: uuid.UUID, draft: ContactDraft, profile_urls: Iterable[str]) -> None:
+        self.add_keys(keys_of(contact_id, draft, profile_urls))
+
+    def add_keys(self, keys: ContactKeys) -> None:
+        self.ids.add(keys.id)
+        for email in keys.emails:
+            self.emails.setdefault(email, keys.id)
+        for phone in keys.phones:
+            self.phones.setdefault(phone, keys.id)
+        for profile in keys.profiles:
+            self.profiles.setdefault(profile, keys.id)
+        if keys.company and keys.name:
+            self.by_company[keys.company].append((keys.name, keys.id))
+
+    def match(self, keys: ContactKeys) -> Match | None:
+        """The known contact `keys` most surely is, and why; None when nobody."""
+        if keys.id in self.ids:
+            return Match(keys.id, "the same record (its UID)")
+        for email in keys.emails:
+            if email in self.emails:
+                return Match(self.emails[email], f"the same email {email}")
+        for phone in keys.phones:
+            if phone in self.phones:
+                return Match(self.phones[phone], f"the same phone {phone}")
+        for profile in keys.profiles:
+            if profile in self.profiles:
+                return Match(self.profiles[profile], f"the same profile {profile}")
+        if keys.company and keys.name:
+            known = self.by_company.get(keys.company, [])
+            if known:
+                best = process.extractOne(
+                    keys.name,
+                    [name for name, _ in known],
+                    scorer=fuzz.ratio,
+                    score_cutoff=NAME_SIMILARITY,
+                )
+                if best is not None:
+                    return Match(known[best[2]][1], "a similar name at the same company")
+        return None
+
+
+@dataclass(frozen=True)
+class ContactKeys:
+    id: uuid.UUID
+    name: str = ""
+    company: str = ""
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+
+
+def keys_of(contact_id: uuid.UUID, draft: ContactDraft, profile_urls: Iterable[str]) -> ContactKeys:
+    """The keys of a (validated) draft."""
+    return ContactKeys(
+        contact_id,
+        name_key(compose_display_name(draft)),
+        company_key(draft.company) if draft.company else "",
+        tuple(email_key(e.address) for e in draft.emails),
+        tuple(p.e164 for p in draft.phones if p.e164),
+        tuple(profile_key(url) for url in profile_urls if url),
+    )
+
+
+def load_keys(session: Session) -> list[ContactKeys]:
+    """Every live contact's keys, read in five queries."""
+    conn = session.connection()
+
+    def grouped(sql: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for cid, value in conn.exec_driver_sql(sql):
+            if value:
+                out[cid].append(value)
+        return out
+
+    emails = grouped("SELECT contact_id, address FROM contact_emails ORDER BY position")
+    phones = grouped("SELECT contact_id, e164 FROM contact_phones ORDER BY position")
+    profiles = grouped(
+        "SELECT contact_id, url FROM social_profiles WHERE deleted_at IS NULL AND url IS NOT NULL"
+    )
+    return [
+        ContactKeys(
+            uuid.UUID(hex=cid),
+            name_key(display),
+            company_key(company) if company else "",
+            tuple(email_key(e) for e in emails.get(cid, ())),
+            tuple(phones.get(cid, ())),
+            tuple(profile_key(u) for u in profiles.get(cid, ())),
+        )
+        for cid, display, company in conn.exec_driver_sql(
+            "SELECT id, display_name, company_name FROM contacts WHERE deleted_at IS NULL"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Contacts that look like one person, and the reasons that tie them."""
+
+    contact_ids: tuple[uuid.UUID, ...]
+    reasons: tuple[str, ...]
+
+
+def find_groups(session: Session) -> list[DuplicateGroup]:
+    """Every group of likely duplicates among live contacts, largest first."""
+    return group_keys(load_keys(session))
+
+
+def group_keys(records: Sequence[ContactKeys]) -> list[DuplicateGroup]:
+    parent = list(range(len(records)))
+    reasons: dict[int, set[str]] = defaultdict(set)
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    def join(a: int, b: int, reason: str) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[rb] = ra
+            reasons[ra] |= reasons.pop(rb, set())
+        reasons[ra].add(reason)
+
+    for kind, values in (
+        ("email", lambda r: r.emails),
+        ("phone", lambda r: r.phones),
+        ("profile", lambda r: r.profiles),
+    ):
+        first_with: dict[str, int] = {}
+        for n, record in enumerate(records):
+            for value in set(values(record)):
+                if value in first_with:
+                    join(first_with[value], n, f"same {kind} {value}")
+                else:
+                    first_with[value] = n
+    ratio = fuzz.ratio
+    for block in _name_blocks(records):
+        for i, first in enumerate(block):
+            name = records[first].name
+            for second in block[i + 1 :]:
+                if ratio(name, records[second].name, score_cutoff=NAME_SIMILARITY):
+                    join(first, second, "similar name at the same company")
+    members: dict[int, list[int]] = defaultdict(list)
+    for n in range(len(records)):
+        members[root(n)].append(n)
+    groups = [
+        DuplicateGroup(
+            tuple(records[n].id for n in group), tuple(sorted(reasons.get(root(group[0]), ())))
+        )
+        for group in members.values()
+        if len(group) > 1
+    ]
+    return sorted(groups, key=lambda g: -len(g.contact_ids))
+
+
+def _name_blocks(records: Sequence[ContactKeys]) -> Iterable[list[int]]:
+    """Indexes to compare by name: same company and the same first letter of either
+    name word, so a typo anywhere but both initials is still caught."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for n, record in enumerate(records):
+        if record.company and record.name:
+            for initial in {word[0] for word in record.name.split()}:
+                blocks[(record.company, initial)].append(n)
+    return (block for block in blocks.values() if len(block) > 1)

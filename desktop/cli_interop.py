@@ -1,0 +1,190 @@
+"""The import, export and undo-import commands."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db.engine import Database
+    from desktop.interop.plan import ImportPlan
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+SHOWN_PROBLEMS = 200
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    importer = commands.add_parser(
+        "import", help="import contacts (CSV, vCard) or follow-ups and history (iCalendar)"
+    )
+    importer.add_argument("file", type=Path, metavar="FILE")
+    importer.add_argument(
+        "--format", choices=["csv", "vcf", "ics"], help="the file's kind (default: by its name)"
+    )
+    importer.add_argument(
+        "--preset",
+        choices=["google", "outlook", "act"],
+        help="the tool that wrote a CSV file (default: recognised from the header)",
+    )
+    importer.add_argument(
+        "--on-duplicate",
+        choices=["skip", "merge", "add"],
+        default="merge",
+        help="when a record is someone already here (default: %(default)s, fills blanks)",
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="say what would happen, change nothing"
+    )
+    importer.add_argument("--verbose", action="store_true", help="list what each record will do")
+
+    exporter = commands.add_parser("export", help="export contacts (CSV, vCard) or a calendar")
+    exporter.add_argument("--format", choices=["csv", "vcf", "ics"], required=True)
+    exporter.add_argument("--out", type=Path, required=True, metavar="FILE")
+    exporter.add_argument("--group", metavar="NAME", help="only this group's contacts")
+    exporter.add_argument("--query", metavar="TEXT", help="only contacts a lookup finds")
+    exporter.add_argument(
+        "--vcard-version", choices=["4.0", "3.0"], default="4.0", help="3.0 for older phones"
+    )
+
+    undo = commands.add_parser("undo-import", help="take back an import (the last by default)")
+    undo.add_argument("batch", nargs="?", metavar="IMPORT", help="the import's id")
+
+
+def run_import(args: argparse.Namespace, region: str) -> int:
+    from db.engine import database_path, open_database
+    from desktop.interop.files import detect_format, plan_contacts
+
+    format = detect_format(args.file, args.format)
+    if format == "ics":
+        return _import_calendar(args)
+    plan, described = plan_contacts(args.file, format, args.preset, region)
+    with contextlib.ExitStack() as stack:
+        data_dir = args.data_dir
+        if args.dry_run and not database_path(data_dir).exists():
+            data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))  # change nothing
+        return _import_contacts(args, plan, described, format, open_database(data_dir))
+
+
+def _import_contacts(
+    args: argparse.Namespace, plan: ImportPlan, described: str, format: str, db: Database
+) -> int:
+    from desktop.interop import importer
+
+    try:
+        with db.reading() as session:
+            preview = importer.preview(session, plan, importer.OnDuplicate(args.on_duplicate))
+        print(f"{args.file.name}: {described}; {preview.summary()}.")
+        _print_problems([str(p) for p in preview.problems])
+        if args.verbose:
+            for step in preview.steps:
+                print(f"  {step.describe()}")
+        if args.dry_run:
+            return EXIT_OK
+        outcome = importer.run(db, preview, str(args.file), format)
+    finally:
+        db.close()
+    if outcome.batch_id is None:
+        print("Nothing to import.")
+    else:
+        print(
+            f"Imported: {outcome.created:,} created, {outcome.changed:,} updated or merged "
+            f"(import {outcome.batch_id}; `callsheet undo-import` takes it back)."
+        )
+    return EXIT_OK
+
+
+def _import_calendar(args: argparse.Namespace) -> int:
+    from db import imports
+    from db.engine import open_database
+    from desktop.interop.ical import apply_calendar, plan_calendar
+    from desktop.interop.table import ImportFileError
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise ImportFileError(f"{args.file} cannot be read: {error.strerror or error}.") from None
+    db = open_database(args.data_dir)
+    try:
+        with db.reading() as session:
+            plan = plan_calendar(session, data)
+        print(
+            f"{args.file.name}: {len(plan.todos):,} follow-ups and {len(plan.journals):,} "
+            f"history entries to add, {plan.skipped:,} skipped (already here or done), "
+            f"{len(plan.problems):,} with problems."
+        )
+        _print_problems([str(p) for p in plan.problems])
+        if args.dry_run or not (plan.todos or plan.journals):
+            return EXIT_OK
+        with db.transaction() as session:
+            batch = imports.start_batch(session, str(args.file), "ics")
+            made, logged = apply_calendar(session, plan)
+            imports.record_calendar_items(session, batch, made, logged)
+            imports.finish_batch(session, batch)
+    finally:
+        db.close()
+    print(f"Imported {len(made):,} follow-ups and {len(logged):,} history entries ({batch}).")
+    return EXIT_OK
+
+
+def _print_problems(problems: list[str]) -> None:
+    for problem in problems[:SHOWN_PROBLEMS]:
+        print(f"  {problem}")
+    if len(problems) > SHOWN_PROBLEMS:
+        print(f"  … and {len(problems) - SHOWN_PROBLEMS:,} more problems")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from db import exports, groups
+    from db.engine import open_database
+    from desktop.interop.export import write_export
+
+    db = open_database(args.data_dir)
+    try:
+        with db.reading() as session:
+            group_id = None
+            if args.group:
+                wanted = args.group.strip().casefold()
+                group_id = next(
+                    (g.id for g in groups.list_groups(session) if g.name.casefold() == wanted),
+                    None,
+                )
+                if group_id is None:
+                    print(f"callsheet: there is no group called “{args.group}”.", file=sys.stderr)
+                    return EXIT_FAILED
+            ids = exports.export_ids(session, group_id, args.query or "")
+            count = write_export(session, ids, args.format, args.out, args.vcard_version)
+    finally:
+        db.close()
+    print(f"Exported {count:,} {'items' if args.format == 'ics' else 'contacts'} to {args.out}.")
+    return EXIT_OK
+
+
+def run_undo_import(args: argparse.Namespace) -> int:
+    from db import imports
+    from db.engine import open_database
+
+    db = open_database(args.data_dir)
+    try:
+        with db.transaction() as session:
+            done = [b for b in imports.batches(session) if b.status != "undone"]
+            if args.batch:
+                try:
+                    wanted = uuid.UUID(args.batch)
+                except ValueError:
+                    print(f"callsheet: “{args.batch}” is not an import id.", file=sys.stderr)
+                    return EXIT_FAILED
+                done = [b for b in done if b.id == wanted]
+            if not done:
+                print("callsheet: there is no import to take back.", file=sys.stderr)
+                return EXIT_FAILED
+            count = imports.undo_batch(session, done[0].id)
+    finally:
+        db.close()
+    print(f"Took back import {done[0].id} ({done[0].source}): {count:,} records.")
+    return EXIT_OK

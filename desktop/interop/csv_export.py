@@ -1,0 +1,117 @@
+"""Contacts to a CSV a spreadsheet opens cleanly: UTF-8 with a BOM (so Excel reads the
+accents), CRLF rows, Google Contacts' column names, numbered columns for as many
+emails, phones, addresses, web sites, profiles and custom fields as the widest contact
+has. Callsheet reads the file back field for field (presets.NUMBERED)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from db.exports import ExportedContact
+from desktop.interop.vcard import NO_YEAR
+
+SCALARS = (
+    ("UID", lambda d: f"urn:uuid:{d.id}"),
+    ("Display Name", lambda d: d.display_name),
+    ("Name Prefix", lambda d: d.prefix),
+    ("First Name", lambda d: d.given_name),
+    ("Middle Name", lambda d: d.middle_name),
+    ("Last Name", lambda d: d.family_name),
+    ("Name Suffix", lambda d: d.suffix),
+    ("Nickname", lambda d: d.nickname),
+    ("Organization Name", lambda d: d.company),
+    ("Organization Title", lambda d: d.title),
+    ("Organization Department", lambda d: d.department),
+    ("Birthday", lambda d: _birthday(d.birthday)),
+    ("Notes", lambda d: d.background),
+    ("Owner", lambda d: d.owner),
+    ("Labels", lambda d: " ::: ".join(g.name for g in d.groups)),
+    ("Referred By", lambda d: f"urn:uuid:{d.referred_by_id}" if d.referred_by_id else ""),
+)
+ADDRESS_PARTS = ("Street", "City", "Region", "Postal Code", "Country")
+
+
+def _birthday(day: object) -> str:
+    if day is None:
+        return ""
+    text = day.isoformat()  # type: ignore[attr-defined]
+    return "--" + text[5:] if text.startswith(str(NO_YEAR)) else text
+
+
+def _label(label: str, primary: bool) -> str:
+    return ("* " if primary else "") + label
+
+
+def header(widths: dict[str, int]) -> list[str]:
+    columns = [name for name, _ in SCALARS]
+    for kind, parts in (
+        ("E-mail", ("Label", "Value")),
+        ("Phone", ("Label", "Value")),
+        ("Address", ("Label", *ADDRESS_PARTS)),
+        ("Website", ("Label", "Value")),
+        ("Profile", ("Value",)),
+        ("Custom Field", ("Label", "Value")),
+    ):
+        for n in range(1, widths.get(kind, 0) + 1):
+            columns += [f"{kind} {n} - {part}" for part in parts]
+    return columns
+
+
+def widths_of(contacts: Iterable[ExportedContact]) -> dict[str, int]:
+    widths = {"E-mail": 0, "Phone": 0, "Address": 0, "Website": 0, "Profile": 0}
+    widths["Custom Field"] = 0
+    for c in contacts:
+        d = c.details
+        for kind, count in (
+            ("E-mail", len(d.emails)),
+            ("Phone", len(d.phones)),
+            ("Address", len(d.addresses)),
+            ("Website", len(d.urls)),
+            ("Profile", len(c.profiles)),
+            ("Custom Field", len(d.custom_fields)),
+        ):
+            widths[kind] = max(widths[kind], count)
+    return widths
+
+
+def row(contact: ExportedContact, widths: dict[str, int]) -> list[str]:
+    d = contact.details
+    cells = [value(d) for _, value in SCALARS]
+
+    def pad(values: Sequence[Sequence[str]], kind: str, size: int) -> None:
+        for n in range(widths[kind]):
+            cells.extend(values[n] if n < len(values) else [""] * size)
+
+    pad([(_label(e.label, e.is_primary), e.address) for e in d.emails], "E-mail", 2)
+    pad([(_label(p.label, p.is_primary), p.number) for p in d.phones], "Phone", 2)
+    pad(
+        [
+            (_label(a.label, a.is_primary), a.street, a.city, a.region, a.postal_code, a.country)
+            for a in d.addresses
+        ],
+        "Address",
+        6,
+    )
+    pad([(u.label, u.url) for u in d.urls], "Website", 2)
+    pad([(p.url,) for p in contact.profiles], "Profile", 1)
+    pad(list(d.custom_fields.items()), "Custom Field", 2)
+    return cells
+
+
+def write_csv(contacts: Sequence[ExportedContact], out: TextIO) -> int:
+    """Write `contacts` (header first); returns how many rows."""
+    widths = widths_of(contacts)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header(widths))
+    for contact in contacts:
+        writer.writerow(row(contact, widths))
+    return len(contacts)
+
+
+def to_text(contacts: Sequence[ExportedContact]) -> str:
+    buffer = io.StringIO()
+    write_csv(contacts, buffer)
+    return buffer.getvalue()

@@ -1,0 +1,84 @@
+"""Writing an export file: contacts as CSV or vCard, or follow-ups and history as
+iCalendar. The file is written beside its destination and moved into place, so a
+failed export never leaves half a file where a good one was."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from db.errors import CallsheetError
+from db.exports import load_contacts
+from desktop.interop import csv_export
+from desktop.interop.ical import write_calendar
+from desktop.interop.vcard import write_vcard
+
+Progress = Callable[[int, int], None]
+
+
+class ExportError(CallsheetError):
+    """The export file could not be written."""
+
+
+def write_export(
+    session: Session,
+    ids: Sequence[uuid.UUID],
+    format: str,
+    out: Path,
+    vcard_version: str = "4.0",
+    progress: Progress | None = None,
+) -> int:
+    """Write the contacts `ids` (or, for ics, their follow-ups and history) to `out`;
+    returns how many records were written."""
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then moved
+            "w",
+            encoding="utf-8-sig" if format == "csv" else "utf-8",
+            newline="",
+            dir=out.parent,
+            prefix=f".{out.name}.",
+            delete=False,
+        )
+    except OSError as error:
+        raise ExportError(f"{out.parent} cannot be written to: {error.strerror}.") from None
+    try:
+        with handle:
+            count = _write(session, ids, format, handle, vcard_version, progress)
+        os.replace(handle.name, out)
+    except OSError as error:
+        Path(handle.name).unlink(missing_ok=True)
+        raise ExportError(f"{out} cannot be written: {error.strerror}.") from None
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _write(
+    session: Session,
+    ids: Sequence[uuid.UUID],
+    format: str,
+    handle: object,
+    vcard_version: str,
+    progress: Progress | None,
+) -> int:
+    write = handle.write  # type: ignore[attr-defined]
+    if format == "ics":
+        data = write_calendar(session, set(ids))
+        write(data.decode("utf-8"))
+        return data.count(b"BEGIN:VTODO") + data.count(b"BEGIN:VJOURNAL")
+    if format == "csv":
+        contacts = list(load_contacts(session, ids))
+        return csv_export.write_csv(contacts, handle)  # type: ignore[arg-type]
+    count = 0
+    for contact in load_contacts(session, ids):
+        write(write_vcard(contact, vcard_version))
+        count += 1
+        if progress is not None and count % 500 == 0:
+            progress(count, len(ids))
+    return count

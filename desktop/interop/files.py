@@ -1,0 +1,53 @@
+"""Which kind an import file is, and reading it into a plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.interop.mapping import plan_rows
+from desktop.interop.plan import ImportPlan
+from desktop.interop.presets import PRESET_TITLES, detect_preset, guess_mapping
+from desktop.interop.table import ImportFileError, read_table, read_text
+from desktop.interop.vcard import plan_vcards
+
+FORMATS = ("csv", "vcf", "ics")
+_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".vcf": "vcf", ".vcard": "vcf",
+             ".ics": "ics", ".ical": "ics"}  # fmt: skip
+
+
+def detect_format(path: Path, given: str | None = None) -> str:
+    """The format asked for, else the file's suffix, else a look at its first line."""
+    if given:
+        return given
+    by_suffix = _SUFFIXES.get(path.suffix.lower())
+    if by_suffix:
+        return by_suffix
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(200).lstrip(b"\xef\xbb\xbf").lstrip().upper()
+    except OSError:
+        return "csv"
+    if start.startswith(b"BEGIN:VCARD"):
+        return "vcf"
+    if start.startswith(b"BEGIN:VCALENDAR"):
+        return "ics"
+    return "csv"
+
+
+def plan_contacts(
+    path: Path, format: str, preset: str | None, region: str, mapping: dict[str, str] | None = None
+) -> tuple[ImportPlan, str]:
+    """The file's contacts as a plan, and a line describing how it was read."""
+    if format == "vcf":
+        text, encoding = read_text(path)
+        plan = plan_vcards(text, region)
+        if not plan.rows:
+            raise ImportFileError(f"{path} holds no vCards (no BEGIN:VCARD line).")
+        return plan, f"{len(plan.rows):,} vCards ({encoding})"
+    if format != "csv":
+        raise ImportFileError(f"{path}: contacts come from CSV or vCard files, not {format}.")
+    table = read_table(path)
+    chosen = preset or detect_preset(table.headers)
+    plan = plan_rows(table, mapping or guess_mapping(table.headers, chosen), region)
+    kind = PRESET_TITLES.get(chosen or "", "columns by their names")
+    return plan, f"{len(table.rows):,} rows ({kind}, {table.encoding})"

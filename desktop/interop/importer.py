@@ -1,0 +1,262 @@
+"""From a planned file to contacts: what each record will do (create, update, merge,
+skip, and why), then doing it in committed chunks with progress and Cancel.
+
+Duplicates are looked for in the book and among the file's own earlier records: the
+same UID is the same record (updated from the file); the same email, phone, profile,
+or a similar name at the same company is the same person (merged, skipped or added
+as the user chose).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from db import contacts, imports
+from db.contacts import ContactDraft
+from db.duplicates import DuplicateIndex, keys_of
+from db.engine import Database
+from db.errors import NotFoundError
+from db.ids import new_id
+from db.imports import ContactWriter, ImportedContact, ProfileLink
+from db.merge import combined_draft
+from db.models import Contact
+from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem
+from desktop.social.profiles import recognise
+
+log = logging.getLogger(__name__)
+CHUNK = 1000
+
+
+class OnDuplicate(StrEnum):
+    SKIP = "skip"
+    MERGE = "merge"
+    ADD = "add"
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    MERGE = "merge"
+    SKIP = "skip"
+
+
+@dataclass
+class Step:
+    """What one record of the file will do."""
+
+    row: int
+    action: Action
+    record: ImportedContact
+    reason: str = ""
+    unit: str = "row"
+    referred_by: uuid.UUID | None = None
+    within_file: bool = False  # merged into an earlier record of the same file
+
+    @property
+    def writes(self) -> bool:
+        return self.action is not Action.SKIP and not self.within_file
+
+    def describe(self) -> str:
+        return f"{self.unit} {self.row}: {self.action.value} {self.record.draft.display_name}" + (
+            f" ({self.reason})" if self.reason else ""
+        )
+
+
+@dataclass
+class Preview:
+    steps: list[Step] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    rejected: int = 0
+
+    def counts(self) -> Counter[Action]:
+        return Counter(step.action for step in self.steps)
+
+    def summary(self) -> str:
+        counts = self.counts()
+        parts = [
+            f"{counts[Action.CREATE]:,} to create",
+            f"{counts[Action.UPDATE]:,} to update",
+            f"{counts[Action.MERGE]:,} to merge",
+            f"{counts[Action.SKIP]:,} to skip",
+            f"{self.rejected:,} with problems",
+        ]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    batch_id: uuid.UUID | None
+    created: int
+    changed: int
+    cancelled: bool = False
+
+
+def preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> Preview:
+    """What importing `plan` would do now, without writing anything."""
+    result = Preview(problems=plan.problems, rejected=plan.rejected)
+    index = DuplicateIndex.of_database(session)
+    taken = _ids_in_use(session, [row.uid for row in plan.ready if row.uid])
+    by_uid: dict[uuid.UUID, uuid.UUID] = {}
+    planned: dict[uuid.UUID, Step] = {}
+    for row in plan.ready:
+        assert row.draft is not None
+        profiles, profile_problems = _profiles(row)
+        result.problems += profile_problems
+        cid = row.uid if row.uid and (row.uid not in taken or row.uid in index.ids) else new_id()
+        if row.uid:
+            by_uid[row.uid] = cid
+        record = ImportedContact(cid, row.draft, row.groups, profiles, row.photo, row.vcard_extra)
+        keys = keys_of(cid, row.draft, [p.url for p in profiles])
+        match = index.match(keys) if on_duplicate is not OnDuplicate.ADD else None
+        if match is None:
+            step = Step(row.row, Action.CREATE, record, unit=row.unit)
+            planned[cid] = step
+            index.add_keys(keys)
+        elif match.contact_id in planned:
+            earlier = planned[match.contact_id]
+            if on_duplicate is OnDuplicate.MERGE:
+                earlier.record = _combined(earlier.record, record)
+                step = Step(
+                    row.row, Action.MERGE, record,
+                    f"into {earlier.unit} {earlier.row}: {match.reason}", row.unit,
+                    within_file=True,
+                )  # fmt: skip
+            else:
+                step = Step(
+                    row.row, Action.SKIP, record,
+                    f"{earlier.unit} {earlier.row} has {match.reason}", row.unit,
+                )  # fmt: skip
+        else:
+            step = _against_existing(session, row, record, match.contact_id, match.reason,
+                                     on_duplicate)  # fmt: skip
+        step.referred_by = row.referred_by_uid
+        result.steps.append(step)
+    for step in result.steps:
+        if step.referred_by is not None:
+            step.referred_by = by_uid.get(step.referred_by, step.referred_by)
+    return result
+
+
+def _against_existing(
+    session: Session,
+    row: PlannedRow,
+    record: ImportedContact,
+    existing_id: uuid.UUID,
+    reason: str,
+    on_duplicate: OnDuplicate,
+) -> Step:
+    existing = contacts.get_contact(session, existing_id)
+    name = existing.display_name
+    if on_duplicate is OnDuplicate.SKIP:
+        return Step(row.row, Action.SKIP, record, f"{name} has {reason}", row.unit)
+    current = existing.to_draft()
+    current_row = session.get(Contact, existing_id)
+    assert current_row is not None
+    current_extra = tuple(current_row.vcard_extra or ())
+    if record.id == existing_id:  # its own UID: the file's values win
+        wanted = replace(record.draft, group_ids=current.group_ids)
+        action, why = Action.UPDATE, "the same record"
+        extra = record.vcard_extra
+    else:
+        wanted = combined_draft([current, replace(record.draft, default_region="US")])
+        action, why = Action.MERGE, f"into {name}: {reason}"
+        extra = tuple(dict.fromkeys(current_extra + record.vcard_extra))
+    target = replace(record, id=existing_id, draft=wanted, vcard_extra=extra)
+    if (
+        _same(wanted, current)
+        and set(record.groups) <= {g.name for g in existing.groups}
+        and extra == current_extra
+        and (record.photo is None or record.photo == current_row.photo)
+    ):
+        return Step(row.row, Action.SKIP, target, f"{name} already has all of it", row.unit)
+    return Step(row.row, action, target, why, row.unit)
+
+
+def _same(a: ContactDraft, b: ContactDraft) -> bool:
+    keep = {"default_region": "US", "group_ids": ()}
+    return replace(a, **keep) == replace(b, **keep)  # type: ignore[arg-type]
+
+
+def _combined(first: ImportedContact, second: ImportedContact) -> ImportedContact:
+    return replace(
+        first,
+        draft=combined_draft([first.draft, second.draft]),
+        groups=tuple(dict.fromkeys(first.groups + second.groups)),
+        profiles=tuple(dict.fromkeys(first.profiles + second.profiles)),
+        photo=first.photo or second.photo,
+        vcard_extra=tuple(dict.fromkeys(first.vcard_extra + second.vcard_extra)),
+    )
+
+
+def _profiles(row: PlannedRow) -> tuple[tuple[ProfileLink, ...], list[RowProblem]]:
+    links, problems = [], []
+    for text in row.profiles:
+        try:
+            ref = recognise(text)
+        except ValueError as error:
+            problems.append(RowProblem(row.row, "profile", f"{error} It is left out.", row.unit))
+            continue
+        links.append(ProfileLink(ref.network, ref.handle, ref.url))
+    return tuple(dict.fromkeys(links)), problems
+
+
+def _ids_in_use(session: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    used: set[uuid.UUID] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        used |= set(session.scalars(Contact.__table__.select().with_only_columns(Contact.id)
+                                    .where(Contact.id.in_(chunk))))  # fmt: skip
+    return used
+
+
+Progress = Callable[[int, int], None]
+
+
+def run(
+    db: Database,
+    result: Preview,
+    source: str,
+    format: str,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Outcome:
+    """Do what `result` says, `CHUNK` records per transaction, as one import batch."""
+    steps = [s for s in result.steps if s.writes]
+    if not steps:
+        return Outcome(None, 0, 0)
+    with db.transaction() as session:
+        batch = imports.start_batch(session, source, format)
+    writer = ContactWriter()
+    created = changed = done = 0
+    stopped = False
+    for start in range(0, len(steps), CHUNK):
+        if cancelled():
+            stopped = True
+            break
+        chunk = steps[start : start + CHUNK]
+        with db.transaction() as session:
+            new = [s.record for s in chunk if s.action is Action.CREATE]
+            created += writer.create(session, batch, new) if new else 0
+            for step in chunk:
+                if step.action is not Action.CREATE:
+                    try:
+                        writer.change(session, batch, step.record, f"{step.action.value}d")
+                        changed += 1
+                    except NotFoundError:
+                        log.warning("import: %s vanished meanwhile", step.record.id)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(steps))
+    referrals = [(s.record.id, s.referred_by) for s in steps if s.referred_by is not None]
+    with db.transaction() as session:
+        if referrals:
+            imports.link_referrals(session, referrals)
+        imports.finish_batch(session, batch, "cancelled" if stopped else "done")
+    return Outcome(batch, created, changed, stopped)
