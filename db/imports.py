@@ -186,6 +186,7 @@ class ContactWriter:
         """Give an existing contact these values (`action` is "updated" or "merged"),
         keeping its before-image so Undo import can put it back."""
         batch = _batch(session, batch_id)
+        self._load(session)
         existing = session.get(ImportItem, (batch_id, record.id))
         before = (existing.before if existing else None) or snapshots.take(session, record.id)
         group_ids = tuple(

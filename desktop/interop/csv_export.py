@@ -49,7 +49,7 @@ def header(widths: dict[str, int]) -> list[str]:
     columns = [name for name, _ in SCALARS]
     for kind, parts in (
         ("E-mail", ("Label", "Value")),
-        ("Phone", ("Label", "Value")),
+        ("Phone", ("Label", "Value", "International")),
         ("Address", ("Label", *ADDRESS_PARTS)),
         ("Website", ("Label", "Value")),
         ("Profile", ("Value",)),
@@ -86,7 +86,7 @@ def row(contact: ExportedContact, widths: dict[str, int]) -> list[str]:
             cells.extend(values[n] if n < len(values) else [""] * size)
 
     pad([(_label(e.label, e.is_primary), e.address) for e in d.emails], "E-mail", 2)
-    pad([(_label(p.label, p.is_primary), p.number) for p in d.phones], "Phone", 2)
+    pad([(_label(p.label, p.is_primary), p.number, p.e164 or "") for p in d.phones], "Phone", 3)
     pad(
         [
             (_label(a.label, a.is_primary), a.street, a.city, a.region, a.postal_code, a.country)

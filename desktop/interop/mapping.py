@@ -75,13 +75,15 @@ def _plan_row(
                 sources[f"addresses[{len(addresses)}]"] = header
                 addresses.append(address)
             continue
-        for piece in _MULTI_SPLIT.split(value) if value else ():
+        for n, piece in enumerate(_MULTI_SPLIT.split(value) if value else ()):
+            first = primary and n == 0
             if kind == "email":
                 sources[f"emails[{len(emails)}]"] = header
-                emails.append(EmailValue(piece, label or "work", primary and not emails))
+                emails.append(EmailValue(piece, label or "work", first))
             elif kind == "phone":
                 sources[f"phones[{len(phones)}]"] = header
-                phones.append(PhoneValue(piece, label or "work", primary and not phones))
+                e164 = parts.get("e164", ("", ""))[0] or None
+                phones.append(PhoneValue(piece, label or "work", first, e164))
             elif kind == "url":
                 sources[f"urls[{len(urls)}]"] = header
                 urls.append(UrlValue(piece, label or "work"))
@@ -111,8 +113,10 @@ def _plan_row(
         custom_fields=custom,
         default_region=region,
     )
+    # Google separates labels with " ::: " (so a label may hold ";"); Outlook uses ";".
+    names = _MULTI_SPLIT.split(text("labels")) + _GROUP_SPLIT.split(text("groups"))
     groups = tuple(
-        name for name in _GROUP_SPLIT.split(text("groups")) if name and name not in _SYSTEM_GROUPS
+        dict.fromkeys(n.strip() for n in names if n.strip() and n.strip() not in _SYSTEM_GROUPS)
     )
     try:
         draft = validate(draft)

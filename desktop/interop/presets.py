@@ -9,7 +9,7 @@ import re
 # Import fields: name parts, company fields, up to three of each multi-valued kind.
 FIELDS = (
     "prefix", "given_name", "middle_name", "family_name", "suffix", "display_name",
-    "nickname", "title", "department", "company", "birthday", "background", "groups",
+    "nickname", "title", "department", "company", "birthday", "background", "groups", "labels",
     "email:work", "email:home", "email:other",
     "phone:work", "phone:mobile", "phone:home", "phone:fax", "phone:other",
     "address:street", "address:city", "address:region", "address:postal_code",
@@ -28,7 +28,7 @@ GOOGLE = {
     "Organization Department": "department",
     "Birthday": "birthday",
     "Notes": "background",
-    "Labels": "groups",
+    "Labels": "labels",  # " ::: " between labels, so a label may hold ";"
     # Numbered columns ("E-mail 1 - Label", "E-mail 1 - Value"...) map by NUMBERED.
 }
 
@@ -89,15 +89,17 @@ ACT = {
 # part. A label such as "* Work" marks the primary value, as in Google's files.
 NUMBERED = re.compile(
     r"^(E-mail|Phone|Address|Website|Profile|Custom Field) (\d{1,2}) - "
-    r"(Label|Type|Value|Street|City|Region|Postal Code|Country)$"
+    r"(Label|Type|Value|International|Street|City|Region|Postal Code|Country)$"
 )
 _NUMBERED_KINDS = {
     "E-mail": "email", "Phone": "phone", "Address": "address", "Website": "url",
     "Profile": "profile", "Custom Field": "custom",
 }  # fmt: skip
 # Callsheet's own columns beyond Google's.
-CALLSHEET_EXTRA = {"Display Name": "display_name", "Owner": "owner", "UID": "uid",
-                   "Referred By": "referred_by"}  # fmt: skip
+CALLSHEET_EXTRA = {
+    "Labels": "labels", "Display Name": "display_name", "Owner": "owner", "UID": "uid",
+    "Referred By": "referred_by",
+}  # fmt: skip
 
 PRESETS: dict[str, dict[str, str]] = {"google": GOOGLE, "outlook": OUTLOOK, "act": ACT}
 PRESET_TITLES = {"google": "Google Contacts CSV", "outlook": "Outlook CSV", "act": "Act! export"}
@@ -150,7 +152,7 @@ def numbered_target(header: str) -> str | None:
     if not match:
         return None
     kind, number, part = match.groups()
-    part = "label" if part == "Type" else part.lower().replace(" ", "_")
+    part = {"Type": "label", "International": "e164"}.get(part) or part.lower().replace(" ", "_")
     return f"{_NUMBERED_KINDS[kind]}#{int(number)}.{part}"
 
 

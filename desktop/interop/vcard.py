@@ -40,6 +40,7 @@ Warn = Callable[[ContentLine, str], None]
 MAX_PHOTO_BYTES = 2_000_000
 NO_YEAR = 1604  # a leap year: what Apple and Callsheet store for a birthday without one
 REFERRED_BY = "x-referred-by"
+E164_PARAM = "X-CALLSHEET-E164"
 _HANDLED = {
     "BEGIN", "END", "VERSION", "PRODID", "REV", "FN", "N", "NICKNAME", "ORG", "TITLE", "BDAY",
     "NOTE", "EMAIL", "TEL", "ADR", "URL", "SOCIALPROFILE", "X-SOCIALPROFILE", "CATEGORIES",
@@ -80,10 +81,15 @@ def _card_row(number: int, card: Component, region: str) -> PlannedRow:
     uid: uuid.UUID | None = None
     referred_by: uuid.UUID | None = None
 
-    def label(ln: ContentLine, default: str, mapping: dict[str, str] | None = None) -> str:
+    def label(
+        ln: ContentLine,
+        default: str,
+        mapping: dict[str, str] | None = None,
+        keep_case: bool = False,
+    ) -> str:
         if ln.group in labels:
             used_groups.add(ln.group)
-            return labels[ln.group]
+            return labels[ln.group] if keep_case else labels[ln.group].lower()
         for kind in sorted(ln.types):
             if mapping is not None and kind in mapping:
                 return mapping[kind]
@@ -139,7 +145,14 @@ def _card_row(number: int, card: Component, region: str) -> PlannedRow:
         elif name == "TEL":
             sources[f"phones[{len(phones)}]"] = name
             number_text = _phone_text(ln)
-            phones.append(PhoneValue(number_text, label(ln, "work", _PHONE_TYPES), primary(ln)))
+            phones.append(
+                PhoneValue(
+                    number_text,
+                    label(ln, "work", _PHONE_TYPES),
+                    primary(ln),
+                    ln.param(E164_PARAM) or None,
+                )
+            )
         elif name == "ADR":
             addresses.append(_address(ln, label(ln, "work"), primary(ln), warn))
         elif name == "URL":
@@ -154,7 +167,7 @@ def _card_row(number: int, card: Component, region: str) -> PlannedRow:
         elif name == "X-CALLSHEET-OWNER":
             values["owner"] = unescape(ln.value)
         elif name == "X-CALLSHEET-FIELD":
-            custom[label(ln, "Field")] = unescape(ln.value)
+            custom[label(ln, "Field", keep_case=True)] = unescape(ln.value)
         elif name == "PHOTO" and _inline_photo(ln):
             photo = _photo(ln, warn)
             if photo is None:
@@ -210,7 +223,7 @@ def parse_vcard_date(value: str, omit_year: str = "") -> date:
 
 def _label_text(text: str) -> str:
     apple = _APPLE_LABEL.match(text)
-    return (apple.group(1) if apple else text).strip().lower() or "other"
+    return (apple.group(1) if apple else text).strip() or "other"
 
 
 def _phone_text(ln: ContentLine) -> str:
@@ -337,6 +350,8 @@ def write_vcard(contact: ExportedContact, version: str = "4.0") -> str:
         params = _types(phone.label, known, phone.is_primary, v4)
         if v4:
             params = {"VALUE": "text", **params}
+        if phone.e164 and not phone.number.lstrip().startswith("+"):
+            params[E164_PARAM] = phone.e164  # where a number typed without +CC belongs
         out += items.lines("TEL", escape(phone.number), params, phone.label, known)
     for address in d.addresses:
         params = _types(address.label, {"work": "work", "home": "home"}, address.is_primary, v4)

@@ -1,0 +1,184 @@
+"""Export, then import into an empty database: the same contacts, field for field."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from db import activities, contacts, exports, groups, history, social_profiles
+from db.activities import ActivityDraft
+from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue
+from db.engine import Database, open_database
+from db.models import Contact
+from db.recurrence import Recurrence
+from desktop.cli import main
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def _rich_book(db: Database) -> None:
+    with db.transaction() as session:
+        vip = groups.create_group(session, "VIP, Nordics; 2026")
+        referrer = contacts.create_contact(
+            session, ContactDraft(given_name="Ola", family_name="Nordmann")
+        )
+        maya = contacts.create_contact(
+            session,
+            ContactDraft(
+                prefix="Dr.",
+                given_name="Maya",
+                middle_name="K.",
+                family_name="Lund-Øster",
+                suffix="PhD",
+                nickname="May, the buyer",
+                title="Head of Purchasing",
+                department="Purchasing; EMEA",
+                company="Fjordline Logistics AS",
+                birthday=date(1604, 2, 29),
+                background="Met at Nor-Shipping.\nWants pilot\\pricing; soon",
+                owner="Kari",
+                custom_fields={"Account no.": "A-113", "Tier": "gold, top"},
+                emails=(
+                    EmailValue("maya@fjordline.example", "work"),
+                    EmailValue("maya.lund@gmail.com", "home", True),
+                ),
+                phones=(
+                    PhoneValue("912 34 567", "mobile", True),
+                    PhoneValue("+47 55 12 34 56", "work"),
+                    PhoneValue("+47 55 12 34 57", "switchboard"),
+                ),
+                addresses=(
+                    AddressValue("Strandkaien 2\nc/o Dock 4", "Bergen", "Vestland", "5013", "NO"),
+                    AddressValue("Box 12", "Oslo", "", "0150", "NO", "home", True),
+                ),
+                urls=(
+                    UrlValue("https://fjordline.example", "work"),
+                    UrlValue("https://blog.example", "blog"),
+                ),
+                group_ids=(vip,),
+                default_region="NO",
+                referred_by_id=referrer,
+            ),
+        )
+        social_profiles.add_profile(
+            session, maya, "github", "mayalund", "https://github.com/mayalund"
+        )
+        row = session.get(Contact, maya)
+        row.photo = PNG
+        row.vcard_extra = [
+            "X-PHONETIC-LAST-NAME:Lund",
+            "item9.X-ABDATE:2020-06-01",
+            "item9.X-ABLabel:anniversary",
+        ]
+        contacts.create_contact(session, ContactDraft(display_name="Reception 日本"))
+
+
+def _book(db: Database) -> list[tuple]:
+    with db.reading() as session:
+        ids = exports.export_ids(session)
+        out = []
+        for c in exports.load_contacts(session, ids):
+            details = dataclasses.replace(
+                c.details, created_at=None, updated_at=None, rev=0, company_id=None,
+                groups=tuple(g.name for g in c.details.groups),
+            )  # fmt: skip
+            out.append((details, c.photo, c.vcard_extra, c.profiles))
+        return out
+
+
+def _by_id(record: tuple) -> str:
+    return str(record[0].id)
+
+
+@pytest.mark.parametrize(
+    ("format", "extra"),
+    [("vcf", []), ("vcf", ["--vcard-version", "3.0"]), ("csv", [])],
+)
+def test_export_then_import_gives_back_the_same_contacts(
+    db: Database, tmp_path: Path, format: str, extra: list[str]
+) -> None:
+    _rich_book(db)
+    before = _book(db)
+    out = tmp_path / f"book.{format}"
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(db.path.parent),
+                "export",
+                "--format",
+                format,
+                "--out",
+                str(out),
+                *extra,
+            ]
+        )
+        == 0
+    )
+    fresh = tmp_path / "fresh"
+    assert main(["--data-dir", str(fresh), "import", str(out)]) == 0
+    copy = open_database(fresh)
+    try:
+        after = _book(copy)
+    finally:
+        copy.close()
+    if format == "csv":  # a spreadsheet carries no photo and no vCard-only lines
+        before = [(d, None, (), p) for d, _photo, _extra, p in before]
+    assert sorted(after, key=_by_id) == sorted(before, key=_by_id)
+
+
+def test_a_second_import_of_the_same_vcards_changes_nothing(db: Database, tmp_path: Path) -> None:
+    _rich_book(db)
+    out = tmp_path / "book.vcf"
+    main(["--data-dir", str(db.path.parent), "export", "--format", "vcf", "--out", str(out)])
+    before = _book(db)
+    assert main(["--data-dir", str(db.path.parent), "import", str(out)]) == 0
+    assert _book(db) == before
+
+
+def test_follow_ups_and_history_round_trip_through_icalendar(db: Database, tmp_path: Path) -> None:
+    _rich_book(db)
+    with db.transaction() as session:
+        maya = next(c.id for c in session.query(Contact) if c.given_name == "Maya")
+        activities.schedule(session, ActivityDraft(
+            kind="meeting", regarding="Pilot review", start=datetime(2030, 3, 4, 9, 30),
+            end=datetime(2030, 3, 4, 10, 15), time_zone="Europe/Oslo", priority="high",
+            alarm_minutes=15, repeat=Recurrence(frequency="weekly", interval=2),
+            contact_ids=(maya,),
+        ))  # fmt: skip
+        activities.schedule(session, ActivityDraft(
+            kind="to-do", regarding="Send pricing", start=datetime(2030, 3, 6), timing="timeless",
+            time_zone="Europe/Oslo", contact_ids=(maya,),
+        ))  # fmt: skip
+        history.record_history(
+            session, [maya], kind="call", occurred_at=datetime(2026, 11, 2, 10, 5, tzinfo=UTC),
+            regarding="Intro", outcome="left message", duration_minutes=4, notes="Call back Tue",
+        )  # fmt: skip
+    data = str(db.path.parent)
+    cards, calendar = tmp_path / "book.vcf", tmp_path / "book.ics"
+    main(["--data-dir", data, "export", "--format", "vcf", "--out", str(cards)])
+    main(["--data-dir", data, "export", "--format", "ics", "--out", str(calendar)])
+    fresh = tmp_path / "fresh"
+    main(["--data-dir", str(fresh), "import", str(cards)])
+    assert main(["--data-dir", str(fresh), "import", str(calendar)]) == 0
+
+    def follow_ups(database: Database) -> tuple[list, list]:
+        with database.reading() as session:
+            todo = sorted(
+                (activities.get(session, a.id).draft for a in session.query(activities.Activity)),
+                key=lambda d: d.regarding,
+            )
+            logged = [dataclasses.replace(h, id=None) for h in history.history_for(session, maya)]
+            return todo, logged
+
+    copy = open_database(fresh)
+    try:
+        assert follow_ups(copy) == follow_ups(db)
+    finally:
+        copy.close()
