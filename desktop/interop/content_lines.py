@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 _NAME = re.compile(r"(?:([A-Za-z0-9-]+)\.)?([A-Za-z0-9-]+)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FOLD_AT = 75  # octets per physical line, as RFC 6350 and RFC 5545 ask
 
 
@@ -66,7 +67,8 @@ def logical_lines(text: str) -> Iterator[tuple[int, str]]:
     current: list[str] = []
     start = 0
     quoted_printable = False
-    for number, physical in enumerate(text.splitlines(), start=1):
+    # Only CR and LF end lines: str.splitlines would also split at NEL, LS, FS...
+    for number, physical in enumerate(_LINE_BREAK.split(text), start=1):
         if current and physical[:1] in (" ", "\t"):
             current.append(physical[1:])
             continue

@@ -14,7 +14,7 @@ from datetime import date
 from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue, validate
 from db.errors import ValidationError
 from desktop.interop.countries import country_code
-from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem
+from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem, normal_label
 from desktop.interop.table import Table
 
 _GROUP_SPLIT = re.compile(r"\s*(?::::|;)\s*")
@@ -163,7 +163,7 @@ def _slots(
         label_text = parts.pop("label", ("", ""))[0].strip()
         primary = label_text.startswith("*")
         label = label_text.lstrip("* ").strip()
-        slots.append((kind, label if kind == "custom" else label.lower(), primary, parts))
+        slots.append((kind, label if kind == "custom" else normal_label(label), primary, parts))
     return slots
 
 

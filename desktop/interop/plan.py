@@ -10,6 +10,16 @@ from dataclasses import dataclass, field
 from db.contacts import ContactDraft
 
 
+STANDARD_LABELS = {"work", "home", "mobile", "other", "fax", "pager", "main", "cell"}
+
+
+def normal_label(text: str) -> str:
+    """A label as Callsheet keeps it: the standard ones in lower case ("Work" -> "work"),
+    any other as the user wrote it."""
+    text = text.strip()
+    return text.lower() if text.lower() in STANDARD_LABELS else text
+
+
 @dataclass(frozen=True)
 class RowProblem:
     row: int

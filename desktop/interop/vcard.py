@@ -33,7 +33,7 @@ from desktop.interop.content_lines import (
     unescape,
 )
 from desktop.interop.countries import country_code
-from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem
+from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem, normal_label
 from desktop.social.fetch import image_kind
 
 Warn = Callable[[ContentLine, str], None]
@@ -89,7 +89,7 @@ def _card_row(number: int, card: Component, region: str) -> PlannedRow:
     ) -> str:
         if ln.group in labels:
             used_groups.add(ln.group)
-            return labels[ln.group] if keep_case else labels[ln.group].lower()
+            return labels[ln.group] if keep_case else normal_label(labels[ln.group])
         for kind in sorted(ln.types):
             if mapping is not None and kind in mapping:
                 return mapping[kind]
@@ -223,7 +223,7 @@ def parse_vcard_date(value: str, omit_year: str = "") -> date:
 
 def _label_text(text: str) -> str:
     apple = _APPLE_LABEL.match(text)
-    return (apple.group(1) if apple else text).strip() or "other"
+    return (apple.group(1).lower() if apple else text).strip() or "other"
 
 
 def _phone_text(ln: ContentLine) -> str:
