@@ -367,6 +367,16 @@ def update_contact(session: Session, contact_id: uuid.UUID, draft: ContactDraft)
     session.flush()
 
 
+# What the detail view needs of a contact, loaded in one query per relationship.
+DETAIL_LOADS = (
+    selectinload(Contact.emails),
+    selectinload(Contact.phones),
+    selectinload(Contact.addresses),
+    selectinload(Contact.urls),
+    selectinload(Contact.groups),
+)
+
+
 def get_contact(session: Session, contact_id: uuid.UUID) -> ContactDetails:
     """The contact's full details (also for a contact in the Trash)."""
     return details_of(_load(session, contact_id))
@@ -577,17 +587,7 @@ def _filtered(statement: Select[Any], query: ListQuery) -> Select[Any]:
 
 
 def _load(session: Session, contact_id: uuid.UUID) -> Contact:
-    contact = session.scalar(
-        select(Contact)
-        .where(Contact.id == contact_id)
-        .options(
-            selectinload(Contact.emails),
-            selectinload(Contact.phones),
-            selectinload(Contact.addresses),
-            selectinload(Contact.urls),
-            selectinload(Contact.groups),
-        )
-    )
+    contact = session.scalar(select(Contact).where(Contact.id == contact_id).options(*DETAIL_LOADS))
     if contact is None:
         raise NotFoundError("That contact no longer exists (it may have been purged).")
     return contact

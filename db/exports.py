@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.contacts import ContactDetails, ListQuery, details_of, ids_in_list
+from db.contacts import DETAIL_LOADS, ContactDetails, ListQuery, details_of, ids_in_list
+from db.imports import ProfileLink
 from db.models import Contact
 from db.search import LOOKUP
 
@@ -18,18 +19,11 @@ CHUNK = 500
 
 
 @dataclass(frozen=True)
-class ExportedProfile:
-    network: str
-    handle: str
-    url: str
-
-
-@dataclass(frozen=True)
 class ExportedContact:
     details: ContactDetails
     photo: bytes | None
     vcard_extra: tuple[str, ...]
-    profiles: tuple[ExportedProfile, ...]
+    profiles: tuple[ProfileLink, ...]
 
 
 def export_ids(
@@ -52,14 +46,7 @@ def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Export
             for c in session.scalars(
                 select(Contact)
                 .where(Contact.id.in_(chunk))
-                .options(
-                    selectinload(Contact.emails),
-                    selectinload(Contact.phones),
-                    selectinload(Contact.addresses),
-                    selectinload(Contact.urls),
-                    selectinload(Contact.groups),
-                    selectinload(Contact.social_profiles),
-                )
+                .options(*DETAIL_LOADS, selectinload(Contact.social_profiles))
             )
         }
         for cid in chunk:
@@ -71,7 +58,7 @@ def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Export
                 contact.photo,
                 tuple(contact.vcard_extra or ()),
                 tuple(
-                    ExportedProfile(p.network, p.handle or "", p.url or "")
+                    ProfileLink(p.network, p.handle or "", p.url or "")
                     for p in contact.social_profiles
                     if p.deleted_at is None
                 ),

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from db.contacts import ContactDraft
 
-
 STANDARD_LABELS = {"work", "home", "mobile", "other", "fax", "pager", "main", "cell"}
 
 
