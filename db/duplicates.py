@@ -64,9 +64,9 @@ class DuplicateIndex:
     phones: dict[str, uuid.UUID] = field(default_factory=dict)
     profiles: dict[str, uuid.UUID] = field(default_factory=dict)
     ids: set[uuid.UUID] = field(default_factory=set)
-    by_company: dict[str, list[tuple[str, uuid.UUID]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    # Per company key: the names and, at the same positions, whose they are.
+    names_at: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    ids_at: dict[str, list[uuid.UUID]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def of_database(cls, session: Session) -> DuplicateIndex:
@@ -87,7 +87,8 @@ class DuplicateIndex:
         for profile in keys.profiles:
             self.profiles.setdefault(profile, keys.id)
         if keys.company and keys.name:
-            self.by_company[keys.company].append((keys.name, keys.id))
+            self.names_at[keys.company].append(keys.name)
+            self.ids_at[keys.company].append(keys.id)
 
     def match(self, keys: ContactKeys) -> Match | None:
         """The known contact `keys` most surely is, and why; None when nobody."""
@@ -102,17 +103,15 @@ class DuplicateIndex:
         for profile in keys.profiles:
             if profile in self.profiles:
                 return Match(self.profiles[profile], f"the same profile {profile}")
-        if keys.company and keys.name:
-            known = self.by_company.get(keys.company, [])
-            if known:
-                best = process.extractOne(
-                    keys.name,
-                    [name for name, _ in known],
-                    scorer=fuzz.ratio,
-                    score_cutoff=NAME_SIMILARITY,
+        names = self.names_at.get(keys.company) if keys.company and keys.name else None
+        if names:
+            best = process.extractOne(
+                keys.name, names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY
+            )
+            if best is not None:
+                return Match(
+                    self.ids_at[keys.company][best[2]], "a similar name at the same company"
                 )
-                if best is not None:
-                    return Match(known[best[2]][1], "a similar name at the same company")
         return None
 
 

@@ -187,8 +187,13 @@ class ContactWriter:
         keeping its before-image so Undo import can put it back."""
         batch = _batch(session, batch_id)
         self._load(session)
-        existing = session.get(ImportItem, (batch_id, record.id))
-        before = (existing.before if existing else None) or snapshots.take(session, record.id)
+        item = session.get(ImportItem, (batch_id, record.id))
+        if item is None:  # first change of this contact in the batch: keep what it was
+            item = ImportItem(batch_id=batch_id, contact_id=record.id, action=action)
+            item.before = snapshots.take(session, record.id)
+            session.add(item)
+            batch.changed_count += 1
+        assert item.before is not None
         group_ids = tuple(
             gid for gid in (self._group(session, name) for name in record.groups) if gid
         )
@@ -204,7 +209,7 @@ class ContactWriter:
             row.photo = record.photo
         if record.vcard_extra and tuple(row.vcard_extra or ()) != record.vcard_extra:
             row.vcard_extra = list(record.vcard_extra)
-        added = list(before.get("added_profiles", []))
+        added = list(item.before.get("added_profiles", []))
         for link in record.profiles:
             try:
                 pid = social_profiles.add_profile(
@@ -213,13 +218,7 @@ class ContactWriter:
             except ValidationError:
                 continue  # already on the contact
             added.append(str(pid))
-        before = {**before, "added_profiles": added}
-        if existing is None:
-            session.add(ImportItem(batch_id=batch_id, contact_id=record.id, action=action))
-            batch.changed_count += 1
-        item = session.get(ImportItem, (batch_id, record.id))
-        assert item is not None
-        item.before = before
+        item.before = {**item.before, "added_profiles": added}
         session.flush()
 
     def _load(self, session: Session) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from typing import IO
 
 from db.exports import ExportedContact
 from desktop.interop.vcard import NO_YEAR
@@ -101,7 +101,7 @@ def row(contact: ExportedContact, widths: dict[str, int]) -> list[str]:
     return cells
 
 
-def write_csv(contacts: Sequence[ExportedContact], out: TextIO) -> int:
+def write_csv(contacts: Sequence[ExportedContact], out: IO[str]) -> int:
     """Write `contacts` (header first); returns how many rows."""
     widths = widths_of(contacts)
     writer = csv.writer(out, lineterminator="\r\n")

@@ -9,6 +9,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy.orm import Session
 
@@ -63,21 +64,20 @@ def _write(
     session: Session,
     ids: Sequence[uuid.UUID],
     format: str,
-    handle: object,
+    handle: IO[str],
     vcard_version: str,
     progress: Progress | None,
 ) -> int:
-    write = handle.write  # type: ignore[attr-defined]
     if format == "ics":
         data = write_calendar(session, set(ids))
-        write(data.decode("utf-8"))
+        handle.write(data.decode("utf-8"))
         return data.count(b"BEGIN:VTODO") + data.count(b"BEGIN:VJOURNAL")
     if format == "csv":
         contacts = list(load_contacts(session, ids))
-        return csv_export.write_csv(contacts, handle)  # type: ignore[arg-type]
+        return csv_export.write_csv(contacts, handle)
     count = 0
     for contact in load_contacts(session, ids):
-        write(write_vcard(contact, vcard_version))
+        handle.write(write_vcard(contact, vcard_version))
         count += 1
         if progress is not None and count % 500 == 0:
             progress(count, len(ids))

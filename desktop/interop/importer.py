@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import contacts, imports
@@ -165,7 +166,7 @@ def _against_existing(
         action, why = Action.UPDATE, "the same record"
         extra = record.vcard_extra
     else:
-        wanted = combined_draft([current, replace(record.draft, default_region="US")])
+        wanted = combined_draft([current, record.draft])
         action, why = Action.MERGE, f"into {name}: {reason}"
         extra = tuple(dict.fromkeys(current_extra + record.vcard_extra))
     target = replace(record, id=existing_id, draft=wanted, vcard_extra=extra)
@@ -208,11 +209,11 @@ def _profiles(row: PlannedRow) -> tuple[tuple[ProfileLink, ...], list[RowProblem
 
 
 def _ids_in_use(session: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of `ids` some contact (live or in the Trash) already has."""
     used: set[uuid.UUID] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        used |= set(session.scalars(Contact.__table__.select().with_only_columns(Contact.id)
-                                    .where(Contact.id.in_(chunk))))  # fmt: skip
+        used |= set(session.scalars(select(Contact.id).where(Contact.id.in_(chunk))))
     return used
 
 
