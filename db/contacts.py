@@ -42,6 +42,9 @@ _URL = re.compile(r"^(https?://)?[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
 
+NO_YEAR = 1604  # a leap year: the year a birthday kept without one is stored in (as Apple's)
+
+
 @dataclass(frozen=True)
 class EmailValue:
     address: str
@@ -539,15 +542,27 @@ def position_in_list(session: Session, query: ListQuery, contact_id: uuid.UUID) 
 def rows_for(session: Session, contact_ids: Sequence[uuid.UUID]) -> list[ContactRow]:
     """List rows for these live contacts, in the given order (trashed or missing ones
     left out)."""
-    rows = {
-        r[0]: ContactRow(*r)
+    wanted = list(contact_ids)
+    rows: dict[uuid.UUID, ContactRow] = {}
+    for start in range(0, len(wanted), 10_000):  # SQLite takes so many values at a time
+        chunk = wanted[start : start + 10_000]
         for r in session.execute(
-            select(*_ROW_COLUMNS).where(
-                Contact.id.in_(list(contact_ids)), Contact.deleted_at.is_(None)
+            select(*_ROW_COLUMNS).where(Contact.id.in_(chunk), Contact.deleted_at.is_(None))
+        ):
+            rows[r[0]] = ContactRow(*r)
+    return [rows[i] for i in wanted if i in rows]
+
+
+def photos_of(session: Session, contact_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, bytes]:
+    """The photos these contacts carry, by contact (those without one left out)."""
+    return {
+        cid: photo
+        for cid, photo in session.execute(
+            select(Contact.id, Contact.photo).where(
+                Contact.id.in_(list(contact_ids)), Contact.photo.is_not(None)
             )
         )
     }
-    return [rows[i] for i in contact_ids if i in rows]
 
 
 _ROW_COLUMNS = (

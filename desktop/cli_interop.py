@@ -33,6 +33,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="the tool that wrote a CSV file (default: recognised from the header)",
     )
     importer.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the file's text encoding, such as cp1250 (default: detected)",
+    )
+    importer.add_argument(
         "--on-duplicate",
         choices=["skip", "merge", "add"],
         default="merge",
@@ -63,7 +68,7 @@ def run_import(args: argparse.Namespace, region: str) -> int:
     format = detect_format(args.file, args.format)
     if format == "ics":
         return _import_calendar(args)
-    plan, described = plan_contacts(args.file, format, args.preset, region)
+    plan, described = plan_contacts(args.file, format, args.preset, region, encoding=args.encoding)
     with contextlib.ExitStack() as stack:
         data_dir = args.data_dir
         if args.dry_run and not database_path(data_dir).exists():
@@ -100,9 +105,8 @@ def _import_contacts(
 
 
 def _import_calendar(args: argparse.Namespace) -> int:
-    from db import imports
     from db.engine import open_database
-    from desktop.interop.ical import apply_calendar, plan_calendar
+    from desktop.interop.ical import import_calendar, plan_calendar
     from desktop.interop.table import ImportFileError
 
     try:
@@ -113,22 +117,18 @@ def _import_calendar(args: argparse.Namespace) -> int:
     try:
         with db.reading() as session:
             plan = plan_calendar(session, data)
-        print(
-            f"{args.file.name}: {len(plan.todos):,} follow-ups and {len(plan.journals):,} "
-            f"history entries to add, {plan.skipped:,} skipped (already here or done), "
-            f"{len(plan.problems):,} with problems."
-        )
+        print(f"{args.file.name}: {plan.summary()}.")
         _print_problems([str(p) for p in plan.problems])
-        if args.dry_run or not (plan.todos or plan.journals):
+        if args.dry_run:
             return EXIT_OK
-        with db.transaction() as session:
-            batch = imports.start_batch(session, str(args.file), "ics")
-            made, logged = apply_calendar(session, plan)
-            imports.record_calendar_items(session, batch, made, logged)
-            imports.finish_batch(session, batch)
+        batch = import_calendar(db, plan, str(args.file))
     finally:
         db.close()
-    print(f"Imported {len(made):,} follow-ups and {len(logged):,} history entries ({batch}).")
+    if batch is not None:
+        print(
+            f"Imported {len(plan.todos):,} follow-ups and {len(plan.journals):,} history "
+            f"entries ({batch})."
+        )
     return EXIT_OK
 
 

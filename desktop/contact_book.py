@@ -8,9 +8,10 @@ to call from worker threads. No Qt here.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from db import (
@@ -18,8 +19,12 @@ from db import (
     calendar,
     companies,
     contacts,
+    duplicates,
+    exports,
     groups,
     history,
+    imports,
+    merge,
     notes,
     social_profiles,
     tasks,
@@ -29,14 +34,21 @@ from db.activities import ActivityDetails, ActivityDraft, AlarmRow, ClearResult
 from db.calendar import CalendarDay
 from db.companies import CompanyDetails, CompanyDraft, CompanyRow
 from db.contacts import ContactDetails, ContactDraft, ContactRow, ListQuery
+from db.duplicates import DuplicateGroup
 from db.engine import Database
 from db.groups import GroupRow
 from db.history import HistoryRow
+from db.imports import BatchRow
 from db.notes import NoteRow
 from db.search import LOOKUP, LookupHit
 from db.social_profiles import ProfileRow
 from db.tasks import Bucket, Clock, TaskQuery, TaskRow
 from db.trash import TrashItem
+from desktop.interop import ical, importer
+from desktop.interop.export import write_export
+from desktop.interop.ical import CalendarPlan
+from desktop.interop.importer import OnDuplicate, Preview
+from desktop.interop.plan import ImportPlan
 
 
 @dataclass(frozen=True)
@@ -348,6 +360,61 @@ class ContactBook:
     ) -> None:
         with self.db.transaction() as session:
             social_profiles.store_error(session, profile_id, message, gone_at=gone_at)
+
+    # Imports, exports, duplicates and merges
+    def import_preview(self, plan: ImportPlan, on_duplicate: OnDuplicate) -> Preview:
+        with self.db.reading() as session:
+            return importer.preview(session, plan, on_duplicate)
+
+    def calendar_plan(self, data: bytes) -> CalendarPlan:
+        with self.db.reading() as session:
+            return ical.plan_calendar(session, data)
+
+    def import_batches(self) -> list[BatchRow]:
+        with self.db.reading() as session:
+            return imports.batches(session)
+
+    def undo_import(self, batch_id: uuid.UUID) -> int:
+        with self.db.transaction() as session:
+            return imports.undo_batch(session, batch_id)
+
+    def export_ids(self, group_id: uuid.UUID | None = None, text: str = "") -> list[uuid.UUID]:
+        with self.db.reading() as session:
+            return exports.export_ids(session, group_id, text)
+
+    def export(
+        self,
+        ids: Sequence[uuid.UUID],
+        format: str,
+        out: Path,
+        vcard_version: str = "4.0",
+        progress: Callable[[int, int], object] | None = None,
+    ) -> int:
+        with self.db.reading() as session:
+            return write_export(session, ids, format, out, vcard_version, progress)
+
+    def duplicate_groups(self) -> list[DuplicateGroup]:
+        with self.db.reading() as session:
+            return duplicates.find_groups(session)
+
+    def photos(self, contact_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, bytes]:
+        """The photos these contacts carry (from imports), by contact."""
+        with self.db.reading() as session:
+            return contacts.photos_of(session, contact_ids)
+
+    def merge(
+        self,
+        survivor_id: uuid.UUID,
+        others: Sequence[uuid.UUID],
+        draft: ContactDraft,
+        photo_from: uuid.UUID | None = None,
+    ) -> uuid.UUID:
+        with self.db.transaction() as session:
+            return merge.merge_contacts(session, survivor_id, others, draft, photo_from)
+
+    def undo_merge(self, merge_id: uuid.UUID) -> list[uuid.UUID]:
+        with self.db.transaction() as session:
+            return merge.undo_merge(session, merge_id)
 
     # The Trash
     def trash_items(self) -> list[TrashItem]:

@@ -9,7 +9,8 @@ import sys
 def test_storage_services_and_cli_load_without_qt() -> None:
     code = (
         "import sys, db.engine, db.contacts, db.search, db.groups, db.notes, db.trash, "
-        "db.history, desktop.cli, desktop.demo; "
+        "db.history, db.merge, desktop.cli, desktop.demo, desktop.contact_book, "
+        "desktop.interop.files, desktop.interop.importer, desktop.interop.export; "
         "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was imported'"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

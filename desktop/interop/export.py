@@ -7,23 +7,29 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
 from sqlalchemy.orm import Session
 
 from db.errors import CallsheetError
-from db.exports import load_contacts
+from db.exports import ExportedContact, load_contacts
 from desktop.interop import csv_export
 from desktop.interop.ical import write_calendar
 from desktop.interop.vcard import write_vcard
 
-Progress = Callable[[int, int], None]
+# Told (done, total) now and then; a False answer stops the export.
+Progress = Callable[[int, int], object]
+PROGRESS_EVERY = 500
 
 
 class ExportError(CallsheetError):
     """The export file could not be written."""
+
+
+class ExportCancelled(CallsheetError):
+    """The user stopped the export; no file was written."""
 
 
 def write_export(
@@ -72,13 +78,20 @@ def _write(
         data = write_calendar(session, set(ids))
         handle.write(data.decode("utf-8"))
         return data.count(b"BEGIN:VTODO") + data.count(b"BEGIN:VJOURNAL")
-    if format == "csv":
-        contacts = list(load_contacts(session, ids))
+    if format == "csv":  # the column count depends on every contact: read all first
+        contacts = list(_reported(load_contacts(session, ids), len(ids), progress))
         return csv_export.write_csv(contacts, handle)
     count = 0
-    for contact in load_contacts(session, ids):
+    for contact in _reported(load_contacts(session, ids), len(ids), progress):
         handle.write(write_vcard(contact, vcard_version))
         count += 1
-        if progress is not None and count % 500 == 0:
-            progress(count, len(ids))
     return count
+
+
+def _reported(
+    contacts: Iterator[ExportedContact], total: int, progress: Progress | None
+) -> Iterator[ExportedContact]:
+    for done, contact in enumerate(contacts, start=1):
+        yield contact
+        if progress is not None and done % PROGRESS_EVERY == 0 and progress(done, total) is False:
+            raise ExportCancelled("The export was stopped; no file was written.")

@@ -13,6 +13,7 @@ from desktop.interop.vcard import plan_vcards
 FORMATS = ("csv", "vcf", "ics")
 _SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".vcf": "vcf", ".vcard": "vcf",
              ".ics": "ics", ".ical": "ics"}  # fmt: skip
+IMPORT_SUFFIXES = frozenset(_SUFFIXES)
 
 
 def detect_format(path: Path, given: str | None = None) -> str:
@@ -35,18 +36,23 @@ def detect_format(path: Path, given: str | None = None) -> str:
 
 
 def plan_contacts(
-    path: Path, format: str, preset: str | None, region: str, mapping: dict[str, str] | None = None
+    path: Path,
+    format: str,
+    preset: str | None,
+    region: str,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
 ) -> tuple[ImportPlan, str]:
     """The file's contacts as a plan, and a line describing how it was read."""
     if format == "vcf":
-        text, encoding = read_text(path)
+        text, encoding = read_text(path, encoding)
         plan = plan_vcards(text, region)
         if not plan.rows:
             raise ImportFileError(f"{path} holds no vCards (no BEGIN:VCARD line).")
         return plan, f"{len(plan.rows):,} vCards ({encoding})"
     if format != "csv":
         raise ImportFileError(f"{path}: contacts come from CSV or vCard files, not {format}.")
-    table = read_table(path)
+    table = read_table(path, encoding)
     chosen = preset or detect_preset(table.headers)
     plan = plan_rows(table, mapping or guess_mapping(table.headers, chosen), region)
     kind = PRESET_TITLES.get(chosen or "", "columns by their names")

@@ -14,8 +14,9 @@ import icalendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import activities, history
+from db import activities, history, imports
 from db.activities import ActivityDraft
+from db.engine import Database
 from db.errors import CallsheetError
 from db.models import Activity, Contact, HistoryEntry
 from db.recurrence import Recurrence
@@ -116,6 +117,13 @@ class CalendarPlan:
     problems: list[RowProblem] = field(default_factory=list)
     skipped: int = 0
 
+    def summary(self) -> str:
+        return (
+            f"{len(self.todos):,} follow-ups and {len(self.journals):,} history entries to "
+            f"add, {self.skipped:,} skipped (already here or done), "
+            f"{len(self.problems):,} with problems"
+        )
+
 
 def plan_calendar(session: Session, data: bytes) -> CalendarPlan:
     """Read VTODOs and VJOURNALs; contacts are found by their ALTREP ids."""
@@ -124,8 +132,9 @@ def plan_calendar(session: Session, data: bytes) -> CalendarPlan:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except (ValueError, KeyError, IndexError) as error:
         raise CallsheetError(f"This is not a readable iCalendar file ({error}).") from None
-    known_activities = set(session.scalars(select(Activity.id)))
-    known_history = set(session.scalars(select(HistoryEntry.id)))
+    known = set(session.scalars(select(Activity.id))) | set(
+        session.scalars(select(HistoryEntry.id))
+    )
     number = 0
     for calendar in calendars:
         for component in calendar.walk():
@@ -136,7 +145,7 @@ def plan_calendar(session: Session, data: bytes) -> CalendarPlan:
                 uid = uuid.UUID(str(component.get("uid", "")))
             except ValueError:
                 uid = None
-            if uid is not None and uid in (known_activities | known_history):
+            if uid is not None and uid in known:
                 plan.skipped += 1
                 continue
             people = _people(session, component)
@@ -250,3 +259,15 @@ def apply_calendar(session: Session, plan: CalendarPlan) -> tuple[list[uuid.UUID
         for _, values in plan.journals
     ]
     return made_activities, made_history
+
+
+def import_calendar(db: Database, plan: CalendarPlan, source: str) -> uuid.UUID | None:
+    """Add what `plan` holds as one import batch (None when there is nothing to add)."""
+    if not (plan.todos or plan.journals):
+        return None
+    with db.transaction() as session:
+        batch = imports.start_batch(session, source, "ics")
+        made, logged = apply_calendar(session, plan)
+        imports.record_calendar_items(session, batch, made, logged)
+        imports.finish_batch(session, batch)
+    return batch

@@ -11,7 +11,15 @@ import uuid
 from dataclasses import replace
 from datetime import date
 
-from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue, validate
+from db.contacts import (
+    NO_YEAR,
+    AddressValue,
+    ContactDraft,
+    EmailValue,
+    PhoneValue,
+    UrlValue,
+    validate,
+)
 from db.errors import ValidationError
 from desktop.interop.countries import country_code
 from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem, normal_label
@@ -180,7 +188,7 @@ def parse_birthday(value: str) -> date | None:
     if value in ("", "0/0/00", "0/0/0000", "00.00.0000"):
         return None
     if value.startswith("--"):  # a vCard-style birthday without a year
-        value = "1604" + value[1:]
+        value = str(NO_YEAR) + value[1:]
     try:
         return date.fromisoformat(value)
     except ValueError:

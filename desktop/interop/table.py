@@ -37,9 +37,9 @@ class Table:
         return index + 2
 
 
-def read_table(path: Path) -> Table:
-    """The file's header and rows, as text."""
-    text, encoding = read_text(path)
+def read_table(path: Path, encoding: str | None = None) -> Table:
+    """The file's header and rows, as text (in `encoding` if given, else detected)."""
+    text, encoding = read_text(path, encoding)
     delimiter = sniff_delimiter(text[:SAMPLE])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -54,9 +54,10 @@ def read_table(path: Path) -> Table:
     return Table(headers, rows, encoding, delimiter, ragged)
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """A text file's contents and the encoding they were in; an empty, binary,
-    vanished or oversized file is refused with a message saying so."""
+def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """A text file's contents and the encoding they were in (`encoding` if given, else
+    detected); an empty, binary, vanished or oversized file is refused with a message
+    saying so."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -72,7 +73,22 @@ def read_text(path: Path) -> tuple[str, str]:
         raise ImportFileError(f"{path} cannot be read: {error.strerror or error}.") from None
     if not raw.strip():
         raise ImportFileError(f"{path} is empty: there is nothing to import.")
+    if encoding:
+        return decode_as(raw, path, encoding), encoding
     return decode(raw, path)
+
+
+def decode_as(raw: bytes, path: Path, encoding: str) -> str:
+    """Text in the encoding the user chose; one it cannot be is refused."""
+    try:
+        return raw.decode(encoding)
+    except LookupError:
+        raise ImportFileError(f"“{encoding}” is not an encoding Callsheet knows.") from None
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            f"{path} is not {encoding} text (byte {error.start:,} cannot be read that way); "
+            "choose another encoding or let Callsheet detect it."
+        ) from None
 
 
 def decode(raw: bytes, path: Path) -> tuple[str, str]:

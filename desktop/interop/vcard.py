@@ -17,7 +17,15 @@ from dataclasses import replace
 from datetime import date
 from urllib.parse import unquote
 
-from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue, validate
+from db.contacts import (
+    NO_YEAR,
+    AddressValue,
+    ContactDraft,
+    EmailValue,
+    PhoneValue,
+    UrlValue,
+    validate,
+)
 from db.errors import ValidationError
 from db.exports import ExportedContact
 from desktop.interop.content_lines import (
@@ -38,7 +46,6 @@ from desktop.social.fetch import image_kind
 
 Warn = Callable[[ContentLine, str], None]
 MAX_PHOTO_BYTES = 2_000_000
-NO_YEAR = 1604  # a leap year: what Apple and Callsheet store for a birthday without one
 REFERRED_BY = "x-referred-by"
 E164_PARAM = "X-CALLSHEET-E164"
 _HANDLED = {

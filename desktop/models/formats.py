@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, QLocale
 
+from db.contacts import NO_YEAR
+
 
 def _iso() -> bool:
     return QLocale().language() == QLocale.Language.C
@@ -24,6 +26,15 @@ def day(value: date) -> str:
     if _iso():
         return qdate.toString("yyyy-MM-dd")
     return QLocale().toString(qdate, QLocale.FormatType.ShortFormat)
+
+
+def birthday(value: date) -> str:
+    """A birthday; one kept without its year (stored as 1604, as vCard's tools do)
+    shows day and month only."""
+    if value.year != NO_YEAR:
+        return day(value)
+    qdate = QDate(2000, value.month, value.day)
+    return qdate.toString("--MM-dd") if _iso() else QLocale().toString(qdate, "d MMMM")
 
 
 def number(value: int) -> str:

@@ -29,7 +29,7 @@ from db.contacts import ContactDetails
 from db.errors import CallsheetError
 from db.tasks import Bucket, Clock, TaskQuery
 from desktop.contact_book import ContactBook
-from desktop.models.formats import country_name, day, when
+from desktop.models.formats import birthday, country_name, when
 from desktop.models.task_list import KIND_TITLES, OVERDUE_COLOR, describe_due
 from desktop.social.profiles import NETWORK_TITLES
 from desktop.ui.avatar import InitialsAvatar
@@ -363,7 +363,7 @@ class ContactDetailView(QWidget):
         if d.department:
             add("Department", d.department)
         if d.birthday:
-            add("Birthday", day(d.birthday))
+            add("Birthday", birthday(d.birthday))
         add("Groups", ", ".join(g.name for g in d.groups) or "None")
         if d.owner:
             add("Account owner", d.owner)

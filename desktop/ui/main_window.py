@@ -10,8 +10,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +65,7 @@ from db.search import LookupHit
 from desktop import __version__
 from desktop.call_list import MAX_CALL_LIST, CallList
 from desktop.contact_book import ContactBook, NavigationCounts
+from desktop.interop.files import IMPORT_SUFFIXES
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
 from desktop.reminders import Reminders, utc_now
@@ -59,7 +77,9 @@ from desktop.ui.company_bar import CompanyBar
 from desktop.ui.company_dialog import CompanyDialog
 from desktop.ui.contact_detail import ContactDetailView
 from desktop.ui.contact_dialog import ContactDialog
+from desktop.ui.export_dialog import Scope
 from desktop.ui.follow_ups import FollowUps, confirm_open_activities
+from desktop.ui.interop import Interop
 from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.reminder_banner import ReminderBanner
 from desktop.ui.settings import dial_settings, refresh_policy, user_settings
@@ -171,6 +191,11 @@ class MainWindow(QMainWindow):
         self.detail.recordRequested.connect(self.record_history)
         self.detail.clearRequested.connect(self.follow_ups.clear)
         self.detail.editActivityRequested.connect(self.follow_ups.edit)
+        self.interop = Interop(self.book, self.undo_stack, self.settings, self.default_region, self)
+        self.interop.changed.connect(self._after_interop)
+        self.interop.failed.connect(self.show_error)
+        self.interop.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        self.setAcceptDrops(True)
         self.call_sheet: CallSheetWindow | None = None
         self.detail.sheetRequested.connect(lambda: self.open_call_sheet())
 
@@ -348,6 +373,30 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.import_action = self._action(
+            "&Import…",
+            lambda: self.interop.import_file(),
+            "Ctrl+I",
+            "Bring in contacts (CSV, vCard) or follow-ups (iCalendar); you see what happens first",
+        )
+        self.export_action = self._action(
+            "&Export…",
+            self.export,
+            "Ctrl+Shift+E",
+            "Write contacts to a CSV or vCard file, or follow-ups to an iCalendar file",
+        )
+        self.duplicates_action = self._action(
+            "Find &Duplicates…",
+            self.interop.find_duplicates,
+            "Ctrl+Shift+D",
+            "Records that look like the same person, to merge",
+        )
+        self.merge_action = self._action(
+            "&Merge Selected Contacts…",
+            lambda: self.interop.merge(self.selected_ids()),
+            "Ctrl+M",
+            "Merge the selected records of one person into one",
+        )
         self.demo_action = self._action("Add &Demo Data…", self.ask_demo_data)
         self.preferences_action = self._action(
             "&Preferences…", self.edit_preferences, QKeySequence.StandardKey.Preferences
@@ -409,6 +458,9 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.demo_action)
         file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
@@ -420,6 +472,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.edit_action)
         edit_menu.addAction(self.note_action)
         edit_menu.addAction(self.delete_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.merge_action)
+        edit_menu.addAction(self.duplicates_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
         view_menu = self.menuBar().addMenu("&View")
@@ -668,6 +723,9 @@ class MainWindow(QMainWindow):
         self.edit_action.setEnabled(has_contact)
         self.delete_action.setEnabled(has_contact)
         self.note_action.setEnabled(has_contact)
+        self.merge_action.setEnabled(
+            on_contacts and len(self.table.selectionModel().selectedRows()) > 1
+        )
         self.add_to_group_action.setEnabled(has_contact)
         in_group = self.view.kind == "group"
         self.remove_from_group_action.setEnabled(in_group and has_contact)
@@ -1232,6 +1290,47 @@ class MainWindow(QMainWindow):
             return False
         return True
 
+    # Import, export, duplicates
+    def export(self) -> None:
+        """File > Export, offering what is shown: a lookup, a group, the selection."""
+        book = self.book
+        scopes = [Scope(f"All contacts ({number(book.count())})", lambda: book.export_ids())]
+        if self.view.kind == "group" and self.view.id is not None:
+            group_id = self.view.id
+            scopes.insert(
+                0, Scope(f"The group “{self._view_name()}”", lambda: book.export_ids(group_id))
+            )
+        if self.model.in_lookup:
+            text = self.lookup_box.text().strip()
+            scopes.insert(
+                0, Scope(f"The contacts found for “{text}”", lambda: book.export_ids(None, text))
+            )
+        selected = (
+            self.selected_ids() if len(self.table.selectionModel().selectedRows()) > 1 else []
+        )
+        if selected:
+            scopes.insert(0, Scope(f"The {len(selected):,} selected contacts", lambda: selected))
+        self.interop.export(scopes)
+
+    def _after_interop(self, select: uuid.UUID | None) -> None:
+        self.refresh_all(select=select)
+        self.detail.reload()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = _dropped_file(event.mimeData())
+        if path is None:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        # After the drop has finished: the wizard's event loop must not run inside it.
+        QTimer.singleShot(0, lambda: self.interop.import_file(path))
+
     # Demo data
     def ask_demo_data(self) -> None:
         count, ok = QInputDialog.getInt(
@@ -1361,6 +1460,7 @@ class MainWindow(QMainWindow):
         self.detail.save_pending_note()
         self.save_settings()
         self.jobs.wait()
+        self.interop.wait()
         self.model.jobs.wait()
         super().closeEvent(event)
 
@@ -1374,6 +1474,15 @@ def _splitter(name: str, first: QWidget, second: QWidget, stretch: tuple[int, in
     splitter.setStretchFactor(0, stretch[0])
     splitter.setStretchFactor(1, stretch[1])
     return splitter
+
+
+def _dropped_file(data: QMimeData) -> Path | None:
+    """The one local file being dragged in, if it is one an import can read."""
+    urls = data.urls() if data.hasUrls() else []
+    if len(urls) != 1 or not urls[0].isLocalFile():
+        return None
+    path = Path(urls[0].toLocalFile())
+    return path if path.suffix.lower() in IMPORT_SUFFIXES else None
 
 
 def _starts_a_lookup(event: QKeyEvent) -> bool:

@@ -8,7 +8,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QUndoCommand
 
 from db.activities import ActivityDraft
 from db.companies import CompanyDraft
@@ -311,3 +312,53 @@ class RecordHistory(_BookCommand):
     def undo_it(self) -> uuid.UUID | None:
         self.book.set_history_trashed(self.history_id, True)
         return self.contact_id
+
+
+class UndoImport(_BookCommand):
+    """An import, taken back in one step. It cannot be redone: the file is imported
+    again for that, so the command leaves the stack once undone."""
+
+    def __init__(self, batch_id: uuid.UUID, text: str, *args: object) -> None:
+        super().__init__(text, *args)  # type: ignore[arg-type]
+        self.batch_id = batch_id
+
+    def do(self) -> uuid.UUID | None:
+        return None
+
+    def undo_it(self) -> uuid.UUID | None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.book.undo_import(self.batch_id)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+            self.setObsolete(True)
+        return None
+
+
+class MergeContacts(_BookCommand):
+    """Duplicates merged into a survivor; undo puts every one back as it was."""
+
+    def __init__(
+        self,
+        merge_id: uuid.UUID,
+        survivor_id: uuid.UUID,
+        others: Sequence[uuid.UUID],
+        draft: ContactDraft,
+        photo_from: uuid.UUID | None,
+        *args: object,
+    ) -> None:
+        name = compose_display_name(draft)
+        super().__init__(f"Merge {len(others) + 1} records of {name}", *args)  # type: ignore[arg-type]
+        self.merge_id = merge_id
+        self.survivor_id = survivor_id
+        self.others = list(others)
+        self.draft = draft
+        self.photo_from = photo_from
+
+    def do(self) -> uuid.UUID | None:
+        self.merge_id = self.book.merge(self.survivor_id, self.others, self.draft, self.photo_from)
+        return self.survivor_id
+
+    def undo_it(self) -> uuid.UUID | None:
+        self.book.undo_merge(self.merge_id)
+        return self.survivor_id

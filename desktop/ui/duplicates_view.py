@@ -1,0 +1,173 @@
+"""Find Duplicates: every group of records that look like one person (same email,
+phone or profile, or a similar name at the same company), to merge one group at a time."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.contacts import ContactRow
+from db.duplicates import DuplicateGroup
+from desktop.contact_book import ContactBook
+from desktop.workers import JobRunner
+
+IDS = Qt.ItemDataRole.UserRole
+EXPANDED_GROUPS = 200
+
+
+@dataclass(frozen=True)
+class Found:
+    groups: list[DuplicateGroup]
+    rows: dict[uuid.UUID, ContactRow]
+
+
+def find_duplicates(book: ContactBook) -> Found:
+    """The groups and the list rows of their contacts (runs off the UI thread)."""
+    groups = book.duplicate_groups()
+    ids = [cid for group in groups for cid in group.contact_ids]
+    return Found(groups, {row.id: row for row in book.rows(ids)})
+
+
+class DuplicatesView(QDialog):
+    """Signals:
+    mergeRequested(list): the ids of a group to merge.
+    contactRequested(object): a contact's id to show in the main window.
+    failed(object): an error to show.
+    """
+
+    mergeRequested = Signal(list)
+    contactRequested = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, book: ContactBook, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.book = book
+        self.jobs = JobRunner(self, max_threads=1)
+        self.setObjectName("duplicatesView")
+        self.setWindowTitle("Find Duplicates")
+        self.status = QLabel()
+        self.status.setObjectName("duplicatesStatus")
+        self.status.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("duplicateGroups")
+        self.tree.setHeaderLabels(["Name", "Company", "Email", "Phone", "City"])
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        for column, width in enumerate((260, 190, 230, 150)):
+            self.tree.setColumnWidth(column, width)
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.tree.itemDoubleClicked.connect(self._double_clicked)
+        self.merge_button = QPushButton("&Merge…")
+        self.merge_button.setObjectName("mergeButton")
+        self.merge_button.setDefault(True)
+        self.merge_button.clicked.connect(self._merge_selected)
+        self.scan_button = QPushButton("&Scan Again")
+        self.scan_button.clicked.connect(self.scan)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.merge_button)
+        buttons.addWidget(self.scan_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        self.resize(1000, 560)
+        self._update_buttons()
+
+    def scan(self) -> None:
+        self.status.setText("Looking for duplicates…")
+        self.scan_button.setEnabled(False)
+        self.jobs.start(find_duplicates, self.book, on_done=self._show, on_failed=self._scan_failed)
+
+    def _scan_failed(self, error: Exception) -> None:
+        self.scan_button.setEnabled(True)
+        self.status.setText("The scan did not finish.")
+        self.failed.emit(error)
+
+    def _show(self, found: Found) -> None:
+        self.scan_button.setEnabled(True)
+        self.tree.clear()
+        for number, group in enumerate(found.groups):
+            rows = [found.rows[cid] for cid in group.contact_ids if cid in found.rows]
+            if len(rows) < 2:
+                continue
+            top = QTreeWidgetItem([f"{len(rows)} records: {'; '.join(group.reasons)}"])
+            top.setData(0, IDS, [row.id for row in rows])
+            font = top.font(0)
+            font.setBold(True)
+            top.setFont(0, font)
+            for row in rows:
+                child = QTreeWidgetItem(
+                    [row.display_name, row.company or "", row.email or "",
+                     row.phone or "", row.city or ""]
+                )  # fmt: skip
+                child.setData(0, IDS, [row.id])
+                top.addChild(child)
+            self.tree.addTopLevelItem(top)
+            top.setFirstColumnSpanned(True)
+            top.setExpanded(number < EXPANDED_GROUPS)
+        count = self.tree.topLevelItemCount()
+        self.status.setText(
+            f"{count:,} groups of records look like the same person. Select a group and "
+            "press Merge to choose what the merged record keeps."
+            if count
+            else "No duplicates found: no two contacts share an email, phone or profile, "
+            "or have a similar name at the same company."
+        )
+        first = self.tree.topLevelItem(0)
+        if first is not None:
+            self.tree.setCurrentItem(first)
+        self._update_buttons()
+
+    def _group_item(self) -> QTreeWidgetItem | None:
+        item = self.tree.currentItem()
+        if item is not None and item.parent() is not None:
+            item = item.parent()
+        return item
+
+    def _update_buttons(self) -> None:
+        self.merge_button.setEnabled(self._group_item() is not None)
+
+    def _merge_selected(self) -> None:
+        item = self._group_item()
+        if item is not None:
+            self.mergeRequested.emit(list(item.data(0, IDS)))
+
+    def _double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        if item.parent() is not None:
+            self.contactRequested.emit(item.data(0, IDS)[0])
+        else:
+            self.mergeRequested.emit(list(item.data(0, IDS)))
+
+    def merged(self, ids: list[uuid.UUID]) -> None:
+        """A group was merged: it leaves the list."""
+        for n in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(n)
+            if item is not None and set(item.data(0, IDS)) & set(ids):
+                self.tree.takeTopLevelItem(n)
+                break
+        count = self.tree.topLevelItemCount()
+        self.status.setText(
+            f"{count:,} groups left. Undo (Ctrl+Z) in the main window takes a merge back."
+        )
+        self._update_buttons()
+
+    def done(self, result: int) -> None:
+        self.jobs.wait()
+        super().done(result)

@@ -1,0 +1,145 @@
+"""File > Export: which contacts (all, the group or lookup shown, the selection), in
+which format, to which file."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+FORMATS = (
+    ("csv", "4.0", "CSV table (Excel, Numbers, Google Contacts)", ".csv"),
+    ("vcf", "4.0", "vCard 4.0 (every field, for other contact apps)", ".vcf"),
+    ("vcf", "3.0", "vCard 3.0 (older phones and Outlook)", ".vcf"),
+    ("ics", "4.0", "iCalendar (these contacts' follow-ups and history)", ".ics"),
+)
+FILTERS = {".csv": "CSV files (*.csv)", ".vcf": "vCard files (*.vcf)", ".ics": "iCalendar (*.ics)"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A set of contacts to export: its description and how to list it (off the UI
+    thread, since "all" may be 100,000)."""
+
+    title: str
+    ids: Callable[[], list[uuid.UUID]]
+
+
+class ExportDialog(QDialog):
+    def __init__(self, scopes: list[Scope], folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export")
+        self.scopes = scopes
+        self.scope_box = QComboBox()
+        self.scope_box.setObjectName("exportScope")
+        for scope in scopes:
+            self.scope_box.addItem(scope.title)
+        self.format_box = QComboBox()
+        self.format_box.setObjectName("exportFormat")
+        for format, version, title, _suffix in FORMATS:
+            self.format_box.addItem(title, (format, version))
+        self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.path_box = QLineEdit(str(folder / f"Callsheet contacts {date.today():%Y-%m-%d}.csv"))
+        self.path_box.setObjectName("exportFile")
+        self.path_box.textChanged.connect(self._update_ok)
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_box, 1)
+        path_row.addWidget(browse)
+        file_label = QLabel("&File:")
+        file_label.setBuddy(self.path_box)
+        form = QFormLayout()
+        form.addRow("&Contacts:", self.scope_box)
+        form.addRow("F&ormat:", self.format_box)
+        form.addRow(file_label, path_row)
+        note = QLabel(
+            "A CSV file opens in any spreadsheet; a vCard file keeps every field, photo and "
+            "social profile, and Callsheet or another contact app can import it again."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(placeholder-text);")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Export")
+        self.buttons.accepted.connect(self._confirm)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.resize(640, 220)
+
+    @property
+    def scope(self) -> Scope:
+        return self.scopes[self.scope_box.currentIndex()]
+
+    @property
+    def format(self) -> str:
+        return str(self.format_box.currentData()[0])
+
+    @property
+    def vcard_version(self) -> str:
+        return str(self.format_box.currentData()[1])
+
+    @property
+    def path(self) -> Path:
+        return Path(self.path_box.text().strip()).expanduser()
+
+    def _suffix(self) -> str:
+        return FORMATS[self.format_box.currentIndex()][3]
+
+    def _format_changed(self) -> None:
+        if self.path_box.text().strip():
+            self.path_box.setText(str(self.path.with_suffix(self._suffix())))
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export to", str(self.path), FILTERS[self._suffix()]
+        )
+        if chosen:
+            self.path_box.setText(chosen)
+
+    def _update_ok(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.path_box.text().strip()))
+
+    def _confirm(self) -> None:
+        path = self.path
+        if path.is_dir():
+            QMessageBox.warning(self, "Export", f"{path} is a folder; give a file name.")
+            return
+        if not path.parent.is_dir():
+            QMessageBox.warning(self, "Export", f"The folder {path.parent} does not exist.")
+            return
+        if path.exists():
+            answer = QMessageBox.question(
+                self,
+                "Export",
+                f"{path.name} already exists. Replace it?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.accept()

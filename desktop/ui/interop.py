@@ -1,0 +1,284 @@
+"""Import, export, Find Duplicates and merging, as the main window offers them: the
+dialogs, the background runs with progress and Stop, and the undo steps."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from db.errors import CallsheetError
+from desktop.contact_book import ContactBook
+from desktop.interop.export import ExportCancelled
+from desktop.interop.ical import CalendarPlan, import_calendar
+from desktop.interop.importer import Outcome, Preview, run
+from desktop.ui.duplicates_view import DuplicatesView
+from desktop.ui.export_dialog import ExportDialog, Scope
+from desktop.ui.import_wizard import ImportSource, ImportWizard
+from desktop.ui.merge_dialog import MAX_AT_ONCE, MergeDialog
+from desktop.ui.settings import Settings
+from desktop.ui.undo import MergeContacts, UndoImport
+from desktop.workers import JobRunner
+
+
+def _undo_key() -> str:
+    """The Undo shortcut as this platform writes it (Ctrl+Z, ⌘Z)."""
+    sequence = QKeySequence(QKeySequence.StandardKey.Undo)
+    return sequence.toString(QKeySequence.SequenceFormat.NativeText)
+
+
+class Interop(QObject):
+    """Signals:
+    changed(object): contacts changed; the id worth selecting, or None.
+    failed(object): an error to show.
+    message(str): a line for the status bar.
+    """
+
+    changed = Signal(object)
+    failed = Signal(object)
+    message = Signal(str)
+
+    def __init__(
+        self,
+        book: ContactBook,
+        undo_stack: QUndoStack,
+        settings: Settings,
+        region: str,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.book = book
+        self.undo_stack = undo_stack
+        self.settings = settings
+        self.region = region
+        self.window = parent
+        self.jobs = JobRunner(self, max_threads=1)
+        self.duplicates: DuplicatesView | None = None
+
+    def busy(self) -> bool:
+        return self.jobs.busy()
+
+    # Import
+    def import_file(self, path: Path | None = None) -> None:
+        """The import wizard (on `path` when a file was dropped), then the import."""
+        if self.busy():
+            self.message.emit("An import or export is still running.")
+            return
+        wizard = ImportWizard(self.book, self.settings, self.region, path, self.window)
+        if path is not None:
+            wizard.show()
+            wizard.next()
+        if not wizard.exec() or wizard.source is None:
+            return
+        if wizard.calendar is not None:
+            self._import_calendar(wizard.source, wizard.calendar)
+        elif wizard.preview is not None:
+            self._import_contacts(wizard.source, wizard.preview)
+
+    def _import_contacts(self, source: ImportSource, preview: Preview) -> None:
+        total = sum(1 for step in preview.steps if step.writes)
+        progress = self._progress(f"Importing {total:,} records from {source.path.name}…", total)
+
+        def work(progress: object) -> Outcome:
+            stop = False
+
+            def report(done: int, total: int) -> None:
+                nonlocal stop
+                stop = progress(done, total) is False  # type: ignore[operator]
+
+            return run(self.book.db, preview, str(source.path), source.format, report, lambda: stop)
+
+        job = self.jobs.start(
+            work,
+            on_done=lambda outcome: self._imported(source, outcome, progress),
+            on_failed=lambda error: self._import_failed(source, error, progress),
+            with_progress=True,
+        )
+        job.signals.progress.connect(lambda done, _total: progress.setValue(done))
+        progress.canceled.connect(job.cancel)
+
+    def _imported(self, source: ImportSource, outcome: Outcome, progress: QProgressDialog) -> None:
+        progress.reset()
+        if outcome.batch_id is None:
+            self.message.emit("Nothing was imported.")
+            return
+        what = f"{outcome.created:,} new, {outcome.changed:,} updated or merged"
+        self.undo_stack.push(
+            UndoImport(
+                outcome.batch_id,
+                f"Import of {source.path.name}",
+                self.book,
+                self.changed.emit,
+                self.failed.emit,
+            )
+        )
+        if outcome.cancelled:
+            self.message.emit(f"Import stopped: {what} landed. {_undo_key()} takes them back.")
+        else:
+            self.message.emit(f"Imported {source.path.name}: {what}. {_undo_key()} takes it back.")
+        self.changed.emit(None)
+
+    def _import_failed(
+        self, source: ImportSource, error: Exception, progress: QProgressDialog
+    ) -> None:
+        progress.reset()
+        self.failed.emit(error)
+        landed = next(
+            (
+                b
+                for b in self.book.import_batches()
+                if b.source == str(source.path) and b.status == "running"
+            ),
+            None,
+        )
+        if landed is not None:  # the committed chunks stay, and can still be undone
+            self.undo_stack.push(
+                UndoImport(
+                    landed.id,
+                    f"Import of {source.path.name}",
+                    self.book,
+                    self.changed.emit,
+                    self.failed.emit,
+                )
+            )
+        self.changed.emit(None)
+
+    def _import_calendar(self, source: ImportSource, plan: CalendarPlan) -> None:
+        try:
+            batch = import_calendar(self.book.db, plan, str(source.path))
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return
+        if batch is None:
+            return
+        self.undo_stack.push(
+            UndoImport(
+                batch,
+                f"Import of {source.path.name}",
+                self.book,
+                self.changed.emit,
+                self.failed.emit,
+            )
+        )
+        self.message.emit(
+            f"Imported {len(plan.todos):,} follow-ups and {len(plan.journals):,} history "
+            f"entries. {_undo_key()} takes them back."
+        )
+        self.changed.emit(None)
+
+    # Export
+    def export(self, scopes: list[Scope]) -> None:
+        if self.busy():
+            self.message.emit("An import or export is still running.")
+            return
+        folder = Path(str(self.settings.value("export/folder", str(Path.home()))))
+        dialog = ExportDialog(scopes, folder if folder.is_dir() else Path.home(), self.window)
+        if not dialog.exec():
+            return
+        path, format, version, scope = (
+            dialog.path,
+            dialog.format,
+            dialog.vcard_version,
+            dialog.scope,
+        )
+        self.settings.setValue("export/folder", str(path.parent))
+        progress = self._progress(f"Exporting to {path.name}…", 0)
+
+        def work(progress: object) -> int:
+            ids = scope.ids()
+            return self.book.export(ids, format, path, version, progress)  # type: ignore[arg-type]
+
+        job = self.jobs.start(
+            work,
+            on_done=lambda count: self._exported(path, format, count, progress),
+            on_failed=lambda error: self._export_failed(error, progress),
+            with_progress=True,
+        )
+        job.signals.progress.connect(lambda done, total: _advance(progress, done, total))
+        progress.canceled.connect(job.cancel)
+
+    def _exported(self, path: Path, format: str, count: int, progress: QProgressDialog) -> None:
+        progress.reset()
+        what = "follow-ups and history entries" if format == "ics" else "contacts"
+        self.message.emit(f"Exported {count:,} {what} to {path}.")
+
+    def _export_failed(self, error: Exception, progress: QProgressDialog) -> None:
+        progress.reset()
+        if isinstance(error, ExportCancelled):
+            self.message.emit(str(error))
+        else:
+            self.failed.emit(error)
+
+    # Duplicates and merging
+    def find_duplicates(self) -> None:
+        if self.duplicates is None:
+            self.duplicates = DuplicatesView(self.book, self.window)
+            self.duplicates.mergeRequested.connect(self.merge)
+            self.duplicates.failed.connect(self.failed.emit)
+        self.duplicates.show()
+        self.duplicates.raise_()
+        self.duplicates.scan()
+
+    def merge(self, ids: list[uuid.UUID]) -> None:
+        """The merge view for these contacts, then the merge (undoable)."""
+        ids = list(dict.fromkeys(ids))
+        if len(ids) < 2:
+            self.message.emit("Select two or more contacts to merge.")
+            return
+        if len(ids) > MAX_AT_ONCE:
+            QMessageBox.information(
+                self.window, "Merge", f"Merge at most {MAX_AT_ONCE} records at a time."
+            )
+            return
+        try:
+            people = [self.book.contact(cid) for cid in ids]
+            photos = self.book.photos(ids)
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return
+        parent = self.duplicates if self.duplicates and self.duplicates.isVisible() else None
+        dialog = MergeDialog(people, photos, self.region, parent or self.window)
+        if not dialog.exec():
+            return
+        survivor, others, draft, photo = (
+            dialog.survivor_id, dialog.others, dialog.draft(), dialog.photo_from
+        )  # fmt: skip
+        try:
+            merge_id = self.book.merge(survivor, others, draft, photo)
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return
+        self.undo_stack.push(
+            MergeContacts(
+                merge_id, survivor, others, draft, photo,
+                self.book, self.changed.emit, self.failed.emit,
+            )
+        )  # fmt: skip
+        if self.duplicates is not None:
+            self.duplicates.merged(ids)
+        self.message.emit(
+            f"Merged {len(ids)} records into one. {_undo_key()} takes the merge back."
+        )
+        self.changed.emit(survivor)
+
+    def _progress(self, text: str, total: int) -> QProgressDialog:
+        progress = QProgressDialog(text, "Stop", 0, total, self.window)
+        progress.setObjectName("interopProgress")
+        progress.setWindowTitle("Callsheet")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setValue(0)
+        return progress
+
+    def wait(self) -> bool:
+        return self.jobs.wait()
+
+
+def _advance(progress: QProgressDialog, done: int, total: int) -> None:
+    progress.setMaximum(total)
+    progress.setValue(done)
