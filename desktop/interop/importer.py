@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import contacts, imports
-from db.contacts import ContactDraft
+from db.contacts import ContactDraft, compose_display_name
 from db.duplicates import DuplicateIndex, keys_of
 from db.engine import Database
 from db.errors import NotFoundError
@@ -64,8 +64,12 @@ class Step:
     def writes(self) -> bool:
         return self.action is not Action.SKIP and not self.within_file
 
+    @property
+    def name(self) -> str:
+        return compose_display_name(self.record.draft)
+
     def describe(self) -> str:
-        return f"{self.unit} {self.row}: {self.action.value} {self.record.draft.display_name}" + (
+        return f"{self.unit} {self.row}: {self.action.value} {self.name}" + (
             f" ({self.reason})" if self.reason else ""
         )
 

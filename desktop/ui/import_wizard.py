@@ -260,7 +260,7 @@ class MappingPage(QWizardPage):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(0, 200)
         self.table.setColumnWidth(2, 280)
-        self.reset_button = QPushButton("Use the &preset's mapping")
+        self.reset_button = QPushButton()
         self.reset_button.setObjectName("resetMapping")
         self.reset_button.clicked.connect(lambda: self._fill(self._guessed()))
         buttons = QHBoxLayout()
@@ -287,6 +287,11 @@ class MappingPage(QWizardPage):
             f"<b>{source.path.name}</b>: {len(table.rows):,} rows, read as {kind} "
             f"({table.encoding}, {delimiter}-separated). Choose what each column holds; "
             "columns set to “Don't import” are left out."
+        )
+        self.reset_button.setText(
+            f"Use the {PRESET_TITLES[source.preset]} &mapping"
+            if source.preset in PRESET_TITLES
+            else "&Guess from the column names"
         )
         remembered = self._remembered()
         self._fill(remembered if remembered is not None else self._guessed())
@@ -417,7 +422,7 @@ class PreviewPage(QWizardPage):
         self.steps_model: RecordTableModel[Step] = RecordTableModel(
             [
                 Column("Row", lambda s: f"{s.unit} {s.row:,}", align_right=True),
-                Column("Name", lambda s: s.record.draft.display_name or "(no name)"),
+                Column("Name", lambda s: s.name),
                 Column("Will", lambda s: ACTION_WORDS[s.action]),
                 Column("Why", lambda s: s.reason),
             ],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -68,9 +68,8 @@ class Interop(QObject):
             self.message.emit("An import or export is still running.")
             return
         wizard = ImportWizard(self.book, self.settings, self.region, path, self.window)
-        if path is not None:
-            wizard.show()
-            wizard.next()
+        if path is not None:  # straight to the mapping (or the preview) once it shows
+            QTimer.singleShot(0, wizard.next)
         if not wizard.exec() or wizard.source is None:
             return
         if wizard.calendar is not None:
