@@ -30,7 +30,7 @@ from db.models import (
     group_members,
     utcnow,
 )
-from db.phones import parse_phone, region_of
+from db.phones import parse_phone, parsing_region
 from db.text import sort_key
 
 # Deliberately permissive (RFC 5322 allows far more than people type) but catches
@@ -273,8 +273,11 @@ def validate(draft: ContactDraft) -> ContactDraft:
         if not phone.number.strip():
             continue
         try:
-            # A stored number already knows its country; a typed one assumes the default.
-            region = region_of(phone.e164) or draft.default_region
+            # A stored number already knows its country; a typed one assumes the default
+            # (one written with + and its country code needs neither).
+            international = phone.number.lstrip().startswith("+")
+            region = draft.default_region if international else parsing_region(phone.e164)
+            region = region or draft.default_region
             parsed = parse_phone(phone.number, region)
         except ValueError as error:
             problems[f"phones[{n}]"] = str(error)
@@ -636,7 +639,10 @@ def _with_primary(values: list[_Part]) -> list[_Part]:
     if not values:
         return values
     chosen = next((n for n, v in enumerate(values) if v.is_primary), 0)
-    return [replace(v, is_primary=(n == chosen)) for n, v in enumerate(values)]
+    return [
+        v if v.is_primary == (n == chosen) else replace(v, is_primary=(n == chosen))
+        for n, v in enumerate(values)
+    ]
 
 
 def _apply(session: Session, contact: Contact, draft: ContactDraft) -> None:

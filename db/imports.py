@@ -25,7 +25,8 @@ from db.contacts import ContactDraft, compose_display_name
 from db.errors import NotFoundError, ValidationError
 from db.ids import new_id
 from db.models import Contact, ImportBatch, ImportItem
-from db.search import LOOKUP
+from db.phones import national_digits_of
+from db.search import LOOKUP, document_for, phone_search_text
 from db.text import sort_key
 
 
@@ -65,6 +66,7 @@ _CONTACT_COLUMNS = (
     "sort_name", "nickname", "title", "department", "company_id", "company_name",
     "birthday", "photo", "background", "owner", "custom_fields", "vcard_extra",
     "primary_email", "primary_phone", "city", "created_at", "updated_at", "rev",
+    "lookup_rowid",
 )  # fmt: skip
 _PART_COLUMNS = {
     "contact_emails": ("id", "contact_id", "label", "is_primary", "position", "address"),
@@ -96,6 +98,7 @@ class ContactWriter:
 
     companies: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (id, name)
     group_ids: dict[str, uuid.UUID] = field(default_factory=dict)  # folded name -> id
+    group_names: dict[uuid.UUID, str] = field(default_factory=dict)
     _loaded: bool = False
 
     def create(
@@ -112,7 +115,9 @@ class ContactWriter:
         members: list[tuple[str, str]] = []
         items: list[tuple[str, str, str]] = []
         journal: list[tuple[object, ...]] = []
-        for record in records:
+        documents: list[tuple[object, ...]] = []
+        free_rowid = LOOKUP.next_rowid(conn)
+        for number, record in enumerate(records):
             cid, draft = record.id.hex, record.draft
             company_id, company_name = (
                 self._company(conn, draft.company, now, journal) if draft.company else (None, None)
@@ -132,7 +137,7 @@ class ContactWriter:
                     next((e.address for e in draft.emails if e.is_primary), None),
                     next((p.number for p in draft.phones if p.is_primary), None),
                     (primary_address.city or None) if primary_address else None,
-                    now, now, 1,
+                    now, now, 1, free_rowid + number,
                 )
             )  # fmt: skip
             journal.append(("contact", cid, 1, "create", now))
@@ -154,10 +159,29 @@ class ContactWriter:
                 )  # fmt: skip
             for n, url in enumerate(draft.urls):
                 rows["contact_urls"].append((new_id().hex, cid, url.label, False, n, url.url))
+            tags = []
             for name in dict.fromkeys(record.groups):
                 group_id = self._group(session, name)
                 if group_id is not None:
                     members.append((group_id.hex, cid))
+                    tags.append(self.group_names[group_id])
+            document = document_for(
+                record.id,
+                display_name=display,
+                nickname=draft.nickname or None,
+                company=company_name,
+                title=draft.title or None,
+                emails=[e.address for e in draft.emails],
+                phones=[
+                    phone_search_text(p.number, p.e164, national_digits_of(p.e164))
+                    for p in draft.phones
+                ],
+                places=[
+                    part for a in draft.addresses for part in (a.city, a.region, a.postal_code)
+                ],
+                tags=list(dict.fromkeys(tags)),
+            )
+            documents.append((free_rowid + number, *document.values()))
             for link in record.profiles:
                 pid = new_id().hex
                 profiles.append(
@@ -172,7 +196,7 @@ class ContactWriter:
         insert_rows(conn, "social_profiles", _PROFILE_COLUMNS, profiles)
         insert_rows(conn, "change_journal", _JOURNAL_COLUMNS, journal)
         insert_rows(conn, "import_items", ("batch_id", "contact_id", "action"), items)
-        LOOKUP.reindex(conn, [record.id for record in records])
+        LOOKUP.add_rows(conn, documents)
         batch.created_count += len(records)
         return len(records)
 
@@ -228,7 +252,9 @@ class ContactWriter:
             "SELECT id, sort_name, name FROM companies WHERE deleted_at IS NULL"
         ):
             self.companies.setdefault(key, (cid, name))
-        self.group_ids = {g.name.casefold(): g.id for g in groups.list_groups(session)}
+        known = groups.list_groups(session)
+        self.group_ids = {g.name.casefold(): g.id for g in known}
+        self.group_names = {g.id: g.name for g in known}
         self._loaded = True
 
     def _company(
@@ -254,6 +280,7 @@ class ContactWriter:
             return None
         if key not in self.group_ids:
             self.group_ids[key] = groups.create_group(session, name.strip())
+            self.group_names[self.group_ids[key]] = name.strip()
         return self.group_ids[key]
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import replace
 from datetime import date
 
 from db.contacts import (
@@ -136,7 +135,7 @@ def _plan_row(
         return PlannedRow(number, None, groups, tuple(problems))
     return PlannedRow(
         number,
-        replace(draft, default_region=region),
+        draft,
         groups,
         profiles=tuple(profiles),
         uid=_uuid(text("uid")),

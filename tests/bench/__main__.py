@@ -6,6 +6,7 @@
     python -m tests.bench scroll --contacts 1000000
     python -m tests.bench memory --contacts 1000000
     python -m tests.bench follow-ups --contacts 1000000
+    python -m tests.bench interop --contacts 100000    (import, export, duplicate scan)
     python -m tests.bench packaged            (after bash .ci/build)
     python -m tests.bench all --contacts 1000000      (startup uses 100,000)
 
@@ -23,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench import follow_ups, lookup
+from tests.bench import follow_ups, interop, lookup
 from tests.bench.databases import seeded
 
 PROBE = [sys.executable, "-m", "tests.bench.app_probe"]
@@ -190,6 +191,10 @@ def bench_packaged(_contacts: int, runs: int = 5) -> None:
     )
 
 
+def bench_interop(contacts: int) -> None:
+    interop.report(interop.run(seeded(contacts), contacts))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tests.bench",
@@ -198,7 +203,17 @@ def main() -> None:
     )
     parser.add_argument(
         "what",
-        choices=["lookup", "seed", "startup", "scroll", "memory", "follow-ups", "packaged", "all"],
+        choices=[
+            "lookup",
+            "seed",
+            "startup",
+            "scroll",
+            "memory",
+            "follow-ups",
+            "interop",
+            "packaged",
+            "all",
+        ],
     )
     parser.add_argument("--contacts", type=int, default=100_000)
     args = parser.parse_args()
@@ -209,6 +224,7 @@ def main() -> None:
         "scroll": bench_scroll,
         "memory": bench_memory,
         "follow-ups": bench_follow_ups,
+        "interop": bench_interop,
         "packaged": bench_packaged,
     }
     if args.what == "all":
@@ -218,6 +234,7 @@ def main() -> None:
         bench_memory(args.contacts)
         bench_lookup(args.contacts)
         bench_follow_ups(args.contacts)
+        bench_interop(100_000)
     else:
         jobs[args.what](args.contacts)
 

@@ -10,6 +10,7 @@ import pytest
 from db import groups, imports
 from db.contacts import count_contacts, get_contact
 from db.engine import Database
+from db.search import LOOKUP
 from desktop.interop import importer
 from desktop.interop.files import plan_contacts
 from desktop.interop.importer import Action, OnDuplicate
@@ -111,3 +112,21 @@ def test_cancel_stops_between_chunks(db: Database, monkeypatch: pytest.MonkeyPat
     assert outcome.cancelled and outcome.created == 1
     with db.reading() as session:
         assert imports.batches(session)[0].status == "cancelled"
+
+
+def test_imported_contacts_are_indexed_as_a_full_rebuild_would_index_them(db: Database) -> None:
+    """The import writes lookup rows straight from the file; they must be the rows the
+    index would build from the database (names, companies, phone forms, places, groups)."""
+    add_contact(db, "Maya", "Lund", company="FJORDLINE LOGISTICS")  # the import reuses its company
+    importer.run(db, _preview(db, OnDuplicate.ADD), "google_contacts.csv", "csv")
+    query = "SELECT contact_id, name, company, emails, phones, places, tags FROM contact_lookup"
+    with db.reading() as session:
+        conn = session.connection()
+        written = sorted(conn.exec_driver_sql(query).all())
+    with db.transaction() as session:
+        LOOKUP.rebuild(session.connection())
+    with db.reading() as session:
+        rebuilt = sorted(session.connection().exec_driver_sql(query).all())
+    assert written == rebuilt
+    assert any("Bergen distributors" in row[6] for row in written)
+    assert any("4791234567" in row[4] and "91234567" in row[4] for row in written)
