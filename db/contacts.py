@@ -390,24 +390,40 @@ def get_contact(session: Session, contact_id: uuid.UUID) -> ContactDetails:
 
 def details_of(contact: Contact) -> ContactDetails:
     """A loaded contact's full details."""
+    groups = [GroupRef(g.id, g.name) for g in contact.groups if g.deleted_at is None]
+    return details_from(
+        contact, contact.emails, contact.phones, contact.addresses, contact.urls, groups
+    )
+
+
+def details_from(
+    row: Any,
+    emails: Iterable[Any],
+    phones: Iterable[Any],
+    addresses: Iterable[Any],
+    urls: Iterable[Any],
+    groups: Iterable[GroupRef],
+) -> ContactDetails:
+    """Details from a contact's row and its value rows, in their order (ORM objects or
+    plain query rows: only the column names matter)."""
     return ContactDetails(
-        id=contact.id,
-        display_name=contact.display_name,
-        given_name=contact.given_name or "",
-        family_name=contact.family_name or "",
-        middle_name=contact.middle_name or "",
-        prefix=contact.prefix or "",
-        suffix=contact.suffix or "",
-        nickname=contact.nickname or "",
-        title=contact.title or "",
-        department=contact.department or "",
-        company=contact.company_name or "",
-        company_id=contact.company_id,
-        birthday=contact.birthday,
-        background=contact.background or "",
-        owner=contact.owner or "",
-        emails=tuple(EmailValue(e.address, e.label, e.is_primary) for e in contact.emails),
-        phones=tuple(PhoneValue(p.number, p.label, p.is_primary, p.e164) for p in contact.phones),
+        id=row.id,
+        display_name=row.display_name,
+        given_name=row.given_name or "",
+        family_name=row.family_name or "",
+        middle_name=row.middle_name or "",
+        prefix=row.prefix or "",
+        suffix=row.suffix or "",
+        nickname=row.nickname or "",
+        title=row.title or "",
+        department=row.department or "",
+        company=row.company_name or "",
+        company_id=row.company_id,
+        birthday=row.birthday,
+        background=row.background or "",
+        owner=row.owner or "",
+        emails=tuple(EmailValue(e.address, e.label, e.is_primary) for e in emails),
+        phones=tuple(PhoneValue(p.number, p.label, p.is_primary, p.e164) for p in phones),
         addresses=tuple(
             AddressValue(
                 a.street or "",
@@ -418,21 +434,16 @@ def details_of(contact: Contact) -> ContactDetails:
                 a.label,
                 a.is_primary,
             )
-            for a in contact.addresses
+            for a in addresses
         ),
-        urls=tuple(UrlValue(u.url, u.label) for u in contact.urls),
-        groups=tuple(
-            sorted(
-                (GroupRef(g.id, g.name) for g in contact.groups if g.deleted_at is None),
-                key=lambda g: sort_key(g.name),
-            )
-        ),
-        custom_fields=dict(contact.custom_fields or {}),
-        created_at=contact.created_at,
-        updated_at=contact.updated_at,
-        deleted_at=contact.deleted_at,
-        rev=contact.rev,
-        referred_by_id=contact.referred_by_id,
+        urls=tuple(UrlValue(u.url, u.label) for u in urls),
+        groups=tuple(sorted(groups, key=lambda g: sort_key(g.name))),
+        custom_fields=dict(row.custom_fields or {}),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
+        rev=row.rev,
+        referred_by_id=row.referred_by_id,
     )
 
 
