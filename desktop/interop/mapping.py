@@ -70,7 +70,11 @@ def _plan_row(
         value, header = parts.get("value", ("", ""))
         if kind == "address":
             address = AddressValue(
-                street=parts.get("street", ("", ""))[0],
+                street="\n".join(
+                    filter(
+                        None, (parts.get("street", ("", ""))[0], parts.get("street2", ("", ""))[0])
+                    )
+                ),
                 city=parts.get("city", ("", ""))[0],
                 region=parts.get("region", ("", ""))[0],
                 postal_code=parts.get("postal_code", ("", ""))[0],

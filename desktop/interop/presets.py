@@ -12,7 +12,7 @@ FIELDS = (
     "nickname", "title", "department", "company", "birthday", "background", "groups", "labels",
     "email:work", "email:home", "email:other",
     "phone:work", "phone:mobile", "phone:home", "phone:fax", "phone:other",
-    "address:street", "address:city", "address:region", "address:postal_code",
+    "address:street", "address:street2", "address:city", "address:region", "address:postal_code",
     "address:country", "url:work",
 )  # fmt: skip
 
@@ -43,6 +43,7 @@ OUTLOOK = {
     "Department": "department",
     "Job Title": "title",
     "Business Street": "address:street",
+    "Business Street 2": "address:street2",
     "Business City": "address:city",
     "Business State": "address:region",
     "Business Postal Code": "address:postal_code",
@@ -70,6 +71,7 @@ ACT = {
     "Department": "department",
     "Company": "company",
     "Address 1": "address:street",
+    "Address 2": "address:street2",
     "City": "address:city",
     "State": "address:region",
     "ZIP Code": "address:postal_code",
@@ -83,6 +85,8 @@ ACT = {
     "Web Site": "url:work",
     "Birth Date": "birthday",
     "ID/Status": "groups",
+    "Referred By": "custom:Referred by",  # Act!'s is free text (a source), not a contact
+    "Last Results": "custom:Last results",
 }
 
 # Google's numbered columns, which Callsheet's own CSV export also writes: kind, number,

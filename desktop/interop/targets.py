@@ -38,12 +38,13 @@ _PARTS = {
     "label": "label",
     "e164": "international form",
     "street": "street",
+    "street2": "street, second line",
     "city": "city",
     "region": "state or region",
     "postal_code": "postal code",
     "country": "country",
 }
-_ADDRESS_PARTS = ("street", "city", "region", "postal_code", "country")
+_ADDRESS_PARTS = ("street", "street2", "city", "region", "postal_code", "country")
 
 
 def target_title(target: str) -> str:

@@ -145,7 +145,7 @@ def _card_row(number: int, card: Component, region: str) -> PlannedRow:
                 warn(ln, f"{error}; the birthday is left out")
                 extra.append(_kept(ln))
         elif name == "NOTE":
-            notes.append(unescape(ln.value))
+            notes.append(unescape(ln.value).replace("\r\n", "\n"))
         elif name == "EMAIL":
             sources[f"emails[{len(emails)}]"] = name
             emails.append(EmailValue(unescape(ln.value).strip(), label(ln, "work"), primary(ln)))
