@@ -8,6 +8,7 @@ through a million inserts. If the process dies in between, `restore_indexes` (wh
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -58,6 +59,20 @@ def indexes_deferred(engine: Engine, tables: list[str]) -> Iterator[None]:
         with engine.begin() as conn:
             for index in indexes:
                 index.create(conn, checkfirst=True)
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while many objects are made and kept
+    (an import's records): each collection would walk all of them again. Reference
+    counting still frees everything else; the collector runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def stamp(moment: datetime) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -22,6 +22,9 @@ from db.contacts import ContactDraft, compose_display_name
 from db.text import fold, sort_key
 
 NAME_SIMILARITY = 85  # rapidfuzz ratio of the sorted, folded name words
+# An email, phone or profile more records hold is an office's (info@, a switchboard),
+# not a person's: it does not make them one.
+SHARED_LIMIT = 5
 _LEGAL_FORMS = re.compile(
     r"\b(inc|incorporated|corp|corporation|co|company|ltd|limited|llc|llp|plc|gmbh|ag|"
     r"as|asa|ab|oy|bv|nv|sa|sas|sarl|srl|spa|kg|pty|pte)\b\.?"
@@ -64,16 +67,29 @@ class DuplicateIndex:
     phones: dict[str, uuid.UUID] = field(default_factory=dict)
     profiles: dict[str, uuid.UUID] = field(default_factory=dict)
     ids: set[uuid.UUID] = field(default_factory=set)
-    # Per company key: the names and, at the same positions, whose they are.
-    names_at: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    ids_at: dict[str, list[uuid.UUID]] = field(default_factory=lambda: defaultdict(list))
+    held: Counter[str] = field(default_factory=Counter)  # records holding each value
+    shared: set[str] = field(default_factory=set)  # values too many hold (SHARED_LIMIT)
+    # Per block (company key, an initial of the name): the names and, at the same
+    # positions, whose they are. Blocks keep each comparison among a few names.
+    names_at: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    ids_at: dict[tuple[str, str], list[uuid.UUID]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     @classmethod
     def of_database(cls, session: Session) -> DuplicateIndex:
         index = cls()
-        for record in load_keys(session):
+        records = load_keys(session)
+        index.count(records)
+        for record in records:
             index.add_keys(record)
         return index
+
+    def count(self, records: Iterable[ContactKeys]) -> None:
+        """Count who holds which values (the book's, then a file's), to tell the
+        shared ones."""
+        self.held.update(_values(records))
+        self.shared = {value for value, n in self.held.items() if n > SHARED_LIMIT}
 
     def add(self, contact_id: uuid.UUID, draft: ContactDraft, profile_urls: Iterable[str]) -> None:
         self.add_keys(keys_of(contact_id, draft, profile_urls))
@@ -86,32 +102,33 @@ class DuplicateIndex:
             self.phones.setdefault(phone, keys.id)
         for profile in keys.profiles:
             self.profiles.setdefault(profile, keys.id)
-        if keys.company and keys.name:
-            self.names_at[keys.company].append(keys.name)
-            self.ids_at[keys.company].append(keys.id)
+        for block in _blocks_of(keys):
+            self.names_at[block].append(keys.name)
+            self.ids_at[block].append(keys.id)
 
     def match(self, keys: ContactKeys) -> Match | None:
         """The known contact `keys` most surely is, and why; None when nobody."""
         if keys.id in self.ids:
             return Match(keys.id, "the same record (its UID)")
+        shared = self.shared
         for email in keys.emails:
-            if email in self.emails:
+            if email in self.emails and email not in shared:
                 return Match(self.emails[email], f"the same email {email}")
         for phone in keys.phones:
-            if phone in self.phones:
+            if phone in self.phones and phone not in shared:
                 return Match(self.phones[phone], f"the same phone {phone}")
         for profile in keys.profiles:
-            if profile in self.profiles:
+            if profile in self.profiles and profile not in shared:
                 return Match(self.profiles[profile], f"the same profile {profile}")
-        names = self.names_at.get(keys.company) if keys.company and keys.name else None
-        if names:
+        for block in _blocks_of(keys):
+            names = self.names_at.get(block)
+            if not names:
+                continue
             best = process.extractOne(
                 keys.name, names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY
             )
             if best is not None:
-                return Match(
-                    self.ids_at[keys.company][best[2]], "a similar name at the same company"
-                )
+                return Match(self.ids_at[block][best[2]], "a similar name at the same company")
         return None
 
 
@@ -181,7 +198,14 @@ def find_groups(session: Session) -> list[DuplicateGroup]:
     return group_keys(load_keys(session))
 
 
+def _values(records: Iterable[ContactKeys]) -> Iterable[str]:
+    """Each record's emails, phones and profiles, each once per record."""
+    for record in records:
+        yield from {*record.emails, *record.phones, *record.profiles}
+
+
 def group_keys(records: Sequence[ContactKeys]) -> list[DuplicateGroup]:
+    held = Counter(_values(records))
     parent = list(range(len(records)))
     reasons: dict[int, set[str]] = defaultdict(set)
 
@@ -206,6 +230,8 @@ def group_keys(records: Sequence[ContactKeys]) -> list[DuplicateGroup]:
         first_with: dict[str, int] = {}
         for n, record in enumerate(records):
             for value in set(values(record)):
+                if held[value] > SHARED_LIMIT:
+                    continue
                 if value in first_with:
                     join(first_with[value], n, f"same {kind} {value}")
                 else:
@@ -230,12 +256,18 @@ def group_keys(records: Sequence[ContactKeys]) -> list[DuplicateGroup]:
     return sorted(groups, key=lambda g: -len(g.contact_ids))
 
 
+def _blocks_of(keys: ContactKeys) -> list[tuple[str, str]]:
+    """The blocks a record's name is compared in: its company and the first letter of
+    any of its name's words, so a typo anywhere but in both initials is still caught."""
+    if not (keys.company and keys.name):
+        return []
+    return [(keys.company, initial) for initial in sorted({w[0] for w in keys.name.split()})]
+
+
 def _name_blocks(records: Sequence[ContactKeys]) -> Iterable[list[int]]:
-    """Indexes to compare by name: same company and the same first letter of either
-    name word, so a typo anywhere but both initials is still caught."""
+    """Indexes to compare by name, block by block (`_blocks_of`)."""
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for n, record in enumerate(records):
-        if record.company and record.name:
-            for initial in {word[0] for word in record.name.split()}:
-                blocks[(record.company, initial)].append(n)
+        for block in _blocks_of(record):
+            blocks[block].append(n)
     return (block for block in blocks.values() if len(block) > 1)

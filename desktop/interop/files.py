@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from db.bulk import cyclic_gc_paused
 from desktop.interop.mapping import plan_rows
 from desktop.interop.plan import ImportPlan
 from desktop.interop.presets import PRESET_TITLES, detect_preset, guess_mapping
@@ -44,6 +45,18 @@ def plan_contacts(
     encoding: str | None = None,
 ) -> tuple[ImportPlan, str]:
     """The file's contacts as a plan, and a line describing how it was read."""
+    with cyclic_gc_paused():
+        return _plan_contacts(path, format, preset, region, mapping, encoding)
+
+
+def _plan_contacts(
+    path: Path,
+    format: str,
+    preset: str | None,
+    region: str,
+    mapping: dict[str, str] | None,
+    encoding: str | None,
+) -> tuple[ImportPlan, str]:
     if format == "vcf":
         text, encoding = read_text(path, encoding)
         plan = plan_vcards(text, region)

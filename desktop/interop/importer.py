@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import contacts, imports
+from db.bulk import cyclic_gc_paused
 from db.contacts import ContactDraft, compose_display_name
 from db.duplicates import DuplicateIndex, keys_of
 from db.engine import Database
@@ -105,11 +106,17 @@ class Outcome:
 
 def preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> Preview:
     """What importing `plan` would do now, without writing anything."""
+    with cyclic_gc_paused():
+        return _preview(session, plan, on_duplicate)
+
+
+def _preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> Preview:
     result = Preview(problems=plan.problems, rejected=plan.rejected)
     index = DuplicateIndex.of_database(session)
     taken = _ids_in_use(session, [row.uid for row in plan.ready if row.uid])
     by_uid: dict[uuid.UUID, uuid.UUID] = {}
     planned: dict[uuid.UUID, Step] = {}
+    prepared = []
     for row in plan.ready:
         assert row.draft is not None
         profiles, profile_problems = _profiles(row)
@@ -118,7 +125,10 @@ def preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> Pr
         if row.uid:
             by_uid[row.uid] = cid
         record = ImportedContact(cid, row.draft, row.groups, profiles, row.photo, row.vcard_extra)
-        keys = keys_of(cid, row.draft, [p.url for p in profiles])
+        prepared.append((row, record, keys_of(cid, row.draft, [p.url for p in profiles])))
+    index.count(keys for _, _, keys in prepared)
+    for row, record, keys in prepared:
+        cid = record.id
         match = index.match(keys) if on_duplicate is not OnDuplicate.ADD else None
         if match is None:
             step = Step(row.row, Action.CREATE, record, unit=row.unit)
@@ -233,6 +243,18 @@ def run(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> Outcome:
     """Do what `result` says, `CHUNK` records per transaction, as one import batch."""
+    with cyclic_gc_paused():
+        return _run(db, result, source, format, progress, cancelled)
+
+
+def _run(
+    db: Database,
+    result: Preview,
+    source: str,
+    format: str,
+    progress: Progress | None,
+    cancelled: Callable[[], bool],
+) -> Outcome:
     steps = [s for s in result.steps if s.writes]
     if not steps:
         return Outcome(None, 0, 0)

@@ -10,6 +10,7 @@ import re
 import uuid
 from datetime import date
 
+from db.bulk import cyclic_gc_paused
 from db.contacts import (
     NO_YEAR,
     AddressValue,
@@ -32,14 +33,16 @@ def plan_rows(table: Table, mapping: dict[str, str], default_region: str = "US")
     """Each row as a validated draft, or the reasons it cannot be one."""
     plan = ImportPlan()
     columns = {header: n for n, header in enumerate(table.headers)}
-    for index, cells in enumerate(table.rows):
-        number = table.row_number(index)
-        values: dict[str, tuple[str, str]] = {}  # field -> (value, header)
-        for header, target in mapping.items():
-            position = columns.get(header)
-            if position is not None and position < len(cells) and cells[position].strip():
-                values[target] = (cells[position].strip(), header)
-        plan.rows.append(_plan_row(number, values, default_region, number in table.ragged))
+    ragged = set(table.ragged)
+    with cyclic_gc_paused():
+        for index, cells in enumerate(table.rows):
+            number = table.row_number(index)
+            values: dict[str, tuple[str, str]] = {}  # field -> (value, header)
+            for header, target in mapping.items():
+                position = columns.get(header)
+                if position is not None and position < len(cells) and cells[position].strip():
+                    values[target] = (cells[position].strip(), header)
+            plan.rows.append(_plan_row(number, values, default_region, number in ragged))
     return plan
 
 

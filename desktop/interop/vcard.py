@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import date
 from urllib.parse import unquote
 
+from db.bulk import cyclic_gc_paused
 from db.contacts import (
     NO_YEAR,
     AddressValue,
@@ -64,8 +65,9 @@ _IMAGE_TYPES = {"jpg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
 def plan_vcards(text: str, default_region: str = "US") -> ImportPlan:
     """Each card of a .vcf file as a planned row (numbered from 1)."""
     plan = ImportPlan()
-    for number, card in enumerate(read_components(text, "VCARD"), start=1):
-        plan.rows.append(_card_row(number, card, default_region))
+    with cyclic_gc_paused():
+        for number, card in enumerate(read_components(text, "VCARD"), start=1):
+            plan.rows.append(_card_row(number, card, default_region))
     return plan
 
 

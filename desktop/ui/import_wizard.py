@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from db.bulk import cyclic_gc_paused
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
 from desktop.interop.files import detect_format
@@ -204,7 +205,8 @@ class SourcePage(QWizardPage):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             if format == "csv":
-                source.table = read_table(path, encoding or None)
+                with cyclic_gc_paused():
+                    source.table = read_table(path, encoding or None)
                 source.encoding = source.table.encoding
                 chosen = str(self.preset_box.currentData())
                 source.preset = (

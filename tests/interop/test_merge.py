@@ -89,3 +89,29 @@ def test_merge_moves_everything_and_undo_puts_it_back(db: Database) -> None:
         assert contacts.referrer_of(session, referred)[0] == c
         assert get_contact(session, b).deleted_at is None
         assert len(find_groups(session)) == 1
+
+
+def test_an_address_many_people_share_does_not_make_them_one(db: Database) -> None:
+    """info@ or a switchboard number belongs to an office, not a person: held by more
+    than SHARED_LIMIT records it ties nobody together, in the book or in an import."""
+    from desktop.interop import importer
+    from desktop.interop.plan import ImportPlan, PlannedRow
+
+    names = ["Ada Byron", "Bob Stone", "Cleo Park", "Dan Frost", "Eva Lind", "Finn Moe"]
+    for given_family in names:
+        given, family = given_family.split()
+        add_contact(db, given, family, emails=("info@office.example",))
+    twin = add_contact(db, "Gus", "Holm", emails=("gus@holm.example",))
+    add_contact(db, "Gus", "Holmes", emails=("gus@holm.example",))
+    with db.reading() as session:
+        found = find_groups(session)
+    assert [len(g.contact_ids) for g in found] == [2]
+    assert twin in found[0].contact_ids
+
+    row = PlannedRow(2, contacts.validate(contacts.ContactDraft(
+        given_name="Hal", family_name="Berg",
+        emails=(contacts.EmailValue("info@office.example"),),
+    )))  # fmt: skip
+    with db.reading() as session:
+        preview = importer.preview(session, ImportPlan([row]), importer.OnDuplicate.MERGE)
+    assert [s.action for s in preview.steps] == [importer.Action.CREATE]
