@@ -48,6 +48,7 @@ class ExportDialog(QDialog):
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export")
         self.scopes = scopes
+        self._replace_agreed: Path | None = None
         self.scope_box = QComboBox()
         self.scope_box.setObjectName("exportScope")
         for scope in scopes:
@@ -88,7 +89,7 @@ class ExportDialog(QDialog):
         layout.addWidget(note)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.resize(640, 220)
+        self.resize(640, self.sizeHint().height())
 
     @property
     def scope(self) -> Scope:
@@ -119,6 +120,7 @@ class ExportDialog(QDialog):
         )
         if chosen:
             self.path_box.setText(chosen)
+            self._replace_agreed = Path(chosen)  # the file dialog asked already
 
     def _update_ok(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -132,7 +134,7 @@ class ExportDialog(QDialog):
         if not path.parent.is_dir():
             QMessageBox.warning(self, "Export", f"The folder {path.parent} does not exist.")
             return
-        if path.exists():
+        if path.exists() and path != self._replace_agreed:
             answer = QMessageBox.question(
                 self,
                 "Export",

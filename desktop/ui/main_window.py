@@ -79,6 +79,7 @@ from desktop.ui.contact_detail import ContactDetailView
 from desktop.ui.contact_dialog import ContactDialog
 from desktop.ui.export_dialog import Scope
 from desktop.ui.follow_ups import FollowUps, confirm_open_activities
+from desktop.ui.import_history import ImportHistory
 from desktop.ui.interop import Interop
 from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.reminder_banner import ReminderBanner
@@ -385,6 +386,11 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+E",
             "Write contacts to a CSV or vCard file, or follow-ups to an iCalendar file",
         )
+        self.import_history_action = self._action(
+            "Import &History…",
+            self.show_import_history,
+            tip="Every import, and taking back an earlier one",
+        )
         self.duplicates_action = self._action(
             "Find &Duplicates…",
             self.interop.find_duplicates,
@@ -460,6 +466,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.import_history_action)
         file_menu.addSeparator()
         file_menu.addAction(self.demo_action)
         file_menu.addAction(self.preferences_action)
@@ -1311,6 +1318,15 @@ class MainWindow(QMainWindow):
         if selected:
             scopes.insert(0, Scope(f"The {len(selected):,} selected contacts", lambda: selected))
         self.interop.export(scopes)
+
+    def show_import_history(self) -> None:
+        try:
+            history = ImportHistory(self.book, self)
+        except CallsheetError as error:
+            self.show_error(error)
+            return
+        history.changed.connect(lambda: self._after_interop(None))
+        history.exec()
 
     def _after_interop(self, select: uuid.UUID | None) -> None:
         self.refresh_all(select=select)

@@ -236,3 +236,34 @@ def test_other_files_are_not_taken_as_a_drop(tmp_path: Path) -> None:
     assert _dropped_file(data) is None
     data.setUrls([QUrl("https://example.com/people.csv")])
     assert _dropped_file(data) is None
+
+
+def test_an_earlier_import_is_taken_back_from_the_import_history(
+    qtbot, window: MainWindow, book: ContactBook, sheet: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.interop import importer
+    from desktop.interop.files import plan_contacts
+    from desktop.ui.import_history import ImportHistory
+
+    plan, _ = plan_contacts(sheet, "csv", None, "US")
+    with book.db.reading() as session:
+        preview = importer.preview(session, plan, importer.OnDuplicate.MERGE)
+    importer.run(book.db, preview, str(sheet), "csv")  # an import of an earlier session
+    assert book.count() == 3
+
+    def open_history(dialog: QDialog) -> None:
+        assert isinstance(dialog, ImportHistory)
+        first = dialog.list.topLevelItem(0)
+        assert [first.text(n) for n in (1, 2, 3, 5)] == ["people.csv", "Table", "3", "Imported"]
+        when_dialog_opens(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+        dialog.take_back.click()
+        assert dialog.list.topLevelItem(0).text(5) == "Taken back"
+        assert not dialog.take_back.isEnabled()
+        dialog.accept()
+
+    when_dialog_opens(open_history)
+    window.import_history_action.trigger()
+    assert book.count() == 0
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
