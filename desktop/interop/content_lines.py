@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 _NAME = re.compile(r"(?:([A-Za-z0-9-]+)\.)?([A-Za-z0-9-]+)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_SIMPLE_HEAD = re.compile(r"(?:[A-Za-z0-9-]+\.)?[A-Za-z0-9-]+(?:;[^;:=\"]*(?:=[^;:\"]*)?)*")
 _FOLD_AT = 75  # octets per physical line, as RFC 6350 and RFC 5545 ask
 
 
@@ -87,6 +88,15 @@ def logical_lines(text: str) -> Iterator[tuple[int, str]]:
 
 def parse_line(number: int, line: str) -> ContentLine:
     """One unfolded line; ValueError says what is wrong with it."""
+    colon = line.find(":")
+    head = line[:colon]
+    if colon > 0 and '"' not in head and _SIMPLE_HEAD.fullmatch(head):
+        return _parse_simple(number, line, head, line[colon + 1 :])
+    return _parse_general(number, line)
+
+
+def _parse_general(number: int, line: str) -> ContentLine:
+    """Any line, quoted parameters (which may hold ";" and ":") included."""
     match = _NAME.match(line)
     if not match or match.end() == 0:
         raise ValueError("does not start with a property name")
@@ -109,6 +119,22 @@ def parse_line(number: int, line: str) -> ContentLine:
         raise ValueError(f"{name} has no “:” before its value")
     value = _transfer_decode(line[position + 1 :], params)
     return ContentLine(name, value, params, group, line, number)
+
+
+def _parse_simple(number: int, line: str, head: str, value: str) -> ContentLine:
+    """The usual line, with no quoted parameter: split at ";", "=" and ","."""
+    name_part, *param_parts = head.split(";")
+    group, _, name = name_part.rpartition(".")
+    params: dict[str, list[str]] = {}
+    for part in param_parts:
+        key, equals, values = part.partition("=")
+        if equals:
+            params.setdefault(key.strip().upper(), []).extend(
+                _caret_decode(v) for v in values.split(",")
+            )
+        elif key.strip():
+            params.setdefault("TYPE", []).append(key.strip().upper())  # vCard 2.1: TEL;CELL:
+    return ContentLine(name.upper(), _transfer_decode(value, params), params, group, line, number)
 
 
 def _param_values(line: str, position: int) -> tuple[list[str], int]:
@@ -213,6 +239,8 @@ def split_escaped(value: str, separator: str) -> list[str]:
 
 
 def unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
     return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
 
 

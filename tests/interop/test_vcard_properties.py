@@ -119,3 +119,25 @@ def test_folding_never_splits_a_character(text: str) -> None:
     folded = fold("NOTE:" + escaped)
     assert all(len(line.encode()) <= 75 for line in folded.split("\r\n"))
     assert [line for _, line in logical_lines(folded) if line] == ["NOTE:" + escaped]
+
+
+HEAD_TEXT = st.text(alphabet="ABCXYZabc019-.;=,^'n: \\", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(HEAD_TEXT, st.text(max_size=30))
+def test_the_fast_line_reader_reads_as_the_general_one(head: str, value: str) -> None:
+    """Lines without quoted parameters take a shortcut; it must agree with the reader
+    that handles every line, on what it reads and on what it refuses."""
+    from desktop.interop.content_lines import _parse_general, parse_line
+
+    line = f"{head}:{value}"
+    try:
+        general = _parse_general(7, line)
+    except ValueError:
+        general = None
+    try:
+        fast = parse_line(7, line)
+    except ValueError:
+        fast = None
+    assert fast == general
