@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         for column, width in enumerate((190, 180, 150, 220, 140, 120, 90, 110, 130)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.table.activated.connect(lambda _index: self.edit_contact())
         self.table.setDragEnabled(True)
         self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)

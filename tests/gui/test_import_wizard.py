@@ -267,3 +267,61 @@ def test_an_earlier_import_is_taken_back_from_the_import_history(
     window.import_history_action.trigger()
     assert book.count() == 0
     qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+
+
+def test_a_vcard_file_goes_from_the_file_straight_to_the_preview(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
+    samples = Path(__file__).parents[1] / "fixtures" / "import"
+    wizard = ImportWizard(book, user_settings(), "CH", samples / "nextcloud_4.0.vcf")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    assert wizard.currentId() == PREVIEW_PAGE  # no columns to map
+    wait_for_preview(qtbot, wizard)
+    assert wizard.preview_page.counts["create"].text() == "2"
+    assert cells(wizard.preview_page.steps, 0)[:3] == ["card 1", "Dr. Anna Müller", "Create"]
+
+
+def test_a_calendar_file_imports_follow_ups_and_ctrl_z_takes_them_back(
+    qtbot, window: MainWindow, book: ContactBook, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    maya = add_contact(book.db, "Maya", "Lund")
+    calendar = tmp_path / "follow-ups.ics"
+    calendar.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//EN\r\n"
+        "BEGIN:VTODO\r\nUID:pilot-pricing-1\r\nSUMMARY:Send pilot pricing\r\n"
+        "DTSTART:20261201T090000Z\r\nCATEGORIES:call\r\n"
+        f'CONTACT;ALTREP="urn:uuid:{maya}":Maya Lund\r\nEND:VTODO\r\n'
+        "END:VCALENDAR\r\n"
+    )
+
+    def walk(dialog: QDialog) -> None:
+        assert isinstance(dialog, ImportWizard)
+        try:
+            dialog.source_page.path_box.setText(str(calendar))
+            dialog.next()
+            wait_for_preview(qtbot, dialog)
+            assert dialog.preview_page.counts["create"].text() == "1"
+            assert not dialog.preview_page.duplicate_row.isVisible()
+            dialog.accept()
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    when_dialog_opens(walk)
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: window.undo_stack.canUndo())
+    [task] = book.open_activities_of([maya])
+    assert book.activity(task).draft.regarding == "Send pilot pricing"
+    window.undo_action.trigger()
+    assert book.open_activities_of([maya]) == []
+
+
+def test_merge_is_offered_once_two_or_more_contacts_are_selected(
+    qtbot, window: MainWindow, book: ContactBook
+) -> None:  # type: ignore[no-untyped-def]
+    add_contact(book.db, "Maya", "Lund")
+    add_contact(book.db, "Maja", "Lund")
+    window.refresh_all()
+    assert not window.merge_action.isEnabled()
+    window.table.selectAll()
+    assert window.merge_action.isEnabled()
