@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import IO
 
 from db.exports import ExportedContact
 from desktop.interop.vcard import NO_YEAR
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_LIKE = re.compile(r"[+\-]?[\d\s().\-/]*")
 
 SCALARS = (
     ("UID", lambda d: f"urn:uuid:{d.id}"),
@@ -101,13 +105,22 @@ def row(contact: ExportedContact, widths: dict[str, int]) -> list[str]:
     return cells
 
 
+def guarded(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (=, +, -, @ first) gets an apostrophe
+    in front, which spreadsheets show as text (OWASP's advice); phone numbers and plain
+    numbers stay as they are. The import takes the apostrophe off again."""
+    if cell[:1] in FORMULA_STARTS and not _NUMBER_LIKE.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def write_csv(contacts: Sequence[ExportedContact], out: IO[str]) -> int:
     """Write `contacts` (header first); returns how many rows."""
     widths = widths_of(contacts)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header(widths))
     for contact in contacts:
-        writer.writerow(row(contact, widths))
+        writer.writerow([guarded(cell) for cell in row(contact, widths)])
     return len(contacts)
 
 

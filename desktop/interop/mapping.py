@@ -41,9 +41,16 @@ def plan_rows(table: Table, mapping: dict[str, str], default_region: str = "US")
             for header, target in mapping.items():
                 position = columns.get(header)
                 if position is not None and position < len(cells) and cells[position].strip():
-                    values[target] = (cells[position].strip(), header)
+                    values[target] = (_unguarded(cells[position].strip()), header)
             plan.rows.append(_plan_row(number, values, default_region, number in ragged))
     return plan
+
+
+def _unguarded(cell: str) -> str:
+    """A cell without the apostrophe an export put before a would-be formula."""
+    if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@"):
+        return cell[1:]
+    return cell
 
 
 def _plan_row(

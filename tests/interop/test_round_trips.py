@@ -182,3 +182,44 @@ def test_follow_ups_and_history_round_trip_through_icalendar(db: Database, tmp_p
         assert follow_ups(copy) == follow_ups(db)
     finally:
         copy.close()
+
+
+def test_a_csv_export_runs_no_formula_and_still_round_trips(db: Database, tmp_path: Path) -> None:
+    """A name, note or field a spreadsheet would run as a formula is written as text
+    (an apostrophe in front); phone numbers stay numbers; the import reads the values back."""
+    import csv
+
+    with db.transaction() as session:
+        contacts.create_contact(
+            session,
+            ContactDraft(
+                given_name='=HYPERLINK("https://evil.example","click")',
+                family_name="@SUM(A1)",
+                title="-2+3",  # arithmetic: guarded too
+                background="+cmd|' /C calc'!A0",
+                phones=(PhoneValue("+47 912 34 567"),),
+                default_region="NO",
+            ),
+        )
+    before = _book(db)
+    out = tmp_path / "book.csv"
+    assert (
+        main(["--data-dir", str(db.path.parent), "export", "--format", "csv", "--out", str(out)])
+        == 0
+    )
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        header, row = list(csv.reader(handle))
+    cell = dict(zip(header, row, strict=True))
+    assert cell["First Name"].startswith("'=HYPERLINK")
+    assert cell["Last Name"] == "'@SUM(A1)"
+    assert cell["Notes"].startswith("'+cmd")
+    assert cell["Organization Title"] == "'-2+3"
+    assert cell["Phone 1 - Value"] == "+47 912 34 567"
+    fresh = tmp_path / "fresh"
+    assert main(["--data-dir", str(fresh), "import", str(out)]) == 0
+    copy = open_database(fresh)
+    try:
+        after = _book(copy)
+    finally:
+        copy.close()
+    assert [(d, p) for d, _photo, _extra, p in after] == [(d, p) for d, _photo, _extra, p in before]
