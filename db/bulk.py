@@ -19,6 +19,12 @@ from db.models import Base
 
 log = logging.getLogger(__name__)
 
+# The tables an import of new contacts writes.
+IMPORT_TABLES = [
+    "contacts", "contact_emails", "contact_phones", "contact_addresses", "contact_urls",
+    "group_members", "social_profiles", "change_journal", "import_items",
+]  # fmt: skip
+
 
 def declared_indexes(tables: list[str] | None = None) -> list[Index]:
     """The secondary indexes db/models.py declares (for `tables`, or all)."""

@@ -9,6 +9,7 @@ as the user chose).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections import Counter
@@ -16,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import contacts, imports
-from db.bulk import cyclic_gc_paused
+from db.bulk import IMPORT_TABLES, cyclic_gc_paused, indexes_deferred
 from db.contacts import ContactDraft, compose_display_name
 from db.duplicates import DuplicateIndex, keys_of
 from db.engine import Database
@@ -33,6 +34,7 @@ from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem
 from desktop.social.profiles import recognise
 
 log = logging.getLogger(__name__)
+BULK_THRESHOLD = 20_000
 CHUNK = 5000  # records per transaction: fewer commits, and a killed import loses one
 
 
@@ -243,7 +245,14 @@ def run(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> Outcome:
     """Do what `result` says, `CHUNK` records per transaction, as one import batch."""
-    with cyclic_gc_paused():
+    creates = sum(1 for step in result.steps if step.action is Action.CREATE)
+    with db.reading() as session:
+        existing = session.scalar(select(func.count()).select_from(Contact)) or 0
+    # A book filled by its first big import: indexes built once at the end are cheaper
+    # than kept sorted through every insert (`open_database` rebuilds them after a crash).
+    bulk = creates >= BULK_THRESHOLD and creates >= existing
+    deferred = indexes_deferred(db.engine, IMPORT_TABLES) if bulk else contextlib.nullcontext()
+    with cyclic_gc_paused(), deferred:
         return _run(db, result, source, format, progress, cancelled)
 
 

@@ -130,3 +130,25 @@ def test_imported_contacts_are_indexed_as_a_full_rebuild_would_index_them(db: Da
     assert written == rebuilt
     assert any("Bergen distributors" in row[6] for row in written)
     assert any("4791234567" in row[4] and "91234567" in row[4] for row in written)
+
+
+def test_a_first_big_import_builds_the_indexes_once_at_the_end(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into an empty book, a big import drops the secondary indexes and rebuilds them
+    after; they are all there again, and a cancelled one rebuilds them too."""
+    from db.bulk import missing_indexes
+
+    monkeypatch.setattr(importer, "BULK_THRESHOLD", 1)
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        with db.engine.connect() as conn:
+            seen.append(len(missing_indexes(conn)))
+
+    importer.run(db, _preview(db), "google_contacts.csv", "csv", progress)
+    assert seen and seen[0] > 0  # while it ran, the indexes were gone
+    with db.engine.connect() as conn:
+        assert missing_indexes(conn) == []
+    with db.reading() as session:
+        assert count_contacts(session) == 2
