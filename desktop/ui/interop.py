@@ -96,7 +96,7 @@ class Interop(QObject):
             on_failed=lambda error: self._import_failed(source, error, progress),
             with_progress=True,
         )
-        job.signals.progress.connect(lambda done, _total: progress.setValue(done))
+        job.signals.progress.connect(lambda done, total: _imported_so_far(progress, done, total))
         progress.canceled.connect(job.cancel)
 
     def _imported(self, source: ImportSource, outcome: Outcome, progress: QProgressDialog) -> None:
@@ -281,3 +281,9 @@ class Interop(QObject):
 def _advance(progress: QProgressDialog, done: int, total: int) -> None:
     progress.setMaximum(total)
     progress.setValue(done)
+
+
+def _imported_so_far(progress: QProgressDialog, done: int, total: int) -> None:
+    progress.setValue(done)
+    if done >= total:
+        progress.setLabelText("Finishing the import (indexes and links)…")
