@@ -15,14 +15,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+from desktop.ui.file_row import file_row
 
 FORMATS = (
     ("csv", "4.0", "CSV table (Excel, Numbers, Google Contacts)", ".csv"),
@@ -61,13 +61,7 @@ class ExportDialog(QDialog):
         self.path_box = QLineEdit(str(folder / f"Callsheet contacts {date.today():%Y-%m-%d}.csv"))
         self.path_box.setObjectName("exportFile")
         self.path_box.textChanged.connect(self._update_ok)
-        browse = QPushButton("&Browse…")
-        browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path_box, 1)
-        path_row.addWidget(browse)
-        file_label = QLabel("&File:")
-        file_label.setBuddy(self.path_box)
+        file_label, path_row = file_row(self.path_box, self._browse)
         form = QFormLayout()
         form.addRow("&Contacts:", self.scope_box)
         form.addRow("F&ormat:", self.format_box)

@@ -48,6 +48,7 @@ from desktop.interop.table import Table, read_table, read_text
 from desktop.interop.targets import SKIP, choices, target_title
 from desktop.interop.vcard import plan_vcards
 from desktop.models.record_table import Column, RecordTableModel
+from desktop.ui.file_row import file_row
 from desktop.ui.settings import Settings
 from desktop.workers import JobRunner
 
@@ -154,11 +155,7 @@ class SourcePage(QWizardPage):
         self.path_box.setObjectName("importFile")
         self.path_box.setPlaceholderText("The file exported from your phone, Google, Outlook…")
         self.path_box.textChanged.connect(self._path_changed)
-        browse = QPushButton("&Browse…")
-        browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path_box, 1)
-        path_row.addWidget(browse)
+        file_label, path_row = file_row(self.path_box, self._browse)
         self.format_box = _combo("importFormat", FORMATS)
         self.encoding_box = _combo("importEncoding", ENCODINGS)
         self.encoding_box.setToolTip(
@@ -171,8 +168,6 @@ class SourcePage(QWizardPage):
         self.error_label.setObjectName("sourceError")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b3261e;")
-        file_label = QLabel("&File:")
-        file_label.setBuddy(self.path_box)
         form = QFormLayout()
         form.addRow(file_label, path_row)
         form.addRow("&Kind:", self.format_box)

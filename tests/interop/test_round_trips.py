@@ -22,6 +22,16 @@ PNG = base64.b64decode(
 )
 
 
+def _imported_into_empty_book(export: Path, folder: Path) -> list:
+    """`callsheet import` of `export` into a new database, and what it then holds."""
+    assert main(["--data-dir", str(folder), "import", str(export)]) == 0
+    copy = open_database(folder)
+    try:
+        return _book(copy)
+    finally:
+        copy.close()
+
+
 def _rich_book(db: Database) -> None:
     with db.transaction() as session:
         vip = groups.create_group(session, "VIP, Nordics; 2026")
@@ -121,13 +131,7 @@ def test_export_then_import_gives_back_the_same_contacts(
         )
         == 0
     )
-    fresh = tmp_path / "fresh"
-    assert main(["--data-dir", str(fresh), "import", str(out)]) == 0
-    copy = open_database(fresh)
-    try:
-        after = _book(copy)
-    finally:
-        copy.close()
+    after = _imported_into_empty_book(out, tmp_path / "fresh")
     if format == "csv":  # a spreadsheet carries no photo and no vCard-only lines
         before = [(d, None, (), p) for d, _photo, _extra, p in before]
     assert sorted(after, key=_by_id) == sorted(before, key=_by_id)
@@ -215,11 +219,5 @@ def test_a_csv_export_runs_no_formula_and_still_round_trips(db: Database, tmp_pa
     assert cell["Notes"].startswith("'+cmd")
     assert cell["Organization Title"] == "'-2+3"
     assert cell["Phone 1 - Value"] == "+47 912 34 567"
-    fresh = tmp_path / "fresh"
-    assert main(["--data-dir", str(fresh), "import", str(out)]) == 0
-    copy = open_database(fresh)
-    try:
-        after = _book(copy)
-    finally:
-        copy.close()
+    after = _imported_into_empty_book(out, tmp_path / "fresh")
     assert [(d, p) for d, _photo, _extra, p in after] == [(d, p) for d, _photo, _extra, p in before]
