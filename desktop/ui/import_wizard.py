@@ -112,6 +112,7 @@ class ImportWizard(QWizard):
         region: str,
         path: Path | None = None,
         parent: QWidget | None = None,
+        jobs: JobRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.book = book
@@ -120,7 +121,9 @@ class ImportWizard(QWizard):
         self.source: ImportSource | None = None
         self.preview: Preview | None = None
         self.calendar: CalendarPlan | None = None
-        self.jobs = JobRunner(self, max_threads=1)
+        # Given a runner that outlives the wizard (the window's), closing the wizard while
+        # a big preview is worked out does not wait for it; the answer is dropped.
+        self.jobs = jobs or JobRunner(self, max_threads=1)
         self.setObjectName("importWizard")
         self.setWindowTitle("Import")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -138,7 +141,6 @@ class ImportWizard(QWizard):
 
     def done(self, result: int) -> None:
         self.preview_page.forget()
-        self.jobs.wait()
         super().done(result)
 
 

@@ -67,15 +67,18 @@ class Interop(QObject):
         if self.busy():
             self.message.emit("An import or export is still running.")
             return
-        wizard = ImportWizard(self.book, self.settings, self.region, path, self.window)
+        wizard = ImportWizard(self.book, self.settings, self.region, path, self.window, self.jobs)
         if path is not None:  # straight to the mapping (or the preview) once it shows
             QTimer.singleShot(0, wizard.next)
-        if not wizard.exec() or wizard.source is None:
+        accepted = wizard.exec()
+        source, preview, calendar = wizard.source, wizard.preview, wizard.calendar
+        wizard.deleteLater()
+        if not accepted or source is None:
             return
-        if wizard.calendar is not None:
-            self._import_calendar(wizard.source, wizard.calendar)
-        elif wizard.preview is not None:
-            self._import_contacts(wizard.source, wizard.preview)
+        if calendar is not None:
+            self._import_calendar(source, calendar)
+        elif preview is not None:
+            self._import_contacts(source, preview)
 
     def _import_contacts(self, source: ImportSource, preview: Preview) -> None:
         total = sum(1 for step in preview.steps if step.writes)
@@ -175,14 +178,16 @@ class Interop(QObject):
             return
         folder = Path(str(self.settings.value("export/folder", str(Path.home()))))
         dialog = ExportDialog(scopes, folder if folder.is_dir() else Path.home(), self.window)
-        if not dialog.exec():
-            return
+        accepted = dialog.exec()
         path, format, version, scope = (
             dialog.path,
             dialog.format,
             dialog.vcard_version,
             dialog.scope,
         )
+        dialog.deleteLater()
+        if not accepted:
+            return
         self.settings.setValue("export/folder", str(path.parent))
         progress = self._progress(f"Exporting to {path.name}…", 0)
 
@@ -240,11 +245,13 @@ class Interop(QObject):
             return
         parent = self.duplicates if self.duplicates and self.duplicates.isVisible() else None
         dialog = MergeDialog(people, photos, self.region, parent or self.window)
-        if not dialog.exec():
-            return
+        accepted = dialog.exec()
         survivor, others, draft, photo = (
             dialog.survivor_id, dialog.others, dialog.draft(), dialog.photo_from
         )  # fmt: skip
+        dialog.deleteLater()
+        if not accepted:
+            return
         try:
             merge_id = self.book.merge(survivor, others, draft, photo)
         except CallsheetError as error:

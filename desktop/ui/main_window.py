@@ -1328,6 +1328,7 @@ class MainWindow(QMainWindow):
             return
         history.changed.connect(lambda: self._after_interop(None))
         history.exec()
+        history.deleteLater()
 
     def _after_interop(self, select: uuid.UUID | None) -> None:
         self.refresh_all(select=select)
