@@ -325,3 +325,46 @@ def test_merge_is_offered_once_two_or_more_contacts_are_selected(
     assert not window.merge_action.isEnabled()
     window.table.selectAll()
     assert window.merge_action.isEnabled()
+
+
+def test_stop_keeps_what_landed_and_ctrl_z_takes_that_back(
+    qtbot, window: MainWindow, book: ContactBook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from desktop.interop import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 1)  # a transaction per record: time to press Stop
+    big = tmp_path / "many.csv"
+    big.write_text(
+        "First Name,Last Name,E-mail\n"
+        + "".join(f"Person{n},Family{n},p{n}@example.com\n" for n in range(5000))
+    )
+
+    def walk(dialog: QDialog) -> None:
+        try:
+            dialog.source_page.path_box.setText(str(big))
+            dialog.next()
+            dialog.next()
+            wait_for_preview(qtbot, dialog)
+            dialog.accept()
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    when_dialog_opens(walk)
+    window.import_action.trigger()
+    progress = window.findChild(QProgressDialog, "interopProgress")
+    assert progress is not None
+    qtbot.waitUntil(lambda: progress.value() > 0, timeout=15_000)
+    stop = progress.findChild(QPushButton)
+    assert stop is not None and stop.text() == "Stop"
+    stop.click()
+    qtbot.waitUntil(lambda: window.undo_stack.canUndo(), timeout=15_000)
+    landed = book.count()
+    assert 0 < landed < 5000
+    assert "Import stopped" in window.statusBar().currentMessage()
+    [batch] = book.import_batches()
+    assert batch.status == "cancelled" and batch.created_count == landed
+    window.undo_action.trigger()
+    assert book.count() == 0
