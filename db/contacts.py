@@ -7,6 +7,7 @@ other threads (the UI, workers, the CLI) never hold a session's state.
 from __future__ import annotations
 
 import re
+import sys
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -253,7 +254,10 @@ def validate(draft: ContactDraft) -> ContactDraft:
     if not compose_display_name(draft):
         problems["name"] = "Enter a first or last name (or a display name)."
     for field_name, column in _LIMITED_FIELDS.items():
-        too_long = _too_long(getattr(draft, field_name), column)
+        value = getattr(draft, field_name)
+        if len(value) <= _LIMITS[field_name]:  # the usual case, without a closer look
+            continue
+        too_long = _too_long(value, column)
         if too_long:
             problems[field_name] = f"{_FIELD_TITLES.get(field_name, field_name)} {too_long}"
     emails = []
@@ -344,6 +348,12 @@ _FIELD_TITLES = {
 _LIMITED_FIELDS = {
     name: Contact.__table__.c["company_name" if name == "company" else name]
     for name in _FIELD_TITLES
+}
+
+
+_LIMITS = {
+    name: getattr(column.type, "length", None) or sys.maxsize
+    for name, column in _LIMITED_FIELDS.items()
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _SPECIAL_FOLDS = str.maketrans(
@@ -24,8 +25,13 @@ _SPECIAL_FOLDS = str.maketrans(
 )
 
 
+_NOT_DIGITS = re.compile(r"[^0-9]+")
+
+
 def fold(text: str) -> str:
     """Lower-case `text` and strip its diacritics: "Øyvind Müller" -> "oyvind muller"."""
+    if text.isascii():  # nothing to strip: the common case, made cheap
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_FOLDS))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()
@@ -38,4 +44,4 @@ def sort_key(text: str) -> str:
 
 def digits(text: str) -> str:
     """Only the ASCII digits of `text` ("+1 (555) 010-1234" -> "15550101234")."""
-    return "".join(ch for ch in text if "0" <= ch <= "9")
+    return _NOT_DIGITS.sub("", text)

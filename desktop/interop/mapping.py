@@ -33,15 +33,16 @@ def plan_rows(table: Table, mapping: dict[str, str], default_region: str = "US")
     """Each row as a validated draft, or the reasons it cannot be one."""
     plan = ImportPlan()
     columns = {header: n for n, header in enumerate(table.headers)}
+    wanted = [(columns[h], target, h) for h, target in mapping.items() if h in columns]
     ragged = set(table.ragged)
     with cyclic_gc_paused():
         for index, cells in enumerate(table.rows):
             number = table.row_number(index)
             values: dict[str, tuple[str, str]] = {}  # field -> (value, header)
-            for header, target in mapping.items():
-                position = columns.get(header)
-                if position is not None and position < len(cells) and cells[position].strip():
-                    values[target] = (_unguarded(cells[position].strip()), header)
+            width = len(cells)
+            for position, target, header in wanted:
+                if position < width and (cell := cells[position].strip()):
+                    values[target] = (_unguarded(cell), header)
             plan.rows.append(_plan_row(number, values, default_region, number in ragged))
     return plan
 
