@@ -55,6 +55,7 @@ _HANDLED = {
     "UID", "X-CALLSHEET-OWNER", "X-CALLSHEET-FIELD", "X-ABLABEL", "KIND",
 }  # fmt: skip
 _PHONE_TYPES = {"cell": "mobile", "fax": "fax", "pager": "pager", "home": "home", "work": "work"}
+_UID_LINE = re.compile(r"(?i)^UID[;:]")
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _IMAGE_TYPES = {"jpg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
 
@@ -173,6 +174,8 @@ def _card_row(number: int, card: Component, region: str) -> PlannedRow:
             groups += [g.strip() for g in text_list(ln.value) if g.strip()]
         elif name == "UID":
             uid = _uid(unescape(ln.value))
+            if uid is not None and _foreign(ln.value):  # kept, and written back as it was
+                extra.append(_kept(ln))
         elif name == "X-CALLSHEET-OWNER":
             values["owner"] = unescape(ln.value)
         elif name == "X-CALLSHEET-FIELD":
@@ -311,6 +314,15 @@ def _uid(value: str) -> uuid.UUID | None:
         return uuid.uuid5(uuid.NAMESPACE_URL, text)
 
 
+def _foreign(value: str) -> bool:
+    """Whether a UID is another app's (not a UUID Callsheet would write)."""
+    try:
+        uuid.UUID(value.strip().removeprefix("urn:uuid:"))
+    except ValueError:
+        return True
+    return False
+
+
 def _kept(ln: ContentLine) -> str:
     """The line to write back: as read, except 2.1 transfer encodings are undone."""
     if "QUOTED-PRINTABLE" not in {v.upper() for v in ln.params.get("ENCODING", [])}:
@@ -332,7 +344,13 @@ def write_vcard(contact: ExportedContact, version: str = "4.0") -> str:
     v4 = version == "4.0"
     out = [line("BEGIN", "VCARD"), line("VERSION", version)]
     out.append(line("PRODID", "-//Callsheet//Callsheet//EN"))
-    out.append(line("UID", f"urn:uuid:{d.id}"))
+    kept = list(contact.vcard_extra)
+    foreign_uids = [n for n, text in enumerate(kept) if _UID_LINE.match(text)]
+    if foreign_uids:  # another app's UID, as it wrote it (one only, after a merge)
+        out.append(kept[foreign_uids[0]] + "\r\n")
+        kept = [text for n, text in enumerate(kept) if n not in foreign_uids]
+    else:
+        out.append(line("UID", f"urn:uuid:{d.id}"))
     if v4:
         out.append(line("KIND", "individual"))
     out.append(line("FN", escape(d.display_name)))
@@ -390,7 +408,7 @@ def write_vcard(contact: ExportedContact, version: str = "4.0") -> str:
         out.append(line("X-CALLSHEET-OWNER", escape(d.owner)))
     for name, value in d.custom_fields.items():
         out += items.lines("X-CALLSHEET-FIELD", escape(value), {}, name, force_label=True)
-    out += [line_text + "\r\n" for line_text in contact.vcard_extra]
+    out += [line_text + "\r\n" for line_text in kept]
     out.append(line("END", "VCARD"))
     return "".join(out)
 

@@ -221,3 +221,24 @@ def test_a_csv_export_runs_no_formula_and_still_round_trips(db: Database, tmp_pa
     assert cell["Phone 1 - Value"] == "+47 912 34 567"
     after = _imported_into_empty_book(out, tmp_path / "fresh")
     assert [(d, p) for d, _photo, _extra, p in after] == [(d, p) for d, _photo, _extra, p in before]
+
+
+def test_another_apps_uid_is_written_back_as_it_was(db: Database, tmp_path: Path) -> None:
+    """A sync server knows a card by its UID: one that is not a UUID (Google's, an old
+    phone's) is exported exactly as imported, and importing the export again finds the
+    same contact."""
+    card = tmp_path / "google.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:4f9a1c2e8b0d@google.com\r\nFN:Maya Lund\r\n"
+        "N:Lund;Maya;;;\r\nEMAIL:maya@fjordline.example\r\nEND:VCARD\r\n"
+    )
+    folder = str(db.path.parent)
+    assert main(["--data-dir", folder, "import", str(card)]) == 0
+    out = tmp_path / "export.vcf"
+    assert main(["--data-dir", folder, "export", "--format", "vcf", "--out", str(out)]) == 0
+    text = out.read_bytes().decode("utf-8")
+    assert "UID:4f9a1c2e8b0d@google.com\r\n" in text
+    assert text.count("UID") == 1 and "urn:uuid:" not in text
+    before = _book(db)
+    assert main(["--data-dir", folder, "import", str(out)]) == 0
+    assert _book(db) == before  # the same contact, unchanged; no second Maya
