@@ -7,7 +7,6 @@ shows it, the column's header, why)."""
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import date
 
 from db.bulk import cyclic_gc_paused
@@ -22,7 +21,7 @@ from db.contacts import (
 )
 from db.errors import ValidationError
 from desktop.interop.countries import country_code
-from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem, normal_label
+from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem, normal_label, record_id
 from desktop.interop.table import Table
 
 _GROUP_SPLIT = re.compile(r"\s*(?::::|;)\s*")
@@ -153,8 +152,8 @@ def _plan_row(
         draft,
         groups,
         profiles=tuple(profiles),
-        uid=_uuid(text("uid")),
-        referred_by_uid=_uuid(text("referred_by")),
+        uid=record_id(text("uid")),
+        referred_by_uid=record_id(text("referred_by")),
     )
 
 
@@ -187,13 +186,6 @@ def _slots(
         label = label_text.lstrip("* ").strip()
         slots.append((kind, label if kind == "custom" else normal_label(label), primary, parts))
     return slots
-
-
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text.strip().removeprefix("urn:uuid:")) if text.strip() else None
-    except ValueError:
-        return uuid.uuid5(uuid.NAMESPACE_URL, text.strip())
 
 
 def parse_birthday(value: str) -> date | None:

@@ -19,6 +19,28 @@ def normal_label(text: str) -> str:
     return text.lower() if text.lower() in STANDARD_LABELS else text
 
 
+def record_id(text: str) -> uuid.UUID | None:
+    """The contact id a UID (or "referred by") value names: Callsheet's own UUIDs as
+    they are, another app's UID as a stable uuid5 of it, so importing the file again
+    finds the same contact."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return uuid.UUID(text.removeprefix("urn:uuid:"))
+    except ValueError:
+        return uuid.uuid5(uuid.NAMESPACE_URL, text)
+
+
+def is_foreign_uid(text: str) -> bool:
+    """Whether a UID is another app's (not a UUID Callsheet would write)."""
+    try:
+        uuid.UUID(text.strip().removeprefix("urn:uuid:"))
+    except ValueError:
+        return True
+    return False
+
+
 @dataclass(frozen=True)
 class RowProblem:
     row: int

@@ -42,7 +42,14 @@ from desktop.interop.content_lines import (
     unescape,
 )
 from desktop.interop.countries import country_code
-from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem, normal_label
+from desktop.interop.plan import (
+    ImportPlan,
+    PlannedRow,
+    RowProblem,
+    is_foreign_uid,
+    normal_label,
+    record_id,
+)
 from desktop.social.fetch import image_kind
 
 Warn = Callable[[ContentLine, str], None]
@@ -173,8 +180,8 @@ def _card_row(number: int, card: Component, region: str) -> PlannedRow:
         elif name == "CATEGORIES":
             groups += [g.strip() for g in text_list(ln.value) if g.strip()]
         elif name == "UID":
-            uid = _uid(unescape(ln.value))
-            if uid is not None and _foreign(ln.value):  # kept, and written back as it was
+            uid = record_id(unescape(ln.value))
+            if uid is not None and is_foreign_uid(ln.value):  # kept, and written back as it was
                 extra.append(_kept(ln))
         elif name == "X-CALLSHEET-OWNER":
             values["owner"] = unescape(ln.value)
@@ -185,7 +192,7 @@ def _card_row(number: int, card: Component, region: str) -> PlannedRow:
             if photo is None:
                 extra.append(_kept(ln))
         elif name == "RELATED" and REFERRED_BY in ln.types:
-            referred_by = _uid(ln.value)
+            referred_by = record_id(ln.value)
         elif name not in _HANDLED:
             extra.append(_kept(ln))
     extra += [_kept(ln) for ln in card.all("X-ABLABEL") if ln.group and ln.group not in used_groups]
@@ -301,26 +308,6 @@ def _photo(ln: ContentLine, warn: Warn) -> bytes | None:
         warn(ln, "the photo is not a JPEG, PNG, GIF or WebP image; it is kept as it was")
         return None
     return data
-
-
-def _uid(value: str) -> uuid.UUID | None:
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        return uuid.UUID(text.removeprefix("urn:uuid:"))
-    except ValueError:
-        # Another app's UID: a stable id from it, so importing the file again matches.
-        return uuid.uuid5(uuid.NAMESPACE_URL, text)
-
-
-def _foreign(value: str) -> bool:
-    """Whether a UID is another app's (not a UUID Callsheet would write)."""
-    try:
-        uuid.UUID(value.strip().removeprefix("urn:uuid:"))
-    except ValueError:
-        return True
-    return False
 
 
 def _kept(ln: ContentLine) -> str:
