@@ -91,9 +91,6 @@ class DuplicateIndex:
         self.held.update(_values(records))
         self.shared = {value for value, n in self.held.items() if n > SHARED_LIMIT}
 
-    def add(self, contact_id: uuid.UUID, draft: ContactDraft, profile_urls: Iterable[str]) -> None:
-        self.add_keys(keys_of(contact_id, draft, profile_urls))
-
     def add_keys(self, keys: ContactKeys) -> None:
         self.ids.add(keys.id)
         for email in keys.emails:

@@ -58,41 +58,31 @@ def _reason(exc: phonenumbers.NumberParseException) -> str:
     return reasons.get(exc.error_type, "cannot be read")
 
 
-def national_digits_of(e164: str | None) -> str | None:
-    """The national significant number of an E.164 number ("+4755..." -> "55...").
-
-    Country calling codes are prefix-free, so the code is the one prefix of one to
-    three digits that is a known code; what follows, without leading zeros, is the
-    national number (as phonenumbers keeps it), found without a full parse."""
+def _split_calling_code(e164: str | None) -> tuple[int, str] | None:
+    """ "+4755..." -> (47, "55..."), without a full parse: calling codes are prefix-free,
+    so the code is the one prefix of one to three digits that is a known code."""
     if not e164 or not e164.startswith("+") or not e164[1:].isdigit():
         return None
     number = e164[1:]
     for length in (1, 2, 3):
         if int(number[:length]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            national = number[length:].lstrip("0")
-            return national or None
+            return int(number[:length]), number[length:]
     return None
+
+
+def national_digits_of(e164: str | None) -> str | None:
+    """The national significant number of an E.164 number ("+4755..." -> "55...");
+    without leading zeros, as phonenumbers keeps it."""
+    split = _split_calling_code(e164)
+    return (split[1].lstrip("0") or None) if split else None
 
 
 def parsing_region(e164: str | None) -> str | None:
     """A region to read this number's national form in: the main region of its
     calling code ("+1..." -> "US"), which reads a national number the same way as the
-    other regions sharing the code, found without a full parse."""
-    if not e164 or not e164.startswith("+") or not e164[1:].isdigit():
+    other regions sharing the code."""
+    split = _split_calling_code(e164)
+    if split is None:
         return None
-    number = e164[1:]
-    for length in (1, 2, 3):
-        regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(number[:length]))
-        if regions:
-            return regions[0] if regions[0] != phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY else None
-    return None
-
-
-def region_of(e164: str | None) -> str | None:
-    """The region an E.164 number belongs to ("+4755..." -> "NO"), if known."""
-    if not e164:
-        return None
-    try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(e164)) or None
-    except phonenumbers.NumberParseException:
-        return None
+    main = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[split[0]][0]
+    return None if main == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY else main

@@ -63,7 +63,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run_import(args: argparse.Namespace, region: str) -> int:
     from db.engine import database_path, open_database
-    from desktop.interop.files import detect_format, plan_contacts
+    from desktop.interop.files import plan_contacts
+    from desktop.interop.kinds import detect_format
 
     format = detect_format(args.file, args.format)
     if format == "ics":
@@ -107,12 +108,9 @@ def _import_contacts(
 def _import_calendar(args: argparse.Namespace) -> int:
     from db.engine import open_database
     from desktop.interop.ical import import_calendar, plan_calendar
-    from desktop.interop.table import ImportFileError
+    from desktop.interop.table import read_raw
 
-    try:
-        data = args.file.read_bytes()
-    except OSError as error:
-        raise ImportFileError(f"{args.file} cannot be read: {error.strerror or error}.") from None
+    data = read_raw(args.file)
     db = open_database(args.data_dir)
     try:
         with db.reading() as session:

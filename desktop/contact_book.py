@@ -12,19 +12,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from db import (
     activities,
     calendar,
     companies,
     contacts,
-    duplicates,
     exports,
     groups,
     history,
     imports,
-    merge,
     notes,
     social_profiles,
     tasks,
@@ -34,7 +32,6 @@ from db.activities import ActivityDetails, ActivityDraft, AlarmRow, ClearResult
 from db.calendar import CalendarDay
 from db.companies import CompanyDetails, CompanyDraft, CompanyRow
 from db.contacts import ContactDetails, ContactDraft, ContactRow, ListQuery
-from db.duplicates import DuplicateGroup
 from db.engine import Database
 from db.groups import GroupRow
 from db.history import HistoryRow
@@ -44,11 +41,12 @@ from db.search import LOOKUP, LookupHit
 from db.social_profiles import ProfileRow
 from db.tasks import Bucket, Clock, TaskQuery, TaskRow
 from db.trash import TrashItem
-from desktop.interop import ical, importer
-from desktop.interop.export import write_export
-from desktop.interop.ical import CalendarPlan
-from desktop.interop.importer import OnDuplicate, Preview
-from desktop.interop.plan import ImportPlan
+
+if TYPE_CHECKING:  # the import, export and duplicate code loads when first used
+    from db.duplicates import DuplicateGroup
+    from desktop.interop.ical import CalendarPlan
+    from desktop.interop.importer import OnDuplicate, Preview
+    from desktop.interop.plan import ImportPlan
 
 
 @dataclass(frozen=True)
@@ -363,10 +361,14 @@ class ContactBook:
 
     # Imports, exports, duplicates and merges
     def import_preview(self, plan: ImportPlan, on_duplicate: OnDuplicate) -> Preview:
+        from desktop.interop import importer
+
         with self.db.reading() as session:
             return importer.preview(session, plan, on_duplicate)
 
     def calendar_plan(self, data: bytes) -> CalendarPlan:
+        from desktop.interop import ical
+
         with self.db.reading() as session:
             return ical.plan_calendar(session, data)
 
@@ -390,10 +392,14 @@ class ContactBook:
         vcard_version: str = "4.0",
         progress: Callable[[int, int], object] | None = None,
     ) -> int:
+        from desktop.interop.export import write_export
+
         with self.db.reading() as session:
             return write_export(session, ids, format, out, vcard_version, progress)
 
     def duplicate_groups(self) -> list[DuplicateGroup]:
+        from db import duplicates
+
         with self.db.reading() as session:
             return duplicates.find_groups(session)
 
@@ -409,10 +415,14 @@ class ContactBook:
         draft: ContactDraft,
         photo_from: uuid.UUID | None = None,
     ) -> uuid.UUID:
+        from db import merge
+
         with self.db.transaction() as session:
             return merge.merge_contacts(session, survivor_id, others, draft, photo_from)
 
     def undo_merge(self, merge_id: uuid.UUID) -> list[uuid.UUID]:
+        from db import merge
+
         with self.db.transaction() as session:
             return merge.undo_merge(session, merge_id)
 

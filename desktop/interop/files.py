@@ -1,4 +1,4 @@
-"""Which kind an import file is, and reading it into a plan."""
+"""Reading an import file of contacts into a plan."""
 
 from __future__ import annotations
 
@@ -10,30 +10,6 @@ from desktop.interop.plan import ImportPlan
 from desktop.interop.presets import PRESET_TITLES, detect_preset, guess_mapping
 from desktop.interop.table import ImportFileError, read_table, read_text
 from desktop.interop.vcard import plan_vcards
-
-FORMATS = ("csv", "vcf", "ics")
-_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".vcf": "vcf", ".vcard": "vcf",
-             ".ics": "ics", ".ical": "ics"}  # fmt: skip
-IMPORT_SUFFIXES = frozenset(_SUFFIXES)
-
-
-def detect_format(path: Path, given: str | None = None) -> str:
-    """The format asked for, else the file's suffix, else a look at its first line."""
-    if given:
-        return given
-    by_suffix = _SUFFIXES.get(path.suffix.lower())
-    if by_suffix:
-        return by_suffix
-    try:
-        with path.open("rb") as handle:
-            start = handle.read(200).lstrip(b"\xef\xbb\xbf").lstrip().upper()
-    except OSError:
-        return "csv"
-    if start.startswith(b"BEGIN:VCARD"):
-        return "vcf"
-    if start.startswith(b"BEGIN:VCALENDAR"):
-        return "ics"
-    return "csv"
 
 
 def plan_contacts(

@@ -56,7 +56,15 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
 
 def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
     """A text file's contents and the encoding they were in (`encoding` if given, else
-    detected); an empty, binary, vanished or oversized file is refused with a message
+    detected); a binary file is refused, as `read_raw` refuses the others."""
+    raw = read_raw(path)
+    if encoding:
+        return decode_as(raw, path, encoding), encoding
+    return decode(raw, path)
+
+
+def read_raw(path: Path) -> bytes:
+    """A file's bytes; an empty, vanished or oversized file is refused with a message
     saying so."""
     try:
         size = path.stat().st_size
@@ -73,9 +81,7 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
         raise ImportFileError(f"{path} cannot be read: {error.strerror or error}.") from None
     if not raw.strip():
         raise ImportFileError(f"{path} is empty: there is nothing to import.")
-    if encoding:
-        return decode_as(raw, path, encoding), encoding
-    return decode(raw, path)
+    return raw
 
 
 def decode_as(raw: bytes, path: Path, encoding: str) -> str:

@@ -31,9 +31,6 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self.records = list(records)
         self.endResetModel()
 
-    def record(self, row: int) -> T | None:
-        return self.records[row] if 0 <= row < len(self.records) else None
-
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.records)
 

@@ -38,13 +38,13 @@ from PySide6.QtWidgets import (
 from db.bulk import cyclic_gc_paused
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
-from desktop.interop.files import detect_format
 from desktop.interop.ical import CalendarPlan
 from desktop.interop.importer import Action, OnDuplicate, Preview, Step
+from desktop.interop.kinds import detect_format
 from desktop.interop.mapping import plan_rows
 from desktop.interop.plan import RowProblem
 from desktop.interop.presets import PRESET_TITLES, detect_preset, guess_mapping
-from desktop.interop.table import Table, read_table, read_text
+from desktop.interop.table import Table, read_raw, read_table, read_text
 from desktop.interop.targets import SKIP, choices, target_title
 from desktop.interop.vcard import plan_vcards
 from desktop.models.record_table import Column, RecordTableModel
@@ -213,7 +213,7 @@ class SourcePage(QWizardPage):
             elif format == "vcf":
                 source.text, source.encoding = read_text(path, encoding or None)
             else:
-                source.data = _read_bytes(path)
+                source.data = read_raw(path)
         except CallsheetError as error:
             self.error_label.setText(str(error))
             return False
@@ -577,11 +577,6 @@ def work_out(
         assert source.table is not None
         plan = plan_rows(source.table, mapping, region)
     return book.import_preview(plan, on_duplicate)
-
-
-def _read_bytes(path: Path) -> bytes:
-    read_text(path)  # the same refusals (empty, binary, missing, too big) as other files
-    return path.read_bytes()
 
 
 def _samples(table: Table, column: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QUndoStack
@@ -12,16 +13,16 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
-from desktop.interop.export import ExportCancelled
-from desktop.interop.ical import CalendarPlan, import_calendar
-from desktop.interop.importer import Outcome, Preview, run
-from desktop.ui.duplicates_view import DuplicatesView
 from desktop.ui.export_dialog import ExportDialog, Scope
-from desktop.ui.import_wizard import ImportSource, ImportWizard
-from desktop.ui.merge_dialog import MAX_AT_ONCE, MergeDialog
 from desktop.ui.settings import Settings
 from desktop.ui.undo import MergeContacts, UndoImport
 from desktop.workers import JobRunner
+
+if TYPE_CHECKING:  # the readers, writers and their dialogs load when first used
+    from desktop.interop.ical import CalendarPlan
+    from desktop.interop.importer import Outcome, Preview
+    from desktop.ui.duplicates_view import DuplicatesView
+    from desktop.ui.import_wizard import ImportSource
 
 
 def _undo_key() -> str:
@@ -64,6 +65,8 @@ class Interop(QObject):
     # Import
     def import_file(self, path: Path | None = None) -> None:
         """The import wizard (on `path` when a file was dropped), then the import."""
+        from desktop.ui.import_wizard import ImportWizard
+
         if self.busy():
             self.message.emit("An import or export is still running.")
             return
@@ -81,6 +84,8 @@ class Interop(QObject):
             self._import_contacts(source, preview)
 
     def _import_contacts(self, source: ImportSource, preview: Preview) -> None:
+        from desktop.interop.importer import run
+
         total = sum(1 for step in preview.steps if step.writes)
         progress = self._progress(f"Importing {total:,} records from {source.path.name}…", total)
 
@@ -149,6 +154,8 @@ class Interop(QObject):
         self.changed.emit(None)
 
     def _import_calendar(self, source: ImportSource, plan: CalendarPlan) -> None:
+        from desktop.interop.ical import import_calendar
+
         try:
             batch = import_calendar(self.book.db, plan, str(source.path))
         except CallsheetError as error:
@@ -210,6 +217,8 @@ class Interop(QObject):
         self.message.emit(f"Exported {count:,} {what} to {path}.")
 
     def _export_failed(self, error: Exception, progress: QProgressDialog) -> None:
+        from desktop.interop.export import ExportCancelled
+
         progress.reset()
         if isinstance(error, ExportCancelled):
             self.message.emit(str(error))
@@ -218,6 +227,8 @@ class Interop(QObject):
 
     # Duplicates and merging
     def find_duplicates(self) -> None:
+        from desktop.ui.duplicates_view import DuplicatesView
+
         if self.duplicates is None:
             self.duplicates = DuplicatesView(self.book, self.window)
             self.duplicates.mergeRequested.connect(self.merge)
@@ -228,6 +239,8 @@ class Interop(QObject):
 
     def merge(self, ids: list[uuid.UUID]) -> None:
         """The merge view for these contacts, then the merge (undoable)."""
+        from desktop.ui.merge_dialog import MAX_AT_ONCE, MergeDialog
+
         ids = list(dict.fromkeys(ids))
         if len(ids) < 2:
             self.message.emit("Select two or more contacts to merge.")

@@ -65,7 +65,7 @@ from db.search import LookupHit
 from desktop import __version__
 from desktop.call_list import MAX_CALL_LIST, CallList
 from desktop.contact_book import ContactBook, NavigationCounts
-from desktop.interop.files import IMPORT_SUFFIXES
+from desktop.interop.kinds import IMPORT_SUFFIXES
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
 from desktop.reminders import Reminders, utc_now

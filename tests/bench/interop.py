@@ -15,7 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from db.duplicates import find_groups
 from db.engine import open_database
+from db.exports import export_ids
 from desktop.interop import importer
 from desktop.interop.export import write_export
 from desktop.interop.files import plan_contacts
@@ -28,8 +30,6 @@ def run(data_dir: Path, contacts: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         with db.reading() as session:
-            from db.exports import export_ids
-
             ids = export_ids(session)[:contacts]
             for format in ("csv", "vcf"):
                 started = time.perf_counter()
@@ -37,8 +37,6 @@ def run(data_dir: Path, contacts: int) -> dict[str, float]:
                 figures[f"export_{format}_s"] = time.perf_counter() - started
         started = time.perf_counter()
         with db.reading() as session:
-            from db.duplicates import find_groups
-
             groups = find_groups(session)
         figures["dup_scan_s"] = time.perf_counter() - started
         figures["dup_groups"] = len(groups)

@@ -4,6 +4,7 @@ import from the main window, undone with Ctrl+Z."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,35 @@ def choose(box: QComboBox, target: str) -> None:
 
 def wait_for_preview(qtbot, wizard: ImportWizard) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: wizard.preview_page.ready, timeout=15_000)
+
+
+def walk_wizard(
+    qtbot,  # type: ignore[no-untyped-def]
+    path: Path,
+    on_mapping: Callable[[ImportWizard], None] | None = None,
+    on_preview: Callable[[ImportWizard], None] | None = None,
+) -> None:
+    """When the wizard opens: choose `path`, map (if it is a table), wait for the
+    preview, check it, and press Import; after a failure, close it so the test goes on."""
+
+    def walk(dialog: QDialog) -> None:
+        assert isinstance(dialog, ImportWizard)
+        try:
+            dialog.source_page.path_box.setText(str(path))
+            dialog.next()
+            if dialog.currentId() == MAPPING_PAGE:
+                if on_mapping is not None:
+                    on_mapping(dialog)
+                dialog.next()
+            wait_for_preview(qtbot, dialog)
+            if on_preview is not None:
+                on_preview(dialog)
+            dialog.accept()
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    when_dialog_opens(walk)
 
 
 def cells(view, row: int) -> list[str]:  # type: ignore[no-untyped-def]
@@ -180,20 +210,7 @@ def test_an_encoding_chosen_by_hand_reads_central_european_letters(
 def test_an_import_from_the_window_lands_in_one_batch_and_ctrl_z_takes_it_back(
     qtbot, window: MainWindow, book: ContactBook, sheet: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    def walk(dialog: QDialog) -> None:
-        assert isinstance(dialog, ImportWizard)
-        try:
-            dialog.source_page.path_box.setText(str(sheet))
-            dialog.next()
-            choose(mapping_box(dialog, "Firma"), "company")
-            dialog.next()
-            wait_for_preview(qtbot, dialog)
-            dialog.accept()
-        finally:
-            if dialog.isVisible():  # after a failure: close, so the test goes on
-                dialog.reject()
-
-    when_dialog_opens(walk)
+    walk_wizard(qtbot, sheet, on_mapping=lambda d: choose(mapping_box(d, "Firma"), "company"))
     window.interop.import_file()
     qtbot.waitUntil(lambda: book.count() == 3, timeout=15_000)
     qtbot.waitUntil(lambda: window.undo_stack.canUndo())
@@ -294,20 +311,11 @@ def test_a_calendar_file_imports_follow_ups_and_ctrl_z_takes_them_back(
         "END:VCALENDAR\r\n"
     )
 
-    def walk(dialog: QDialog) -> None:
-        assert isinstance(dialog, ImportWizard)
-        try:
-            dialog.source_page.path_box.setText(str(calendar))
-            dialog.next()
-            wait_for_preview(qtbot, dialog)
-            assert dialog.preview_page.counts["create"].text() == "1"
-            assert not dialog.preview_page.duplicate_row.isVisible()
-            dialog.accept()
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
+    def check(dialog: ImportWizard) -> None:
+        assert dialog.preview_page.counts["create"].text() == "1"
+        assert not dialog.preview_page.duplicate_row.isVisible()
 
-    when_dialog_opens(walk)
+    walk_wizard(qtbot, calendar, on_preview=check)
     window.import_action.trigger()
     qtbot.waitUntil(lambda: window.undo_stack.canUndo())
     [task] = book.open_activities_of([maya])
@@ -341,18 +349,7 @@ def test_stop_keeps_what_landed_and_ctrl_z_takes_that_back(
         + "".join(f"Person{n},Family{n},p{n}@example.com\n" for n in range(5000))
     )
 
-    def walk(dialog: QDialog) -> None:
-        try:
-            dialog.source_page.path_box.setText(str(big))
-            dialog.next()
-            dialog.next()
-            wait_for_preview(qtbot, dialog)
-            dialog.accept()
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    when_dialog_opens(walk)
+    walk_wizard(qtbot, big)
     window.import_action.trigger()
     progress = window.findChild(QProgressDialog, "interopProgress")
     assert progress is not None
