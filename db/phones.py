@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 import phonenumbers
+from phonenumbers import PhoneMetadata
 
 from db.text import digits
 
@@ -24,6 +27,9 @@ def parse_phone(entered: str, default_region: str) -> ParsedPhone:
     Raises ValueError with a message saying what is wrong when it does not parse.
     """
     text = entered.strip()
+    quick = _plain_number(text, default_region.upper())
+    if quick is not None:
+        return ParsedPhone(entered=text, e164=quick[0], national_digits=quick[1])
     if not digits(text):
         raise ValueError(f"“{entered}” has no digits")
     try:
@@ -47,6 +53,71 @@ def parse_phone(entered: str, default_region: str) -> ParsedPhone:
     )
 
 
+_SEPARATORS = str.maketrans("", "", " -.()")
+
+
+def _plain_number(text: str, region: str) -> tuple[str, str] | None:
+    """(E.164, national digits) for the usual number, digits and separators only, with
+    the answer `phonenumbers.parse` gives, without its general text handling (an import
+    parses one or two per row). None when the number needs a closer look: a national
+    prefix or international dialling prefix to strip, a length the country does not
+    use, letters, an extension. tests/db/test_phones.py holds it to the library."""
+    compact = text.translate(_SEPARATORS)
+    if not compact.isascii():
+        return None
+    if compact[:1] == "+":
+        split = _split_calling_code(compact)
+        if split is None:
+            return None
+        calling_code, national = split
+        rules = _rules(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[calling_code][0])
+    else:
+        rules = _rules(region)
+        if (
+            rules is None
+            or not compact.isdigit()
+            or compact.startswith(str(rules.calling_code))
+            or (rules.dialling_prefix is not None and rules.dialling_prefix.match(compact))
+        ):
+            return None
+        national = compact
+    if (
+        rules is None
+        or len(national) not in rules.lengths
+        or (rules.national_prefix is not None and rules.national_prefix.match(national))
+    ):
+        return None
+    return f"+{rules.calling_code}{national}", national.lstrip("0") or "0"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    calling_code: int
+    dialling_prefix: re.Pattern[str] | None
+    national_prefix: re.Pattern[str] | None
+    lengths: frozenset[int]
+
+
+@cache
+def _rules(region: str) -> _Rules | None:
+    """What `_plain_number` needs of a region's metadata (None for a region it leaves to
+    the full parse: unknown, or non-geographic)."""
+    metadata = PhoneMetadata.metadata_for_region(region, None)
+    if metadata is None or metadata.general_desc is None:
+        return None
+    lengths = frozenset(n for n in metadata.general_desc.possible_length if 2 <= n <= 17)
+
+    def pattern(text: str | None) -> re.Pattern[str] | None:
+        return re.compile(text) if text else None
+
+    return _Rules(
+        metadata.country_code,
+        pattern(metadata.international_prefix),
+        pattern(metadata.national_prefix_for_parsing),
+        lengths,
+    )
+
+
 def _reason(exc: phonenumbers.NumberParseException) -> str:
     reasons = {
         phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
@@ -61,7 +132,7 @@ def _reason(exc: phonenumbers.NumberParseException) -> str:
 def _split_calling_code(e164: str | None) -> tuple[int, str] | None:
     """ "+4755..." -> (47, "55..."), without a full parse: calling codes are prefix-free,
     so the code is the one prefix of one to three digits that is a known code."""
-    if not e164 or not e164.startswith("+") or not e164[1:].isdigit():
+    if not e164 or not e164.startswith("+") or not e164[1:].isdigit() or e164[1:2] == "0":
         return None
     number = e164[1:]
     for length in (1, 2, 3):
