@@ -60,8 +60,9 @@ def _plain_number(text: str, region: str) -> tuple[str, str] | None:
     """(E.164, national digits) for the usual number, digits and separators only, with
     the answer `phonenumbers.parse` gives, without its general text handling (an import
     parses one or two per row). None when the number needs a closer look: a national
-    prefix or international dialling prefix to strip, a length the country does not
-    use, letters, an extension. tests/db/test_phones.py holds it to the library."""
+    prefix other than plain digits, an international dialling prefix, a length the
+    country does not use, letters, an extension. tests/db/test_phones.py holds it to
+    the library."""
     compact = text.translate(_SEPARATORS)
     if not compact.isascii():
         return None
@@ -81,11 +82,18 @@ def _plain_number(text: str, region: str) -> tuple[str, str] | None:
         ):
             return None
         national = compact
-    if (
-        rules is None
-        or len(national) not in rules.lengths
-        or (rules.national_prefix is not None and rules.national_prefix.match(national))
-    ):
+    if rules is None:
+        return None
+    if rules.national_prefix is not None and rules.national_prefix.match(national):
+        return None
+    if rules.literal_prefix and national.startswith(rules.literal_prefix):
+        # As phonenumbers does: the prefix goes unless that spoils a number that
+        # fitted the country's pattern, and the rest must have a possible length.
+        stripped = national[len(rules.literal_prefix) :]
+        if rules.pattern.fullmatch(national) and not rules.pattern.fullmatch(stripped):
+            return None
+        national = stripped
+    if len(national) not in rules.lengths:
         return None
     return f"+{rules.calling_code}{national}", national.lstrip("0") or "0"
 
@@ -94,7 +102,9 @@ def _plain_number(text: str, region: str) -> tuple[str, str] | None:
 class _Rules:
     calling_code: int
     dialling_prefix: re.Pattern[str] | None
-    national_prefix: re.Pattern[str] | None
+    literal_prefix: str | None  # a national prefix of plain digits ("0", "1", "8")
+    national_prefix: re.Pattern[str] | None  # any other national prefix
+    pattern: re.Pattern[str]  # what the country's national numbers look like
     lengths: frozenset[int]
 
 
@@ -105,16 +115,22 @@ def _rules(region: str) -> _Rules | None:
     metadata = PhoneMetadata.metadata_for_region(region, None)
     if metadata is None or metadata.general_desc is None:
         return None
-    lengths = frozenset(n for n in metadata.general_desc.possible_length if 2 <= n <= 17)
-
-    def pattern(text: str | None) -> re.Pattern[str] | None:
-        return re.compile(text) if text else None
-
+    general = metadata.general_desc
+    prefix = metadata.national_prefix_for_parsing or None
+    literal = (
+        prefix
+        if prefix and prefix.isdigit() and not metadata.national_prefix_transform_rule
+        else None
+    )
     return _Rules(
-        metadata.country_code,
-        pattern(metadata.international_prefix),
-        pattern(metadata.national_prefix_for_parsing),
-        lengths,
+        calling_code=metadata.country_code,
+        dialling_prefix=re.compile(metadata.international_prefix)
+        if metadata.international_prefix
+        else None,
+        literal_prefix=literal,
+        national_prefix=re.compile(prefix) if prefix and not literal else None,
+        pattern=re.compile(general.national_number_pattern or "(?!)"),
+        lengths=frozenset(n for n in general.possible_length if 2 <= n <= 17),
     )
 
 

@@ -38,11 +38,13 @@ def test_a_quick_answer_is_the_librarys(text: str, region: str) -> None:
 @settings(max_examples=2000, deadline=None)
 @given(st.sampled_from(REGIONS), st.integers(min_value=0, max_value=10**12))
 def test_numbers_of_each_regions_length(region: str, value: int) -> None:
-    """Numbers of the lengths a region uses, so the quick path answers often."""
+    """Numbers of the lengths a region uses, with and without its national prefix, so
+    the quick path answers often."""
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
     length = max(metadata.general_desc.possible_length)
     national = str(value).zfill(length)[-length:]
-    for text in (national, f"+{metadata.country_code} {national}"):
+    prefixed = f"({metadata.national_prefix}) {national}" if metadata.national_prefix else national
+    for text in (national, prefixed, f"+{metadata.country_code} {national}"):
         quick = _plain_number(text, region)
         if quick is not None:
             assert quick == _library(text, region)
@@ -70,12 +72,13 @@ def test_example_numbers_read_alike() -> None:
 
 def test_what_needs_a_closer_look_goes_to_the_library() -> None:
     assert _plain_number("1 415 555 0134", "US") is None  # national prefix 1
-    assert _plain_number("020 7946 0000", "GB") is None  # national prefix 0
+    assert _plain_number("0 11 4123-4567", "AR") is None  # a prefix with a rule
     assert _plain_number("00 45 32 19 18 10", "DE") is None  # international prefix
     assert _plain_number("+45 32 19 18 10 ext. 12", "DK") is None
     assert _plain_number("1-800-FLOWERS", "US") is None
     assert _plain_number("+45 ٣٢١٩١٨١٠", "DK") is None
     assert parse_phone("1 415 555 0134", "US").e164 == "+14155550134"
+    assert _plain_number("(085) 019 1721", "IE") == ("+353850191721", "850191721")
     assert parse_phone("00 45 32 19 18 10", "DE").e164 == "+4532191810"
     with pytest.raises(ValueError, match="wrong number of digits"):
         parse_phone("+45 32 19", "DK")
