@@ -7,6 +7,7 @@ shows it, the column's header, why)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from db.bulk import cyclic_gc_paused
@@ -33,6 +34,7 @@ def plan_rows(table: Table, mapping: dict[str, str], default_region: str = "US")
     plan = ImportPlan()
     columns = {header: n for n, header in enumerate(table.headers)}
     wanted = [(columns[h], target, h) for h, target in mapping.items() if h in columns]
+    layout = _layout([target for _, target, _ in wanted])
     ragged = set(table.ragged)
     with cyclic_gc_paused():
         for index, cells in enumerate(table.rows):
@@ -42,7 +44,7 @@ def plan_rows(table: Table, mapping: dict[str, str], default_region: str = "US")
             for position, target, header in wanted:
                 if position < width and (cell := cells[position].strip()):
                     values[target] = (_unguarded(cell), header)
-            plan.rows.append(_plan_row(number, values, default_region, number in ragged))
+            plan.rows.append(_plan_row(number, values, layout, default_region, number in ragged))
     return plan
 
 
@@ -54,7 +56,11 @@ def _unguarded(cell: str) -> str:
 
 
 def _plan_row(
-    number: int, values: dict[str, tuple[str, str]], region: str, ragged: bool
+    number: int,
+    values: dict[str, tuple[str, str]],
+    layout: list[_SlotLayout],
+    region: str,
+    ragged: bool,
 ) -> PlannedRow:
     problems: list[RowProblem] = []
     if ragged:
@@ -76,7 +82,7 @@ def _plan_row(
     addresses: list[AddressValue] = []
     profiles: list[str] = []
     custom: dict[str, str] = {}
-    for kind, label, primary, parts in _slots(values):
+    for kind, label, primary, parts in _slots(values, layout):
         value, header = parts.get("value", ("", ""))
         if kind == "address":
             address = AddressValue(
@@ -160,31 +166,64 @@ def _plan_row(
 _MULTI_SPLIT = re.compile(r"\s+:::\s+")
 
 
-def _slots(
-    values: dict[str, tuple[str, str]],
-) -> list[tuple[str, str, bool, dict[str, tuple[str, str]]]]:
-    """Multi-valued cells as (kind, label, primary, parts): fixed-label targets such as
-    "phone:mobile" first, then numbered ones ("email#2.value") by number."""
-    slots: list[tuple[str, str, bool, dict[str, tuple[str, str]]]] = []
-    fixed_address: dict[str, tuple[str, str]] = {}
-    numbered: dict[tuple[str, int], dict[str, tuple[str, str]]] = {}
-    for target, cell in values.items():
+@dataclass(frozen=True)
+class _SlotLayout:
+    """Where one multi-valued slot's parts come from: a fixed-label target such as
+    "phone:mobile", the fixed address parts, or a numbered slot ("email#2.value")."""
+
+    kind: str
+    label: str | None  # None for a numbered slot, whose label is in its cells
+    parts: tuple[tuple[str, str], ...]  # (part, target)
+
+
+def _layout(targets: list[str]) -> list[_SlotLayout]:
+    """The slots of a mapping, worked out once for every row: fixed-label targets first,
+    then the fixed address, then the numbered ones by number."""
+    fixed: list[_SlotLayout] = []
+    fixed_address: list[tuple[str, str]] = []
+    numbered: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for target in targets:
         if "#" in target:
             kind, _, rest = target.partition("#")
             slot, _, part = rest.partition(".")
-            numbered.setdefault((kind, int(slot)), {})[part] = cell
+            numbered.setdefault((kind, int(slot)), []).append((part, target))
         elif target.startswith("address:"):
-            fixed_address[target.partition(":")[2]] = cell
+            fixed_address.append((target.partition(":")[2], target))
         elif ":" in target:
             kind, _, label = target.partition(":")
-            slots.append((kind, label, not any(s[0] == kind for s in slots), {"value": cell}))
+            fixed.append(_SlotLayout(kind, label, (("value", target),)))
     if fixed_address:
-        slots.append(("address", "work", True, fixed_address))
-    for (kind, _), parts in sorted(numbered.items(), key=lambda item: item[0][1]):
+        fixed.append(_SlotLayout("address", "work", tuple(fixed_address)))
+    ordered = sorted(numbered.items(), key=lambda item: item[0][1])
+    return fixed + [_SlotLayout(kind, None, tuple(parts)) for (kind, _), parts in ordered]
+
+
+def _slots(
+    values: dict[str, tuple[str, str]], layout: list[_SlotLayout]
+) -> list[tuple[str, str, bool, dict[str, tuple[str, str]]]]:
+    """A row's multi-valued cells as (kind, label, primary, parts), in `layout`'s order;
+    a fixed-label slot is primary when it is the first of its kind the row fills."""
+    slots: list[tuple[str, str, bool, dict[str, tuple[str, str]]]] = []
+    filled: set[str] = set()
+    for slot in layout:
+        parts = {part: values[target] for part, target in slot.parts if target in values}
+        if not parts:
+            continue
+        if slot.label is not None:
+            primary = slot.kind == "address" or slot.kind not in filled
+            filled.add(slot.kind)
+            slots.append((slot.kind, slot.label, primary, parts))
+            continue
         label_text = parts.pop("label", ("", ""))[0].strip()
-        primary = label_text.startswith("*")
         label = label_text.lstrip("* ").strip()
-        slots.append((kind, label if kind == "custom" else normal_label(label), primary, parts))
+        slots.append(
+            (
+                slot.kind,
+                label if slot.kind == "custom" else normal_label(label),
+                label_text.startswith("*"),
+                parts,
+            )
+        )
     return slots
 
 
