@@ -13,6 +13,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
@@ -31,6 +32,10 @@ _LEGAL_FORMS = re.compile(
 )
 
 
+_DROPPED = re.compile(r"[./'’]")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
 def email_key(address: str) -> str:
     return address.strip().casefold()
 
@@ -42,10 +47,11 @@ def profile_key(url: str) -> str:
     return f"{host}{parts.path.rstrip('/').casefold()}"
 
 
+@lru_cache(maxsize=65_536)  # a book holds each company many times over
 def company_key(name: str) -> str:
     """A company name without case, accents, punctuation or legal form ("Acme, Inc.")."""
-    joined = re.sub(r"[./'’]", "", sort_key(name))  # "A/S" -> "as", "Co." -> "co"
-    words = _LEGAL_FORMS.sub(" ", re.sub(r"[^\w\s]", " ", joined))
+    joined = _DROPPED.sub("", sort_key(name))  # "A/S" -> "as", "Co." -> "co"
+    words = _LEGAL_FORMS.sub(" ", _PUNCTUATION.sub(" ", joined))
     return " ".join(words.split())
 
 

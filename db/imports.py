@@ -23,7 +23,7 @@ from db import activities, contacts, groups, history, snapshots, social_profiles
 from db.bulk import insert_rows, stamp
 from db.contacts import ContactDraft, compose_display_name
 from db.errors import NotFoundError, ValidationError
-from db.ids import new_id
+from db.ids import hex_ids, new_id
 from db.models import Contact, ImportBatch, ImportItem
 from db.phones import national_digits_of
 from db.search import LOOKUP, document_for, phone_search_text
@@ -117,6 +117,7 @@ class ContactWriter:
         journal: list[tuple[object, ...]] = []
         documents: list[tuple[object, ...]] = []
         free_rowid = LOOKUP.next_rowid(conn)
+        ids = hex_ids()
         for number, record in enumerate(records):
             cid, draft = record.id.hex, record.draft
             company_id, company_name = (
@@ -132,7 +133,7 @@ class ContactWriter:
                     draft.department or None, company_id, company_name,
                     draft.birthday.isoformat() if draft.birthday else None, record.photo,
                     draft.background or None, draft.owner or None,
-                    json.dumps(draft.custom_fields),
+                    json.dumps(draft.custom_fields) if draft.custom_fields else "{}",
                     json.dumps(list(record.vcard_extra)) if record.vcard_extra else None,
                     next((e.address for e in draft.emails if e.is_primary), None),
                     next((p.number for p in draft.phones if p.is_primary), None),
@@ -143,22 +144,22 @@ class ContactWriter:
             journal.append(("contact", cid, 1, "create", now))
             for n, email in enumerate(draft.emails):
                 rows["contact_emails"].append(
-                    (new_id().hex, cid, email.label, email.is_primary, n, email.address)
+                    (next(ids), cid, email.label, email.is_primary, n, email.address)
                 )
             for n, phone in enumerate(draft.phones):
                 rows["contact_phones"].append(
-                    (new_id().hex, cid, phone.label, phone.is_primary, n, phone.number, phone.e164)
+                    (next(ids), cid, phone.label, phone.is_primary, n, phone.number, phone.e164)
                 )
             for n, a in enumerate(draft.addresses):
                 rows["contact_addresses"].append(
                     (
-                        new_id().hex, cid, a.label, a.is_primary, n, a.street or None,
+                        next(ids), cid, a.label, a.is_primary, n, a.street or None,
                         a.city or None, a.region or None, a.postal_code or None,
                         a.country or None,
                     )
                 )  # fmt: skip
             for n, url in enumerate(draft.urls):
-                rows["contact_urls"].append((new_id().hex, cid, url.label, False, n, url.url))
+                rows["contact_urls"].append((next(ids), cid, url.label, False, n, url.url))
             tags = []
             for name in dict.fromkeys(record.groups):
                 group_id = self._group(session, name)
@@ -183,7 +184,7 @@ class ContactWriter:
             )
             documents.append((free_rowid + number, *document.values()))
             for link in record.profiles:
-                pid = new_id().hex
+                pid = next(ids)
                 profiles.append(
                     (pid, cid, link.network, link.handle, link.url, "{}", "[]", "{}", now, now, 1)
                 )
