@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -144,22 +144,13 @@ class ContactDetails:
 
     def to_draft(self, default_region: str = "US") -> ContactDraft:
         """A draft holding these values, for editing."""
-        parts = ContactDraft(
-            given_name=self.given_name,
-            family_name=self.family_name,
-            middle_name=self.middle_name,
-            prefix=self.prefix,
-            suffix=self.suffix,
-        )
-        # A display name that only repeats the name parts follows them when they change.
-        custom_name = "" if self.display_name == compose_display_name(parts) else self.display_name
         return ContactDraft(
             given_name=self.given_name,
             family_name=self.family_name,
             middle_name=self.middle_name,
             prefix=self.prefix,
             suffix=self.suffix,
-            display_name=custom_name,
+            display_name=custom_display_name(self),
             nickname=self.nickname,
             title=self.title,
             department=self.department,
@@ -242,6 +233,23 @@ def compose_display_name(draft: ContactDraft) -> str:
         return " ".join(draft.display_name.split())
     parts = (draft.prefix, draft.given_name, draft.middle_name, draft.family_name, draft.suffix)
     return " ".join(p.strip() for p in parts if p.strip())
+
+
+class _Named(Protocol):
+    display_name: str
+    given_name: str
+    family_name: str
+    middle_name: str
+    prefix: str
+    suffix: str
+
+
+def custom_display_name(named: _Named) -> str:
+    """The display name if it says more than the name parts, else "": a display name
+    that only repeats them follows them when they change."""
+    parts = (named.prefix, named.given_name, named.middle_name, named.family_name, named.suffix)
+    composed = " ".join(p.strip() for p in parts if p.strip())
+    return "" if " ".join(named.display_name.split()) == composed else named.display_name
 
 
 def validate(draft: ContactDraft) -> ContactDraft:

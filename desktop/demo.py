@@ -270,7 +270,7 @@ def _make_pools(rng: random.Random) -> list[_Pool]:
                 cities=tuple(
                     sorted({(fake.city(), fake.postcode()) for _ in range(POOL_SIZE // 3)})
                 ),
-                streets=tuple(sorted({fake.street_address() for _ in range(POOL_SIZE)})),
+                streets=tuple(sorted({fake.street_address().strip() for _ in range(POOL_SIZE)})),
                 companies=tuple(
                     (name, sort_key(name), _domain(name))
                     for name in sorted({fake.company() for _ in range(POOL_SIZE // 2)})

@@ -180,7 +180,8 @@ def _against_existing(
     if record.id == existing_id:  # its own UID: the file's values win
         wanted = replace(record.draft, group_ids=current.group_ids)
         action, why = Action.UPDATE, "the same record"
-        extra = record.vcard_extra
+        # A table carries no vCard lines: the ones kept from an earlier vCard stay.
+        extra = record.vcard_extra if row.unit == "card" else current_extra
     else:
         wanted = combined_draft([current, record.draft])
         action, why = Action.MERGE, f"into {name}: {reason}"
@@ -191,14 +192,26 @@ def _against_existing(
         and set(record.groups) <= {g.name for g in existing.groups}
         and extra == current_extra
         and (record.photo is None or record.photo == current_row.photo)
+        and row.referred_by_uid in (None, current.referred_by_id)
     ):
         return Step(row.row, Action.SKIP, target, f"{name} already has all of it", row.unit)
     return Step(row.row, action, target, why, row.unit)
 
 
 def _same(a: ContactDraft, b: ContactDraft) -> bool:
-    keep = {"default_region": "US", "group_ids": ()}
-    return replace(a, **keep) == replace(b, **keep)  # type: ignore[arg-type]
+    """Whether two drafts hold the same values (a display name that repeats the name
+    parts is the same as none: a file of another app, or our own export, writes it)."""
+
+    def plain(draft: ContactDraft) -> ContactDraft:
+        return replace(
+            draft,
+            default_region="US",
+            group_ids=(),
+            referred_by_id=None,  # a file names the referrer apart from the draft
+            display_name=contacts.custom_display_name(draft),
+        )
+
+    return plain(a) == plain(b)
 
 
 def _combined(first: ImportedContact, second: ImportedContact) -> ImportedContact:

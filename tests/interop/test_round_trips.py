@@ -16,6 +16,8 @@ from db.engine import Database, open_database
 from db.models import Contact
 from db.recurrence import Recurrence
 from desktop.cli import main
+from desktop.interop import importer
+from desktop.interop.files import plan_contacts
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -137,11 +139,20 @@ def test_export_then_import_gives_back_the_same_contacts(
     assert sorted(after, key=_by_id) == sorted(before, key=_by_id)
 
 
-def test_a_second_import_of_the_same_vcards_changes_nothing(db: Database, tmp_path: Path) -> None:
+@pytest.mark.parametrize("format", ["vcf", "csv"])
+def test_a_second_import_of_the_same_file_changes_nothing(
+    db: Database, tmp_path: Path, format: str
+) -> None:
     _rich_book(db)
-    out = tmp_path / "book.vcf"
-    main(["--data-dir", str(db.path.parent), "export", "--format", "vcf", "--out", str(out)])
+    out = tmp_path / f"book.{format}"
+    main(["--data-dir", str(db.path.parent), "export", "--format", format, "--out", str(out)])
     before = _book(db)
+    plan, _ = plan_contacts(out, format, None, "NO")
+    with db.reading() as session:
+        preview = importer.preview(session, plan, importer.OnDuplicate.MERGE)
+    assert [(s.action, s.reason.endswith(" already has all of it")) for s in preview.steps] == [
+        (importer.Action.SKIP, True)
+    ] * len(before)
     assert main(["--data-dir", str(db.path.parent), "import", str(out)]) == 0
     assert _book(db) == before
 
