@@ -236,12 +236,18 @@ def compose_display_name(draft: ContactDraft) -> str:
 
 
 class _Named(Protocol):
-    display_name: str
-    given_name: str
-    family_name: str
-    middle_name: str
-    prefix: str
-    suffix: str
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def given_name(self) -> str: ...
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def middle_name(self) -> str: ...
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def suffix(self) -> str: ...
 
 
 def custom_display_name(named: _Named) -> str:

@@ -113,7 +113,7 @@ def _rules(region: str) -> _Rules | None:
     """What `_plain_number` needs of a region's metadata (None for a region it leaves to
     the full parse: unknown, or non-geographic)."""
     metadata = PhoneMetadata.metadata_for_region(region, None)
-    if metadata is None or metadata.general_desc is None:
+    if metadata is None or metadata.general_desc is None or metadata.country_code is None:
         return None
     general = metadata.general_desc
     prefix = metadata.national_prefix_for_parsing or None

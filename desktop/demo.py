@@ -162,7 +162,7 @@ class _Pool:
     cities: tuple[tuple[str, str], ...]  # (city, postcode)
     streets: tuple[str, ...]
     companies: tuple[tuple[str, str, str], ...]  # (name, sort key, mail domain)
-    phone_templates: tuple[tuple[str, str], ...]  # (national digits, national format)
+    phone_templates: tuple[tuple[str, str, str], ...]  # see _phone_templates
 
 
 def seed(
@@ -287,32 +287,37 @@ def _mailbox(name: str) -> str:
     return "".join(ch for ch in folded if ch.isascii() and (ch.isalnum() or ch in ".-"))
 
 
-def _phone_templates(region: str) -> tuple[tuple[str, str], ...]:
+def _phone_templates(region: str) -> tuple[tuple[str, str, str], ...]:
+    """(national significant number, national format, international format) of the
+    region's example numbers (the significant number keeps Italy's leading zero)."""
     templates = []
     for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
         example = phonenumbers.example_number_for_type(region, kind)
         if example is not None:
-            national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
-            templates.append((str(example.national_number), national))
+            templates.append(
+                (
+                    phonenumbers.national_significant_number(example),
+                    phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL),
+                    phonenumbers.format_number(
+                        example, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+                    ),
+                )
+            )
     return tuple(templates)
 
 
 def _fake_phone(rng: random.Random, pool: _Pool) -> tuple[str, str, str]:
     """(as typed, E.164, national digits): the example number with random last digits."""
-    nsn, formatted = rng.choice(pool.phone_templates)
+    nsn, national, international = rng.choice(pool.phone_templates)
     width = min(5, len(nsn) - 3)
     tail = str(rng.randrange(10**width)).zfill(width)
     new_nsn = nsn[:-width] + tail
-    # Put the new digits into the national format's last `width` digit places.
-    chars = list(formatted)
+    # Put the new digits into the format's last `width` digit places.
+    chars = list(international if rng.random() < 0.4 else national)
     places = [i for i, ch in enumerate(chars) if ch.isdigit()][-width:]
     for place, digit in zip(places, tail, strict=True):
         chars[place] = digit
-    entered = "".join(chars)
-    if rng.random() < 0.4:
-        national = entered.replace("(", "").replace(")", "").lstrip("0")
-        entered = f"+{pool.country_code} {' '.join(national.split())}"
-    return entered, f"+{pool.country_code}{new_nsn}", new_nsn
+    return "".join(chars), f"+{pool.country_code}{new_nsn}", new_nsn.lstrip("0") or "0"
 
 
 _stamp = stamp

@@ -26,6 +26,7 @@ from db.contacts import ContactDraft, compose_display_name
 from db.duplicates import DuplicateIndex, keys_of
 from db.engine import Database
 from db.errors import NotFoundError
+from db.exports import ExportedContact, load_contacts
 from db.ids import new_id
 from db.imports import ContactWriter, ImportedContact, ProfileLink
 from db.merge import combined_draft
@@ -119,6 +120,7 @@ def _preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> P
     by_uid: dict[uuid.UUID, uuid.UUID] = {}
     planned: dict[uuid.UUID, Step] = {}
     prepared = []
+    against: list[tuple[int, PlannedRow, ImportedContact, uuid.UUID, str]] = []
     for row in plan.ready:
         assert row.draft is not None
         profiles, profile_problems = _profiles(row)
@@ -150,11 +152,19 @@ def _preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> P
                     row.row, Action.SKIP, record,
                     f"{earlier.unit} {earlier.row} has {match.reason}", row.unit,
                 )  # fmt: skip
-        else:
-            step = _against_existing(session, row, record, match.contact_id, match.reason,
-                                     on_duplicate)  # fmt: skip
+        else:  # decided below, with the existing contacts read in one go
+            against.append((len(result.steps), row, record, match.contact_id, match.reason))
+            step = Step(row.row, Action.SKIP, record, unit=row.unit)
         step.referred_by = row.referred_by_uid
         result.steps.append(step)
+    existing = {
+        found.details.id: found
+        for found in load_contacts(session, list(dict.fromkeys(a[3] for a in against)))
+    }
+    for position, row, record, existing_id, reason in against:
+        step = _against_existing(row, record, existing[existing_id], reason, on_duplicate)
+        step.referred_by = row.referred_by_uid
+        result.steps[position] = step
     for step in result.steps:
         if step.referred_by is not None:
             step.referred_by = by_uid.get(step.referred_by, step.referred_by)
@@ -162,21 +172,18 @@ def _preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> P
 
 
 def _against_existing(
-    session: Session,
     row: PlannedRow,
     record: ImportedContact,
-    existing_id: uuid.UUID,
+    found: ExportedContact,
     reason: str,
     on_duplicate: OnDuplicate,
 ) -> Step:
-    existing = contacts.get_contact(session, existing_id)
+    existing, existing_id = found.details, found.details.id
     name = existing.display_name
     if on_duplicate is OnDuplicate.SKIP:
         return Step(row.row, Action.SKIP, record, f"{name} has {reason}", row.unit)
     current = existing.to_draft()
-    current_row = session.get(Contact, existing_id)
-    assert current_row is not None
-    current_extra = tuple(current_row.vcard_extra or ())
+    current_extra = found.vcard_extra
     if record.id == existing_id:  # its own UID: the file's values win
         wanted = replace(record.draft, group_ids=current.group_ids)
         action, why = Action.UPDATE, "the same record"
@@ -191,7 +198,7 @@ def _against_existing(
         _same(wanted, current)
         and set(record.groups) <= {g.name for g in existing.groups}
         and extra == current_extra
-        and (record.photo is None or record.photo == current_row.photo)
+        and (record.photo is None or record.photo == found.photo)
         and row.referred_by_uid in (None, current.referred_by_id)
     ):
         return Step(row.row, Action.SKIP, target, f"{name} already has all of it", row.unit)

@@ -6,6 +6,7 @@ import uuid
 
 from db import follow_up
 from db.engine import Database
+from db.phones import parse_phone, parsing_region
 from db.search import LOOKUP
 from desktop.demo import seed
 
@@ -38,6 +39,19 @@ def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
     with db.reading() as session:
         assert any(h.display_name.endswith(name) for h in LOOKUP.lookup(session, name, 200))
         assert LOOKUP.lookup(session, phone, 200)
+
+
+def test_seeded_values_are_what_the_contact_form_would_store(db: Database) -> None:
+    """Phones carry the E.164 form phonenumbers gives (Italy's leading zero kept),
+    streets no stray spaces: a re-import of the demo book finds nothing to change."""
+    seed(db, 600, seed=7)
+    with db.engine.connect() as conn:
+        phones = conn.exec_driver_sql("SELECT number, e164 FROM contact_phones").all()
+        streets = [s for (s,) in conn.exec_driver_sql("SELECT street FROM contact_addresses")]
+    assert any(e164.startswith("+390") for _, e164 in phones)
+    for number, e164 in phones:
+        assert parse_phone(number, parsing_region(e164) or "US").e164 == e164
+    assert all(street == street.strip() for street in streets)
 
 
 def test_seeded_follow_ups_agree_with_the_follow_up_state(db: Database) -> None:
