@@ -99,6 +99,7 @@ class ContactWriter:
     companies: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (id, name)
     group_ids: dict[str, uuid.UUID] = field(default_factory=dict)  # folded name -> id
     group_names: dict[uuid.UUID, str] = field(default_factory=dict)
+    changed: set[uuid.UUID] = field(default_factory=set)  # contacts with a before-image
     _loaded: bool = False
 
     def create(
@@ -212,12 +213,15 @@ class ContactWriter:
         keeping its before-image so Undo import can put it back."""
         batch = _batch(session, batch_id)
         self._load(session)
-        item = session.get(ImportItem, (batch_id, record.id))
+        item = (
+            session.get(ImportItem, (batch_id, record.id)) if record.id in self.changed else None
+        )
         if item is None:  # first change of this contact in the batch: keep what it was
             item = ImportItem(batch_id=batch_id, contact_id=record.id, action=action)
             item.before = snapshots.take(session, record.id)
             session.add(item)
             batch.changed_count += 1
+            self.changed.add(record.id)
         assert item.before is not None
         group_ids = tuple(
             gid for gid in (self._group(session, name) for name in record.groups) if gid
@@ -244,7 +248,6 @@ class ContactWriter:
                 continue  # already on the contact
             added.append(str(pid))
         item.before = {**item.before, "added_profiles": added}
-        session.flush()
 
     def _load(self, session: Session) -> None:
         if self._loaded:

@@ -300,6 +300,8 @@ def _run(
         with db.transaction() as session:
             new = [s.record for s in chunk if s.action is Action.CREATE]
             created += writer.create(session, batch, new) if new else 0
+            changing = [s.record.id for s in chunk if s.action is not Action.CREATE]
+            held = contacts.preload(session, changing) if changing else []
             for step in chunk:
                 if step.action is not Action.CREATE:
                     try:
@@ -307,6 +309,7 @@ def _run(
                         changed += 1
                     except NotFoundError:
                         log.warning("import: %s vanished meanwhile", step.record.id)
+            del held
         done += len(chunk)
         if progress is not None:
             progress(done, len(steps))
