@@ -390,12 +390,16 @@ def create_contact(session: Session, draft: ContactDraft) -> uuid.UUID:
     return contact.id
 
 
-def update_contact(session: Session, contact_id: uuid.UUID, draft: ContactDraft) -> None:
-    """Validate and save new values for an existing contact."""
+def update_contact(
+    session: Session, contact_id: uuid.UUID, draft: ContactDraft, *, flush: bool = True
+) -> None:
+    """Validate and save new values for an existing contact (written at once, or with
+    `flush=False` at the session's next flush: one for many contacts is cheaper)."""
     clean = validate(draft)
     contact = _load(session, contact_id)
     _apply(session, contact, clean)
-    session.flush()
+    if flush:
+        session.flush()
 
 
 # What the detail view needs of a contact, loaded in one query per relationship.

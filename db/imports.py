@@ -202,6 +202,13 @@ class ContactWriter:
         batch.created_count += len(records)
         return len(records)
 
+    def hold(
+        self, session: Session, batch_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]
+    ) -> list[object]:
+        """The batch and these contacts (with their details) read in a few queries, for
+        `change` to find in the session; keep the list while it works."""
+        return [_batch(session, batch_id), *contacts.preload(session, contact_ids)]
+
     def change(
         self,
         session: Session,
@@ -213,9 +220,7 @@ class ContactWriter:
         keeping its before-image so Undo import can put it back."""
         batch = _batch(session, batch_id)
         self._load(session)
-        item = (
-            session.get(ImportItem, (batch_id, record.id)) if record.id in self.changed else None
-        )
+        item = session.get(ImportItem, (batch_id, record.id)) if record.id in self.changed else None
         if item is None:  # first change of this contact in the batch: keep what it was
             item = ImportItem(batch_id=batch_id, contact_id=record.id, action=action)
             item.before = snapshots.take(session, record.id)
@@ -231,6 +236,7 @@ class ContactWriter:
             session,
             record.id,
             replace(draft, group_ids=tuple(dict.fromkeys(draft.group_ids + group_ids))),
+            flush=False,
         )
         row = session.get(Contact, record.id)
         assert row is not None

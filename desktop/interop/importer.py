@@ -301,7 +301,7 @@ def _run(
             new = [s.record for s in chunk if s.action is Action.CREATE]
             created += writer.create(session, batch, new) if new else 0
             changing = [s.record.id for s in chunk if s.action is not Action.CREATE]
-            held = contacts.preload(session, changing) if changing else []
+            held = writer.hold(session, batch, changing) if changing else []
             for step in chunk:
                 if step.action is not Action.CREATE:
                     try:

@@ -63,6 +63,24 @@ def test_reimport_skips_or_merges_and_undo_restores_what_it_changed(db: Database
         assert count_contacts(session) == 1
 
 
+def test_contacts_an_import_changes_are_journaled_and_found_by_their_new_values(
+    db: Database,
+) -> None:
+    """Changed contacts are written together at the chunk's end: each still gets its
+    journal row, and the lookup finds it by the company the file gave it."""
+    maya = add_contact(db, "Maya", "Lund", emails=("MAYA.LUND@fjordline.example",))
+    with db.reading() as session:
+        assert [h.company for h in LOOKUP.lookup(session, "Fjordline", 10)] == [None]
+    importer.run(db, _preview(db), "google_contacts.csv", "csv")
+    with db.reading() as session:
+        hits = LOOKUP.lookup(session, "Fjordline Logistics", 10)
+        assert (maya, "Fjordline Logistics") in {(h.id, h.company) for h in hits}
+        revs = session.connection().exec_driver_sql(
+            "SELECT rev FROM change_journal WHERE record_id = ? ORDER BY rev", (maya.hex,)
+        )
+        assert [rev for (rev,) in revs] == [1, 2]
+
+
 def test_duplicates_within_one_file_become_one_contact(db: Database, tmp_path: Path) -> None:
     sheet = tmp_path / "twice.csv"
     sheet.write_text(
