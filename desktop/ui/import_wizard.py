@@ -512,7 +512,7 @@ class PreviewPage(QWizardPage):
         writes = sum(1 for step in preview.steps if step.writes)
         if writes:
             self.status.setText(
-                f"Press Import to write {writes:,} records. Undo (Ctrl+Z) takes the whole "
+                f"Press Import to write {_records(writes)}. Undo (Ctrl+Z) takes the whole "
                 "import back." + self._problem_note(preview.rejected)
             )
         else:
@@ -547,7 +547,8 @@ class PreviewPage(QWizardPage):
         if not rejected:
             return ""
         return (
-            f" {rejected:,} records with problems stay out; the list says where, so you can "
+            f" {_records(rejected)} with problems stay"
+            f"{'s' if rejected == 1 else ''} out; the list says where, so you can "
             "mend the file and import it again."
         )
 
@@ -577,6 +578,10 @@ def work_out(
         assert source.table is not None
         plan = plan_rows(source.table, mapping, region)
     return book.import_preview(plan, on_duplicate)
+
+
+def _records(count: int) -> str:
+    return f"{count:,} record" + ("" if count == 1 else "s")
 
 
 def _samples(table: Table, column: int) -> str:

@@ -163,6 +163,8 @@ def test_the_preview_counts_what_will_happen_and_lists_problems_by_row_and_colum
     assert page.counts["problems"].text() == "2"
     assert page.tabs.currentWidget() is page.problems  # problems first when there are any
     assert page.tabs.tabText(1) == "Problems (2)"
+    assert "write 3 records." in page.status.text()
+    assert "2 records with problems stay out" in page.status.text()
     assert cells(page.problems, 0)[:2] == ["row 4", "Birthday"]
     assert "31/31/1999" in cells(page.problems, 0)[2]
     assert cells(page.problems, 1)[:2] == ["row 5", "E-mail"]
