@@ -228,14 +228,6 @@ class ContactRow:
     next_step_at: datetime | None = None
 
 
-def compose_display_name(draft: ContactDraft) -> str:
-    """The name shown for a contact: as entered, or composed from its parts."""
-    if draft.display_name.strip():
-        return " ".join(draft.display_name.split())
-    parts = (draft.prefix, draft.given_name, draft.middle_name, draft.family_name, draft.suffix)
-    return " ".join(p.strip() for p in parts if p.strip())
-
-
 class _Named(Protocol):
     @property
     def display_name(self) -> str: ...
@@ -251,12 +243,23 @@ class _Named(Protocol):
     def suffix(self) -> str: ...
 
 
+def compose_display_name(named: _Named) -> str:
+    """The name shown for a contact: as entered, or composed from its parts."""
+    if named.display_name.strip():
+        return " ".join(named.display_name.split())
+    return _name_from_parts(named)
+
+
 def custom_display_name(named: _Named) -> str:
     """The display name if it says more than the name parts, else "": a display name
     that only repeats them follows them when they change."""
+    same = " ".join(named.display_name.split()) == _name_from_parts(named)
+    return "" if same else named.display_name
+
+
+def _name_from_parts(named: _Named) -> str:
     parts = (named.prefix, named.given_name, named.middle_name, named.family_name, named.suffix)
-    composed = " ".join(p.strip() for p in parts if p.strip())
-    return "" if " ".join(named.display_name.split()) == composed else named.display_name
+    return " ".join(p.strip() for p in parts if p.strip())
 
 
 def validate(draft: ContactDraft) -> ContactDraft:
