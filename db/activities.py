@@ -18,9 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db import follow_up, recurrence
+from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
 from db.history import OUTCOMES
-from db.models import Activity, Contact, HistoryEntry, activity_contacts, utcnow
+from db.models import Activity, Contact, HistoryEntry, activity_contacts
 from db.recurrence import Recurrence, RecurrenceError
 from db.tasks import timing_of
 
@@ -219,7 +220,7 @@ def clear(
     advance a series to its next occurrence or close the activity."""
     if outcome not in OUTCOMES:
         raise ValidationError({"outcome": f"Choose an outcome: {', '.join(OUTCOMES)}."})
-    now = now or utcnow()
+    now = now or session_now(session)
     activity = _load(session, activity_id)
     if activity.status != "open":
         raise ValidationError({"outcome": "This activity has already been cleared."})
@@ -263,18 +264,19 @@ def reopen(session: Session, activity_id: uuid.UUID, history_id: uuid.UUID, due:
     activity = _load(session, activity_id)
     entry = session.get(HistoryEntry, history_id)
     if entry is not None:
-        entry.deleted_at = utcnow()
+        entry.deleted_at = session_now(session)
     activity.status = "open"
     activity.completed_at = None
     activity.starts_at = due
     alarm_at = _alarm_at(due, activity.alarm_minutes)
-    activity.alarm_at = alarm_at if alarm_at is not None and alarm_at > utcnow() else None
+    now = session_now(session)
+    activity.alarm_at = alarm_at if alarm_at is not None and alarm_at > now else None
     follow_up.refresh(session, [c.id for c in activity.contacts])
 
 
 def trash(session: Session, activity_ids: Sequence[uuid.UUID]) -> int:
     """Move activities to the Trash; returns how many moved."""
-    return _set_trashed(session, activity_ids, utcnow())
+    return _set_trashed(session, activity_ids, session_now(session))
 
 
 def restore(session: Session, activity_ids: Sequence[uuid.UUID]) -> int:

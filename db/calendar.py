@@ -17,8 +17,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db import recurrence
+from db.clock import Moment
 from db.models import Activity, UTCDateTime
-from db.tasks import Clock, contact_names, timing_of
+from db.tasks import contact_names, timing_of
 
 SHOWN_STATUSES = ("open", "done")
 
@@ -76,7 +77,7 @@ _DAY_ITEMS = (
 
 
 def calendar_days(
-    session: Session, first: date, days: int, clock: Clock, per_day: int = 200
+    session: Session, first: date, days: int, moment: Moment, per_day: int = 200
 ) -> list[CalendarDay]:
     """`days` days from `first` (in the viewer's zone), each with up to `per_day` items
     in start order and its full count."""
@@ -85,8 +86,8 @@ def calendar_days(
     for offset in range(days):
         day = first + timedelta(days=offset)
         bounds = {
-            "start": clock.day_start(day),
-            "end": clock.day_start(day + timedelta(days=1)),
+            "start": moment.day_start(day),
+            "end": moment.day_start(day + timedelta(days=1)),
         }
         total = connection.execute(_DAY_COUNT, bounds).scalar_one()
         items = []
@@ -94,7 +95,7 @@ def calendar_days(
             rows = connection.execute(_DAY_ITEMS, {**bounds, "limit": per_day})
             items = [_item(row, movable=row[8] == "open") for row in rows]
         found.append((day, items, total))
-    _add_repeats(session, found, clock, per_day)
+    _add_repeats(session, found, moment, per_day)
     names = contact_names(session, list({i.activity_id for _d, items, _t in found for i in items}))
     return [
         CalendarDay(
@@ -109,14 +110,14 @@ def calendar_days(
 def _add_repeats(
     session: Session,
     found: list[tuple[date, list[CalendarItem], int]],
-    clock: Clock,
+    moment: Moment,
     per_day: int,
 ) -> None:
     """Later occurrences of open series that fall in the shown days."""
     if not found:
         return
-    start = clock.day_start(found[0][0])
-    end = clock.day_start(found[-1][0] + timedelta(days=1))
+    start = moment.day_start(found[0][0])
+    end = moment.day_start(found[-1][0] + timedelta(days=1))
     by_day = {day: (items, n) for n, (day, items, _total) in enumerate(found)}
     # No status term: with one, SQLite would walk every open activity by due time
     # instead of the small series index; closed series are few and skipped here.
@@ -139,8 +140,8 @@ def _add_repeats(
             max(start, activity.starts_at + timedelta(seconds=1)),
             end,
         )
-        for moment in later:
-            day = clock.day_of(moment)
+        for occurrence in later:
+            day = moment.day_of(occurrence)
             if day not in by_day:
                 continue
             items, index = by_day[day]
@@ -151,7 +152,7 @@ def _add_repeats(
                         activity.id,
                         activity.kind,
                         activity.regarding,
-                        moment,
+                        occurrence,
                         activity.duration_minutes,
                         timing_of(activity.all_day, activity.timeless),
                         activity.priority,

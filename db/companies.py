@@ -9,8 +9,9 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
-from db.models import Company, Contact, utcnow
+from db.models import Company, Contact
 from db.text import sort_key
 
 _URL = re.compile(r"^(https?://)?[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
@@ -159,7 +160,7 @@ def rename_company(session: Session, company_id: uuid.UUID, name: str) -> None:
 
 def trash_company(session: Session, company_id: uuid.UUID) -> None:
     """Move a company to the Trash; its contacts keep the company's name as text."""
-    _get(session, company_id).deleted_at = utcnow()
+    _get(session, company_id).deleted_at = session_now(session)
     session.flush()
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
+from db.clock import session_now
 from db.companies import company_for_name
 from db.errors import NotFoundError, ValidationError
 from db.follow_up import FollowUpFilter
@@ -30,7 +31,6 @@ from db.models import (
     ContactUrl,
     Group,
     group_members,
-    utcnow,
 )
 from db.phones import parse_phone, parsing_region
 from db.text import sort_key
@@ -484,7 +484,7 @@ def details_from(
 
 def trash_contacts(session: Session, contact_ids: Iterable[uuid.UUID]) -> int:
     """Move contacts to the Trash; returns how many were moved."""
-    now = utcnow()
+    now = session_now(session)
     moved = 0
     for contact in _live(session, contact_ids):
         contact.deleted_at = now
@@ -518,7 +518,7 @@ def purge_contacts(session: Session, contact_ids: Iterable[uuid.UUID]) -> int:
 
 def count_contacts(session: Session, query: ListQuery = ListQuery()) -> int:
     """How many live contacts `query` shows."""
-    statement = _filtered(select(func.count()).select_from(Contact), query)
+    statement = _filtered(session, select(func.count()).select_from(Contact), query)
     return session.scalar(statement) or 0
 
 
@@ -534,7 +534,7 @@ def list_contacts(session: Session, query: ListQuery, offset: int, limit: int) -
     order = [column.desc() if query.descending else column.asc()]
     if query.sort is not SortColumn.NAME:
         order.append(Contact.sort_name.desc() if query.descending else Contact.sort_name.asc())
-    statement = _filtered(select(*_ROW_COLUMNS), query).order_by(*order)
+    statement = _filtered(session, select(*_ROW_COLUMNS), query).order_by(*order)
     rows = session.execute(statement.offset(offset).limit(limit))
     return [ContactRow(*row) for row in rows]
 
@@ -575,7 +575,9 @@ def position_in_list(session: Session, query: ListQuery, contact_id: uuid.UUID) 
     )
     start = (
         session.scalar(
-            _filtered(select(func.count()).select_from(Contact), query).where(before_or_after)
+            _filtered(session, select(func.count()).select_from(Contact), query).where(
+                before_or_after
+            )
         )
         or 0
     )
@@ -630,10 +632,11 @@ _ROW_COLUMNS = (
 
 def ids_in_list(session: Session, query: ListQuery) -> list[uuid.UUID]:
     """Every contact the list shows for `query`, by name."""
-    return list(session.scalars(_filtered(select(Contact.id), query).order_by(Contact.sort_name)))
+    statement = _filtered(session, select(Contact.id), query).order_by(Contact.sort_name)
+    return list(session.scalars(statement))
 
 
-def _filtered(statement: Select[Any], query: ListQuery) -> Select[Any]:
+def _filtered(session: Session, statement: Select[Any], query: ListQuery) -> Select[Any]:
     statement = statement.where(Contact.deleted_at.is_(None))
     if query.group_id is not None:
         statement = statement.join(group_members, group_members.c.contact_id == Contact.id).where(
@@ -646,7 +649,7 @@ def _filtered(statement: Select[Any], query: ListQuery) -> Select[Any]:
     elif query.follow_up is FollowUpFilter.HAS_NEXT_STEP:
         statement = statement.where(Contact.next_step_at.is_not(None))
     elif query.follow_up is FollowUpFilter.OVERDUE:
-        statement = statement.where(Contact.next_step_at < (query.now or utcnow()))
+        statement = statement.where(Contact.next_step_at < (query.now or session_now(session)))
     return statement
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import bulk, journal, search
+from db.clock import Clock, SystemClock, session_info
 from db.errors import (
     DatabaseError,
     DatabaseLockedError,
@@ -49,6 +50,7 @@ class Database:
     path: Path
     engine: Engine
     sessions: sessionmaker[Session]
+    clock: Clock
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -71,9 +73,16 @@ def database_path(data_dir: Path) -> Path:
 
 
 def open_database(
-    data_dir: Path, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    data_dir: Path,
+    *,
+    clock: Clock | None = None,
+    create: bool = True,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> Database:
     """Open (creating or upgrading as needed) the database in `data_dir`.
+
+    `clock` is what "now" means for everything stored through it (the computer's
+    clock unless given).
 
     Raises a `db.errors.DatabaseError` subclass naming the file when it cannot.
     """
@@ -88,14 +97,15 @@ def open_database(
             revision = _stored_revision(path)
     elif not create:
         raise MissingDatabaseError(path)
+    clock = clock or SystemClock()
     engine = make_engine(path, busy_timeout_ms)
     try:
         with translate_errors(path):
-            _migrate(engine, path, revision)
+            _migrate(engine, path, revision, clock)
     except BaseException:
         engine.dispose()
         raise
-    return Database(path=path, engine=engine, sessions=make_sessions(engine))
+    return Database(path=path, engine=engine, sessions=make_sessions(engine, clock), clock=clock)
 
 
 def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
@@ -125,9 +135,9 @@ def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     return engine
 
 
-def make_sessions(engine: Engine) -> sessionmaker[Session]:
-    """A session factory whose sessions keep the journal and the lookup index."""
-    sessions = sessionmaker(engine, expire_on_commit=False)
+def make_sessions(engine: Engine, clock: Clock) -> sessionmaker[Session]:
+    """A session factory whose sessions keep the journal and the lookup index by `clock`."""
+    sessions = sessionmaker(engine, expire_on_commit=False, info=session_info(clock))
     journal.install(sessions)
     search.install(sessions)
     return sessions
@@ -195,7 +205,7 @@ def _stored_revision(path: Path) -> str | None:
     return row[0] if row else None
 
 
-def _migrate(engine: Engine, path: Path, revision: str | None) -> None:
+def _migrate(engine: Engine, path: Path, revision: str | None, clock: Clock) -> None:
     if revision == HEAD_REVISION:
         bulk.restore_indexes(engine)
         return
@@ -204,13 +214,13 @@ def _migrate(engine: Engine, path: Path, revision: str | None) -> None:
     if revision is not None and revision not in migrations.known_revisions():
         raise NewerDatabaseError(path, revision)
     if revision is not None:
-        backup_copy(engine, path, revision)
+        backup_copy(engine, path, revision, clock.now())
     migrations.upgrade(engine)
 
 
-def backup_copy(engine: Engine, path: Path, revision: str) -> Path:
+def backup_copy(engine: Engine, path: Path, revision: str, now: datetime) -> Path:
     """Copy the database aside, consistently (WAL included), before an upgrade."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.schema-{revision}.{stamp}.bak")
     free = shutil.disk_usage(path.parent).free
     if free < path.stat().st_size * 2:

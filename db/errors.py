@@ -2,6 +2,17 @@
 
 Everything raised on purpose by Callsheet derives from `CallsheetError`; its
 `str()` is the one line the CLI prints and the text the app shows in a dialog.
+Anything else that escapes is a bug: the CLI prints one line and logs the
+traceback, the app logs it and says "something went wrong".
+
+    CallsheetError
+    ├── ValidationError      a form that cannot be saved, problem by field
+    ├── InputError           one typed value that cannot be read (a date, a phone, a rule)
+    │   └── db.recurrence.RecurrenceError
+    ├── NotFoundError
+    ├── DatabaseError        the file: not a database, newer, locked, read-only, missing
+    ├── desktop.social.fetch.FetchError   a profile source that gave nothing usable
+    └── import/export and start-up errors (ImportFileError, ExportError, NoDisplayError)
 """
 
 from __future__ import annotations
@@ -19,6 +30,13 @@ class ValidationError(CallsheetError):
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)
         super().__init__("; ".join(f"{field}: {why}" for field, why in self.problems.items()))
+
+
+class InputError(CallsheetError, ValueError):
+    """One value a user typed or a file held that cannot be read; says what would work.
+
+    Also a `ValueError`, so parsers of typed text can be used where one is expected.
+    """
 
 
 class NotFoundError(CallsheetError):

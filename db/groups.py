@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
 from db.journal import changed_contact_ids
-from db.models import Contact, Group, group_members, utcnow
+from db.models import Contact, Group, group_members
 from db.text import sort_key
 
 
@@ -76,7 +77,7 @@ def rename_group(session: Session, group_id: uuid.UUID, name: str) -> None:
 
 def trash_group(session: Session, group_id: uuid.UUID) -> None:
     """Move a group to the Trash; its contacts stay, and come back in it on restore."""
-    _get(session, group_id).deleted_at = utcnow()
+    _get(session, group_id).deleted_at = session_now(session)
     _reindex_members(session, group_id)
     session.flush()
 

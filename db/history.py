@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import follow_up
+from db.clock import session_now
 from db.errors import ValidationError
-from db.models import Contact, HistoryEntry, history_contacts, utcnow
+from db.models import Contact, HistoryEntry, history_contacts
 
 KINDS = ("call", "meeting", "email", "to-do", "note")
 MAX_DURATION_MINUTES = 24 * 60
@@ -73,7 +74,7 @@ def record_history(
         problems["regarding"] = "Regarding is too long (at most 500 characters)."
     if occurred_at.tzinfo is None:
         raise ValueError("occurred_at must be timezone-aware")
-    if occurred_at > utcnow() + timedelta(minutes=5):
+    if occurred_at > session_now(session) + timedelta(minutes=5):
         problems["when"] = "History is what already happened: the time is in the future."
     ids = list(contact_ids)
     if not ids:
@@ -101,6 +102,6 @@ def set_trashed(session: Session, history_id: uuid.UUID, trashed: bool) -> None:
     entry = session.get(HistoryEntry, history_id)
     if entry is None:
         return
-    entry.deleted_at = utcnow() if trashed else None
+    entry.deleted_at = session_now(session) if trashed else None
     session.flush()
     follow_up.refresh(session, [c.id for c in entry.contacts])

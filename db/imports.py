@@ -14,13 +14,14 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from db import activities, contacts, groups, history, snapshots, social_profiles
 from db.bulk import insert_rows, stamp
+from db.clock import session_now
 from db.contacts import ContactDraft, compose_display_name
 from db.errors import NotFoundError, ValidationError
 from db.ids import hex_ids, new_id
@@ -85,7 +86,13 @@ _JOURNAL_COLUMNS = ("record_type", "record_id", "rev", "op", "changed_at")
 
 
 def start_batch(session: Session, source: str, format: str) -> uuid.UUID:
-    batch = ImportBatch(source=source[:500], format=format, status="running", created_count=0)
+    batch = ImportBatch(
+        source=source[:500],
+        format=format,
+        status="running",
+        created_count=0,
+        started_at=session_now(session),
+    )
     session.add(batch)
     session.flush()
     return batch.id
@@ -109,7 +116,7 @@ class ContactWriter:
         batch = _batch(session, batch_id)
         self._load(session)
         conn = session.connection()
-        now = stamp(datetime.now(UTC))
+        now = stamp(session_now(session))
         rows: dict[str, list[tuple[object, ...]]] = {name: [] for name in _PART_COLUMNS}
         people: list[tuple[object, ...]] = []
         profiles: list[tuple[object, ...]] = []

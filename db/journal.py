@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, attributes, sessionmaker
 
+from db.clock import session_now
 from db.ids import new_id
 from db.models import (
     RECORD_TYPES,
@@ -23,7 +24,6 @@ from db.models import (
     ContactPhone,
     ContactUrl,
     Record,
-    utcnow,
 )
 
 _CONTACT_PARTS = (ContactEmail, ContactPhone, ContactAddress, ContactUrl)
@@ -42,7 +42,7 @@ def changed_contact_ids(session: Session) -> set[uuid.UUID]:
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    now = utcnow()
+    now = session_now(session)
     changed = changed_contact_ids(session)
     parents: dict[uuid.UUID, Contact] = {}
     handled: set[int] = set()

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import contacts, follow_up, snapshots
+from db.clock import session_now
 from db.contacts import ContactDraft
 from db.duplicates import email_key, profile_key
 from db.errors import NotFoundError, ValidationError
@@ -145,7 +146,9 @@ def merge_contacts(
     if extra != (survivor.vcard_extra or []):
         survivor.vcard_extra = extra or None
     contacts.trash_contacts(session, others)
-    merge = Merge(survivor_id=survivor_id, status="done", record=record)
+    merge = Merge(
+        survivor_id=survivor_id, status="done", record=record, merged_at=session_now(session)
+    )
     session.add(merge)
     session.flush()
     follow_up.refresh(session, [survivor_id, *others])

@@ -52,10 +52,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, uuid.UUID: Uuid}
 
@@ -66,8 +62,8 @@ class Record(Base):
     __abstract__ = True
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
     rev: Mapped[int] = mapped_column(default=1)
 
@@ -408,7 +404,7 @@ class ImportBatch(Base):
     __tablename__ = "import_batches"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime] = mapped_column()
     source: Mapped[str] = mapped_column(String(500))
     format: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default="running")
@@ -435,7 +431,7 @@ class Merge(Base):
     __tablename__ = "merges"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    merged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    merged_at: Mapped[datetime] = mapped_column()
     survivor_id: Mapped[uuid.UUID]
     status: Mapped[str] = mapped_column(String(20), default="done")
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -451,7 +447,7 @@ class ChangeJournal(Base):
     record_id: Mapped[uuid.UUID]
     rev: Mapped[int] = mapped_column(Integer)
     op: Mapped[str] = mapped_column(String(10))
-    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column()
 
     __table_args__ = (Index("ix_change_journal_record", "record_id"),)
 

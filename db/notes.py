@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
-from db.models import Note, utcnow
+from db.models import Note
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def edit_note(session: Session, note_id: uuid.UUID, body: str, pinned: bool | No
 
 
 def trash_note(session: Session, note_id: uuid.UUID) -> None:
-    _get(session, note_id).deleted_at = utcnow()
+    _get(session, note_id).deleted_at = session_now(session)
     session.flush()
 
 

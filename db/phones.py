@@ -9,6 +9,7 @@ from functools import cache
 import phonenumbers
 from phonenumbers import PhoneMetadata
 
+from db.errors import InputError
 from db.text import digits
 
 
@@ -31,16 +32,16 @@ def parse_phone(entered: str, default_region: str) -> ParsedPhone:
     if quick is not None:
         return ParsedPhone(entered=text, e164=quick[0], national_digits=quick[1])
     if not digits(text):
-        raise ValueError(f"“{entered}” has no digits")
+        raise InputError(f"“{entered}” has no digits")
     try:
         number = phonenumbers.parse(text, default_region.upper() or None)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError(
+        raise InputError(
             f"“{entered}” is not a phone number ({_reason(exc)}; region assumed: "
             f"{default_region.upper()}). Start with + and the country code for another country."
         ) from None
     if not phonenumbers.is_possible_number(number):
-        raise ValueError(
+        raise InputError(
             f"“{entered}” has the wrong number of digits for "
             f"{phonenumbers.region_code_for_number(number) or default_region.upper()} "
             f"(region assumed: {default_region.upper()}). Start with + and the country code "

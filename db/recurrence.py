@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 
+from db.errors import InputError
+
 FREQUENCIES = ("daily", "weekly", "monthly", "yearly")
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _FREQ_CODES = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY"}
@@ -23,7 +25,7 @@ _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-class RecurrenceError(ValueError):
+class RecurrenceError(InputError):
     """A rule that cannot be stored or read back."""
 
 

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
-from db.models import SocialProfile, utcnow
+from db.models import SocialProfile
 
 MAX_POSTS_KEPT = 5
 
@@ -75,7 +76,7 @@ def set_trashed(session: Session, profile_id: uuid.UUID, trashed: bool) -> None:
     """Remove a profile from its contact (or bring it back: undo)."""
     profile = session.get(SocialProfile, profile_id)
     if profile is not None:
-        profile.deleted_at = utcnow() if trashed else None
+        profile.deleted_at = session_now(session) if trashed else None
         session.flush()
 
 

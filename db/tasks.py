@@ -10,15 +10,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import tzlocal
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from db.clock import Moment
 from db.models import (
     Activity,
     Contact,
@@ -29,16 +28,6 @@ from db.models import (
 )
 
 UPCOMING_DAYS = 7
-
-
-def local_zone_name() -> str:
-    """This computer's IANA zone ("Europe/Oslo"), or "UTC" when it cannot be told."""
-    try:
-        name = tzlocal.get_localzone_name()
-        ZoneInfo(name)
-    except Exception:  # tzlocal raises several kinds on odd setups; UTC is always safe
-        return "UTC"
-    return name or "UTC"
 
 
 class Bucket(Enum):
@@ -71,31 +60,6 @@ class TaskQuery:
 
 
 @dataclass(frozen=True)
-class Clock:
-    """ "Now" and the viewer's zone, injected so tests and benchmarks pick the day."""
-
-    now: datetime
-    zone: str
-
-    @classmethod
-    def current(cls) -> Clock:
-        """Now, in this computer's zone."""
-        return cls(datetime.now(UTC), local_zone_name())
-
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(ZoneInfo(self.zone)).date()
-
-    def day_of(self, moment: datetime) -> date:
-        """The viewer's calendar date of `moment`."""
-        return moment.astimezone(ZoneInfo(self.zone)).date()
-
-    def day_start(self, day: date) -> datetime:
-        """The UTC instant the local `day` begins."""
-        return datetime.combine(day, time(), ZoneInfo(self.zone)).astimezone(UTC)
-
-
-@dataclass(frozen=True)
 class TaskRow:
     """One row of the task list. For Done rows `id` is the history entry's id."""
 
@@ -121,25 +85,25 @@ class TaskRow:
 _PRIORITY_RANK = case((Activity.priority == "high", 0), (Activity.priority == "normal", 1), else_=2)
 
 
-def count_tasks(session: Session, query: TaskQuery, clock: Clock) -> int:
+def count_tasks(session: Session, query: TaskQuery, moment: Moment) -> int:
     """How many rows the list shows for `query`."""
     if query.bucket is Bucket.DONE:
         statement = _done_filtered(
             select(func.count()).select_from(HistoryEntry), query, joined=query.priority is not None
         )
     else:
-        statement = _open_filtered(select(func.count()).select_from(Activity), query, clock)
+        statement = _open_filtered(select(func.count()).select_from(Activity), query, moment)
     return session.scalar(statement) or 0
 
 
 def list_tasks(
-    session: Session, query: TaskQuery, clock: Clock, offset: int, limit: int
+    session: Session, query: TaskQuery, moment: Moment, offset: int, limit: int
 ) -> list[TaskRow]:
     """One page of the task list."""
     if query.bucket is Bucket.DONE:
         rows = _done_page(session, query, offset, limit)
         return _with_contacts(session, rows, history_contacts, "history_id")
-    overdue = overdue_condition(clock)
+    overdue = overdue_condition(moment)
     statement = _open_filtered(
         select(
             Activity.id,
@@ -155,7 +119,7 @@ def list_tasks(
             overdue,
         ),
         query,
-        clock,
+        moment,
     )
     statement = statement.order_by(*_order(query, Activity.starts_at))
     found = [
@@ -165,50 +129,50 @@ def list_tasks(
     return _with_contacts(session, found, activity_contacts, "activity_id")
 
 
-def overdue_condition(clock: Clock) -> ColumnElement[bool]:
+def overdue_condition(moment: Moment) -> ColumnElement[bool]:
     """True for an open activity whose time (or, for dated-only ones, day) has passed."""
     dated_only = or_(Activity.all_day.is_(True), Activity.timeless.is_(True))
     return or_(
-        and_(~dated_only, Activity.starts_at < clock.now),
-        and_(dated_only, Activity.starts_at < clock.day_start(clock.today)),
+        and_(~dated_only, Activity.starts_at < moment.now),
+        and_(dated_only, Activity.starts_at < moment.day_start(moment.today)),
     )
 
 
-def bucket_counts(session: Session, clock: Clock) -> dict[Bucket, int]:
+def bucket_counts(session: Session, moment: Moment) -> dict[Bucket, int]:
     """Counts for the bucket tabs (Done is not counted: it only grows)."""
     return {
-        bucket: count_tasks(session, TaskQuery(bucket), clock)
+        bucket: count_tasks(session, TaskQuery(bucket), moment)
         for bucket in (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING, Bucket.OPEN)
     }
 
 
 def agenda(
-    session: Session, clock: Clock, days: int, overdue_only: bool = False, limit: int = 10_000
+    session: Session, moment: Moment, days: int, overdue_only: bool = False, limit: int = 10_000
 ) -> list[TaskRow]:
     """Open activities for `callsheet agenda`: everything overdue, then what is due
     from now to the end of the day `days` days ahead, each part by due time."""
-    overdue = list_tasks(session, TaskQuery(Bucket.OVERDUE), clock, 0, limit)
+    overdue = list_tasks(session, TaskQuery(Bucket.OVERDUE), moment, 0, limit)
     if overdue_only:
         return overdue
-    end = clock.day_start(clock.today + timedelta(days=days + 1))
-    coming = list_tasks(session, TaskQuery(Bucket.OPEN, due_before=end), clock, 0, limit)
+    end = moment.day_start(moment.today + timedelta(days=days + 1))
+    coming = list_tasks(session, TaskQuery(Bucket.OPEN, due_before=end), moment, 0, limit)
     return overdue + [row for row in coming if not row.overdue][: max(limit - len(overdue), 0)]
 
 
-def _open_filtered(statement: Any, query: TaskQuery, clock: Clock) -> Any:
+def _open_filtered(statement: Any, query: TaskQuery, moment: Moment) -> Any:
     statement = statement.where(Activity.status == "open", Activity.deleted_at.is_(None))
-    today = clock.today
+    today = moment.today
     if query.bucket is Bucket.OVERDUE:
-        statement = statement.where(Activity.starts_at < clock.now, overdue_condition(clock))
+        statement = statement.where(Activity.starts_at < moment.now, overdue_condition(moment))
     elif query.bucket is Bucket.TODAY:
         statement = statement.where(
-            Activity.starts_at >= clock.day_start(today),
-            Activity.starts_at < clock.day_start(today + timedelta(days=1)),
+            Activity.starts_at >= moment.day_start(today),
+            Activity.starts_at < moment.day_start(today + timedelta(days=1)),
         )
     elif query.bucket is Bucket.UPCOMING:
         statement = statement.where(
-            Activity.starts_at >= clock.day_start(today + timedelta(days=1)),
-            Activity.starts_at < clock.day_start(today + timedelta(days=1 + UPCOMING_DAYS)),
+            Activity.starts_at >= moment.day_start(today + timedelta(days=1)),
+            Activity.starts_at < moment.day_start(today + timedelta(days=1 + UPCOMING_DAYS)),
         )
     if query.due_before is not None:
         statement = statement.where(Activity.starts_at < query.due_before)

@@ -87,6 +87,7 @@ def run_app(data_dir: Path) -> int:
     from desktop.single_instance import SingleInstance
     from desktop.ui.main_window import MainWindow
     from desktop.ui.settings import apply_source_urls, user_settings
+    from desktop.ui.unexpected_errors import UnexpectedErrors
 
     app = application()
     instance = SingleInstance(data_dir)
@@ -103,14 +104,16 @@ def run_app(data_dir: Path) -> int:
         log.info("cannot open the database", exc_info=True)
         QMessageBox.critical(None, "Callsheet cannot open its database", str(error))
         return 1
-    logs.configure(data_dir)
+    log_path = logs.configure(data_dir)
     apply_source_urls(user_settings())
     window = MainWindow(ContactBook(db), default_region())
+    errors = UnexpectedErrors(log_path, lambda: window).install()
     instance.activated.connect(window.bring_to_front)
     window.show()
     try:
         return app.exec()
     finally:
+        errors.uninstall()
         db.close()
 
 

@@ -241,16 +241,16 @@ def _agenda(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from db.engine import open_database
-    from db.tasks import Clock, agenda
+    from db.tasks import agenda
 
-    clock = Clock.current()
     db = open_database(args.data_dir, create=False)
     try:
+        now = db.clock.moment()
         with db.reading() as session:
-            rows = agenda(session, clock, args.days, overdue_only=args.overdue)
+            rows = agenda(session, now, args.days, overdue_only=args.overdue)
     finally:
         db.close()
-    zone = ZoneInfo(clock.zone)
+    zone = ZoneInfo(now.zone)
     for row in rows:
         due = row.due.astimezone(zone)
         if args.json:
@@ -278,12 +278,10 @@ def _agenda(args: argparse.Namespace) -> int:
 def _brief(args: argparse.Namespace) -> int:
     from db.engine import open_database
     from db.errors import NotFoundError
-    from db.tasks import Clock
     from desktop.calls.brief import render_text
     from desktop.calls.sheet import build_sheet
     from desktop.contact_book import ContactBook
 
-    clock = Clock.current()
     book = ContactBook(open_database(args.data_dir, create=False))
     try:
         hits = book.lookup(args.query, limit=2)
@@ -292,7 +290,8 @@ def _brief(args: argparse.Namespace) -> int:
         if args.refresh:
             report = _refresh_profiles(book, hits[0].id, args.data_dir)
             print(f"Profiles: {report}.", file=sys.stderr)
-        text = render_text(build_sheet(book, hits[0].id, clock), clock.zone)
+        now = book.clock.moment()
+        text = render_text(build_sheet(book, hits[0].id, now), now.zone)
     finally:
         book.close()
     print(text, end="")
@@ -303,24 +302,12 @@ def _brief(args: argparse.Namespace) -> int:
 
 def _refresh_profiles(book: ContactBook, contact_id: uuid.UUID, data_dir: Path) -> str:
     """Fetch the contact's profiles now, within the user's (or IT's) settings."""
-    import configparser
-
-    from desktop.defaults import load_defaults
     from desktop.paths import config_dir
+    from desktop.settings import read_only_settings
     from desktop.social.fetch import Fetcher
     from desktop.social.refresh import ProfileRefresher, RefreshPolicy
 
-    ini = configparser.ConfigParser(interpolation=None)
-    ini.read(config_dir() / "callsheet.ini", encoding="utf-8")
-
-    def user_setting(key: str) -> str | None:
-        section, _, name = key.partition("/")
-        return ini.get(section, name, fallback=None)
-
-    machine = load_defaults()
-    policy = RefreshPolicy.from_settings(
-        lambda key, default: machine.effective(key, user_setting, default)
-    )
+    policy = RefreshPolicy.from_settings(read_only_settings(config_dir()))
     if not policy.enabled:
         return "fetching is turned off in the settings; showing what was cached"
     fetcher = Fetcher()

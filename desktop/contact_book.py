@@ -30,6 +30,7 @@ from db import (
 )
 from db.activities import ActivityDetails, ActivityDraft, AlarmRow, ClearResult
 from db.calendar import CalendarDay
+from db.clock import Clock, Moment
 from db.companies import CompanyDetails, CompanyDraft, CompanyRow
 from db.contacts import ContactDetails, ContactDraft, ContactRow, ListQuery
 from db.engine import Database
@@ -39,7 +40,7 @@ from db.imports import BatchRow
 from db.notes import NoteRow
 from db.search import LOOKUP, LookupHit
 from db.social_profiles import ProfileRow
-from db.tasks import Bucket, Clock, TaskQuery, TaskRow
+from db.tasks import Bucket, TaskQuery, TaskRow
 from db.trash import TrashItem
 
 if TYPE_CHECKING:  # the import, export and duplicate code loads when first used
@@ -62,6 +63,11 @@ class ContactBook:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    @property
+    def clock(self) -> Clock:
+        """What "now" is for this book: everything it stores and shows goes by it."""
+        return self.db.clock
 
     @property
     def path(self) -> str:
@@ -163,7 +169,7 @@ class ContactBook:
                 contacts.count_contacts(session, ListQuery()),
                 trash.count_trash(session),
                 groups.member_counts(session),
-                tasks.count_tasks(session, TaskQuery(Bucket.OVERDUE), Clock.current()),
+                tasks.count_tasks(session, TaskQuery(Bucket.OVERDUE), self.clock.moment()),
             )
 
     def create_group(self, name: str) -> uuid.UUID:
@@ -301,23 +307,23 @@ class ContactBook:
         with self.db.reading() as session:
             return activities.open_for_contacts(session, contact_ids)
 
-    def tasks(self, query: TaskQuery, clock: Clock, offset: int, limit: int) -> list[TaskRow]:
+    def tasks(self, query: TaskQuery, moment: Moment, offset: int, limit: int) -> list[TaskRow]:
         with self.db.reading() as session:
-            return tasks.list_tasks(session, query, clock, offset, limit)
+            return tasks.list_tasks(session, query, moment, offset, limit)
 
-    def task_count(self, query: TaskQuery, clock: Clock) -> int:
+    def task_count(self, query: TaskQuery, moment: Moment) -> int:
         with self.db.reading() as session:
-            return tasks.count_tasks(session, query, clock)
+            return tasks.count_tasks(session, query, moment)
 
-    def bucket_counts(self, clock: Clock) -> dict[Bucket, int]:
+    def bucket_counts(self, moment: Moment) -> dict[Bucket, int]:
         with self.db.reading() as session:
-            return tasks.bucket_counts(session, clock)
+            return tasks.bucket_counts(session, moment)
 
     def calendar_days(
-        self, first: date, days: int, clock: Clock, per_day: int = 200
+        self, first: date, days: int, moment: Moment, per_day: int = 200
     ) -> list[CalendarDay]:
         with self.db.reading() as session:
-            return calendar.calendar_days(session, first, days, clock, per_day)
+            return calendar.calendar_days(session, first, days, moment, per_day)
 
     # Reminders
     def due_alarms(self, now: datetime) -> list[AlarmRow]:

@@ -15,20 +15,16 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# Settings key -> (TOML table, TOML key, expected type)
+from desktop.settings import LOCKABLE
+
+# Settings key -> (TOML table, TOML key, expected TOML type): the schema's lockable ones.
 KEYS: dict[str, tuple[str, str, type]] = {
-    "data/dir": ("data", "dir", str),
-    "sync/server_url": ("sync", "server_url", str),
-    "social/enabled": ("social", "enabled", bool),
-    "social/disabled": ("social", "disabled", list),
-    "social/max_age_days": ("social", "max_age_days", int),
-    "calls/scheme": ("calls", "scheme", str),
-    "calls/command": ("calls", "command", str),
+    key: (setting.section, setting.name, list if setting.kind is tuple else setting.kind)
+    for key, setting in LOCKABLE.items()
 }
 LOCK_NAMES = {f"{table}.{key}": name for name, (table, key, _t) in KEYS.items()}
 
@@ -42,15 +38,6 @@ class MachineDefaults:
 
     def is_locked(self, key: str) -> bool:
         return key in self.locked
-
-    def effective(self, key: str, user: Callable[[str], object | None], default: str) -> str:
-        """The value that applies: a locked default, else the user's, else the default."""
-        if key in self.locked and key in self.values:
-            return self.values[key]
-        mine = user(key)
-        if mine is not None and str(mine) != "":
-            return str(mine)
-        return self.values.get(key, default)
 
 
 def defaults_path() -> Path:

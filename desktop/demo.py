@@ -30,10 +30,10 @@ import phonenumbers
 from sqlalchemy import Connection
 
 from db.bulk import indexes_deferred, insert_rows, stamp
+from db.clock import Moment
 from db.engine import Database
 from db.ids import new_id
 from db.search import LOOKUP, document_for, phone_search_text
-from db.tasks import local_zone_name
 from db.text import fold, sort_key
 
 # (Faker locale, ISO region); a locale listed twice is drawn twice as often.
@@ -179,8 +179,9 @@ def seed(
     people. Batches are generated in a helper process while this one writes.
     """
     master = random.Random(seed).randrange(1 << 62)
+    moment = db.clock.moment()
     with db.engine.begin() as conn:
-        group_ids = _ensure_groups(conn)
+        group_ids = _ensure_groups(conn, moment.now)
         companies: dict[str, str] = {
             sort_name: company_id
             for sort_name, company_id in conn.exec_driver_sql(
@@ -190,13 +191,14 @@ def seed(
         existing = conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar_one()
     bulk = count >= BULK_THRESHOLD and count >= existing
     with indexes_deferred(db.engine, BULK_TABLES) if bulk else contextlib.nullcontext():
-        return _load(db, count, master, group_ids, companies, progress)
+        return _load(db, count, master, moment, group_ids, companies, progress)
 
 
 def _load(
     db: Database,
     count: int,
     master: int,
+    moment: Moment,
     group_ids: list[str],
     companies: dict[str, str],
     progress: Callable[[int, int], bool] | None,
@@ -205,7 +207,7 @@ def _load(
     done = 0
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        1, context, initializer=partial(_start_generator, master, group_ids, companies)
+        1, context, initializer=partial(_start_generator, master, moment, group_ids, companies)
     ) as generator:
         pending = deque(
             generator.submit(_generate, n, size) for n, size in enumerate(sizes[:PREFETCH])
@@ -235,21 +237,24 @@ def _load(
     return done
 
 
-# The helper process's state: the seed, the pools, the group ids, and every company
-# made so far by folded name (batches come in order, so later ones reuse them).
-_generator: tuple[int, list[_Pool], list[str], dict[str, str]] | None = None
+# The helper process's state: the seed, the moment seeding began, the pools, the group
+# ids, and every company made so far by folded name (batches come in order, so later
+# ones reuse them).
+_generator: tuple[int, Moment, list[_Pool], list[str], dict[str, str]] | None = None
 
 
-def _start_generator(master: int, group_ids: list[str], companies: dict[str, str]) -> None:
+def _start_generator(
+    master: int, moment: Moment, group_ids: list[str], companies: dict[str, str]
+) -> None:
     global _generator
-    _generator = (master, _make_pools(random.Random(master)), group_ids, companies)
+    _generator = (master, moment, _make_pools(random.Random(master)), group_ids, companies)
 
 
 def _generate(index: int, size: int) -> _Batch:
     assert _generator is not None
-    master, pools, group_ids, companies = _generator
+    master, moment, pools, group_ids, companies = _generator
     rng = random.Random(f"{master}:{index}")
-    return _Batch.generate(rng, pools, group_ids, companies, size)
+    return _Batch.generate(rng, moment, pools, group_ids, companies, size)
 
 
 def _make_pools(rng: random.Random) -> list[_Pool]:
@@ -323,14 +328,14 @@ def _fake_phone(rng: random.Random, pool: _Pool) -> tuple[str, str, str]:
 _stamp = stamp
 
 
-def _ensure_groups(conn: Connection) -> list[str]:
+def _ensure_groups(conn: Connection, when: datetime) -> list[str]:
     existing = {
         sort_key(name): gid
         for gid, name in conn.exec_driver_sql(
             "SELECT id, name FROM groups WHERE deleted_at IS NULL"
         )
     }
-    now = _stamp(datetime.now(UTC))
+    now = _stamp(when)
     ids = []
     for name in GROUPS:
         gid = existing.get(sort_key(name)) or new_id().hex
@@ -458,15 +463,15 @@ class _Batch:
     @staticmethod
     def generate(
         rng: random.Random,
+        moment: Moment,
         pools: list[_Pool],
         group_ids: list[str],
         companies: dict[str, str],
         size: int,
     ) -> _Batch:
         """`size` contacts; `companies` (folded name -> id) is read and extended."""
-        now_dt = datetime.now(UTC)
-        now = _stamp(now_dt)
-        today = _Today(now_dt, ZoneInfo(local_zone_name()))
+        now = _stamp(moment.now)
+        today = _Today(moment.now, ZoneInfo(moment.zone))
         out: dict[str, list[tuple[object, ...]]] = {
             table: [] for table in _COLUMNS if table != "groups"
         }

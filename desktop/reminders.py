@@ -1,11 +1,10 @@
 """Reminders while the app runs: a timer armed for the next alarm (and a periodic
-check, since another process may add activities), the clock injected for tests."""
+check, since another process may add activities), by the book's clock."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -15,10 +14,6 @@ from desktop.contact_book import ContactBook
 
 POLL_MS = 60_000
 MISSED_AFTER = timedelta(minutes=1)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Reminders(QObject):
@@ -34,12 +29,10 @@ class Reminders(QObject):
     def __init__(
         self,
         book: ContactBook,
-        clock: Callable[[], datetime] = utc_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.book = book
-        self.clock = clock
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.check)
@@ -59,7 +52,7 @@ class Reminders(QObject):
 
     def snooze(self, activity_ids: list[uuid.UUID], minutes: int) -> None:
         try:
-            self.book.snooze(activity_ids, self.clock() + timedelta(minutes=minutes))
+            self.book.snooze(activity_ids, self.book.clock.now() + timedelta(minutes=minutes))
         except CallsheetError as error:
             self.failed.emit(error)
         self._arm()
@@ -73,14 +66,14 @@ class Reminders(QObject):
 
     def _check(self, *, missed: bool) -> None:
         try:
-            alarms = self.book.due_alarms(self.clock())
+            alarms = self.book.due_alarms(self.book.clock.now())
         except CallsheetError as error:
             self.failed.emit(error)
             alarms = []
         fresh = [a for a in alarms if (a.activity_id, a.alarm_at) not in self._announced]
         self._announced.update((a.activity_id, a.alarm_at) for a in fresh)
         # At start, what came due more than a minute ago was missed while closed.
-        cutoff = self.clock() - MISSED_AFTER if missed else None
+        cutoff = self.book.clock.now() - MISSED_AFTER if missed else None
         late = [a for a in fresh if cutoff is not None and a.alarm_at < cutoff]
         on_time = [a for a in fresh if a not in late]
         if late:
@@ -96,7 +89,7 @@ class Reminders(QObject):
             upcoming = None
         delay = POLL_MS
         if upcoming is not None:
-            until = (upcoming - self.clock()).total_seconds() * 1000
+            until = (upcoming - self.book.clock.now()).total_seconds() * 1000
             if until > 0:
                 delay = min(int(until) + 50, POLL_MS)
         self.timer.start(delay)

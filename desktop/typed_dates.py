@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil import parser as date_parser
 
+from db.errors import InputError
+
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RELATIVE = re.compile(r"^(?:in\s+)?\+?\s*(\d{1,3})\s*(d|day|days|w|wk|week|weeks)?$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})[./](\d{1,2})\.?$")
@@ -24,7 +26,7 @@ def parse_day(text: str, today: date, *, day_first: bool = True) -> date:
     """The date `text` means, relative to `today`."""
     typed = " ".join(text.strip().lower().split())
     if not typed:
-        raise ValueError(f"Enter a date ({DATE_HINT}).")
+        raise InputError(f"Enter a date ({DATE_HINT}).")
     named = {"today": 0, "tod": 0, "tomorrow": 1, "tom": 1, "tmrw": 1, "yesterday": -1}
     if typed in named:
         return today + timedelta(days=named[typed])
@@ -50,12 +52,12 @@ def parse_day(text: str, today: date, *, day_first: bool = True) -> date:
         try:
             return date(today.year, month, day)
         except ValueError:
-            raise ValueError(f"“{text.strip()}” is not a date ({DATE_HINT}).") from None
+            raise InputError(f"“{text.strip()}” is not a date ({DATE_HINT}).") from None
     default = datetime(today.year, today.month, today.day)
     try:
         parsed = date_parser.parse(typed.rstrip("."), default=default, dayfirst=day_first)
     except (ValueError, OverflowError):
-        raise ValueError(f"“{text.strip()}” is not a date ({DATE_HINT}).") from None
+        raise InputError(f"“{text.strip()}” is not a date ({DATE_HINT}).") from None
     return parsed.date()
 
 
@@ -74,7 +76,7 @@ def parse_time(text: str) -> time:
             hour = hour % 12 + (12 if suffix.startswith("p") else 0)
         if match and hour < 24 and minute < 60:
             return time(hour, minute)
-    raise ValueError(f"“{text.strip()}” is not a time of day ({TIME_HINT}).")
+    raise InputError(f"“{text.strip()}” is not a time of day ({TIME_HINT}).")
 
 
 def parse_duration(text: str) -> int:
@@ -89,4 +91,4 @@ def parse_duration(text: str) -> int:
     if number:
         value = float(number.group(1).replace(",", "."))
         return round(value * 60) if (number.group(2) or "m").startswith("h") else round(value)
-    raise ValueError(f"“{text.strip()}” is not a length of time (try 30, 45m, 1h or 1:30).")
+    raise InputError(f"“{text.strip()}” is not a length of time (try 30, 45m, 1h or 1:30).")

@@ -1,11 +1,12 @@
 """Every test: offscreen Qt, its own data and settings folders, an in-memory
-keyring, and no network beyond loopback."""
+keyring, a fixed clock for the databases it opens, and no network beyond loopback."""
 
 from __future__ import annotations
 
 import os
 import socket
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,13 @@ os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
 from keyring.backend import KeyringBackend
 
+from db.clock import FixedClock
 from db.engine import Database
+
+# A Monday morning in Oslo. Tests read "now" from this clock (never the computer's), so
+# a test with a fixed date passes in any year; a test moves it with `clock.advance`.
+TEST_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+TEST_ZONE = "Europe/Oslo"
 
 
 class MemoryKeyring(KeyringBackend):
@@ -35,6 +42,29 @@ class MemoryKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.secrets.pop((service, username), None)
+
+
+TRAVEL_FOLDER = Path(__file__).with_name("time_travel")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-ahead",
+        metavar="DATE",
+        help="run with the process clock (and the callsheet processes tests start) moved "
+        "to DATE, e.g. 2031-06-01: nothing may depend on the real date",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    destination = config.getoption("--clock-ahead")
+    if destination:
+        import time_machine
+
+        time_machine.travel(f"{destination}T09:00:00+00:00", tick=True).start()
+        os.environ["CALLSHEET_TEST_TRAVEL"] = f"{destination}T09:00:00+00:00"
+        path = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TRAVEL_FOLDER), path]))
 
 
 @pytest.fixture(autouse=True)
@@ -71,10 +101,16 @@ def data_dir(isolated_environment: Path) -> Path:
 
 
 @pytest.fixture
-def db(data_dir: Path) -> Iterator[Database]:
-    """A fresh database in the test's data folder."""
+def clock() -> FixedClock:
+    """The test's clock: Monday 23 November 2026, 10:00 in Oslo, until moved."""
+    return FixedClock(TEST_NOW, TEST_ZONE)
+
+
+@pytest.fixture
+def db(data_dir: Path, clock: FixedClock) -> Iterator[Database]:
+    """A fresh database in the test's data folder, going by the test's clock."""
     from db.engine import open_database
 
-    database = open_database(data_dir)
+    database = open_database(data_dir, clock=clock)
     yield database
     database.close()

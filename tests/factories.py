@@ -35,3 +35,19 @@ def add_contact(
     )
     with db.transaction() as session:
         return create_contact(session, draft)
+
+
+class MemoryStore:
+    """A settings store in a dict (what the app keeps in its settings file)."""
+
+    def __init__(self, values: dict[str, object] | None = None) -> None:
+        self.values: dict[str, object] = dict(values or {})
+
+    def value(self, key: str) -> object | None:
+        return self.values.get(key)
+
+    def setValue(self, key: str, value: object) -> None:
+        self.values[key] = value
+
+    def sync(self) -> None:
+        return None

@@ -11,6 +11,14 @@ import pytest
 
 from desktop.defaults import load_defaults
 from desktop.paths import default_data_dir
+from desktop.settings import (
+    CALLS_COMMAND,
+    CALLS_SCHEME,
+    SOCIAL_ENABLED,
+    SOCIAL_MAX_AGE_DAYS,
+    Settings,
+)
+from tests.factories import MemoryStore
 
 GOOD = """
 [data]
@@ -50,11 +58,14 @@ def test_values_and_locks(tmp_path: Path) -> None:
         "calls/scheme": "sip",
     }
     assert machine.locked == {"social/enabled", "sync/server_url"}
-    mine = {"social/enabled": "true", "calls/scheme": "tel", "social/max_age_days": ""}
-    assert machine.effective("social/enabled", mine.get, "true") == "false"  # locked
-    assert machine.effective("calls/scheme", mine.get, "tel") == "tel"  # the user's wins
-    assert machine.effective("social/max_age_days", mine.get, "7") == "14"  # default
-    assert machine.effective("calls/command", mine.get, "") == ""
+    mine = MemoryStore({"social/enabled": "true", "calls/scheme": "tel", "social/max_age_days": ""})
+    settings = Settings(mine, machine)
+    assert settings.get(SOCIAL_ENABLED) is False  # locked
+    assert settings.get(CALLS_SCHEME) == "tel"  # the user's wins
+    assert settings.get(SOCIAL_MAX_AGE_DAYS) == 14  # IT's default
+    assert settings.get(CALLS_COMMAND) == ""  # the schema's default
+    settings.set(SOCIAL_ENABLED, False)  # refused: IT locked it
+    assert mine.values["social/enabled"] == "true"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,9 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from db.errors import InputError
+from desktop.settings import CALLS_COMMAND, CALLS_SCHEME, Settings
+
 SCHEMES = ("tel", "sip", "callto")
 
 
@@ -17,6 +20,15 @@ SCHEMES = ("tel", "sip", "callto")
 class DialSettings:
     scheme: str = "tel"
     command: str = ""  # a template with {number}; used instead of a link when set
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DialSettings:
+        """How numbers are dialed: `calls/scheme` (tel, sip, callto) or `calls/command`."""
+        return cls(scheme=settings.get(CALLS_SCHEME), command=settings.get(CALLS_COMMAND))
+
+    def save(self, settings: Settings) -> None:
+        settings.set(CALLS_SCHEME, self.scheme)
+        settings.set(CALLS_COMMAND, self.command)
 
 
 def dial_number(number: str, e164: str | None) -> str:
@@ -36,7 +48,7 @@ def dial_link(number: str, settings: DialSettings) -> str:
 def dial_command(number: str, settings: DialSettings) -> list[str]:
     """The softphone command to run, as arguments (no shell, so a number cannot inject)."""
     if "{number}" not in settings.command:
-        raise ValueError("The dial command must contain {number}, e.g. linphone-cli call {number}")
+        raise InputError("The dial command must contain {number}, e.g. linphone-cli call {number}")
     return [part.replace("{number}", number) for part in shlex.split(settings.command)]
 
 
@@ -48,7 +60,7 @@ def dial(
 ) -> str:
     """Start a call to `number` (already cleaned); returns what was opened or run."""
     if not number:
-        raise ValueError("This phone number has no digits to dial.")
+        raise InputError("This phone number has no digits to dial.")
     if settings.command.strip():
         arguments = dial_command(number, settings)
         run(arguments)

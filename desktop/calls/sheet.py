@@ -7,11 +7,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from db.clock import Moment
 from db.contacts import ContactDetails, ContactRow, ListQuery
 from db.history import HistoryRow
 from db.notes import NoteRow
 from db.social_profiles import ProfileRow
-from db.tasks import Bucket, Clock, TaskQuery, TaskRow
+from db.tasks import Bucket, TaskQuery, TaskRow
 from desktop.calls.local_time import LocalTime, local_time
 from desktop.contact_book import ContactBook
 
@@ -48,9 +49,9 @@ class CallSheet:
 
 
 def build_sheet(
-    book: ContactBook, contact_id: uuid.UUID, clock: Clock, default_region: str = "US"
+    book: ContactBook, contact_id: uuid.UUID, now: Moment, default_region: str = "US"
 ) -> CallSheet:
-    """The sheet for one contact, as of `clock`."""
+    """The sheet for one contact, as of `now`."""
     contact = book.contact(contact_id)
     colleagues: list[ContactRow] = []
     if contact.company_id is not None:
@@ -58,12 +59,12 @@ def build_sheet(
         colleagues = [r for r in book.page(query, 0, RELATED + 1) if r.id != contact_id]
     return CallSheet(
         contact=contact,
-        local=local_time(contact, clock.now, default_region),
+        local=local_time(contact, now.now, default_region),
         history=book.history(contact_id)[:LAST_INTERACTIONS],
-        follow_ups=book.tasks(TaskQuery(Bucket.OPEN, contact_id=contact_id), clock, 0, 20),
+        follow_ups=book.tasks(TaskQuery(Bucket.OPEN, contact_id=contact_id), now, 0, 20),
         talking_points=[note for note in book.notes(contact_id) if note.pinned],
         referred_by=book.referrer(contact_id),
         colleagues=colleagues[:RELATED],
         profiles=book.profiles(contact_id),
-        built_at=clock.now,
+        built_at=now.now,
     )

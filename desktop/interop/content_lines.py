@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from db.errors import InputError
+
 _NAME = re.compile(r"(?:([A-Za-z0-9-]+)\.)?([A-Za-z0-9-]+)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SIMPLE_HEAD = re.compile(r"(?:[A-Za-z0-9-]+\.)?[A-Za-z0-9-]+(?:;[^;:=\"]*(?:=[^;:\"]*)?)*")
@@ -99,7 +101,7 @@ def _parse_general(number: int, line: str) -> ContentLine:
     """Any line, quoted parameters (which may hold ";" and ":") included."""
     match = _NAME.match(line)
     if not match or match.end() == 0:
-        raise ValueError("does not start with a property name")
+        raise InputError("does not start with a property name")
     group, name = match.group(1) or "", match.group(2).upper()
     position = match.end()
     params: dict[str, list[str]] = {}
@@ -116,7 +118,7 @@ def _parse_general(number: int, line: str) -> ContentLine:
         elif key:
             params.setdefault("TYPE", []).append(key)  # vCard 2.1: TEL;CELL;VOICE:
     if position >= len(line) or line[position] != ":":
-        raise ValueError(f"{name} has no “:” before its value")
+        raise InputError(f"{name} has no “:” before its value")
     value = _transfer_decode(line[position + 1 :], params)
     return ContentLine(name, value, params, group, line, number)
 
@@ -143,7 +145,7 @@ def _param_values(line: str, position: int) -> tuple[list[str], int]:
         if position < len(line) and line[position] == '"':
             end = line.find('"', position + 1)
             if end < 0:
-                raise ValueError("has a parameter with an unclosed quote")
+                raise InputError("has a parameter with an unclosed quote")
             values.append(_caret_decode(line[position + 1 : end]))
             position = end + 1
         else:
@@ -272,7 +274,7 @@ def decode_base64(value: str) -> bytes:
     try:
         return binascii.a2b_base64("".join(value.split()).encode("ascii"))
     except (binascii.Error, UnicodeEncodeError) as error:
-        raise ValueError(f"is not valid base64 ({error})") from None
+        raise InputError(f"is not valid base64 ({error})") from None
 
 
 # Writing

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from db import activities, history, imports
 from db.activities import ActivityDraft
+from db.clock import session_now
 from db.engine import Database
-from db.errors import CallsheetError
+from db.errors import CallsheetError, InputError
 from db.models import Activity, Contact, HistoryEntry
 from db.recurrence import Recurrence
 from desktop.interop.plan import RowProblem
@@ -35,7 +36,7 @@ def write_calendar(session: Session, contact_ids: set[uuid.UUID] | None = None) 
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    now = datetime.now(UTC)
+    now = session_now(session)
     for activity in session.scalars(
         select(Activity).where(Activity.deleted_at.is_(None), Activity.status == "open")
     ):
@@ -191,7 +192,7 @@ def _todo_draft(
     if start is None and "due" in component:
         start = component.decoded("due")
     if start is None:
-        raise ValueError("has no start or due date")
+        raise InputError("has no start or due date")
     duration = component.decoded("duration") if "duration" in component else timedelta(0)
     if isinstance(start, datetime):
         zone = start.tzinfo

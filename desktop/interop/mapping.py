@@ -20,7 +20,7 @@ from db.contacts import (
     UrlValue,
     validate,
 )
-from db.errors import ValidationError
+from db.errors import InputError, ValidationError
 from desktop.interop.countries import country_code
 from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem, normal_label, record_id
 from desktop.interop.table import Table
@@ -246,7 +246,7 @@ def parse_birthday(value: str) -> date | None:
             return date(year, month, day)
         except ValueError:
             pass
-    raise ValueError(f"“{value}” is not a date (expected 1980-05-17 or 5/17/1980)")
+    raise InputError(f"“{value}” is not a date (expected 1980-05-17 or 5/17/1980)")
 
 
 def _column_for(key: str, values: dict[str, tuple[str, str]]) -> str:

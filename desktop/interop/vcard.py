@@ -27,7 +27,7 @@ from db.contacts import (
     UrlValue,
     validate,
 )
-from db.errors import ValidationError
+from db.errors import InputError, ValidationError
 from db.exports import ExportedContact
 from desktop.interop.content_lines import (
     Component,
@@ -232,12 +232,12 @@ def parse_vcard_date(value: str, omit_year: str = "") -> date:
     text = unescape(value).strip().split("T")[0]
     match = re.fullmatch(r"(\d{4}|--)-?(\d{2})-?(\d{2})", text)
     if not match:
-        raise ValueError(f"“{text}” is not a date")
+        raise InputError(f"“{text}” is not a date")
     year = NO_YEAR if match.group(1) == "--" or match.group(1) == omit_year else int(match[1])
     try:
         return date(year, int(match.group(2)), int(match.group(3)))
     except ValueError:
-        raise ValueError(f"“{text}” is not a date") from None
+        raise InputError(f"“{text}” is not a date") from None
 
 
 def _label_text(text: str) -> str:

@@ -12,7 +12,7 @@ import uuid
 from collections import OrderedDict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -127,7 +127,7 @@ class ContactListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == NEXT_STEP:
             if row.next_step_at is None:
                 return UNSCHEDULED_COLOR
-            if row.next_step_at < datetime.now(UTC):
+            if row.next_step_at < self.book.clock.now():
                 return OVERDUE_COLOR
             return None
         if role == Qt.ItemDataRole.ToolTipRole and column == NEXT_STEP:

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from db.tasks import Bucket, Clock, TaskQuery, TaskRow, TaskSort
+from db.clock import Moment
+from db.tasks import Bucket, TaskQuery, TaskRow, TaskSort
 from desktop.contact_book import ContactBook
 
 PAGE_SIZE = 300
@@ -27,10 +28,10 @@ DUE, KIND, REGARDING, WITH, PRIORITY = range(len(COLUMNS))
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def describe_due(moment: datetime, timing: str, clock: Clock) -> str:
+def describe_due(due: datetime, timing: str, now: Moment) -> str:
     """ "Today 09:00", "Tomorrow", "Thu 26 Nov 14:30", "Fri 3 Dec 2027 (all day)"."""
-    local = moment.astimezone(ZoneInfo(clock.zone))
-    today = clock.today
+    local = due.astimezone(ZoneInfo(now.zone))
+    today = now.today
     names = {
         today: "Today",
         today + timedelta(days=1): "Tomorrow",
@@ -48,16 +49,16 @@ def _day_text(day: date, today: date) -> str:
 
 
 class TaskListModel(QAbstractTableModel):
-    """Rows of `query` as of `clock`; `fetchMore` reads the next page."""
+    """Rows of `query` as of `moment` (the book's clock read at the last refresh);
+    `fetchMore` reads the next page."""
 
     def __init__(self, book: ContactBook, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.book = book
         self.query = TaskQuery()
-        self.clock = Clock.current()
+        self.moment = book.clock.moment()
         self.rows: list[TaskRow] = []
         self.total = 0
-        self._live_clock = True
 
     # Qt model
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -107,7 +108,7 @@ class TaskListModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index) -> None:
         if parent.isValid():
             return
-        more = self.book.tasks(self.query, self.clock, len(self.rows), PAGE_SIZE)
+        more = self.book.tasks(self.query, self.moment, len(self.rows), PAGE_SIZE)
         if not more:
             self.total = len(self.rows)
             return
@@ -134,16 +135,11 @@ class TaskListModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Read the first page again (with a fresh "now")."""
         self.beginResetModel()
-        self.clock = Clock.current() if self._live_clock else self.clock
-        self.total = self.book.task_count(self.query, self.clock)
-        self.rows = self.book.tasks(self.query, self.clock, 0, PAGE_SIZE)
+        self.moment = self.book.clock.moment()
+        self.total = self.book.task_count(self.query, self.moment)
+        self.rows = self.book.tasks(self.query, self.moment, 0, PAGE_SIZE)
         self.endResetModel()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-
-    def use_clock(self, clock: Clock) -> None:
-        """Pin "now" (tests and benchmarks); refresh() keeps it."""
-        self.clock = clock
-        self._live_clock = False
 
     def row(self, number: int) -> TaskRow | None:
         return self.rows[number] if 0 <= number < len(self.rows) else None
@@ -156,7 +152,7 @@ class TaskListModel(QAbstractTableModel):
 
     def _text(self, row: TaskRow, column: int) -> str:
         if column == DUE:
-            text = describe_due(row.due, row.timing, self.clock)
+            text = describe_due(row.due, row.timing, self.moment)
             return f"↻ {text}" if row.recurring else text
         if column == KIND:
             return KIND_TITLES.get(row.kind, row.kind.capitalize())

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from db.errors import CallsheetError
 from desktop import __version__
 
 USER_AGENT = f"Callsheet/{__version__} (contact manager; public profile snapshots)"
@@ -27,7 +28,7 @@ DEFAULT_SPACING_S = 0.5
 MAX_POLITE_WAIT_S = 2.0
 
 
-class FetchError(Exception):
+class FetchError(CallsheetError):
     """A fetch that produced nothing usable; the message is for people."""
 
 
@@ -204,7 +205,7 @@ class Fetcher:
         if status in (404, 410):
             raise NotFound(f"{host} says this profile does not exist (HTTP {status}).")
         if status == 429:
-            wait = retry_after(response.headers.get("retry-after"))
+            wait = retry_after(response.headers.get("retry-after"), response.headers.get("date"))
             self.gate.back_off(host, wait)
             raise RateLimited(f"{host} asked us to slow down (HTTP 429).", wait)
         if status >= 500:
@@ -230,8 +231,12 @@ class Fetcher:
             raise Cancelled("Cancelled.")
 
 
-def retry_after(value: str | None, default: float = 60.0) -> float:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), capped at a day."""
+def retry_after(value: str | None, server_date: str | None = None, default: float = 60.0) -> float:
+    """Seconds to wait from a Retry-After header, capped at a day.
+
+    An HTTP date is read against the response's own Date header, so this computer's
+    clock being off changes nothing; without one the default applies.
+    """
     if not value:
         return default
     value = value.strip()
@@ -239,9 +244,10 @@ def retry_after(value: str | None, default: float = 60.0) -> float:
         return min(float(value), 86_400.0)
     try:
         when = email.utils.parsedate_to_datetime(value)
+        sent = email.utils.parsedate_to_datetime(server_date or "")
     except (TypeError, ValueError):
         return default
-    return max(0.0, min(when.timestamp() - time.time(), 86_400.0))
+    return max(0.0, min((when - sent).total_seconds(), 86_400.0))
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

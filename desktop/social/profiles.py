@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from db.errors import InputError
+
 NETWORKS = ("linkedin", "x", "bluesky", "mastodon", "github", "website")
 NETWORK_TITLES = {
     "linkedin": "LinkedIn",
@@ -53,7 +55,7 @@ def recognise(text: str) -> ProfileRef:
     """The profile `text` points at."""
     typed = text.strip()
     if not typed or len(typed) > 2000 or any(c.isspace() for c in typed):
-        raise ValueError(f"“{_short(typed)}” is not a profile. Enter {FORMS}.")
+        raise InputError(f"“{_short(typed)}” is not a profile. Enter {FORMS}.")
     mastodon = _MASTODON.match(typed)
     if mastodon:
         user, server = mastodon.group(1), mastodon.group(2).lower()
@@ -66,29 +68,29 @@ def recognise(text: str) -> ProfileRef:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
     if parts.scheme not in ("http", "https") or not _valid_host(host):
-        raise ValueError(f"“{_short(typed)}” is not a profile. Enter {FORMS}.")
+        raise InputError(f"“{_short(typed)}” is not a profile. Enter {FORMS}.")
     path = parts.path or "/"
     if host.endswith("linkedin.com"):
         found = _LINKEDIN.match(path)
         if not found:
-            raise ValueError("A LinkedIn profile looks like linkedin.com/in/name.")
+            raise InputError("A LinkedIn profile looks like linkedin.com/in/name.")
         kind = path.split("/")[1]
         link = f"https://www.linkedin.com/{kind}/{found.group(1)}"
         return ProfileRef("linkedin", found.group(1), link)
     if host in ("x.com", "twitter.com"):
         found = _X.match(path)
         if not found or found.group(1).lower() in _X_RESERVED:
-            raise ValueError("An X profile looks like x.com/name (letters, digits, _).")
+            raise InputError("An X profile looks like x.com/name (letters, digits, _).")
         return ProfileRef("x", found.group(1), f"https://x.com/{found.group(1)}")
     if host == "bsky.app":
         found = _BSKY_PATH.match(path)
         if not found:
-            raise ValueError("A Bluesky profile looks like bsky.app/profile/name.bsky.social.")
+            raise InputError("A Bluesky profile looks like bsky.app/profile/name.bsky.social.")
         return _bluesky(found.group(1))
     if host == "github.com":
         found = _GITHUB.match(path)
         if not found or found.group(1).lower() in _GITHUB_RESERVED:
-            raise ValueError("A GitHub profile looks like github.com/name.")
+            raise InputError("A GitHub profile looks like github.com/name.")
         return ProfileRef("github", found.group(1), f"https://github.com/{found.group(1)}")
     found = _MASTODON_PATH.match(path)
     if found:

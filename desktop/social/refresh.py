@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from db.errors import ValidationError
 from db.social_profiles import ProfileRow
 from desktop.contact_book import ContactBook
+from desktop.settings import SOCIAL_DISABLED, SOCIAL_ENABLED, SOCIAL_MAX_AGE_DAYS, Settings
 from desktop.social.fetch import Cancelled, Fetcher, FetchError, NotFound
 from desktop.social.profiles import ProfileRef, recognise
 from desktop.social.snapshot import Snapshot
@@ -36,20 +36,19 @@ class RefreshPolicy:
     disabled: frozenset[str] = frozenset()
 
     @classmethod
-    def from_settings(cls, get: Callable[[str, str], object]) -> RefreshPolicy:
-        """From settings keys `social/enabled`, `social/disabled` (sources, comma-
-        separated) and `social/max_age_days`; `get(key, default)` reads one."""
-        enabled = str(get("social/enabled", "true")).lower() not in ("false", "0", "no")
-        disabled = str(get("social/disabled", ""))
-        try:
-            days = max(int(str(get("social/max_age_days", "7"))), 1)
-        except ValueError:
-            days = DEFAULT_MAX_AGE.days
+    def from_settings(cls, settings: Settings) -> RefreshPolicy:
+        """As the user's (or IT's) settings say."""
         return cls(
-            enabled=enabled,
-            max_age=timedelta(days=days),
-            disabled=frozenset(s.strip().lower() for s in disabled.split(",") if s.strip()),
+            enabled=settings.get(SOCIAL_ENABLED),
+            max_age=timedelta(days=settings.get(SOCIAL_MAX_AGE_DAYS)),
+            disabled=frozenset(s.lower() for s in settings.get(SOCIAL_DISABLED)),
         )
+
+    def save(self, settings: Settings) -> None:
+        """Store this policy as the user's settings."""
+        settings.set(SOCIAL_ENABLED, self.enabled)
+        settings.set(SOCIAL_MAX_AGE_DAYS, self.max_age.days)
+        settings.set(SOCIAL_DISABLED, tuple(sorted(self.disabled)))
 
     def allows(self, source: str) -> bool:
         return self.enabled and source not in self.disabled
@@ -83,10 +82,6 @@ class RefreshReport:
         return ", ".join(parts) or "nothing was due"
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class ProfileRefresher:
     """Fetches what is due for a contact and stores it through the contact book."""
 
@@ -96,19 +91,17 @@ class ProfileRefresher:
         fetcher: Fetcher,
         avatars: Path,
         policy: RefreshPolicy = RefreshPolicy(),
-        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.book = book
         self.fetcher = fetcher
         self.avatars = avatars
         self.policy = policy
-        self.clock = clock
 
     def refresh_contact(self, contact_id: uuid.UUID, *, force: bool = False) -> RefreshReport:
         """Refresh the contact's due profiles (all of them with `force`, still within
         the policy and the sources' rate limits)."""
         report = RefreshReport()
-        now = self.clock()
+        now = self.book.clock.now()
         rows = self.book.profiles(contact_id)
         if self.policy.allows("gravatar"):
             self._gravatars(contact_id, rows, now, force, report)

@@ -88,13 +88,13 @@ class _DragGrid(QWidget):
     dropped = Signal(object, object)  # CalendarItem, local naive datetime (or date)
     emptyDoubleClicked = Signal(object)  # local naive datetime (or date)
 
-    def __init__(self, zone: str, parent: QWidget | None = None) -> None:
+    def __init__(self, zone: str, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.zone = ZoneInfo(zone)
         self.days: list[CalendarDay] = []
         self.placed: list[Placed] = []
         self.current: CalendarItem | None = None
-        self.today = date.today()
+        self.today = today
         self.now: datetime | None = None
         self._press: tuple[Placed, QPoint] | None = None
         self._drag_target: object | None = None
@@ -186,8 +186,8 @@ class _DragGrid(QWidget):
 class TimeGrid(_DragGrid):
     """Hours down, days across; timed items as blocks, the current time as a red line."""
 
-    def __init__(self, zone: str, parent: QWidget | None = None) -> None:
-        super().__init__(zone, parent)
+    def __init__(self, zone: str, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(zone, today, parent)
         self.setMinimumHeight(24 * HOUR_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
@@ -275,8 +275,8 @@ class AllDayStrip(_DragGrid):
     ROW = 20
     MAX_ROWS = 3
 
-    def __init__(self, zone: str, parent: QWidget | None = None) -> None:
-        super().__init__(zone, parent)
+    def __init__(self, zone: str, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(zone, today, parent)
         self.right_margin = 0
         self.overflow: dict[date, int] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from db.calendar import CalendarItem
 from db.errors import CallsheetError
-from db.tasks import Clock
 from desktop.contact_book import ContactBook
 from desktop.ui.calendar_grids import HOUR_HEIGHT, SNAP_MINUTES, AllDayStrip, MonthGrid, TimeGrid
 
@@ -44,14 +43,12 @@ class CalendarView(QWidget):
     def __init__(
         self,
         book: ContactBook,
-        clock: Callable[[], Clock] = Clock.current,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("calendarView")
         self.book = book
-        self.clock = clock
-        now = clock()
+        now = book.clock.moment()
         self.zone = now.zone
         self.mode = "week"
         self.anchor = now.today
@@ -81,8 +78,8 @@ class CalendarView(QWidget):
             bar.addWidget(button)
         self.mode_buttons.idClicked.connect(lambda n: self.set_mode(MODES[n]))
 
-        self.strip = AllDayStrip(self.zone)
-        self.grid = TimeGrid(self.zone)
+        self.strip = AllDayStrip(self.zone, now.today)
+        self.grid = TimeGrid(self.zone, now.today)
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.grid)
         self.scroll.setWidgetResizable(True)
@@ -94,7 +91,7 @@ class CalendarView(QWidget):
         week_layout.setSpacing(0)
         week_layout.addWidget(self.strip)
         week_layout.addWidget(self.scroll, 1)
-        self.month = MonthGrid(self.zone)
+        self.month = MonthGrid(self.zone, now.today)
         self.month.dayChosen.connect(self.show_day)
         self.month.setToolTip("Click a day's number to see the whole day")
         self.pages = QStackedWidget()
@@ -155,7 +152,7 @@ class CalendarView(QWidget):
         self.scroll_to_working_hours()
 
     def go_today(self) -> None:
-        self.anchor = self.clock().today
+        self.anchor = self.book.clock.today()
         self.reload()
         self.scroll_to_working_hours()
 
@@ -180,23 +177,23 @@ class CalendarView(QWidget):
 
     def reload(self) -> None:
         """Read the shown days again."""
-        clock = self.clock()
-        self.zone = clock.zone
+        now = self.book.clock.moment()
+        self.zone = now.zone
         for grid in (self.strip, self.grid, self.month):
-            grid.zone = ZoneInfo(clock.zone)
+            grid.zone = ZoneInfo(now.zone)
         first, count = self.shown_range()
         self.pages.setCurrentWidget(self.month if self.mode == "month" else self.pages.widget(0))
         per_day = self.month.capacity() if self.mode == "month" else WEEK_PER_DAY
         try:
-            days = self.book.calendar_days(first, count, clock, per_day)
+            days = self.book.calendar_days(first, count, now, per_day)
         except CallsheetError as error:
             self.failed.emit(error)
             return
         if self.mode == "month":
-            self.month.set_days(days, clock.today, clock.now)
+            self.month.set_days(days, now.today, now.now)
         else:
-            self.strip.set_days(days, clock.today, clock.now)
-            self.grid.set_days(days, clock.today, clock.now)
+            self.strip.set_days(days, now.today, now.now)
+            self.grid.set_days(days, now.today, now.now)
         self.title.setText(self._title(first, count))
         total = sum(day.total for day in days)
         self.counted.emit(total)

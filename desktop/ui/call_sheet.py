@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import CallsheetError
-from db.tasks import Clock
 from desktop.calls.dialer import DialSettings, dial, dial_number
 from desktop.calls.sheet import CallSheet, build_sheet
 from desktop.calls.sheet_html import render_html
@@ -60,7 +59,6 @@ class CallSheetWindow(QWidget):
         *,
         dial_settings: DialSettings = DialSettings(),  # noqa: B008
         policy: RefreshPolicy = RefreshPolicy(),  # noqa: B008
-        clock: Callable[[], Clock] = Clock.current,
         fetcher_factory: Callable[[threading.Event], Fetcher] | None = None,
         opener: Callable[[str], bool] = open_link,
         runner: Callable[[list[str]], object] | None = None,
@@ -76,7 +74,6 @@ class CallSheetWindow(QWidget):
         self.avatars = avatars
         self.dial_settings = dial_settings
         self.policy = policy
-        self.clock = clock
         self.fetcher_factory = fetcher_factory or (lambda cancel: Fetcher(cancelled=cancel))
         self.opener = opener
         self.runner = runner
@@ -176,9 +173,9 @@ class CallSheetWindow(QWidget):
         target = contact_id or (self.sheet.contact.id if self.sheet else None)
         if target is None:
             return
-        clock = self.clock()
+        now = self.book.clock.moment()
         try:
-            self.sheet = build_sheet(self.book, target, clock, self.default_region)
+            self.sheet = build_sheet(self.book, target, now, self.default_region)
         except CallsheetError as error:
             self.failed.emit(error)
             return
@@ -189,7 +186,7 @@ class CallSheetWindow(QWidget):
         self._show_photo()
         self._fill_phones()
         scroll = self.body.verticalScrollBar().value()
-        self.body.setHtml(render_html(self.sheet, clock.zone))
+        self.body.setHtml(render_html(self.sheet, now.zone))
         self.body.verticalScrollBar().setValue(scroll)
         if not self._refreshing:
             self.status.setText(self._freshness())
@@ -247,7 +244,7 @@ class CallSheetWindow(QWidget):
         except (ValueError, OSError) as error:
             QMessageBox.warning(self, "Could not dial", str(error))
             return
-        self.call_started = self.clock().now
+        self.call_started = self.book.clock.now()
         self.call_bar.show()
         self._tick()
         self.ticker.start()
@@ -256,7 +253,7 @@ class CallSheetWindow(QWidget):
     def _tick(self) -> None:
         if self.call_started is None or self.sheet is None:
             return
-        seconds = max(int((self.clock().now - self.call_started).total_seconds()), 0)
+        seconds = max(int((self.book.clock.now() - self.call_started).total_seconds()), 0)
         name = self.sheet.contact.display_name
         self.call_label.setText(f"On a call with {name} · {seconds // 60:02d}:{seconds % 60:02d}")
 
@@ -265,7 +262,7 @@ class CallSheetWindow(QWidget):
         if self.call_started is None or self.sheet is None:
             return
         self.ticker.stop()
-        seconds = (self.clock().now - self.call_started).total_seconds()
+        seconds = (self.book.clock.now() - self.call_started).total_seconds()
         started, self.call_started = self.call_started, None
         self.call_bar.hide()
         contact = self.sheet.contact
@@ -331,7 +328,7 @@ class CallSheetWindow(QWidget):
                 self.status.setText("Profile fetching is turned off in the settings.")
             return
         contact_id = self.sheet.contact.id
-        now = self.clock().now
+        now = self.book.clock.now()
         due = any(self.policy.due(p, now) for p in self.sheet.profiles)
         looked_up = {p.handle.lower() for p in self.sheet.profiles if p.network == "gravatar"}
         unchecked = any(e.address.lower() not in looked_up for e in self.sheet.contact.emails)
@@ -346,9 +343,7 @@ class CallSheetWindow(QWidget):
         def work() -> RefreshReport:
             fetcher = self.fetcher_factory(cancel)
             try:
-                refresher = ProfileRefresher(
-                    self.book, fetcher, self.avatars, self.policy, lambda: self.clock().now
-                )
+                refresher = ProfileRefresher(self.book, fetcher, self.avatars, self.policy)
                 return refresher.refresh_contact(contact_id, force=force)
             finally:
                 fetcher.close()

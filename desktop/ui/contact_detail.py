@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from db.contacts import ContactDetails
 from db.errors import CallsheetError
-from db.tasks import Bucket, Clock, TaskQuery
+from db.tasks import Bucket, TaskQuery
 from desktop.contact_book import ContactBook
 from desktop.models.formats import birthday, country_name, when
 from desktop.models.task_list import KIND_TITLES, OVERDUE_COLOR, describe_due
@@ -204,13 +204,13 @@ class ContactDetailView(QWidget):
     def _fill_follow_ups(self) -> None:
         assert self.details is not None
         self.follow_ups.clear()
-        clock = Clock.current()
-        rows = self.book.tasks(TaskQuery(Bucket.OPEN, contact_id=self.details.id), clock, 0, 200)
+        now = self.book.clock.moment()
+        rows = self.book.tasks(TaskQuery(Bucket.OPEN, contact_id=self.details.id), now, 0, 200)
         for row in rows:
             item = QTreeWidgetItem(
                 self.follow_ups,
                 [
-                    describe_due(row.due, row.timing, clock),
+                    describe_due(row.due, row.timing, now),
                     KIND_TITLES.get(row.kind, row.kind),
                     row.regarding,
                     row.priority.capitalize(),
@@ -224,7 +224,7 @@ class ContactDetailView(QWidget):
             self.follow_ups.setCurrentItem(self.follow_ups.topLevelItem(0))
             first = rows[0]
             kind = KIND_TITLES.get(first.kind, first.kind)
-            due = describe_due(first.due, first.timing, clock)
+            due = describe_due(first.due, first.timing, now)
             overdue = " (overdue)" if first.overdue else ""
             self.next_step_label.setText(f"Next step: {kind} {due}{overdue} · {first.regarding}")
             color = "#c62828" if first.overdue else "#2e7d32"

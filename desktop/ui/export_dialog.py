@@ -43,7 +43,9 @@ class Scope:
 
 
 class ExportDialog(QDialog):
-    def __init__(self, scopes: list[Scope], folder: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, scopes: list[Scope], folder: Path, today: date, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export")
@@ -58,7 +60,7 @@ class ExportDialog(QDialog):
         for format, version, title, _suffix in FORMATS:
             self.format_box.addItem(title, (format, version))
         self.format_box.currentIndexChanged.connect(self._format_changed)
-        self.path_box = QLineEdit(str(folder / f"Callsheet contacts {date.today():%Y-%m-%d}.csv"))
+        self.path_box = QLineEdit(str(folder / f"Callsheet contacts {today:%Y-%m-%d}.csv"))
         self.path_box.setObjectName("exportFile")
         self.path_box.textChanged.connect(self._update_ok)
         file_label, path_row = file_row(self.path_box, self._browse)

@@ -12,8 +12,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from db.activities import ActivityDraft
+from db.clock import Moment
 from db.errors import CallsheetError
-from db.tasks import Clock
 from desktop.contact_book import ContactBook
 from desktop.ui.log_dialog import LogDialog, LogEntry
 from desktop.ui.schedule_dialog import ScheduleDialog, preset_start
@@ -46,13 +46,11 @@ class FollowUps(QObject):
         book: ContactBook,
         undo_stack: object,
         parent: QWidget,
-        clock: Callable[[], Clock] = Clock.current,
     ) -> None:
         super().__init__(parent)
         self.book = book
         self.undo_stack = undo_stack
         self.window = parent
-        self.clock = clock
 
     # Scheduling
     def schedule(self, contacts: Contacts, preset: ActivityDraft | None = None) -> uuid.UUID | None:
@@ -95,7 +93,7 @@ class FollowUps(QObject):
             return False
         self._push(RescheduleActivity, activity_id, before, starts_at)
         self.changed.emit(None)
-        local = starts_at.astimezone(ZoneInfo(self.clock().zone))
+        local = starts_at.astimezone(ZoneInfo(self.book.clock.zone()))
         self.message.emit(f"Moved to {local:%a %d %b %H:%M}. Ctrl+Z moves it back.")
         return True
 
@@ -111,7 +109,7 @@ class FollowUps(QObject):
     # Logging what happened
     def clear(self, activity_id: uuid.UUID) -> None:
         """Clear an activity through its dialog, then offer the next follow-up."""
-        clock = self.clock()
+        now = self.book.clock.moment()
         try:
             details = self.book.activity(activity_id)
         except CallsheetError as error:
@@ -119,7 +117,7 @@ class FollowUps(QObject):
             return
         dialog = LogDialog(
             lookup=self.book.lookup,
-            now=self._local_now(clock),
+            now=now.local_now,
             activity=details,
             parent=self.window,
         )
@@ -131,7 +129,7 @@ class FollowUps(QObject):
                 activity_id,
                 entry.outcome,
                 entry.notes,
-                occurred_at=self._utc(entry.occurred_at, clock),
+                occurred_at=self._utc(entry.occurred_at, now),
                 duration_minutes=entry.duration_minutes,
             )
         except CallsheetError as error:
@@ -150,7 +148,7 @@ class FollowUps(QObject):
         people = len(details.contacts)
         logged = f"Logged in the history of {people} contact{'s' if people != 1 else ''}."
         if result.next_due is not None:
-            due = result.next_due.astimezone(ZoneInfo(clock.zone))
+            due = result.next_due.astimezone(ZoneInfo(now.zone))
             logged += f" Next in the series: {due:%a %d %b %H:%M}."
         self.message.emit(logged)
         if entry.follow_up:
@@ -167,15 +165,15 @@ class FollowUps(QObject):
         """Log a call, meeting or email that was not scheduled (Ctrl+H); after a call
         dialed from the call sheet, with its start and length filled in. The next
         follow-up is offered in `their_zone` when the contact's zone is known."""
-        clock = self.clock()
+        now = self.book.clock.moment()
         dialog = LogDialog(
             lookup=self.book.lookup,
-            now=self._local_now(clock),
+            now=now.local_now,
             contacts=contacts,
             parent=self.window,
         )
         if call_started is not None:
-            local_start = call_started.astimezone(ZoneInfo(clock.zone)).replace(tzinfo=None)
+            local_start = call_started.astimezone(ZoneInfo(now.zone)).replace(tzinfo=None)
             dialog.set_call(local_start, call_minutes or 0)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -184,7 +182,7 @@ class FollowUps(QObject):
             history_id = self.book.record_history(
                 entry.contact_ids,
                 kind=entry.kind,
-                occurred_at=self._utc(entry.occurred_at, clock),
+                occurred_at=self._utc(entry.occurred_at, now),
                 regarding=entry.regarding,
                 outcome=entry.outcome,
                 duration_minutes=entry.duration_minutes,
@@ -199,12 +197,12 @@ class FollowUps(QObject):
         if entry.follow_up:
             names = dict(contacts)
             chosen = [(i, names.get(i, "")) for i in entry.contact_ids]
-            self._follow_up(entry, chosen, their_zone or clock.zone)
+            self._follow_up(entry, chosen, their_zone or now.zone)
         return history_id
 
     def _follow_up(self, entry: LogEntry, contacts: Contacts, zone: str) -> None:
         assert entry.follow_up is not None
-        start = preset_start(entry.follow_up, self._local_now(self.clock()))
+        start = preset_start(entry.follow_up, self.book.clock.moment().local_now)
         kind = entry.kind if entry.kind in ("call", "meeting", "to-do", "email") else "call"
         preset = ActivityDraft(
             kind=kind,
@@ -217,12 +215,12 @@ class FollowUps(QObject):
 
     # Helpers
     def _schedule_dialog(self, **kwargs: object) -> ScheduleDialog:
-        clock = self.clock()
+        now = self.book.clock.moment()
         return ScheduleDialog(
             lookup=self.book.lookup,
             validate=self.book.validate_activity,
-            now=self._local_now(clock),
-            zone=clock.zone,
+            now=now.local_now,
+            zone=now.zone,
             parent=self.window,
             **kwargs,  # type: ignore[arg-type]
         )
@@ -240,12 +238,8 @@ class FollowUps(QObject):
         return True
 
     @staticmethod
-    def _local_now(clock: Clock) -> datetime:
-        return clock.now.astimezone(ZoneInfo(clock.zone)).replace(tzinfo=None, microsecond=0)
-
-    @staticmethod
-    def _utc(local: datetime, clock: Clock) -> datetime:
-        return local.replace(tzinfo=ZoneInfo(clock.zone))
+    def _utc(local: datetime, now: Moment) -> datetime:
+        return local.replace(tzinfo=ZoneInfo(now.zone))
 
 
 def confirm_open_activities(parent: QWidget, count: int) -> str | None:

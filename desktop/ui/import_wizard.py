@@ -48,8 +48,8 @@ from desktop.interop.table import Table, read_raw, read_table, read_text
 from desktop.interop.targets import SKIP, choices, target_title
 from desktop.interop.vcard import plan_vcards
 from desktop.models.record_table import Column, RecordTableModel
+from desktop.settings import IMPORT_ON_DUPLICATE, Settings
 from desktop.ui.file_row import file_row
-from desktop.ui.settings import Settings
 from desktop.workers import JobRunner
 
 FILE_FILTER = (
@@ -349,11 +349,11 @@ class MappingPage(QWizardPage):
         return bool(self.boxes) and not self.warning.text()
 
     def validatePage(self) -> bool:
-        self.owner.settings.setValue(self._key(), json.dumps(self.mapping()))
+        self.owner.settings.set_state(self._key(), json.dumps(self.mapping()))
         return True
 
     def _remembered(self) -> dict[str, str] | None:
-        saved = self.owner.settings.value(self._key())
+        saved = self.owner.settings.state(self._key())
         if not saved:
             return None
         try:
@@ -381,7 +381,7 @@ class PreviewPage(QWizardPage):
         self.on_duplicate.setObjectName("onDuplicate")
         for value, text in ON_DUPLICATE:
             self.on_duplicate.addItem(text, value)
-        saved = str(wizard.settings.value("import/onDuplicate", OnDuplicate.MERGE.value))
+        saved = wizard.settings.get(IMPORT_ON_DUPLICATE)
         self.on_duplicate.setCurrentIndex(max(self.on_duplicate.findData(saved), 0))
         self.on_duplicate.currentIndexChanged.connect(lambda _i: self._start())
         self.duplicate_row = QWidget()
@@ -470,7 +470,7 @@ class PreviewPage(QWizardPage):
         self.busy.show()
         self.status.setText(f"Reading {source.path.name} and looking for duplicates…")
         on_duplicate = OnDuplicate(self.on_duplicate.currentData())
-        self.owner.settings.setValue("import/onDuplicate", on_duplicate.value)
+        self.owner.settings.set(IMPORT_ON_DUPLICATE, on_duplicate.value)
         mapping = self.owner.mapping_page.mapping() if source.format == "csv" else {}
         self.owner.jobs.start(
             work_out,

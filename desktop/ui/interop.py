@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
+from desktop.settings import EXPORT_FOLDER, Settings
 from desktop.ui.export_dialog import ExportDialog, Scope
-from desktop.ui.settings import Settings
 from desktop.ui.undo import MergeContacts, UndoImport
 from desktop.workers import JobRunner
 
@@ -183,8 +183,13 @@ class Interop(QObject):
         if self.busy():
             self.message.emit("An import or export is still running.")
             return
-        folder = Path(str(self.settings.value("export/folder", str(Path.home()))))
-        dialog = ExportDialog(scopes, folder if folder.is_dir() else Path.home(), self.window)
+        folder = Path(self.settings.get(EXPORT_FOLDER) or Path.home())
+        dialog = ExportDialog(
+            scopes,
+            folder if folder.is_dir() else Path.home(),
+            self.book.clock.today(),
+            self.window,
+        )
         accepted = dialog.exec()
         path, format, version, scope = (
             dialog.path,
@@ -195,7 +200,7 @@ class Interop(QObject):
         dialog.deleteLater()
         if not accepted:
             return
-        self.settings.setValue("export/folder", str(path.parent))
+        self.settings.set(EXPORT_FOLDER, str(path.parent))
         progress = self._progress(f"Exporting to {path.name}…", 0)
 
         def work(progress: object) -> int:

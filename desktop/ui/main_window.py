@@ -64,12 +64,15 @@ from db.follow_up import FollowUpFilter
 from db.search import LookupHit
 from desktop import __version__
 from desktop.call_list import MAX_CALL_LIST, CallList
+from desktop.calls.dialer import DialSettings
 from desktop.contact_book import ContactBook, NavigationCounts
 from desktop.interop.kinds import IMPORT_SUFFIXES
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
-from desktop.reminders import Reminders, utc_now
+from desktop.reminders import Reminders
 from desktop.reminders import describe as describe_alarm
+from desktop.settings import LIST_DESCENDING, LIST_SORT, LIST_VIEW
+from desktop.social.refresh import RefreshPolicy
 from desktop.ui.calendar_view import CalendarView
 from desktop.ui.call_list_bar import CallListBar
 from desktop.ui.call_sheet import CallSheetWindow
@@ -83,7 +86,7 @@ from desktop.ui.import_history import ImportHistory
 from desktop.ui.interop import Interop
 from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.reminder_banner import ReminderBanner
-from desktop.ui.settings import dial_settings, refresh_policy, user_settings
+from desktop.ui.settings import user_settings
 from desktop.ui.sidebar import Sidebar, View
 from desktop.ui.task_view import TaskView
 from desktop.ui.trash_view import TrashView
@@ -111,11 +114,9 @@ class MainWindow(QMainWindow):
         self,
         book: ContactBook,
         default_region: str = "US",
-        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         super().__init__()
         self.book = book
-        self.clock = clock
         self.default_region = default_region
         self.settings = user_settings()
         self.undo_stack = QUndoStack(self)
@@ -264,7 +265,7 @@ class MainWindow(QMainWindow):
         self.main_split = _splitter("mainSplit", self.sidebar, self.pages, (0, 1))
         self.main_split.setSizes([220, 1060])
         self.reminder_banner = ReminderBanner()
-        self.reminders = Reminders(self.book, self.clock, self)
+        self.reminders = Reminders(self.book, self)
         self.reminders.due.connect(self._reminders_due)
         self.reminders.failed.connect(self.show_error)
         self.reminder_banner.snoozed.connect(self.reminders.snooze)
@@ -967,8 +968,8 @@ class MainWindow(QMainWindow):
     def edit_preferences(self) -> None:
         """Dialing and profile fetching; an open call sheet picks the change up."""
         if PreferencesDialog(self.settings, self).exec() and self.call_sheet is not None:
-            self.call_sheet.dial_settings = dial_settings(self.settings)
-            self.call_sheet.policy = refresh_policy(self.settings)
+            self.call_sheet.dial_settings = DialSettings.from_settings(self.settings)
+            self.call_sheet.policy = RefreshPolicy.from_settings(self.settings)
 
     # The call sheet
     def open_call_sheet(self, contact_id: uuid.UUID | None = None) -> CallSheetWindow | None:
@@ -983,8 +984,8 @@ class MainWindow(QMainWindow):
                 self.book,
                 self.follow_ups,
                 Path(self.book.path).parent / "avatars",
-                dial_settings=dial_settings(self.settings),
-                policy=refresh_policy(self.settings),
+                dial_settings=DialSettings.from_settings(self.settings),
+                policy=RefreshPolicy.from_settings(self.settings),
                 default_region=self.default_region,
                 parent=self,
             )
@@ -1085,7 +1086,7 @@ class MainWindow(QMainWindow):
             self.detail.reload()
 
     def _reminders_due(self, alarms: list[AlarmRow], missed: bool) -> None:
-        now = self.clock()
+        now = self.book.clock.now()
         self.reminder_banner.add(alarms, missed, now)
         if self.tray is not None and not missed:
             self.tray.showMessage("Callsheet reminder", describe_alarm(alarms[0], now))
@@ -1436,21 +1437,21 @@ class MainWindow(QMainWindow):
     # Settings
     def _restore_settings(self) -> None:
         s = self.settings
-        geometry = s.value("window/geometry")
+        geometry = s.state("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        state = s.value("window/state")
+        state = s.state("window/state")
         if state is not None:
             self.restoreState(state)
         for splitter in (self.main_split, self.contacts_split):
-            saved = s.value(f"window/{splitter.objectName()}")
+            saved = s.state(f"window/{splitter.objectName()}")
             if saved is not None:
                 splitter.restoreState(saved)
-        header_state = s.value("list/header")
+        header_state = s.state("list/header")
         if header_state is not None:
             self.table.horizontalHeader().restoreState(header_state)
-        sort = s.value("list/sort", SortColumn.NAME.value)
-        descending = s.value("list/descending", "false") in (True, "true")
+        sort = s.get(LIST_SORT)
+        descending = s.get(LIST_DESCENDING)
         try:
             chosen = SortColumn(sort)
         except ValueError:
@@ -1460,18 +1461,18 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSortIndicator(
             column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         )
-        self.view = View.from_key(str(s.value("list/view", "all:")))
+        self.view = View.from_key(s.get(LIST_VIEW))
 
     def save_settings(self) -> None:
         s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
+        s.set_state("window/geometry", self.saveGeometry())
+        s.set_state("window/state", self.saveState())
         for splitter in (self.main_split, self.contacts_split):
-            s.setValue(f"window/{splitter.objectName()}", splitter.saveState())
-        s.setValue("list/header", self.table.horizontalHeader().saveState())
-        s.setValue("list/sort", self.model.query.sort.value)
-        s.setValue("list/descending", self.model.query.descending)
-        s.setValue("list/view", self.view.key())
+            s.set_state(f"window/{splitter.objectName()}", splitter.saveState())
+        s.set_state("list/header", self.table.horizontalHeader().saveState())
+        s.set(LIST_SORT, self.model.query.sort.value)
+        s.set(LIST_DESCENDING, self.model.query.descending)
+        s.set(LIST_VIEW, self.view.key())
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

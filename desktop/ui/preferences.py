@@ -18,10 +18,18 @@ from PySide6.QtWidgets import (
 
 from db.errors import ValidationError
 from desktop.calls.dialer import SCHEMES, DialSettings, dial_command
+from desktop.settings import (
+    CALLS_COMMAND,
+    CALLS_SCHEME,
+    SOCIAL_DISABLED,
+    SOCIAL_ENABLED,
+    SOCIAL_MAX_AGE_DAYS,
+    Setting,
+    Settings,
+)
 from desktop.social.profiles import NETWORK_TITLES
 from desktop.social.refresh import SOURCE_NAMES, RefreshPolicy
 from desktop.ui.form_dialog import FormDialog
-from desktop.ui.settings import Settings, dial_settings, refresh_policy
 
 SOURCE_TITLES = {**NETWORK_TITLES, "gravatar": "Gravatar (by email)", "website": "Web pages"}
 
@@ -32,8 +40,8 @@ class PreferencesDialog(FormDialog):
         self.settings = settings
         self.setObjectName("preferences")
         self.setWindowTitle("Preferences")
-        dialing = dial_settings(settings)
-        policy = refresh_policy(settings)
+        dialing = DialSettings.from_settings(settings)
+        policy = RefreshPolicy.from_settings(settings)
 
         self.scheme = QComboBox()
         for scheme in SCHEMES:
@@ -43,13 +51,13 @@ class PreferencesDialog(FormDialog):
         self.command.setPlaceholderText("optional, e.g. linphone-cli call {number}")
         calls = QGroupBox("Calls")
         calls_form = QFormLayout(calls)
-        calls_form.addRow("&Dial with:", self.scheme)
-        calls_form.addRow("Or run &command:", self.command)
+        calls_form.addRow(f"&{CALLS_SCHEME.label}:", self.scheme)
+        calls_form.addRow(f"{CALLS_COMMAND.label}:", self.command)
 
-        self.fetching = QCheckBox("Fetch public profile snapshots (needs the network)")
+        self.fetching = QCheckBox(f"{SOCIAL_ENABLED.label} (needs the network)")
         self.fetching.setChecked(policy.enabled)
         self.max_age = QSpinBox()
-        self.max_age.setRange(1, 365)
+        self.max_age.setRange(SOCIAL_MAX_AGE_DAYS.minimum or 1, SOCIAL_MAX_AGE_DAYS.maximum or 365)
         self.max_age.setSuffix(" days")
         self.max_age.setValue(max(policy.max_age.days, 1))
         self.sources = {name: QCheckBox(SOURCE_TITLES.get(name, name)) for name in SOURCE_NAMES}
@@ -64,13 +72,13 @@ class PreferencesDialog(FormDialog):
         self.fetching.toggled.connect(self._update)
         self._update()
         self._lock(
-            {
-                "calls/scheme": [self.scheme],
-                "calls/command": [self.command],
-                "social/enabled": [self.fetching],
-                "social/max_age_days": [self.max_age],
-                "social/disabled": list(self.sources.values()),
-            }
+            [
+                (CALLS_SCHEME, [self.scheme]),
+                (CALLS_COMMAND, [self.command]),
+                (SOCIAL_ENABLED, [self.fetching]),
+                (SOCIAL_MAX_AGE_DAYS, [self.max_age]),
+                (SOCIAL_DISABLED, list(self.sources.values())),
+            ]
         )
 
         layout = QVBoxLayout()
@@ -84,15 +92,15 @@ class PreferencesDialog(FormDialog):
     def _update(self) -> None:
         for box in self.sources.values():
             box.setEnabled(
-                self.fetching.isChecked() and not self.settings.is_locked("social/disabled")
+                self.fetching.isChecked() and not self.settings.is_locked(SOCIAL_DISABLED)
             )
-        locked_age = self.settings.is_locked("social/max_age_days")
+        locked_age = self.settings.is_locked(SOCIAL_MAX_AGE_DAYS)
         self.max_age.setEnabled(self.fetching.isChecked() and not locked_age)
 
-    def _lock(self, editors: dict[str, list[QWidget]]) -> None:
+    def _lock(self, editors: list[tuple[Setting[object], list[QWidget]]]) -> None:
         """Settings IT locked are shown, greyed out, with the reason."""
-        for key, widgets in editors.items():
-            if self.settings.is_locked(key):
+        for setting, widgets in editors:
+            if self.settings.is_locked(setting):
                 for widget in widgets:
                     widget.setEnabled(False)
                     widget.setToolTip("Set by your IT department for this computer.")
@@ -116,13 +124,9 @@ class PreferencesDialog(FormDialog):
         super().accept()
         if self.result() == self.DialogCode.Accepted:
             dialing, policy = self.value()
-            s = self.settings
-            s.setValue("calls/scheme", dialing.scheme)
-            s.setValue("calls/command", dialing.command)
-            s.setValue("social/enabled", "true" if policy.enabled else "false")
-            s.setValue("social/max_age_days", policy.max_age.days)
-            s.setValue("social/disabled", ",".join(sorted(policy.disabled)))
-            s.sync()
+            dialing.save(self.settings)
+            policy.save(self.settings)
+            self.settings.sync()
 
     def widget_for(self, key: str) -> QWidget | None:
         return {"command": self.command}.get(key)

@@ -300,7 +300,7 @@ class ScheduleDialog(FormDialog):
     def _keep_length(self) -> None:
         """Moving the start moves the end with it, as calendars do."""
         try:
-            start = datetime.combine(date.today(), self.start_time.time())
+            start = datetime.combine(self.now.date(), self.start_time.time())
         except ValueError:
             return
         self.end_time.blockSignals(True)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from db.errors import CallsheetError
 from db.groups import GroupRow
-from db.tasks import Bucket, Clock
+from db.tasks import Bucket
 from desktop.contact_book import ContactBook
 from desktop.models.formats import number
 from desktop.models.task_list import DUE, KIND_TITLES, TaskListModel
@@ -168,14 +168,11 @@ class TaskView(QWidget):
     def show_bucket(self, bucket: Bucket) -> None:
         self.tabs.setCurrentIndex(BUCKETS.index(bucket))
 
-    def use_clock(self, clock: Clock) -> None:
-        self.model.use_clock(clock)
-
     def reload(self, select: uuid.UUID | None = None) -> None:
         """Re-read the rows and bucket counts, keeping the selected activity if it stays."""
         self.reload_rows(select)
         try:
-            counts = self.book.bucket_counts(self.model.clock)
+            counts = self.book.bucket_counts(self.model.moment)
         except CallsheetError as error:
             self.failed.emit(error)
             return

@@ -11,18 +11,19 @@ from sqlalchemy import select
 
 from db import activities, calendar, follow_up, history, tasks
 from db.activities import ActivityDraft
+from db.clock import Moment
 from db.contacts import ListQuery, SortColumn, count_contacts, list_contacts
 from db.engine import Database
 from db.errors import ValidationError
 from db.models import Activity, ChangeJournal, Contact
 from db.recurrence import Recurrence
-from db.tasks import Bucket, Clock, TaskQuery, TaskSort
+from db.tasks import Bucket, TaskQuery, TaskSort
 from tests.factories import add_contact
 
 OSLO = "Europe/Oslo"
 # Monday 23 November 2026, 10:00 in Oslo.
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-CLOCK = Clock(NOW, OSLO)
+CLOCK = Moment(NOW, OSLO)
 
 
 def schedule(db: Database, contacts: tuple[uuid.UUID, ...], **fields: object) -> uuid.UUID:

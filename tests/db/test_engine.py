@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy import inspect
 
 from db import migrations
-from db.engine import HEAD_REVISION, backup_copy, database_path, open_database
+from db.clock import FixedClock
+from db.engine import HEAD_REVISION, Database, backup_copy, database_path, open_database
 from db.errors import (
     DatabaseLockedError,
     DataDirectoryError,
@@ -119,12 +120,11 @@ def test_a_locked_database_gives_a_clear_error(data_dir: Path) -> None:
     db.close()
 
 
-def test_backup_copies_a_consistent_database_aside(data_dir: Path) -> None:
-    db = open_database(data_dir)
+def test_backup_copies_a_consistent_database_aside(db: Database, clock: FixedClock) -> None:
     add_contact(db, "Maya", "Lund")
-    copy = backup_copy(db.engine, db.path, HEAD_REVISION)
+    copy = backup_copy(db.engine, db.path, HEAD_REVISION, clock.now())
     db.close()
-    assert copy.name.startswith(f"callsheet.schema-{HEAD_REVISION}.")
+    assert copy.name == f"callsheet.schema-{HEAD_REVISION}.20261123T090000Z.bak"
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT display_name FROM contacts").fetchall() == [("Maya Lund",)]
 

@@ -7,11 +7,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from db.activities import ActivityDraft
-from db.tasks import Clock
+from db.clock import FixedClock
 from desktop.contact_book import ContactBook
 from desktop.ui.calendar_grids import HOUR_HEIGHT
 from desktop.ui.main_window import MainWindow
@@ -22,8 +23,9 @@ ZONE = "Europe/Oslo"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday 10:00 in Oslo
 
 
-def fixed_clock() -> Clock:
-    return Clock(NOW, ZONE)
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW, ZONE)
 
 
 def schedule(book: ContactBook, start: datetime, **fields: object) -> uuid.UUID:
@@ -38,8 +40,6 @@ def local(moment: datetime) -> datetime:
 
 def calendar_window(qtbot, book: ContactBook) -> MainWindow:  # type: ignore[no-untyped-def]
     window = MainWindow(book, "NO")
-    window.calendar_view.clock = fixed_clock
-    window.calendar_view.anchor = fixed_clock().today
     qtbot.addWidget(window)
     window.resize(1300, 900)
     window.show()

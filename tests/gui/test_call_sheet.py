@@ -9,13 +9,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QPushButton
 from pytest_httpserver import HTTPServer
 
 from db import notes
-from db.tasks import Clock
+from db.clock import FixedClock
 from desktop.calls.dialer import DialSettings
 from desktop.contact_book import ContactBook
+from desktop.settings import SOCIAL_ENABLED
 from desktop.social.fetch import Fetcher, RateGate
 from desktop.social.profiles import recognise
 from desktop.social.refresh import RefreshPolicy
@@ -29,12 +31,9 @@ from tests.social.conftest import FIXTURES, fixture
 NOW = datetime(2026, 11, 23, 8, 12, tzinfo=UTC)
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> Clock:
-        return Clock(self.now, "Europe/Oslo")
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW, "Europe/Oslo")
 
 
 def maya_with_snapshot(book: ContactBook, data_dir: Path) -> uuid.UUID:
@@ -74,13 +73,12 @@ def maya_with_snapshot(book: ContactBook, data_dir: Path) -> uuid.UUID:
 
 
 def sheet_window(
-    qtbot, book: ContactBook, window: MainWindow, data_dir: Path, clock: FakeClock, **kwargs
+    qtbot, book: ContactBook, window: MainWindow, data_dir: Path, **kwargs
 ) -> CallSheetWindow:  # type: ignore[no-untyped-def]
     sheet = CallSheetWindow(
         book,
         window.follow_ups,
         data_dir / "avatars",
-        clock=clock,
         policy=kwargs.pop("policy", RefreshPolicy(enabled=False)),
         default_region="NO",
         **kwargs,
@@ -94,7 +92,7 @@ def test_the_sheet_shows_everything_from_the_cache(
     qtbot, book: ContactBook, window: MainWindow, data_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     maya = maya_with_snapshot(book, data_dir)
-    sheet = sheet_window(qtbot, book, window, data_dir, FakeClock())
+    sheet = sheet_window(qtbot, book, window, data_dir)
     sheet.show_contact(maya)
     text = sheet.body.toPlainText()
     assert "09:12 in Oslo, a good time to call" in text
@@ -109,13 +107,12 @@ def test_the_sheet_shows_everything_from_the_cache(
 
 
 def test_dial_then_hang_up_logs_the_call_with_its_length(
-    qtbot, book: ContactBook, window: MainWindow, data_dir: Path
+    qtbot, book: ContactBook, window: MainWindow, data_dir: Path, clock: FixedClock
 ) -> None:  # type: ignore[no-untyped-def]
     maya = maya_with_snapshot(book, data_dir)
-    clock = FakeClock()
     opened: list[str] = []
     sheet = sheet_window(
-        qtbot, book, window, data_dir, clock, opener=lambda link: opened.append(link) or True
+        qtbot, book, window, data_dir, opener=lambda link: opened.append(link) or True
     )
     sheet.show_contact(maya)
     [button] = [b for b in sheet.findChildren(QPushButton) if b.objectName() == "dialButton"]
@@ -123,7 +120,7 @@ def test_dial_then_hang_up_logs_the_call_with_its_length(
     button.click()
     assert opened == ["tel:+4755123456"]
     assert sheet.call_bar.isVisible()
-    clock.now = NOW + timedelta(minutes=2, seconds=30)
+    clock.set(NOW + timedelta(minutes=2, seconds=30))
     sheet._tick()
     assert sheet.call_label.text() == "On a call with Maya Lund · 02:30"
     seen: dict[str, str] = {}
@@ -159,7 +156,6 @@ def test_a_softphone_command_is_run_without_a_shell(
         book,
         window,
         data_dir,
-        FakeClock(),
         dial_settings=DialSettings(command="linphone-cli call {number}"),
         runner=ran.append,
     )
@@ -172,7 +168,7 @@ def test_adding_a_profile_says_what_form_is_expected(
     qtbot, book: ContactBook, window: MainWindow, data_dir: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     maya = add_contact(book.db, "Maya", "Lund")
-    sheet = sheet_window(qtbot, book, window, data_dir, FakeClock())
+    sheet = sheet_window(qtbot, book, window, data_dir)
     sheet.show_contact(maya)
     answers = iter([("https://linkedin.com/feed/", True), ("linkedin.com/in/maya-lund", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))
@@ -211,7 +207,6 @@ def test_a_due_profile_is_refreshed_in_the_background(
         book,
         window,
         data_dir,
-        FakeClock(),
         policy=RefreshPolicy(),
         fetcher_factory=lambda cancel: Fetcher(gate=RateGate(spacing_s=0.0), cancelled=cancel),
     )
@@ -237,7 +232,6 @@ def test_closing_the_sheet_cancels_a_refresh(
         book,
         window,
         data_dir,
-        FakeClock(),
         policy=RefreshPolicy(disabled=frozenset({"github"})),
         fetcher_factory=factory,
     )
@@ -259,7 +253,7 @@ def test_f9_opens_the_sheet_of_the_contact_shown(
     maya = add_contact(book.db, "Maya", "Lund")
     window: MainWindow = open_window()
     assert window.sheet_action.shortcut().toString() == "F9"
-    window.settings.setValue("social/enabled", "false")
+    window.settings.set(SOCIAL_ENABLED, False)
     window.sheet_action.trigger()
     assert window.call_sheet is not None and window.call_sheet.isVisible()
     assert window.call_sheet.sheet is not None and window.call_sheet.sheet.contact.id == maya
@@ -273,7 +267,7 @@ def test_a_gone_profile_says_so_and_profiles_show_on_the_contact(
     ref = recognise("github.com/mayalund")
     profile = book.add_profile(maya, ref.network, ref.handle, ref.url)
     book.store_profile_error(profile, "api says 404", gone_at=NOW - timedelta(days=1))
-    sheet = sheet_window(qtbot, book, window, data_dir, FakeClock())
+    sheet = sheet_window(qtbot, book, window, data_dir)
     sheet.show_contact(maya)
     assert "no longer exists (checked yesterday)" in sheet.body.toPlainText()
     window.refresh_all(select=maya)
@@ -291,8 +285,7 @@ def test_the_next_call_is_offered_at_nine_their_time(
     from desktop.ui.schedule_dialog import ScheduleDialog
 
     boston = add_contact(book.db, "Ann", "Lee", phones=("+1 617 555 0100",), region="US")
-    window.follow_ups.clock = FakeClock()
-    sheet = sheet_window(qtbot, book, window, data_dir, FakeClock(), opener=lambda _link: True)
+    sheet = sheet_window(qtbot, book, window, data_dir, opener=lambda _link: True)
     sheet.show_contact(boston)
     sheet.dial("+16175550100")
     seen: dict[str, str] = {}

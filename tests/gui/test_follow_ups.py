@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 from db import activities
 from db.activities import ActivityDraft
 from db.models import Activity
-from db.tasks import Bucket, Clock
+from db.tasks import Bucket
 from desktop.contact_book import ContactBook
 from desktop.ui.log_dialog import LogDialog
 from desktop.ui.main_window import MainWindow
@@ -25,13 +25,12 @@ from tests.factories import add_contact
 from tests.gui.conftest import when_dialog_opens
 
 
-def local_now() -> datetime:
-    clock = Clock.current()
-    return clock.now.astimezone(ZoneInfo(clock.zone)).replace(tzinfo=None, microsecond=0)
+def local_now(book: ContactBook) -> datetime:
+    return book.clock.moment().local_now
 
 
 def schedule(book: ContactBook, contacts: tuple[uuid.UUID, ...], **fields: object) -> uuid.UUID:
-    draft = ActivityDraft(time_zone=Clock.current().zone, contact_ids=contacts, **fields)  # type: ignore[arg-type]
+    draft = ActivityDraft(time_zone=book.clock.zone(), contact_ids=contacts, **fields)  # type: ignore[arg-type]
     return book.schedule(draft)
 
 
@@ -77,8 +76,8 @@ def test_scheduling_from_a_contact_shows_on_the_task_list(
     [activity] = open_activities(book)
     assert activity.regarding == "Send cold-chain pilot pricing"
     assert activity.alarm_minutes == 15
-    start = (local_now() + timedelta(days=3)).replace(hour=9, minute=0, second=0)
-    zone = ZoneInfo(Clock.current().zone)
+    start = (local_now(book) + timedelta(days=3)).replace(hour=9, minute=0, second=0)
+    zone = ZoneInfo(book.clock.zone())
     assert activity.starts_at == start.replace(tzinfo=zone).astimezone(UTC)
     assert "Send cold-chain pilot pricing" in window.detail.next_step_label.text()
     assert window.detail.follow_ups.topLevelItemCount() == 1
@@ -141,7 +140,7 @@ def test_clearing_logs_history_on_every_contact_and_offers_the_next_step(
         (maya, ola),
         kind="meeting",
         regarding="Pilot kickoff",
-        start=local_now() - timedelta(days=1),
+        start=local_now(book) - timedelta(days=1),
     )
     window: MainWindow = open_window()
     window._choose(View("tasks"))
@@ -204,7 +203,7 @@ def test_clearing_a_series_keeps_it_on_the_list(
         book,
         (maya,),
         regarding="Weekly check-in",
-        start=local_now() - timedelta(hours=1),
+        start=local_now(book) - timedelta(hours=1),
         repeat=Recurrence("weekly"),
     )
     before = book.activity(series).starts_at
@@ -253,7 +252,7 @@ def test_deleting_a_contact_with_open_follow_ups_asks(
     maya: uuid.UUID,
     window: MainWindow,  # type: ignore[no-untyped-def]
 ) -> None:
-    aid = schedule(book, (maya,), start=local_now() + timedelta(days=1))
+    aid = schedule(book, (maya,), start=local_now(book) + timedelta(days=1))
     window.refresh_all(select=maya)
 
     def choose(dialog: QDialog) -> None:
@@ -276,7 +275,7 @@ def test_cancelling_the_question_deletes_nothing(
     maya: uuid.UUID,
     window: MainWindow,  # type: ignore[no-untyped-def]
 ) -> None:
-    schedule(book, (maya,), start=local_now() + timedelta(days=1))
+    schedule(book, (maya,), start=local_now(book) + timedelta(days=1))
     when_dialog_opens(lambda dialog: dialog.reject())
     window.delete_contacts()
     assert book.count() == 1
@@ -292,7 +291,7 @@ def test_the_task_list_filters_by_kind_and_group(
     group = book.create_group("Bergen distributors")
     ola = add_contact(book.db, "Ola", "Nordmann")
     book.add_to_group(group, [maya])
-    tomorrow = local_now() + timedelta(days=1)
+    tomorrow = local_now(book) + timedelta(days=1)
     schedule(book, (maya,), kind="call", regarding="call maya", start=tomorrow)
     schedule(book, (ola,), kind="email", regarding="mail ola", start=tomorrow)
     window._choose(View("tasks"))
@@ -312,7 +311,7 @@ def test_bad_input_in_the_clear_dialog_saves_nothing(
     maya: uuid.UUID,
     window: MainWindow,  # type: ignore[no-untyped-def]
 ) -> None:
-    aid = schedule(book, (maya,), start=local_now() - timedelta(hours=2))
+    aid = schedule(book, (maya,), start=local_now(book) - timedelta(hours=2))
     seen: list[str] = []
 
     def clear(dialog: QDialog) -> None:
@@ -392,7 +391,7 @@ def test_the_sidebar_counts_overdue_and_the_task_list_schedules_with_its_contact
     maya: uuid.UUID,
     window: MainWindow,  # type: ignore[no-untyped-def]
 ) -> None:
-    schedule(book, (maya,), regarding="late", start=local_now() - timedelta(days=2))
+    schedule(book, (maya,), regarding="late", start=local_now(book) - timedelta(days=2))
     window.refresh_navigation()
     qtbot.waitUntil(lambda: window.sidebar.tasks_item.text(0) == "Tasks (1 overdue)")
     window._choose(View("tasks"))

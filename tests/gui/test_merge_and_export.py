@@ -3,6 +3,7 @@ and File > Export, as a user works them from the main window."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -129,7 +130,7 @@ def test_export_asks_before_replacing_a_file(qtbot, book: ContactBook, tmp_path:
 
     existing = tmp_path / "kept.csv"
     existing.write_text("precious")
-    dialog = ExportDialog([Scope("All", list)], tmp_path)
+    dialog = ExportDialog([Scope("All", list)], tmp_path, date(2031, 6, 1))
     qtbot.addWidget(dialog)
     dialog.path_box.setText(str(existing))
     when_dialog_opens(lambda box: box.reject())  # "Replace it?" -> Cancel

@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from desktop.calls.dialer import DialSettings
+from desktop.settings import CALLS_SCHEME, SOCIAL_ENABLED
+from desktop.social.refresh import RefreshPolicy
 from desktop.ui.main_window import MainWindow
 from desktop.ui.preferences import PreferencesDialog
-from desktop.ui.settings import dial_settings, refresh_policy
 from tests.factories import add_contact
 
 
@@ -24,15 +26,15 @@ def test_preferences_are_saved_and_checked(qtbot, window: MainWindow) -> None:  
     dialog.sources["gravatar"].setChecked(False)
     dialog.max_age.setValue(3)
     dialog.accept()
-    assert dial_settings(window.settings).scheme == "sip"
-    policy = refresh_policy(window.settings)
+    assert DialSettings.from_settings(window.settings).scheme == "sip"
+    policy = RefreshPolicy.from_settings(window.settings)
     assert policy.disabled == frozenset({"gravatar"}) and policy.max_age.days == 3
     assert policy.enabled
 
 
 def test_brief_refresh_obeys_fetching_turned_off(window: MainWindow, data_dir: Path) -> None:
     add_contact(window.book.db, "Maya", "Lund")
-    window.settings.setValue("social/enabled", "false")
+    window.settings.set(SOCIAL_ENABLED, False)
     window.settings.sync()
     result = subprocess.run(
         [
@@ -69,11 +71,11 @@ def test_locked_settings_cannot_be_changed_by_the_user(
     window = MainWindow(book, "NO")
     qtbot.addWidget(window)
     settings = window.settings
-    settings.setValue("social/enabled", "true")  # refused: IT locked it
-    assert refresh_policy(settings).enabled is False
-    assert dial_settings(settings).scheme == "sip"  # IT's default...
-    settings.setValue("calls/scheme", "tel")
-    assert dial_settings(settings).scheme == "tel"  # ...which the user may change
+    settings.set(SOCIAL_ENABLED, True)  # refused: IT locked it
+    assert RefreshPolicy.from_settings(settings).enabled is False
+    assert DialSettings.from_settings(settings).scheme == "sip"  # IT's default...
+    settings.set(CALLS_SCHEME, "tel")
+    assert DialSettings.from_settings(settings).scheme == "tel"  # ...which the user may change
     dialog = PreferencesDialog(settings, window)
     qtbot.addWidget(dialog)
     assert not dialog.fetching.isEnabled()

@@ -7,18 +7,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from db.activities import ActivityDraft
+from db.clock import FixedClock
 from desktop.contact_book import ContactBook
 from desktop.reminders import POLL_MS, Reminders
 from desktop.ui.main_window import MainWindow
 from tests.factories import add_contact
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def schedule(book: ContactBook, contact: uuid.UUID, starts: datetime, alarm: int) -> uuid.UUID:
@@ -37,21 +30,22 @@ def schedule(book: ContactBook, contact: uuid.UUID, starts: datetime, alarm: int
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def test_the_timer_waits_exactly_for_the_next_alarm(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
+def test_the_timer_waits_exactly_for_the_next_alarm(
+    qtbot, book: ContactBook, clock: FixedClock
+) -> None:  # type: ignore[no-untyped-def]
     maya = add_contact(book.db, "Maya", "Lund")
     schedule(book, maya, START + timedelta(minutes=40), alarm=15)
-    clock = FakeClock(START)
-    reminders = Reminders(book, clock)
+    reminders = Reminders(book)
     fired: list[tuple[list, bool]] = []
     reminders.due.connect(lambda alarms, missed: fired.append((alarms, missed)))
     reminders.start()
     assert fired == []
     assert reminders.timer.isActive()
     assert reminders.timer.interval() == POLL_MS  # 25 minutes away: poll first
-    clock.now = START + timedelta(minutes=24, seconds=30)
+    clock.set(START + timedelta(minutes=24, seconds=30))
     reminders.check()
     assert fired == [] and 30_000 <= reminders.timer.interval() <= 30_100
-    clock.now = START + timedelta(minutes=25)
+    clock.set(START + timedelta(minutes=25))
     reminders.check()
     [(alarms, missed)] = fired
     assert not missed and alarms[0].contacts == "Maya Lund"
@@ -59,11 +53,10 @@ def test_the_timer_waits_exactly_for_the_next_alarm(qtbot, book: ContactBook) ->
     assert len(fired) == 1
 
 
-def test_banner_snooze_and_dismiss(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
+def test_banner_snooze_and_dismiss(qtbot, book: ContactBook, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
     maya = add_contact(book.db, "Maya", "Lund")
     schedule(book, maya, START + timedelta(minutes=10), alarm=10)
-    clock = FakeClock(START)
-    window = MainWindow(book, "NO", clock=clock)
+    window = MainWindow(book, "NO")
     qtbot.addWidget(window)
     window.show()
     window.reminders.start()
@@ -74,10 +67,10 @@ def test_banner_snooze_and_dismiss(qtbot, book: ContactBook) -> None:  # type: i
 
     banner.snooze(5)
     assert not banner.isVisible()
-    clock.now = START + timedelta(minutes=4)
+    clock.set(START + timedelta(minutes=4))
     window.reminders.check()
     assert not banner.isVisible()
-    clock.now = START + timedelta(minutes=5)
+    clock.set(START + timedelta(minutes=5))
     window.reminders.check()
     assert banner.isVisible() and "in 5 minutes" in banner.text.text()
 
@@ -86,18 +79,18 @@ def test_banner_snooze_and_dismiss(qtbot, book: ContactBook) -> None:  # type: i
     assert window.detail.details is not None and window.detail.details.id == maya
     banner.dismiss()
     assert not banner.isVisible()
-    clock.now = START + timedelta(days=1)
+    clock.set(START + timedelta(days=1))
     window.reminders.check()
     assert not banner.isVisible()
     assert book.next_alarm_at() is None
 
 
-def test_missed_alarms_are_shown_at_start(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
+def test_missed_alarms_are_shown_at_start(qtbot, book: ContactBook, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
     maya = add_contact(book.db, "Maya", "Lund")
     ola = add_contact(book.db, "Ola", "Nordmann")
     schedule(book, maya, START - timedelta(hours=3), alarm=15)
     schedule(book, ola, START - timedelta(hours=1), alarm=15)
-    window = MainWindow(book, "NO", clock=FakeClock(START))
+    window = MainWindow(book, "NO")
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.reminder_banner.isVisible())

@@ -60,7 +60,10 @@ def test_retry_after_reads_seconds_and_dates() -> None:
     assert retry_after("30") == 30
     assert retry_after(None) == 60
     assert retry_after("soon") == 60
-    assert 0 <= retry_after("Wed, 21 Oct 2015 07:28:00 GMT") <= 1  # in the past: now
+    sent = "Wed, 21 Oct 2015 07:28:00 GMT"
+    assert retry_after("Wed, 21 Oct 2015 07:30:00 GMT", sent) == 120  # by the server's clock
+    assert retry_after("Wed, 21 Oct 2015 07:20:00 GMT", sent) == 0  # already past: now
+    assert retry_after("Wed, 21 Oct 2015 07:30:00 GMT") == 60  # no Date to read it against
     assert retry_after("999999999") == 86_400
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+from db.clock import FixedClock
 from db.engine import open_database
 from desktop.contact_book import ContactBook
 from desktop.social.fetch import Fetcher
@@ -24,17 +25,9 @@ JSON = "application/json"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def book(data_dir: Path) -> ContactBook:
-    made = ContactBook(open_database(data_dir))
+def book(data_dir: Path, clock: FixedClock) -> ContactBook:
+    made = ContactBook(open_database(data_dir, clock=clock))
     yield made  # type: ignore[misc]
     made.close()
 
@@ -54,61 +47,51 @@ def serve_github(server: HTTPServer, avatar: bool = True) -> None:
 
 
 def refresher(
-    book: ContactBook, fetcher: Fetcher, data_dir: Path, clock: Clock, **policy: object
+    book: ContactBook, fetcher: Fetcher, data_dir: Path, **policy: object
 ) -> ProfileRefresher:
-    return ProfileRefresher(
-        book,
-        fetcher,
-        data_dir / "avatars",
-        RefreshPolicy(**policy),
-        clock,  # type: ignore[arg-type]
-    )
+    return ProfileRefresher(book, fetcher, data_dir / "avatars", RefreshPolicy(**policy))
 
 
 def test_a_fresh_snapshot_is_kept_with_its_avatar_and_not_fetched_again_for_a_week(
-    sources: HTTPServer, fetcher: Fetcher, book: ContactBook, data_dir: Path
+    sources: HTTPServer, fetcher: Fetcher, book: ContactBook, data_dir: Path, clock: FixedClock
 ) -> None:
     maya = add_contact(book.db, "Maya", "Lund")
     profile = add_github(book, maya)
     serve_github(sources)
-    clock = Clock()
-    report = refresher(book, fetcher, data_dir, clock).refresh_contact(maya)
+    report = refresher(book, fetcher, data_dir).refresh_contact(maya)
     assert report.refreshed == ["https://github.com/mayalund"]
     [row] = book.profiles(maya)
     assert (row.display_name, row.fetched_at, row.last_error) == ("Maya Lund", NOW, None)
     assert row.avatar_path == str(data_dir / "avatars" / f"{profile}.png")
     assert Path(row.avatar_path).read_bytes() == fixture_bytes("avatar.png")
     requests = len(sources.log)
-    clock.now = NOW + timedelta(days=6)
-    assert refresher(book, fetcher, data_dir, clock).refresh_contact(maya).summary() == (
-        "nothing was due"
-    )
+    clock.set(NOW + timedelta(days=6))
+    assert refresher(book, fetcher, data_dir).refresh_contact(maya).summary() == ("nothing was due")
     assert len(sources.log) == requests
-    clock.now = NOW + timedelta(days=7)
-    assert refresher(book, fetcher, data_dir, clock).refresh_contact(maya).refreshed
+    clock.set(NOW + timedelta(days=7))
+    assert refresher(book, fetcher, data_dir).refresh_contact(maya).refreshed
 
 
 def test_an_error_keeps_the_last_good_snapshot_and_a_404_marks_it_gone(
-    sources: HTTPServer, fetcher: Fetcher, book: ContactBook, data_dir: Path
+    sources: HTTPServer, fetcher: Fetcher, book: ContactBook, data_dir: Path, clock: FixedClock
 ) -> None:
     maya = add_contact(book.db, "Maya", "Lund")
     add_github(book, maya)
     serve_github(sources, avatar=False)
-    clock = Clock()
-    refresher(book, fetcher, data_dir, clock).refresh_contact(maya)
+    refresher(book, fetcher, data_dir).refresh_contact(maya)
     sources.clear()
     sources.expect_request("/users/mayalund").respond_with_data("{not json", content_type=JSON)
-    clock.now = NOW + timedelta(days=8)
-    report = refresher(book, fetcher, data_dir, clock).refresh_contact(maya)
+    clock.set(NOW + timedelta(days=8))
+    report = refresher(book, fetcher, data_dir).refresh_contact(maya)
     assert report.failed and "not valid JSON" in report.failed[0][1]
     [row] = book.profiles(maya)
     assert (row.display_name, row.fetched_at) == ("Maya Lund", NOW)  # the good one stays
     assert "not valid JSON" in (row.last_error or "")
     sources.clear()
     sources.expect_request("/users/mayalund").respond_with_data("Not Found", status=404)
-    refresher(book, fetcher, data_dir, clock).refresh_contact(maya, force=True)
+    refresher(book, fetcher, data_dir).refresh_contact(maya, force=True)
     [row] = book.profiles(maya)
-    assert row.gone_at == clock.now and row.display_name == "Maya Lund"
+    assert row.gone_at == clock.now() and row.display_name == "Maya Lund"
 
 
 def test_fetching_can_be_turned_off_entirely_or_per_source(
@@ -116,12 +99,9 @@ def test_fetching_can_be_turned_off_entirely_or_per_source(
 ) -> None:
     maya = add_contact(book.db, "Maya", "Lund", emails=("maya@fjordline.example",))
     add_github(book, maya)
-    clock = Clock()
-    off = refresher(book, fetcher, data_dir, clock, enabled=False)
+    off = refresher(book, fetcher, data_dir, enabled=False)
     assert off.refresh_contact(maya, force=True).summary() == "nothing was due"
-    no_github = refresher(
-        book, fetcher, data_dir, clock, disabled=frozenset({"github", "gravatar"})
-    )
+    no_github = refresher(book, fetcher, data_dir, disabled=frozenset({"github", "gravatar"}))
     assert no_github.refresh_contact(maya, force=True).summary() == "nothing was due"
     assert sources.log == []
 
@@ -145,7 +125,7 @@ def test_gravatar_fills_in_and_reveals_other_profiles(
     sources.expect_request("/xrpc/app.bsky.feed.getAuthorFeed").respond_with_data(
         fixture("bluesky_feed.json"), content_type=JSON
     )
-    report = refresher(book, fetcher, data_dir, Clock()).refresh_contact(maya)
+    report = refresher(book, fetcher, data_dir).refresh_contact(maya)
     assert report.added == [
         "https://bsky.app/profile/maya.bsky.social",
         "https://github.com/mayalund",
@@ -171,7 +151,7 @@ def test_a_snapshot_is_not_an_edit_of_the_contact(
     serve_github(sources)
     with book.db.reading() as session:
         before = session.scalar(select(func.count()).select_from(ChangeJournal))
-    refresher(book, fetcher, data_dir, Clock()).refresh_contact(maya)
+    refresher(book, fetcher, data_dir).refresh_contact(maya)
     with book.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(ChangeJournal)) == before
 

@@ -13,9 +13,9 @@ from sqlalchemy import update
 
 from db import activities, history, notes
 from db.activities import ActivityDraft
+from db.clock import Moment
 from db.engine import open_database
 from db.models import Contact
-from db.tasks import Clock
 from desktop.calls.brief import age, render_text
 from desktop.calls.local_time import LocalTime, local_time
 from desktop.calls.sheet import build_sheet
@@ -82,7 +82,7 @@ def test_the_sheet_gathers_everything_before_a_call(data_dir: Path) -> None:
         )
     ref = recognise("x.com/mayalund")
     book.add_profile(maya, ref.network, ref.handle, ref.url)
-    sheet = build_sheet(book, maya, Clock(NOW, "Europe/Oslo"), "NO")
+    sheet = build_sheet(book, maya, Moment(NOW, "Europe/Oslo"), "NO")
     assert [h.regarding for h in sheet.history] == ["call 1", "call 3", "call 10"]
     assert sheet.promises == ["Send cold-chain pilot pricing"]
     assert [n.body for n in sheet.talking_points] == ["Prefers calls before 10."]
