@@ -404,7 +404,7 @@ class ImportBatch(Base):
     __tablename__ = "import_batches"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    started_at: Mapped[datetime] = mapped_column()
+    started_at: Mapped[datetime]
     source: Mapped[str] = mapped_column(String(500))
     format: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default="running")
@@ -431,7 +431,7 @@ class Merge(Base):
     __tablename__ = "merges"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    merged_at: Mapped[datetime] = mapped_column()
+    merged_at: Mapped[datetime]
     survivor_id: Mapped[uuid.UUID]
     status: Mapped[str] = mapped_column(String(20), default="done")
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -447,7 +447,7 @@ class ChangeJournal(Base):
     record_id: Mapped[uuid.UUID]
     rev: Mapped[int] = mapped_column(Integer)
     op: Mapped[str] = mapped_column(String(10))
-    changed_at: Mapped[datetime] = mapped_column()
+    changed_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_change_journal_record", "record_id"),)
 

@@ -99,8 +99,9 @@ SOCIAL_MAX_AGE_DAYS = Setting(
     minimum=1,
     maximum=365,
 )
-CALLS_SCHEME = Setting("calls/scheme", str, "tel", "Dial with", lockable=True)
-CALLS_COMMAND = Setting("calls/command", str, "", "Or run command", lockable=True)
+# Labels carry Qt's "&" before the letter that jumps to the field.
+CALLS_SCHEME = Setting("calls/scheme", str, "tel", "&Dial with", lockable=True)
+CALLS_COMMAND = Setting("calls/command", str, "", "Or run &command", lockable=True)
 SOURCE_URLS = {
     name: Setting(f"social/{name}_url", str, "", f"{name.capitalize()} server address")
     for name in ("bluesky", "github", "gravatar", "mastodon")

@@ -51,7 +51,7 @@ class PreferencesDialog(FormDialog):
         self.command.setPlaceholderText("optional, e.g. linphone-cli call {number}")
         calls = QGroupBox("Calls")
         calls_form = QFormLayout(calls)
-        calls_form.addRow(f"&{CALLS_SCHEME.label}:", self.scheme)
+        calls_form.addRow(f"{CALLS_SCHEME.label}:", self.scheme)
         calls_form.addRow(f"{CALLS_COMMAND.label}:", self.command)
 
         self.fetching = QCheckBox(f"{SOCIAL_ENABLED.label} (needs the network)")
