@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from db.errors import ValidationError
 from desktop.calls.dialer import SCHEMES, DialSettings, dial_command
+from desktop.credentials import CredentialStore
 from desktop.settings import (
     CALLS_COMMAND,
     CALLS_SCHEME,
@@ -35,7 +37,12 @@ SOURCE_TITLES = {**NETWORK_TITLES, "gravatar": "Gravatar (by email)", "website":
 
 
 class PreferencesDialog(FormDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        credentials: CredentialStore | None = None,
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.setObjectName("preferences")
@@ -81,9 +88,16 @@ class PreferencesDialog(FormDialog):
             ]
         )
 
+        self.passwords = QLabel((credentials or CredentialStore()).describe())
+        self.passwords.setObjectName("passwordStore")
+        self.passwords.setWordWrap(True)
+        passwords = QGroupBox("Passwords")
+        QVBoxLayout(passwords).addWidget(self.passwords)
+
         layout = QVBoxLayout()
         layout.addWidget(calls)
         layout.addWidget(profiles)
+        layout.addWidget(passwords)
         self.finish_layout(layout)
         for signal in (self.command.textEdited, self.scheme.currentIndexChanged):
             signal.connect(self.mark_dirty)

@@ -113,3 +113,16 @@ def test_about_names_the_build(qtbot, window: MainWindow) -> None:  # type: igno
     from desktop.build_info import build_info
 
     assert f"Build: {build_info()}" in seen[0] and "Qt for Python" in seen[0]
+
+
+def test_preferences_say_where_passwords_are_kept(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    import keyring
+    import keyring.backends.fail
+
+    dialog = PreferencesDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    assert dialog.passwords.text().startswith("Passwords are kept in the system keychain")
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    without = PreferencesDialog(window.settings, window)
+    qtbot.addWidget(without)
+    assert without.passwords.text().startswith("No keychain was found on this computer")
