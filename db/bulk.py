@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, Index
@@ -53,16 +54,19 @@ def restore_indexes(engine: Engine) -> int:
 
 
 @contextlib.contextmanager
-def indexes_deferred(engine: Engine, tables: list[str]) -> Iterator[None]:
-    """Drop the secondary indexes of `tables` for the block, and rebuild them after."""
+def indexes_deferred(
+    writing: Callable[[], AbstractContextManager[Connection]], tables: list[str]
+) -> Iterator[None]:
+    """Drop the secondary indexes of `tables` for the block, and rebuild them after
+    (each in a write transaction `writing()` begins)."""
     indexes = declared_indexes(tables)
-    with engine.begin() as conn:
+    with writing() as conn:
         for index in indexes:
             index.drop(conn, checkfirst=True)
     try:
         yield
     finally:
-        with engine.begin() as conn:
+        with writing() as conn:
             for index in indexes:
                 index.create(conn, checkfirst=True)
 

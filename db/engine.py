@@ -12,13 +12,14 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import bulk, journal, search
@@ -45,18 +46,40 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 @dataclass
 class Database:
-    """An open database: its file, engine and session factory."""
+    """An open database: its file, engine and session factory.
+
+    Writes take the write lock at their start (`BEGIN IMMEDIATE`), one thread of this
+    process at a time: a second writer waits its turn instead of failing as "locked"
+    when its first write meets another's open transaction. Reads never wait.
+    """
 
     path: Path
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock
+    _writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on error."""
-        with self.sessions() as session, translate_errors(self.path), session.begin():
+        with (
+            self._writer,
+            self.sessions() as session,
+            translate_errors(self.path),
+            session.begin(),
+        ):
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
+
+    @contextlib.contextmanager
+    def writing(self, conn: Connection | None = None) -> Iterator[Connection]:
+        """A write transaction on a plain connection (bulk loads), `conn` or a pooled one."""
+        with self._writer, translate_errors(self.path), contextlib.ExitStack() as stack:
+            if conn is None:
+                conn = stack.enter_context(self.engine.connect())
+            with conn.begin():
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                yield conn
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:

@@ -80,8 +80,6 @@ def check_platform_plugin(requested: str) -> None:
 
 def run_app(data_dir: Path) -> int:
     """Open the main window on the database in `data_dir`; returns the exit code."""
-    from db.engine import open_database
-
     check_display()
     from desktop.contact_book import ContactBook
     from desktop.single_instance import SingleInstance
@@ -99,14 +97,14 @@ def run_app(data_dir: Path) -> int:
         return 0
     instance.listen()
     try:
-        db = open_database(data_dir)
+        book = ContactBook.open(data_dir)
     except CallsheetError as error:
         log.info("cannot open the database", exc_info=True)
         QMessageBox.critical(None, "Callsheet cannot open its database", str(error))
         return 1
     log_path = logs.configure(data_dir)
     apply_source_urls(user_settings())
-    window = MainWindow(ContactBook(db), default_region())
+    window = MainWindow(book, default_region())
     errors = UnexpectedErrors(log_path, lambda: window).install()
     instance.activated.connect(window.bring_to_front)
     window.show()
@@ -114,7 +112,7 @@ def run_app(data_dir: Path) -> int:
         return app.exec()
     finally:
         errors.uninstall()
-        db.close()
+        book.close()
 
 
 def run_selftest(data_dir: Path) -> int:
@@ -124,15 +122,13 @@ def run_selftest(data_dir: Path) -> int:
     import time
 
     from db.contacts import ContactDraft
-    from db.engine import open_database
     from desktop.contact_book import ContactBook
     from desktop.ui.main_window import MainWindow
 
     check_display()
     app = application()
-    db = open_database(data_dir)
+    book = ContactBook.open(data_dir)
     try:
-        book = ContactBook(db)
         window = MainWindow(book, default_region())
         window.show()
         contact_id = book.create(ContactDraft(given_name="Selftest", family_name="Callsheet"))
@@ -148,9 +144,9 @@ def run_selftest(data_dir: Path) -> int:
         window.close()
         app.processEvents()
     finally:
-        db.close()
+        book.close()
     if not found:
         print("callsheet: selftest failed: the new contact was not found", file=sys.stderr)
         return 1
-    print(f"Selftest passed: {db.path} opened, a contact added and found, the window shown.")
+    print(f"Selftest passed: {book.path} opened, a contact added and found, the window shown.")
     return 0

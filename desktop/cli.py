@@ -172,10 +172,9 @@ def _not_negative(value: str) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    from db.engine import open_database
-    from desktop.demo import seed
+    from desktop.contact_book import ContactBook
 
-    db = open_database(args.data_dir)
+    book = ContactBook.open(args.data_dir)
     logs.configure(args.data_dir, debug=args.debug)
     started = time.perf_counter()
     interactive = sys.stderr.isatty()
@@ -186,29 +185,27 @@ def _seed(args: argparse.Namespace) -> int:
         return True
 
     try:
-        added = seed(db, args.count, seed=args.seed, progress=progress)
+        added = book.seed(args.count, seed=args.seed, progress=progress)
     finally:
-        db.close()
+        book.close()
     elapsed = time.perf_counter() - started
     if interactive:
         print(file=sys.stderr)
     print(
-        f"Added {added:,} demo contacts to {db.path} in {elapsed:.1f} s "
+        f"Added {added:,} demo contacts to {book.path} in {elapsed:.1f} s "
         f"({added / max(elapsed, 1e-9):,.0f} contacts/s)."
     )
     return EXIT_OK
 
 
 def _find(args: argparse.Namespace) -> int:
-    from db.engine import open_database
-    from db.search import LOOKUP
+    from desktop.contact_book import ContactBook
 
-    db = open_database(args.data_dir, create=False)
+    book = ContactBook.open(args.data_dir, create=False)
     try:
-        with db.reading() as session:
-            hits = LOOKUP.lookup(session, args.text, limit=args.limit)
+        hits = book.lookup(args.text, limit=args.limit)
     finally:
-        db.close()
+        book.close()
     for hit in hits:
         record = {
             "id": str(hit.id),
@@ -240,16 +237,14 @@ def _find(args: argparse.Namespace) -> int:
 def _agenda(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
-    from db.engine import open_database
-    from db.tasks import agenda
+    from desktop.contact_book import ContactBook
 
-    db = open_database(args.data_dir, create=False)
+    book = ContactBook.open(args.data_dir, create=False)
     try:
-        now = db.clock.moment()
-        with db.reading() as session:
-            rows = agenda(session, now, args.days, overdue_only=args.overdue)
+        now = book.clock.moment()
+        rows = book.agenda(now, args.days, overdue_only=args.overdue)
     finally:
-        db.close()
+        book.close()
     zone = ZoneInfo(now.zone)
     for row in rows:
         due = row.due.astimezone(zone)
@@ -276,13 +271,12 @@ def _agenda(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from db.engine import open_database
     from db.errors import NotFoundError
     from desktop.calls.brief import render_text
     from desktop.calls.sheet import build_sheet
     from desktop.contact_book import ContactBook
 
-    book = ContactBook(open_database(args.data_dir, create=False))
+    book = ContactBook.open(args.data_dir, create=False)
     try:
         hits = book.lookup(args.query, limit=2)
         if not hits:

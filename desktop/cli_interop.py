@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from db.engine import Database
+    from desktop.contact_book import ContactBook
     from desktop.interop.plan import ImportPlan
 
 EXIT_OK = 0
@@ -62,7 +62,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run_import(args: argparse.Namespace, region: str) -> int:
-    from db.engine import database_path, open_database
+    from desktop.contact_book import ContactBook
     from desktop.interop.files import plan_contacts
     from desktop.interop.kinds import detect_format
 
@@ -72,19 +72,18 @@ def run_import(args: argparse.Namespace, region: str) -> int:
     plan, described = plan_contacts(args.file, format, args.preset, region, encoding=args.encoding)
     with contextlib.ExitStack() as stack:
         data_dir = args.data_dir
-        if args.dry_run and not database_path(data_dir).exists():
+        if args.dry_run and not ContactBook.exists_in(data_dir):
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))  # change nothing
-        return _import_contacts(args, plan, described, format, open_database(data_dir))
+        return _import_contacts(args, plan, described, format, ContactBook.open(data_dir))
 
 
 def _import_contacts(
-    args: argparse.Namespace, plan: ImportPlan, described: str, format: str, db: Database
+    args: argparse.Namespace, plan: ImportPlan, described: str, format: str, book: ContactBook
 ) -> int:
-    from desktop.interop import importer
+    from desktop.interop.importer import OnDuplicate
 
     try:
-        with db.reading() as session:
-            preview = importer.preview(session, plan, importer.OnDuplicate(args.on_duplicate))
+        preview = book.import_preview(plan, OnDuplicate(args.on_duplicate))
         print(f"{args.file.name}: {described}; {preview.summary()}.")
         _print_problems([str(p) for p in preview.problems])
         if args.verbose:
@@ -92,9 +91,9 @@ def _import_contacts(
                 print(f"  {step.describe()}")
         if args.dry_run:
             return EXIT_OK
-        outcome = importer.run(db, preview, str(args.file), format)
+        outcome = book.import_contacts(preview, str(args.file), format)
     finally:
-        db.close()
+        book.close()
     if outcome.batch_id is None:
         print("Nothing to import.")
     else:
@@ -106,22 +105,20 @@ def _import_contacts(
 
 
 def _import_calendar(args: argparse.Namespace) -> int:
-    from db.engine import open_database
-    from desktop.interop.ical import import_calendar, plan_calendar
+    from desktop.contact_book import ContactBook
     from desktop.interop.table import read_raw
 
     data = read_raw(args.file)
-    db = open_database(args.data_dir)
+    book = ContactBook.open(args.data_dir)
     try:
-        with db.reading() as session:
-            plan = plan_calendar(session, data)
+        plan = book.calendar_plan(data)
         print(f"{args.file.name}: {plan.summary()}.")
         _print_problems([str(p) for p in plan.problems])
         if args.dry_run:
             return EXIT_OK
-        batch = import_calendar(db, plan, str(args.file))
+        batch = book.import_calendar(plan, str(args.file))
     finally:
-        db.close()
+        book.close()
     if batch is not None:
         print(
             f"Imported {len(plan.todos):,} follow-ups and {len(plan.journals):,} history "
@@ -138,51 +135,42 @@ def _print_problems(problems: list[str]) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from db import exports, groups
-    from db.engine import open_database
-    from desktop.interop.export import write_export
+    from desktop.contact_book import ContactBook
 
-    db = open_database(args.data_dir)
+    book = ContactBook.open(args.data_dir)
     try:
-        with db.reading() as session:
-            group_id = None
-            if args.group:
-                wanted = args.group.strip().casefold()
-                group_id = next(
-                    (g.id for g in groups.list_groups(session) if g.name.casefold() == wanted),
-                    None,
-                )
-                if group_id is None:
-                    print(f"callsheet: there is no group called “{args.group}”.", file=sys.stderr)
-                    return EXIT_FAILED
-            ids = exports.export_ids(session, group_id, args.query or "")
-            count = write_export(session, ids, args.format, args.out, args.vcard_version)
+        group_id = None
+        if args.group:
+            group_id = book.group_named(args.group)
+            if group_id is None:
+                print(f"callsheet: there is no group called “{args.group}”.", file=sys.stderr)
+                return EXIT_FAILED
+        ids = book.export_ids(group_id, args.query or "")
+        count = book.export(ids, args.format, args.out, args.vcard_version)
     finally:
-        db.close()
+        book.close()
     print(f"Exported {count:,} {'items' if args.format == 'ics' else 'contacts'} to {args.out}.")
     return EXIT_OK
 
 
 def run_undo_import(args: argparse.Namespace) -> int:
-    from db import imports
-    from db.engine import open_database
+    from desktop.contact_book import ContactBook
 
-    db = open_database(args.data_dir)
+    book = ContactBook.open(args.data_dir)
     try:
-        with db.transaction() as session:
-            done = [b for b in imports.batches(session) if b.status != "undone"]
-            if args.batch:
-                try:
-                    wanted = uuid.UUID(args.batch)
-                except ValueError:
-                    print(f"callsheet: “{args.batch}” is not an import id.", file=sys.stderr)
-                    return EXIT_FAILED
-                done = [b for b in done if b.id == wanted]
-            if not done:
-                print("callsheet: there is no import to take back.", file=sys.stderr)
+        done = [b for b in book.import_batches() if b.status != "undone"]
+        if args.batch:
+            try:
+                wanted = uuid.UUID(args.batch)
+            except ValueError:
+                print(f"callsheet: “{args.batch}” is not an import id.", file=sys.stderr)
                 return EXIT_FAILED
-            count = imports.undo_batch(session, done[0].id)
+            done = [b for b in done if b.id == wanted]
+        if not done:
+            print("callsheet: there is no import to take back.", file=sys.stderr)
+            return EXIT_FAILED
+        count = book.undo_import(done[0].id)
     finally:
-        db.close()
+        book.close()
     print(f"Took back import {done[0].id} ({done[0].source}): {count:,} records.")
     return EXIT_OK

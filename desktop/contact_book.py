@@ -33,7 +33,7 @@ from db.calendar import CalendarDay
 from db.clock import Clock, Moment
 from db.companies import CompanyDetails, CompanyDraft, CompanyRow
 from db.contacts import ContactDetails, ContactDraft, ContactRow, ListQuery
-from db.engine import Database
+from db.engine import Database, database_path, open_database
 from db.groups import GroupRow
 from db.history import HistoryRow
 from db.imports import BatchRow
@@ -46,7 +46,7 @@ from db.trash import TrashItem
 if TYPE_CHECKING:  # the import, export and duplicate code loads when first used
     from db.duplicates import DuplicateGroup
     from desktop.interop.ical import CalendarPlan
-    from desktop.interop.importer import OnDuplicate, Preview
+    from desktop.interop.importer import OnDuplicate, Outcome, Preview
     from desktop.interop.plan import ImportPlan
 
 
@@ -62,45 +62,67 @@ class ContactBook:
     """Contacts, companies, groups, notes and the Trash of one open database."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
+        self._db = db
+
+    @classmethod
+    def open(
+        cls, data_dir: Path, *, clock: Clock | None = None, create: bool = True
+    ) -> ContactBook:
+        """The book in `data_dir` (created there unless `create` is False).
+
+        Raises a `db.errors.DatabaseError` naming the file when it cannot be opened.
+        """
+        return cls(open_database(data_dir, clock=clock, create=create))
+
+    @staticmethod
+    def exists_in(data_dir: Path) -> bool:
+        """Whether `data_dir` holds a book already."""
+        return database_path(data_dir).exists()
 
     @property
     def clock(self) -> Clock:
         """What "now" is for this book: everything it stores and shows goes by it."""
-        return self.db.clock
+        return self._db.clock
 
     @property
     def path(self) -> str:
-        return str(self.db.path)
+        return str(self._db.path)
 
     # Finding and listing
     def lookup(self, text: str, limit: int = 200) -> list[LookupHit]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return LOOKUP.lookup(session, text, limit)
 
     def count(self, query: ListQuery | None = None) -> int:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return contacts.count_contacts(session, query or ListQuery())
 
     def page(self, query: ListQuery, offset: int, limit: int) -> list[ContactRow]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return contacts.list_contacts(session, query, offset, limit)
 
+    def lookup_rows(self, text: str, limit: int = 200) -> list[ContactRow]:
+        """The list rows of what `lookup` finds, best match first."""
+        with self._db.reading() as session:
+            hits = LOOKUP.lookup(session, text, limit)
+            rows = {row.id: row for row in contacts.rows_for(session, [hit.id for hit in hits])}
+        return [rows[hit.id] for hit in hits if hit.id in rows]
+
     def rows(self, contact_ids: Sequence[uuid.UUID]) -> list[ContactRow]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return contacts.rows_for(session, contact_ids)
 
     def position(self, query: ListQuery, contact_id: uuid.UUID) -> int | None:
         """The contact's row in the list `query` shows, if it is there."""
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return contacts.position_in_list(session, query, contact_id)
 
     def contact(self, contact_id: uuid.UUID) -> ContactDetails:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return contacts.get_contact(session, contact_id)
 
     def referrer(self, contact_id: uuid.UUID) -> tuple[uuid.UUID, str] | None:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return contacts.referrer_of(session, contact_id)
 
     # Changing contacts
@@ -108,63 +130,63 @@ class ContactBook:
         return contacts.validate(draft)
 
     def create(self, draft: ContactDraft) -> uuid.UUID:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return contacts.create_contact(session, draft)
 
     def update(self, contact_id: uuid.UUID, draft: ContactDraft) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             contacts.update_contact(session, contact_id, draft)
 
     def trash(self, contact_ids: Sequence[uuid.UUID]) -> int:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return contacts.trash_contacts(session, contact_ids)
 
     def restore(self, contact_ids: Sequence[uuid.UUID]) -> int:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return contacts.restore_contacts(session, contact_ids)
 
     # Companies
     def companies(self) -> list[CompanyRow]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return companies.list_companies(session)
 
     def company_names(self, limit: int = 5000) -> list[str]:
         return [row.name for row in self.companies()[:limit]]
 
     def company(self, company_id: uuid.UUID) -> CompanyDetails:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return companies.get_company(session, company_id)
 
     def check_company(
         self, draft: CompanyDraft, company_id: uuid.UUID | None = None
     ) -> CompanyDraft:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return companies.validate_company(session, draft, company_id)
 
     def create_company(self, draft: CompanyDraft) -> uuid.UUID:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return companies.create_company(session, draft)
 
     def update_company(self, company_id: uuid.UUID, draft: CompanyDraft) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             companies.update_company(session, company_id, draft)
 
     def trash_company(self, company_id: uuid.UUID) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             companies.trash_company(session, company_id)
 
     def restore_company(self, company_id: uuid.UUID) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             companies.restore_company(session, company_id)
 
     # Groups
     def groups(self) -> list[GroupRow]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return groups.list_groups(session)
 
     def navigation_counts(self) -> NavigationCounts:
         """Contacts, Trash and group sizes for the navigation pane (slow at a million)."""
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return NavigationCounts(
                 contacts.count_contacts(session, ListQuery()),
                 trash.count_trash(session),
@@ -173,56 +195,56 @@ class ContactBook:
             )
 
     def create_group(self, name: str) -> uuid.UUID:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return groups.create_group(session, name)
 
     def rename_group(self, group_id: uuid.UUID, name: str) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             groups.rename_group(session, group_id, name)
 
     def trash_group(self, group_id: uuid.UUID) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             groups.trash_group(session, group_id)
 
     def restore_group(self, group_id: uuid.UUID) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             groups.restore_group(session, group_id)
 
     def add_to_group(
         self, group_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]
     ) -> list[uuid.UUID]:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return groups.add_to_group(session, group_id, contact_ids)
 
     def remove_from_group(
         self, group_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]
     ) -> list[uuid.UUID]:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return groups.remove_from_group(session, group_id, contact_ids)
 
     # Notes and history
     def notes(self, contact_id: uuid.UUID) -> list[NoteRow]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return notes.notes_for(session, contact_id)
 
     def add_note(self, contact_id: uuid.UUID, body: str, pinned: bool = False) -> uuid.UUID:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return notes.add_note(session, contact_id, body, pinned)
 
     def edit_note(self, note_id: uuid.UUID, body: str, pinned: bool | None = None) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             notes.edit_note(session, note_id, body, pinned)
 
     def trash_note(self, note_id: uuid.UUID) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             notes.trash_note(session, note_id)
 
     def restore_note(self, note_id: uuid.UUID) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             notes.restore_note(session, note_id)
 
     def history(self, contact_id: uuid.UUID) -> list[HistoryRow]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return history.history_for(session, contact_id)
 
     def record_history(
@@ -236,7 +258,7 @@ class ContactBook:
         duration_minutes: int = 0,
         notes: str | None = None,
     ) -> uuid.UUID:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return history.record_history(
                 session,
                 contact_ids,
@@ -249,7 +271,7 @@ class ContactBook:
             )
 
     def set_history_trashed(self, history_id: uuid.UUID, trashed: bool) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             history.set_trashed(session, history_id, trashed)
 
     # Follow-ups
@@ -257,19 +279,19 @@ class ContactBook:
         activities.validate(draft)
 
     def schedule(self, draft: ActivityDraft) -> uuid.UUID:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return activities.schedule(session, draft)
 
     def update_activity(self, activity_id: uuid.UUID, draft: ActivityDraft) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             activities.update(session, activity_id, draft)
 
     def activity(self, activity_id: uuid.UUID) -> ActivityDetails:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return activities.get(session, activity_id)
 
     def reschedule(self, activity_id: uuid.UUID, starts_at: datetime) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             activities.reschedule(session, activity_id, starts_at)
 
     def clear_activity(
@@ -281,7 +303,7 @@ class ContactBook:
         occurred_at: datetime | None = None,
         duration_minutes: int | None = None,
     ) -> ClearResult:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return activities.clear(
                 session,
                 activity_id,
@@ -292,102 +314,143 @@ class ContactBook:
             )
 
     def reopen_activity(self, activity_id: uuid.UUID, history_id: uuid.UUID, due: datetime) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             activities.reopen(session, activity_id, history_id, due)
 
     def trash_activities(self, activity_ids: Sequence[uuid.UUID]) -> int:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return activities.trash(session, activity_ids)
 
     def restore_activities(self, activity_ids: Sequence[uuid.UUID]) -> int:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return activities.restore(session, activity_ids)
 
     def open_activities_of(self, contact_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return activities.open_for_contacts(session, contact_ids)
 
     def tasks(self, query: TaskQuery, moment: Moment, offset: int, limit: int) -> list[TaskRow]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return tasks.list_tasks(session, query, moment, offset, limit)
 
     def task_count(self, query: TaskQuery, moment: Moment) -> int:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return tasks.count_tasks(session, query, moment)
 
     def bucket_counts(self, moment: Moment) -> dict[Bucket, int]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return tasks.bucket_counts(session, moment)
 
     def calendar_days(
         self, first: date, days: int, moment: Moment, per_day: int = 200
     ) -> list[CalendarDay]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return calendar.calendar_days(session, first, days, moment, per_day)
 
     # Reminders
     def due_alarms(self, now: datetime) -> list[AlarmRow]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return activities.due_alarms(session, now)
 
     def next_alarm_at(self) -> datetime | None:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return activities.next_alarm_at(session)
 
     def snooze(self, activity_ids: Sequence[uuid.UUID], until: datetime) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             activities.snooze(session, activity_ids, until)
 
     def dismiss(self, activity_ids: Sequence[uuid.UUID]) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             activities.dismiss(session, activity_ids)
 
     # Social profiles
     def profiles(self, contact_id: uuid.UUID) -> list[ProfileRow]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return social_profiles.profiles_for(session, contact_id)
 
     def add_profile(self, contact_id: uuid.UUID, network: str, handle: str, url: str) -> uuid.UUID:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return social_profiles.add_profile(session, contact_id, network, handle, url)
 
     def set_profile_trashed(self, profile_id: uuid.UUID, trashed: bool) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             social_profiles.set_trashed(session, profile_id, trashed)
 
     def store_snapshot(self, profile_id: uuid.UUID, **snapshot: Any) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             social_profiles.store_snapshot(session, profile_id, **snapshot)
 
     def store_profile_error(
         self, profile_id: uuid.UUID, message: str, gone_at: datetime | None = None
     ) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             social_profiles.store_error(session, profile_id, message, gone_at=gone_at)
 
     # Imports, exports, duplicates and merges
     def import_preview(self, plan: ImportPlan, on_duplicate: OnDuplicate) -> Preview:
         from desktop.interop import importer
 
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return importer.preview(session, plan, on_duplicate)
 
     def calendar_plan(self, data: bytes) -> CalendarPlan:
         from desktop.interop import ical
 
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return ical.plan_calendar(session, data)
 
+    def import_contacts(
+        self,
+        preview: Preview,
+        source: str,
+        format: str,
+        progress: Callable[[int, int], object] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> Outcome:
+        """Do what `preview` says, in chunks, as one import batch (see `importer.run`)."""
+        from desktop.interop import importer
+
+        return importer.run(self._db, preview, source, format, progress, cancelled)
+
+    def import_calendar(self, plan: CalendarPlan, source: str) -> uuid.UUID | None:
+        """Add the follow-ups and history `plan` holds as one import batch."""
+        from desktop.interop import ical
+
+        return ical.import_calendar(self._db, plan, source)
+
     def import_batches(self) -> list[BatchRow]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return imports.batches(session)
 
     def undo_import(self, batch_id: uuid.UUID) -> int:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return imports.undo_batch(session, batch_id)
 
+    def seed(
+        self,
+        count: int,
+        *,
+        seed: int | None = None,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> int:
+        """Add `count` demo contacts (see `desktop.demo.seed`); returns how many."""
+        from desktop import demo
+
+        return demo.seed(self._db, count, seed=seed, progress=progress)
+
+    def group_named(self, name: str) -> uuid.UUID | None:
+        """The group called `name` (case aside), if there is one."""
+        wanted = name.strip().casefold()
+        return next((g.id for g in self.groups() if g.name.casefold() == wanted), None)
+
+    def agenda(self, moment: Moment, days: int, *, overdue_only: bool = False) -> list[TaskRow]:
+        """Open follow-ups due within `days` of `moment` (and all overdue ones)."""
+        with self._db.reading() as session:
+            return tasks.agenda(session, moment, days, overdue_only=overdue_only)
+
     def export_ids(self, group_id: uuid.UUID | None = None, text: str = "") -> list[uuid.UUID]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return exports.export_ids(session, group_id, text)
 
     def export(
@@ -400,18 +463,18 @@ class ContactBook:
     ) -> int:
         from desktop.interop.export import write_export
 
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return write_export(session, ids, format, out, vcard_version, progress)
 
     def duplicate_groups(self) -> list[DuplicateGroup]:
         from db import duplicates
 
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return duplicates.find_groups(session)
 
     def photos(self, contact_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, bytes]:
         """The photos these contacts carry (from imports), by contact."""
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return contacts.photos_of(session, contact_ids)
 
     def merge(
@@ -423,31 +486,31 @@ class ContactBook:
     ) -> uuid.UUID:
         from db import merge
 
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return merge.merge_contacts(session, survivor_id, others, draft, photo_from)
 
     def undo_merge(self, merge_id: uuid.UUID) -> list[uuid.UUID]:
         from db import merge
 
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             return merge.undo_merge(session, merge_id)
 
     # The Trash
     def trash_items(self) -> list[TrashItem]:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return trash.list_trash(session)
 
     def trash_count(self) -> int:
-        with self.db.reading() as session:
+        with self._db.reading() as session:
             return trash.count_trash(session)
 
     def restore_items(self, items: list[TrashItem]) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             trash.restore(session, items)
 
     def purge_items(self, items: list[TrashItem]) -> None:
-        with self.db.transaction() as session:
+        with self._db.transaction() as session:
             trash.purge(session, items)
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()

@@ -180,7 +180,7 @@ def seed(
     """
     master = random.Random(seed).randrange(1 << 62)
     moment = db.clock.moment()
-    with db.engine.begin() as conn:
+    with db.writing() as conn:
         group_ids = _ensure_groups(conn, moment.now)
         companies: dict[str, str] = {
             sort_name: company_id
@@ -190,7 +190,7 @@ def seed(
         }
         existing = conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar_one()
     bulk = count >= BULK_THRESHOLD and count >= existing
-    with indexes_deferred(db.engine, BULK_TABLES) if bulk else contextlib.nullcontext():
+    with indexes_deferred(db.writing, BULK_TABLES) if bulk else contextlib.nullcontext():
         return _load(db, count, master, moment, group_ids, companies, progress)
 
 
@@ -224,7 +224,7 @@ def _load(
                         pending.append(
                             generator.submit(_generate, n + PREFETCH, sizes[n + PREFETCH])
                         )
-                    with conn.begin():
+                    with db.writing(conn):
                         batch.write(conn)
                     done += size
                     if progress is not None and progress(done, count) is False:

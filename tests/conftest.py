@@ -18,6 +18,7 @@ from keyring.backend import KeyringBackend
 
 from db.clock import FixedClock
 from db.engine import Database
+from desktop.contact_book import ContactBook
 
 # A Monday morning in Oslo. Tests read "now" from this clock (never the computer's), so
 # a test with a fixed date passes in any year; a test moves it with `clock.advance`.
@@ -114,3 +115,9 @@ def db(data_dir: Path, clock: FixedClock) -> Iterator[Database]:
     database = open_database(data_dir, clock=clock)
     yield database
     database.close()
+
+
+@pytest.fixture
+def book(db: Database) -> ContactBook:
+    """The application core on the test's database (`db`, for arranging rows directly)."""
+    return ContactBook(db)

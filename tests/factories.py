@@ -6,10 +6,11 @@ import uuid
 
 from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, create_contact
 from db.engine import Database
+from desktop.contact_book import ContactBook
 
 
 def add_contact(
-    db: Database,
+    target: Database | ContactBook,
     given: str,
     family: str = "",
     *,
@@ -33,7 +34,9 @@ def add_contact(
         group_ids=group_ids,
         default_region=region,
     )
-    with db.transaction() as session:
+    if isinstance(target, ContactBook):
+        return target.create(draft)
+    with target.transaction() as session:
         return create_contact(session, draft)
 
 

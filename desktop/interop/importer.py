@@ -253,7 +253,7 @@ def _ids_in_use(session: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
     return used
 
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], object]
 
 
 def run(
@@ -271,7 +271,7 @@ def run(
     # A book filled by its first big import: indexes built once at the end are cheaper
     # than kept sorted through every insert (`open_database` rebuilds them after a crash).
     bulk = creates >= BULK_THRESHOLD and creates >= existing
-    deferred = indexes_deferred(db.engine, IMPORT_TABLES) if bulk else contextlib.nullcontext()
+    deferred = indexes_deferred(db.writing, IMPORT_TABLES) if bulk else contextlib.nullcontext()
     with cyclic_gc_paused(), deferred:
         return _run(db, result, source, format, progress, cancelled)
 

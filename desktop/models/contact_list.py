@@ -34,7 +34,6 @@ from db.contacts import (
     ListQuery,
     SortColumn,
 )
-from db.search import LookupHit
 from desktop.contact_book import ContactBook
 from desktop.models.formats import day, when
 from desktop.workers import JobRunner
@@ -86,7 +85,7 @@ class ContactListModel(QAbstractTableModel):
     def __init__(self, book: ContactBook, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.book = book
-        self.jobs = JobRunner(self, max_threads=1)
+        self.jobs = JobRunner(self, serial=True)
         self.query = ListQuery()
         self._count = 0
         self._pages: OrderedDict[int, list[ContactRow]] = OrderedDict()
@@ -190,12 +189,11 @@ class ContactListModel(QAbstractTableModel):
         self._hits = None
         self.refresh()
 
-    def show_hits(self, hits: list[LookupHit]) -> None:
-        """Show the results of a lookup instead of browsing."""
+    def show_hits(self, rows: list[ContactRow]) -> None:
+        """Show the results of a lookup (`ContactBook.lookup_rows`) instead of browsing."""
         self.beginResetModel()
         self._forget()
-        rows = {r.id: r for r in self.book.rows([h.id for h in hits])}
-        self._hits = [rows[h.id] for h in hits if h.id in rows]
+        self._hits = list(rows)
         self._count = len(self._hits)
         self.endResetModel()
         self.counted.emit(self._count)

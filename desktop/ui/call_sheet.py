@@ -78,7 +78,7 @@ class CallSheetWindow(QWidget):
         self.opener = opener
         self.runner = runner
         self.default_region = default_region
-        self.jobs = JobRunner(self, max_threads=1)
+        self.jobs = JobRunner(self, serial=True)
         self.sheet: CallSheet | None = None
         self.call_started: datetime | None = None
         self._cancel = threading.Event()

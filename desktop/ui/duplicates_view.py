@@ -55,7 +55,7 @@ class DuplicatesView(QDialog):
     def __init__(self, book: ContactBook, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.book = book
-        self.jobs = JobRunner(self, max_threads=1)
+        self.jobs = JobRunner(self, serial=True)
         self.setObjectName("duplicatesView")
         self.setWindowTitle("Find Duplicates")
         self.status = QLabel()

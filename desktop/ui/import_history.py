@@ -23,6 +23,7 @@ from db.errors import CallsheetError
 from db.imports import BatchRow
 from desktop.contact_book import ContactBook
 from desktop.models.formats import when
+from desktop.workers import JobRunner
 
 KINDS = {"csv": "Table", "vcf": "vCard", "ics": "iCalendar"}
 STATES = {
@@ -56,6 +57,9 @@ class ImportHistory(QDialog):
             self.list.setColumnWidth(column, width)
         self.list.itemSelectionChanged.connect(self._update_buttons)
         self.empty = QLabel("Nothing has been imported yet.")
+        self.status = QLabel()
+        self.status.setObjectName("takeBackStatus")
+        self.jobs = JobRunner(self)
         self.take_back = QPushButton("&Take Back…")
         self.take_back.setObjectName("takeBack")
         self.take_back.clicked.connect(self.take_back_selected)
@@ -63,7 +67,7 @@ class ImportHistory(QDialog):
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.take_back)
-        buttons.addStretch(1)
+        buttons.addWidget(self.status, 1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
@@ -120,10 +124,28 @@ class ImportHistory(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.book.undo_import(batch.id)
-        except CallsheetError as error:
-            QMessageBox.warning(self, "Take back an import", str(error))
-            return
+        self.take_back.setEnabled(False)
+        self.status.setText(f"Taking back the import of {Path(batch.source).name}…")
+        self.jobs.start(
+            self.book.undo_import,
+            batch.id,
+            on_done=lambda _count: self._taken_back(),
+            on_failed=self._take_back_failed,
+            writes=True,
+        )
+
+    def _taken_back(self) -> None:
+        self.status.clear()
         self.reload()
         self.changed.emit()
+
+    def _take_back_failed(self, error: Exception) -> None:
+        self.status.clear()
+        self._update_buttons()
+        if not isinstance(error, CallsheetError):
+            raise error
+        QMessageBox.warning(self, "Take back an import", str(error))
+
+    def done(self, result: int) -> None:
+        self.jobs.wait()  # a take-back under way finishes before the list goes
+        super().done(result)

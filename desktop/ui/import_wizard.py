@@ -123,7 +123,7 @@ class ImportWizard(QWizard):
         self.calendar: CalendarPlan | None = None
         # Given a runner that outlives the wizard (the window's), closing the wizard while
         # a big preview is worked out does not wait for it; the answer is dropped.
-        self.jobs = jobs or JobRunner(self, max_threads=1)
+        self.jobs = jobs or JobRunner(self, serial=True)
         self.setObjectName("importWizard")
         self.setWindowTitle("Import")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)

@@ -56,7 +56,7 @@ class Interop(QObject):
         self.settings = settings
         self.region = region
         self.window = parent
-        self.jobs = JobRunner(self, max_threads=1)
+        self.jobs = JobRunner(self, serial=True)
         self.duplicates: DuplicatesView | None = None
 
     def busy(self) -> bool:
@@ -84,8 +84,6 @@ class Interop(QObject):
             self._import_contacts(source, preview)
 
     def _import_contacts(self, source: ImportSource, preview: Preview) -> None:
-        from desktop.interop.importer import run
-
         total = sum(1 for step in preview.steps if step.writes)
         progress = self._progress(f"Importing {total:,} records from {source.path.name}…", total)
 
@@ -96,13 +94,16 @@ class Interop(QObject):
                 nonlocal stop
                 stop = progress(done, total) is False  # type: ignore[operator]
 
-            return run(self.book.db, preview, str(source.path), source.format, report, lambda: stop)
+            return self.book.import_contacts(
+                preview, str(source.path), source.format, report, lambda: stop
+            )
 
         job = self.jobs.start(
             work,
             on_done=lambda outcome: self._imported(source, outcome, progress),
             on_failed=lambda error: self._import_failed(source, error, progress),
             with_progress=True,
+            writes=True,
         )
         job.signals.progress.connect(lambda done, total: _imported_so_far(progress, done, total))
         progress.canceled.connect(job.cancel)
@@ -113,15 +114,7 @@ class Interop(QObject):
             self.message.emit("Nothing was imported.")
             return
         what = f"{outcome.created:,} new, {outcome.changed:,} updated or merged"
-        self.undo_stack.push(
-            UndoImport(
-                outcome.batch_id,
-                f"Import of {source.path.name}",
-                self.book,
-                self.changed.emit,
-                self.failed.emit,
-            )
-        )
+        self._undoable_import(outcome.batch_id, source)
         if outcome.cancelled:
             self.message.emit(f"Import stopped: {what} landed. {_undo_key()} takes them back.")
         else:
@@ -142,41 +135,45 @@ class Interop(QObject):
             None,
         )
         if landed is not None:  # the committed chunks stay, and can still be undone
-            self.undo_stack.push(
-                UndoImport(
-                    landed.id,
-                    f"Import of {source.path.name}",
-                    self.book,
-                    self.changed.emit,
-                    self.failed.emit,
-                )
-            )
+            self._undoable_import(landed.id, source)
         self.changed.emit(None)
 
     def _import_calendar(self, source: ImportSource, plan: CalendarPlan) -> None:
-        from desktop.interop.ical import import_calendar
-
-        try:
-            batch = import_calendar(self.book.db, plan, str(source.path))
-        except CallsheetError as error:
-            self.failed.emit(error)
-            return
-        if batch is None:
-            return
-        self.undo_stack.push(
-            UndoImport(
-                batch,
-                f"Import of {source.path.name}",
-                self.book,
-                self.changed.emit,
-                self.failed.emit,
-            )
+        self.message.emit(f"Importing {source.path.name}…")
+        self.jobs.start(
+            self.book.import_calendar,
+            plan,
+            str(source.path),
+            on_done=lambda batch: self._calendar_imported(source, plan, batch),
+            on_failed=self.failed.emit,
+            writes=True,
         )
+
+    def _calendar_imported(
+        self, source: ImportSource, plan: CalendarPlan, batch: uuid.UUID | None
+    ) -> None:
+        if batch is None:
+            self.message.emit("Nothing was imported.")
+            return
+        self._undoable_import(batch, source)
         self.message.emit(
             f"Imported {len(plan.todos):,} follow-ups and {len(plan.journals):,} history "
             f"entries. {_undo_key()} takes them back."
         )
         self.changed.emit(None)
+
+    def _undoable_import(self, batch_id: uuid.UUID, source: ImportSource) -> None:
+        self.undo_stack.push(
+            UndoImport(
+                batch_id,
+                f"Import of {source.path.name}",
+                self.jobs,
+                self.message.emit,
+                self.book,
+                self.changed.emit,
+                self.failed.emit,
+            )
+        )
 
     # Export
     def export(self, scopes: list[Scope]) -> None:

@@ -55,13 +55,13 @@ from db.activities import ActivityDraft, AlarmRow
 from db.contacts import (
     ContactDetails,
     ContactDraft,
+    ContactRow,
     ListQuery,
     SortColumn,
     compose_display_name,
 )
 from db.errors import CallsheetError
 from db.follow_up import FollowUpFilter
-from db.search import LookupHit
 from desktop import __version__
 from desktop.call_list import MAX_CALL_LIST, CallList
 from desktop.calls.dialer import DialSettings
@@ -99,7 +99,7 @@ from desktop.ui.undo import (
     TrashContacts,
     TrashGroup,
 )
-from desktop.workers import JobRunner
+from desktop.workers import JobRunner, executor
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self.default_region = default_region
         self.settings = user_settings()
         self.undo_stack = QUndoStack(self)
-        self.jobs = JobRunner(self, max_threads=2)
+        self.jobs = JobRunner(self)
         self.view = View("all")
         self._lookup_generation = 0
         self._counts_generation = 0
@@ -770,7 +770,7 @@ class MainWindow(QMainWindow):
             self._browse()
             return
         self.jobs.start(
-            self.book.lookup,
+            self.book.lookup_rows,
             text,
             LOOKUP_LIMIT,
             on_done=lambda hits: self._lookup_done(generation, hits, select),
@@ -778,7 +778,7 @@ class MainWindow(QMainWindow):
         )
 
     def _lookup_done(
-        self, generation: int, hits: list[LookupHit], select: uuid.UUID | None = None
+        self, generation: int, hits: list[ContactRow], select: uuid.UUID | None = None
     ) -> None:
         if generation != self._lookup_generation:
             return
@@ -1365,19 +1365,16 @@ class MainWindow(QMainWindow):
             self.load_demo_data(count)
 
     def load_demo_data(self, count: int) -> None:
-        from desktop.demo import seed
-
         progress = QProgressDialog("Adding demo contacts…", "Stop", 0, count, self)
         progress.setWindowTitle("Demo data")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
         job = self.jobs.start(
-            seed,
-            self.book.db,
-            count,
+            lambda progress: self.book.seed(count, progress=progress),
             on_done=lambda _n: finished(),
             on_failed=lambda error: finished(error),
             with_progress=True,
+            writes=True,
         )
         job.signals.progress.connect(lambda done, _total: progress.setValue(done))
         progress.canceled.connect(job.cancel)
@@ -1478,9 +1475,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.save_pending_note()
         self.save_settings()
-        self.jobs.wait()
-        self.interop.wait()
-        self.model.jobs.wait()
+        jobs = executor()
+        jobs.cancel(owner=self)
+        jobs.wait()
         super().closeEvent(event)
 
 

@@ -8,14 +8,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QUndoCommand
+from PySide6.QtGui import QUndoCommand
 
 from db.activities import ActivityDraft
 from db.companies import CompanyDraft
 from db.contacts import ContactDraft, compose_display_name
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
+from desktop.workers import JobRunner
 
 log = logging.getLogger(__name__)
 
@@ -315,24 +315,44 @@ class RecordHistory(_BookCommand):
 
 
 class UndoImport(_BookCommand):
-    """An import, taken back in one step. It cannot be redone: the file is imported
-    again for that, so the command leaves the stack once undone."""
+    """An import, taken back in one step, in the background (a big import takes a
+    while). It cannot be redone: the file is imported again for that, so the command
+    leaves the stack once undone."""
 
-    def __init__(self, batch_id: uuid.UUID, text: str, *args: object) -> None:
+    def __init__(
+        self,
+        batch_id: uuid.UUID,
+        text: str,
+        jobs: JobRunner,
+        say: Callable[[str], None],
+        *args: object,
+    ) -> None:
         super().__init__(text, *args)  # type: ignore[arg-type]
         self.batch_id = batch_id
+        self.jobs = jobs
+        self.say = say
 
     def do(self) -> uuid.UUID | None:
         return None
 
-    def undo_it(self) -> uuid.UUID | None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.book.undo_import(self.batch_id)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-            self.setObsolete(True)
-        return None
+    def undo(self) -> None:
+        refresh, report = self.refresh, self.report  # the stack deletes this command
+        self.say(f"Taking back the {self.text()[0].lower()}{self.text()[1:]}…")
+        self.setObsolete(True)
+        self.jobs.start(
+            self.book.undo_import,
+            self.batch_id,
+            on_done=lambda _count: refresh(None),
+            on_failed=lambda error: _report_failure(self.text(), error, report),
+            writes=True,
+        )
+
+
+def _report_failure(text: str, error: Exception, report: Report) -> None:
+    if not isinstance(error, CallsheetError):
+        raise error
+    log.warning("undo of %r failed: %s", text, error)
+    report(error)
 
 
 class MergeContacts(_BookCommand):

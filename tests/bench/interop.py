@@ -144,7 +144,7 @@ def _storage_floor(imported: Path, folder: Path) -> float:
     source.close()
     empty = open_database(folder)
     started = time.perf_counter()
-    with indexes_deferred(empty.engine, IMPORT_TABLES):
+    with indexes_deferred(empty.writing, IMPORT_TABLES):
         for part in parts:
             with empty.engine.begin() as conn:
                 for table, rows in part.items():

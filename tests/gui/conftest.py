@@ -1,23 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from db.clock import FixedClock
-from db.engine import open_database
 from desktop.contact_book import ContactBook
 from desktop.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def book(data_dir: Path, clock: FixedClock) -> Iterator[ContactBook]:
-    contact_book = ContactBook(open_database(data_dir, clock=clock))
-    yield contact_book
-    contact_book.close()
 
 
 @pytest.fixture

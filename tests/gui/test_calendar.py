@@ -29,7 +29,7 @@ def clock() -> FixedClock:
 
 
 def schedule(book: ContactBook, start: datetime, **fields: object) -> uuid.UUID:
-    maya = add_contact(book.db, "Maya", "Lund")
+    maya = add_contact(book, "Maya", "Lund")
     draft = ActivityDraft(start=start, time_zone=ZONE, contact_ids=(maya,), **fields)  # type: ignore[arg-type]
     return book.schedule(draft)
 

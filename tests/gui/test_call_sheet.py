@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QPushButton
 from pytest_httpserver import HTTPServer
 
-from db import notes
 from db.clock import FixedClock
 from desktop.calls.dialer import DialSettings
 from desktop.contact_book import ContactBook
@@ -38,7 +37,7 @@ def clock() -> FixedClock:
 
 def maya_with_snapshot(book: ContactBook, data_dir: Path) -> uuid.UUID:
     maya = add_contact(
-        book.db,
+        book,
         "Maya",
         "Lund",
         company="Fjordline Logistics",
@@ -46,8 +45,7 @@ def maya_with_snapshot(book: ContactBook, data_dir: Path) -> uuid.UUID:
         phones=("+47 55 12 34 56",),
         region="NO",
     )
-    with book.db.transaction() as session:
-        notes.add_note(session, maya, "Ask about the Hamburg depot.", pinned=True)
+    book.add_note(maya, "Ask about the Hamburg depot.", pinned=True)
     ref = recognise("@maya.bsky.social")
     profile = book.add_profile(maya, ref.network, ref.handle, ref.url)
     avatar = data_dir / "avatars" / f"{profile}.png"
@@ -167,7 +165,7 @@ def test_a_softphone_command_is_run_without_a_shell(
 def test_adding_a_profile_says_what_form_is_expected(
     qtbot, book: ContactBook, window: MainWindow, data_dir: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    maya = add_contact(book.db, "Maya", "Lund")
+    maya = add_contact(book, "Maya", "Lund")
     sheet = sheet_window(qtbot, book, window, data_dir)
     sheet.show_contact(maya)
     answers = iter([("https://linkedin.com/feed/", True), ("linkedin.com/in/maya-lund", True)])
@@ -199,7 +197,7 @@ def test_a_due_profile_is_refreshed_in_the_background(
         ),
         content_type="application/json",
     )
-    maya = add_contact(book.db, "Maya", "Lund")
+    maya = add_contact(book, "Maya", "Lund")
     ref = recognise("github.com/mayalund")
     book.add_profile(maya, ref.network, ref.handle, ref.url)
     sheet = sheet_window(
@@ -226,7 +224,7 @@ def test_closing_the_sheet_cancels_a_refresh(
         made.append(cancel)
         return Fetcher(gate=RateGate(spacing_s=0.0), cancelled=cancel)
 
-    maya = add_contact(book.db, "Maya", "Lund", emails=("maya@fjordline.example",))
+    maya = add_contact(book, "Maya", "Lund", emails=("maya@fjordline.example",))
     sheet = sheet_window(
         qtbot,
         book,
@@ -250,7 +248,7 @@ def test_closing_the_sheet_cancels_a_refresh(
 def test_f9_opens_the_sheet_of_the_contact_shown(
     qtbot, book: ContactBook, data_dir: Path, open_window
 ) -> None:  # type: ignore[no-untyped-def]
-    maya = add_contact(book.db, "Maya", "Lund")
+    maya = add_contact(book, "Maya", "Lund")
     window: MainWindow = open_window()
     assert window.sheet_action.shortcut().toString() == "F9"
     window.settings.set(SOCIAL_ENABLED, False)
@@ -263,7 +261,7 @@ def test_f9_opens_the_sheet_of_the_contact_shown(
 def test_a_gone_profile_says_so_and_profiles_show_on_the_contact(
     qtbot, book: ContactBook, window: MainWindow, data_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    maya = add_contact(book.db, "Maya", "Lund")
+    maya = add_contact(book, "Maya", "Lund")
     ref = recognise("github.com/mayalund")
     profile = book.add_profile(maya, ref.network, ref.handle, ref.url)
     book.store_profile_error(profile, "api says 404", gone_at=NOW - timedelta(days=1))
@@ -284,7 +282,7 @@ def test_the_next_call_is_offered_at_nine_their_time(
 ) -> None:  # type: ignore[no-untyped-def]
     from desktop.ui.schedule_dialog import ScheduleDialog
 
-    boston = add_contact(book.db, "Ann", "Lee", phones=("+1 617 555 0100",), region="US")
+    boston = add_contact(book, "Ann", "Lee", phones=("+1 617 555 0100",), region="US")
     sheet = sheet_window(qtbot, book, window, data_dir, opener=lambda _link: True)
     sheet.show_contact(boston)
     sheet.dial("+16175550100")

@@ -83,7 +83,7 @@ def test_more_emails_and_phones_can_be_added(qtbot, book: ContactBook) -> None:
 
 def test_editing_shows_the_saved_values(qtbot, book: ContactBook) -> None:
     cid = add_contact(
-        book.db,
+        book,
         "Maya",
         "Lund",
         company="Fjordline",
@@ -154,8 +154,8 @@ def test_the_referrer_is_picked_by_lookup(qtbot, book) -> None:  # type: ignore[
     from desktop.ui.contact_dialog import ContactDialog
     from tests.factories import add_contact as add
 
-    ola = add(book.db, "Ola", "Berg")
-    maya = add(book.db, "Maya", "Lund")
+    ola = add(book, "Ola", "Berg")
+    maya = add(book, "Maya", "Lund")
     dialog = ContactDialog(
         details=book.contact(maya),
         groups=[],

@@ -10,25 +10,24 @@ from PySide6.QtCore import Qt
 
 from db.contacts import ListQuery, SortColumn
 from desktop.contact_book import ContactBook
-from desktop.demo import seed
 from desktop.models.contact_list import COMPANY, MAX_CACHED_PAGES, PAGE_SIZE, ContactListModel
 
 
 def test_the_model_follows_qts_rules_while_browsing_and_looking_up(
     qtbot, qtmodeltester, book: ContactBook
 ) -> None:  # type: ignore[no-untyped-def]
-    seed(book.db, 450, seed=4)
+    book.seed(450, seed=4)
     model = ContactListModel(book)
     model.refresh()
     for row in range(model.rowCount()):
         model.load_now(row)
     qtmodeltester.check(model)
-    model.show_hits(book.lookup("a", 100))
+    model.show_hits(book.lookup_rows("a", 100))
     qtmodeltester.check(model)
 
 
 def test_rows_arrive_page_by_page_off_the_ui_thread(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
-    seed(book.db, 1200, seed=5)
+    book.seed(1200, seed=5)
     model = ContactListModel(book)
     model.refresh()
     assert model.rowCount() == 1200
@@ -40,7 +39,7 @@ def test_rows_arrive_page_by_page_off_the_ui_thread(qtbot, book: ContactBook) ->
 
 
 def test_only_a_bounded_number_of_pages_is_kept(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
-    seed(book.db, PAGE_SIZE * (MAX_CACHED_PAGES + 5), seed=6)
+    book.seed(PAGE_SIZE * (MAX_CACHED_PAGES + 5), seed=6)
     model = ContactListModel(book)
     model.refresh()
     for page in range(MAX_CACHED_PAGES + 5):
@@ -49,7 +48,7 @@ def test_only_a_bounded_number_of_pages_is_kept(qtbot, book: ContactBook) -> Non
 
 
 def test_sorting_by_a_column_reorders_the_rows(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
-    seed(book.db, 300, seed=7)
+    book.seed(300, seed=7)
     model = ContactListModel(book)
     model.refresh()
     model.sort(COMPANY, Qt.SortOrder.DescendingOrder)
@@ -96,7 +95,7 @@ def test_big_lists_refuse_sorts_that_have_no_index(qtbot, book: ContactBook, mon
     from desktop.models import contact_list
 
     monkeypatch.setattr(contact_list, "UNINDEXED_SORT_LIMIT", 100)
-    seed(book.db, 150, seed=8)
+    book.seed(150, seed=8)
     model = ContactListModel(book)
     model.refresh()
     with qtbot.waitSignal(model.sortRefused) as refused:
@@ -110,7 +109,7 @@ def test_big_lists_refuse_sorts_that_have_no_index(qtbot, book: ContactBook, mon
 def test_pages_scrolled_past_are_not_read(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
     from desktop.models.contact_list import WANTED_PAGES
 
-    seed(book.db, PAGE_SIZE * 60, seed=9)
+    book.seed(PAGE_SIZE * 60, seed=9)
     model = ContactListModel(book)
     model.refresh()
     for page in range(60):  # a scroll bar dragged from top to bottom

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
-from db import activities
 from db.activities import ActivityDraft
+from db.engine import Database
 from db.models import Activity
 from db.tasks import Bucket
 from desktop.contact_book import ContactBook
@@ -34,10 +34,10 @@ def schedule(book: ContactBook, contacts: tuple[uuid.UUID, ...], **fields: objec
     return book.schedule(draft)
 
 
-def open_activities(book: ContactBook) -> list[Activity]:
+def open_activities(db: Database) -> list[Activity]:
     from sqlalchemy import select
 
-    with book.db.reading() as session:
+    with db.reading() as session:
         return list(
             session.scalars(
                 select(Activity).where(Activity.status == "open", Activity.deleted_at.is_(None))
@@ -47,14 +47,15 @@ def open_activities(book: ContactBook) -> list[Activity]:
 
 @pytest.fixture
 def maya(book: ContactBook) -> uuid.UUID:
-    return add_contact(book.db, "Maya", "Lund", company="Fjordline Logistics", city="Bergen")
+    return add_contact(book, "Maya", "Lund", company="Fjordline Logistics", city="Bergen")
 
 
 def test_scheduling_from_a_contact_shows_on_the_task_list(
     qtbot,
     book: ContactBook,
     maya: uuid.UUID,
-    open_window,  # type: ignore[no-untyped-def]
+    open_window,
+    db: Database,  # type: ignore[no-untyped-def]
 ) -> None:
     window: MainWindow = open_window()
     assert window.detail.details is not None and window.detail.details.id == maya
@@ -73,7 +74,7 @@ def test_scheduling_from_a_contact_shows_on_the_task_list(
     # Offscreen windows are never active, so shortcuts are checked and actions triggered.
     assert window.schedule_action.shortcut() == QKeySequence("Ctrl+Shift+F")
     window.schedule_action.trigger()
-    [activity] = open_activities(book)
+    [activity] = open_activities(db)
     assert activity.regarding == "Send cold-chain pilot pricing"
     assert activity.alarm_minutes == 15
     start = (local_now(book) + timedelta(days=3)).replace(hour=9, minute=0, second=0)
@@ -100,7 +101,8 @@ def test_a_date_that_does_not_parse_is_marked_and_nothing_is_saved(
     qtbot,
     book: ContactBook,
     maya: uuid.UUID,
-    window: MainWindow,  # type: ignore[no-untyped-def]
+    window: MainWindow,
+    db: Database,  # type: ignore[no-untyped-def]
 ) -> None:
     seen: dict[str, str] = {}
 
@@ -124,7 +126,7 @@ def test_a_date_that_does_not_parse_is_marked_and_nothing_is_saved(
     assert "“next blursday” is not a date" in seen["problems"]
     assert seen["visible"] == "True"
     assert "ends before it starts" in seen["end"]
-    [activity] = open_activities(book)
+    [activity] = open_activities(db)
     assert activity.duration_minutes == 60
 
 
@@ -132,9 +134,10 @@ def test_clearing_logs_history_on_every_contact_and_offers_the_next_step(
     qtbot,
     book: ContactBook,
     maya: uuid.UUID,
-    open_window,  # type: ignore[no-untyped-def]
+    open_window,
+    db: Database,  # type: ignore[no-untyped-def]
 ) -> None:
-    ola = add_contact(book.db, "Ola", "Nordmann")
+    ola = add_contact(book, "Ola", "Nordmann")
     overdue = schedule(
         book,
         (maya, ola),
@@ -179,14 +182,14 @@ def test_clearing_logs_history_on_every_contact_and_offers_the_next_step(
             "left message",
             "Voicemail; try Thursday.",
         )
-    [follow_up] = open_activities(book)
+    [follow_up] = open_activities(db)
     assert follow_up.id != overdue and follow_up.regarding == "Pilot kickoff"
     assert window.task_view.model.rowCount() == 0
     assert window.task_view.empty_label.text().startswith("Nothing overdue")
 
     window.undo_stack.undo()  # the scheduled follow-up
     window.undo_stack.undo()  # the clear
-    assert [a.id for a in open_activities(book)] == [overdue]
+    assert [a.id for a in open_activities(db)] == [overdue]
     assert book.history(maya) == []
     assert window.task_view.model.rowCount() == 1
 
@@ -250,7 +253,8 @@ def test_deleting_a_contact_with_open_follow_ups_asks(
     qtbot,
     book: ContactBook,
     maya: uuid.UUID,
-    window: MainWindow,  # type: ignore[no-untyped-def]
+    window: MainWindow,
+    db: Database,  # type: ignore[no-untyped-def]
 ) -> None:
     aid = schedule(book, (maya,), start=local_now(book) + timedelta(days=1))
     window.refresh_all(select=maya)
@@ -263,9 +267,9 @@ def test_deleting_a_contact_with_open_follow_ups_asks(
 
     when_dialog_opens(choose)
     window.delete_contacts()
-    assert open_activities(book) == []
+    assert open_activities(db) == []
     window.undo_stack.undo()
-    assert [a.id for a in open_activities(book)] == [aid]
+    assert [a.id for a in open_activities(db)] == [aid]
     assert window.detail.details is not None and window.detail.details.id == maya
 
 
@@ -273,13 +277,14 @@ def test_cancelling_the_question_deletes_nothing(
     qtbot,
     book: ContactBook,
     maya: uuid.UUID,
-    window: MainWindow,  # type: ignore[no-untyped-def]
+    window: MainWindow,
+    db: Database,  # type: ignore[no-untyped-def]
 ) -> None:
     schedule(book, (maya,), start=local_now(book) + timedelta(days=1))
     when_dialog_opens(lambda dialog: dialog.reject())
     window.delete_contacts()
     assert book.count() == 1
-    assert len(open_activities(book)) == 1
+    assert len(open_activities(db)) == 1
 
 
 def test_the_task_list_filters_by_kind_and_group(
@@ -289,7 +294,7 @@ def test_the_task_list_filters_by_kind_and_group(
     window: MainWindow,  # type: ignore[no-untyped-def]
 ) -> None:
     group = book.create_group("Bergen distributors")
-    ola = add_contact(book.db, "Ola", "Nordmann")
+    ola = add_contact(book, "Ola", "Nordmann")
     book.add_to_group(group, [maya])
     tomorrow = local_now(book) + timedelta(days=1)
     schedule(book, (maya,), kind="call", regarding="call maya", start=tomorrow)
@@ -327,8 +332,7 @@ def test_bad_input_in_the_clear_dialog_saves_nothing(
     window.follow_ups.clear(aid)
     assert "length of time" in seen[0] and "is not a date" in seen[0]
     assert book.history(maya) == []
-    with book.db.reading() as session:
-        assert activities.get(session, aid).status == "open"
+    assert book.activity(aid).status == "open"
 
 
 def test_a_group_becomes_a_call_list_walked_with_logging(
@@ -337,8 +341,8 @@ def test_a_group_becomes_a_call_list_walked_with_logging(
     window: MainWindow,  # type: ignore[no-untyped-def]
 ) -> None:
     group = book.create_group("Bergen distributors")
-    people = [add_contact(book.db, name, "Berg") for name in ("Anna", "Bjørn", "Cato")]
-    add_contact(book.db, "Outsider", "Oslo")
+    people = [add_contact(book, name, "Berg") for name in ("Anna", "Bjørn", "Cato")]
+    add_contact(book, "Outsider", "Oslo")
     book.add_to_group(group, people)
     window.refresh_navigation()
     window._choose(View("group", group))
@@ -375,7 +379,7 @@ def test_a_lookup_becomes_a_call_list(
     window: MainWindow,  # type: ignore[no-untyped-def]
 ) -> None:
     for name in ("Fjord", "Fjell", "Skog"):
-        add_contact(book.db, name, "Hansen", company=f"{name} AS")
+        add_contact(book, name, "Hansen", company=f"{name} AS")
     window.refresh_all()
     window.lookup_box.setText("fj")
     window.run_lookup()

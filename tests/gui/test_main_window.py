@@ -26,7 +26,7 @@ def shown_names(window: MainWindow) -> list[str]:
 def people(book: ContactBook) -> dict:
     return {
         "oyvind": add_contact(
-            book.db,
+            book,
             "Øyvind",
             "Berg",
             company="Fjordline Logistics",
@@ -34,8 +34,8 @@ def people(book: ContactBook) -> dict:
             city="Bergen",
             region="NO",
         ),
-        "anna": add_contact(book.db, "Anna", "Müller", company="Kälte AG", city="Zürich"),
-        "john": add_contact(book.db, "John", "Smith", company="Acme", city="Boston"),
+        "anna": add_contact(book, "Anna", "Müller", company="Kälte AG", city="Zürich"),
+        "john": add_contact(book, "John", "Smith", company="Acme", city="Boston"),
     }
 
 
@@ -303,9 +303,9 @@ def test_typing_in_the_list_starts_a_lookup(qtbot, window: MainWindow, people: d
 
 
 def test_a_company_shows_its_contacts(qtbot, window: MainWindow, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
-    add_contact(book.db, "Maya", "Lund", company="Fjordline Logistics")
-    add_contact(book.db, "Ola", "Nordmann", company="Fjordline Logistics")
-    add_contact(book.db, "Kari", "Hansen", company="Bergen Foods")
+    add_contact(book, "Maya", "Lund", company="Fjordline Logistics")
+    add_contact(book, "Ola", "Nordmann", company="Fjordline Logistics")
+    add_contact(book, "Kari", "Hansen", company="Bergen Foods")
     window.refresh_all()
     window._select_row(0)
     assert window.detail.details.display_name == "Kari Hansen"
@@ -323,7 +323,7 @@ def test_a_company_shows_its_contacts(qtbot, window: MainWindow, book: ContactBo
 def test_a_company_is_edited_and_deleted_with_undo(
     qtbot, window: MainWindow, book: ContactBook
 ) -> None:  # type: ignore[no-untyped-def]
-    add_contact(book.db, "Maya", "Lund", company="Fjordline Logistics")
+    add_contact(book, "Maya", "Lund", company="Fjordline Logistics")
     window.refresh_all()
     company = window.detail.details.company_id
     window._choose(View("company", company))

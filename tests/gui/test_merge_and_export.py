@@ -21,15 +21,15 @@ from tests.gui.conftest import when_dialog_opens
 def anna(book: ContactBook) -> list:
     """Three records of one person, and someone else."""
     ids = [
-        add_contact(book.db, "Anna", "Berg", company="Kälte AG", title="Head of Purchasing",
+        add_contact(book, "Anna", "Berg", company="Kälte AG", title="Head of Purchasing",
                     emails=("anna@kaelte.example",)),
-        add_contact(book.db, "Ana", "Berg", company="Kälte AG", title="Purchasing",
+        add_contact(book, "Ana", "Berg", company="Kälte AG", title="Purchasing",
                     emails=("anna@kaelte.example", "a.berg@home.example"),
                     phones=("+41 44 123 45 67",), region="CH"),
-        add_contact(book.db, "Anna", "Berg-Lund", company="Kaelte",
+        add_contact(book, "Anna", "Berg-Lund", company="Kaelte",
                     phones=("+41 44 123 45 67",), region="CH"),
     ]  # fmt: skip
-    add_contact(book.db, "Jonas", "Meyer", emails=("jonas@frigo.example",))
+    add_contact(book, "Jonas", "Meyer", emails=("jonas@frigo.example",))
     return ids
 
 

@@ -33,7 +33,7 @@ def test_preferences_are_saved_and_checked(qtbot, window: MainWindow) -> None:  
 
 
 def test_brief_refresh_obeys_fetching_turned_off(window: MainWindow, data_dir: Path) -> None:
-    add_contact(window.book.db, "Maya", "Lund")
+    add_contact(window.book, "Maya", "Lund")
     window.settings.set(SOCIAL_ENABLED, False)
     window.settings.sync()
     result = subprocess.run(

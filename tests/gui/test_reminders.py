@@ -33,7 +33,7 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 def test_the_timer_waits_exactly_for_the_next_alarm(
     qtbot, book: ContactBook, clock: FixedClock
 ) -> None:  # type: ignore[no-untyped-def]
-    maya = add_contact(book.db, "Maya", "Lund")
+    maya = add_contact(book, "Maya", "Lund")
     schedule(book, maya, START + timedelta(minutes=40), alarm=15)
     reminders = Reminders(book)
     fired: list[tuple[list, bool]] = []
@@ -54,7 +54,7 @@ def test_the_timer_waits_exactly_for_the_next_alarm(
 
 
 def test_banner_snooze_and_dismiss(qtbot, book: ContactBook, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
-    maya = add_contact(book.db, "Maya", "Lund")
+    maya = add_contact(book, "Maya", "Lund")
     schedule(book, maya, START + timedelta(minutes=10), alarm=10)
     window = MainWindow(book, "NO")
     qtbot.addWidget(window)
@@ -86,8 +86,8 @@ def test_banner_snooze_and_dismiss(qtbot, book: ContactBook, clock: FixedClock) 
 
 
 def test_missed_alarms_are_shown_at_start(qtbot, book: ContactBook, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
-    maya = add_contact(book.db, "Maya", "Lund")
-    ola = add_contact(book.db, "Ola", "Nordmann")
+    maya = add_contact(book, "Maya", "Lund")
+    ola = add_contact(book, "Ola", "Nordmann")
     schedule(book, maya, START - timedelta(hours=3), alarm=15)
     schedule(book, ola, START - timedelta(hours=1), alarm=15)
     window = MainWindow(book, "NO")

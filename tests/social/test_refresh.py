@@ -12,7 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from db.clock import FixedClock
-from db.engine import open_database
+from db.engine import Database
 from desktop.contact_book import ContactBook
 from desktop.social.fetch import Fetcher
 from desktop.social.profiles import recognise
@@ -23,13 +23,6 @@ from tests.social.conftest import fixture, fixture_bytes
 
 JSON = "application/json"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def book(data_dir: Path, clock: FixedClock) -> ContactBook:
-    made = ContactBook(open_database(data_dir, clock=clock))
-    yield made  # type: ignore[misc]
-    made.close()
 
 
 def add_github(book: ContactBook, contact: uuid.UUID) -> uuid.UUID:
@@ -55,7 +48,7 @@ def refresher(
 def test_a_fresh_snapshot_is_kept_with_its_avatar_and_not_fetched_again_for_a_week(
     sources: HTTPServer, fetcher: Fetcher, book: ContactBook, data_dir: Path, clock: FixedClock
 ) -> None:
-    maya = add_contact(book.db, "Maya", "Lund")
+    maya = add_contact(book, "Maya", "Lund")
     profile = add_github(book, maya)
     serve_github(sources)
     report = refresher(book, fetcher, data_dir).refresh_contact(maya)
@@ -75,7 +68,7 @@ def test_a_fresh_snapshot_is_kept_with_its_avatar_and_not_fetched_again_for_a_we
 def test_an_error_keeps_the_last_good_snapshot_and_a_404_marks_it_gone(
     sources: HTTPServer, fetcher: Fetcher, book: ContactBook, data_dir: Path, clock: FixedClock
 ) -> None:
-    maya = add_contact(book.db, "Maya", "Lund")
+    maya = add_contact(book, "Maya", "Lund")
     add_github(book, maya)
     serve_github(sources, avatar=False)
     refresher(book, fetcher, data_dir).refresh_contact(maya)
@@ -97,7 +90,7 @@ def test_an_error_keeps_the_last_good_snapshot_and_a_404_marks_it_gone(
 def test_fetching_can_be_turned_off_entirely_or_per_source(
     sources: HTTPServer, fetcher: Fetcher, book: ContactBook, data_dir: Path
 ) -> None:
-    maya = add_contact(book.db, "Maya", "Lund", emails=("maya@fjordline.example",))
+    maya = add_contact(book, "Maya", "Lund", emails=("maya@fjordline.example",))
     add_github(book, maya)
     off = refresher(book, fetcher, data_dir, enabled=False)
     assert off.refresh_contact(maya, force=True).summary() == "nothing was due"
@@ -110,7 +103,7 @@ def test_gravatar_fills_in_and_reveals_other_profiles(
     sources: HTTPServer, fetcher: Fetcher, book: ContactBook, data_dir: Path
 ) -> None:
     address = "maya@fjordline.example"
-    maya = add_contact(book.db, "Maya", "Lund", emails=(address, "maya.private@example.org"))
+    maya = add_contact(book, "Maya", "Lund", emails=(address, "maya.private@example.org"))
     digest = gravatar.email_hash(address)
     body = json.loads(fixture("gravatar_profile.json").replace("HASH", digest))
     body["avatar_url"] = None
@@ -140,26 +133,26 @@ def test_gravatar_fills_in_and_reveals_other_profiles(
 
 
 def test_a_snapshot_is_not_an_edit_of_the_contact(
-    sources: HTTPServer, fetcher: Fetcher, book: ContactBook, data_dir: Path
+    sources: HTTPServer, fetcher: Fetcher, book: ContactBook, data_dir: Path, db: Database
 ) -> None:
     from sqlalchemy import func, select
 
     from db.models import ChangeJournal
 
-    maya = add_contact(book.db, "Maya", "Lund")
+    maya = add_contact(book, "Maya", "Lund")
     add_github(book, maya)
     serve_github(sources)
-    with book.db.reading() as session:
+    with db.reading() as session:
         before = session.scalar(select(func.count()).select_from(ChangeJournal))
     refresher(book, fetcher, data_dir).refresh_contact(maya)
-    with book.db.reading() as session:
+    with db.reading() as session:
         assert session.scalar(select(func.count()).select_from(ChangeJournal)) == before
 
 
 def test_the_same_profile_twice_is_refused(book: ContactBook) -> None:
     from db.errors import ValidationError
 
-    maya = add_contact(book.db, "Maya", "Lund")
+    maya = add_contact(book, "Maya", "Lund")
     add_github(book, maya)
     with pytest.raises(ValidationError, match="already on this contact"):
         add_github(book, maya)
