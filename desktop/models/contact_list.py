@@ -36,7 +36,7 @@ from db.contacts import (
 )
 from desktop.contact_book import ContactBook
 from desktop.models.formats import day, when
-from desktop.workers import JobRunner
+from desktop.ui.workers import JobRunner
 
 PAGE_SIZE = 200
 CONTACT_IDS_MIME = "application/x-callsheet-contact-ids"

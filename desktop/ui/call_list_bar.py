@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop.call_list import CallList
+from desktop.calls.call_list import CallList
 
 
 class CallListBar(QFrame):

@@ -35,7 +35,7 @@ from desktop.social.profiles import recognise
 from desktop.social.refresh import ProfileRefresher, RefreshPolicy, RefreshReport
 from desktop.ui.avatar import InitialsAvatar
 from desktop.ui.follow_ups import FollowUps
-from desktop.workers import JobRunner
+from desktop.ui.workers import JobRunner
 
 AVATAR = 72
 

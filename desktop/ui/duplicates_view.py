@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from db.contacts import ContactRow
 from db.duplicates import DuplicateGroup
 from desktop.contact_book import ContactBook
-from desktop.workers import JobRunner
+from desktop.ui.workers import JobRunner
 
 IDS = Qt.ItemDataRole.UserRole
 EXPANDED_GROUPS = 200

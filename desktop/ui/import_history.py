@@ -23,7 +23,7 @@ from db.errors import CallsheetError
 from db.imports import BatchRow
 from desktop.contact_book import ContactBook
 from desktop.models.formats import when
-from desktop.workers import JobRunner
+from desktop.ui.workers import JobRunner
 
 KINDS = {"csv": "Table", "vcf": "vCard", "ics": "iCalendar"}
 STATES = {

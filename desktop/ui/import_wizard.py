@@ -50,7 +50,7 @@ from desktop.interop.vcard import plan_vcards
 from desktop.models.record_table import Column, RecordTableModel
 from desktop.settings import IMPORT_ON_DUPLICATE, Settings
 from desktop.ui.file_row import file_row
-from desktop.workers import JobRunner
+from desktop.ui.workers import JobRunner
 
 FILE_FILTER = (
     "Contacts and calendars (*.csv *.tsv *.txt *.vcf *.vcard *.ics *.ical);;"

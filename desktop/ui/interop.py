@@ -16,7 +16,7 @@ from desktop.contact_book import ContactBook
 from desktop.settings import EXPORT_FOLDER, Settings
 from desktop.ui.export_dialog import ExportDialog, Scope
 from desktop.ui.undo import MergeContacts, UndoImport
-from desktop.workers import JobRunner
+from desktop.ui.workers import JobRunner
 
 if TYPE_CHECKING:  # the readers, writers and their dialogs load when first used
     from desktop.interop.ical import CalendarPlan

@@ -63,14 +63,12 @@ from db.contacts import (
 from db.errors import CallsheetError
 from db.follow_up import FollowUpFilter
 from desktop import __version__
-from desktop.call_list import MAX_CALL_LIST, CallList
+from desktop.calls.call_list import MAX_CALL_LIST, CallList
 from desktop.calls.dialer import DialSettings
 from desktop.contact_book import ContactBook, NavigationCounts
 from desktop.interop.kinds import IMPORT_SUFFIXES
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
-from desktop.reminders import Reminders
-from desktop.reminders import describe as describe_alarm
 from desktop.settings import LIST_DESCENDING, LIST_SORT, LIST_VIEW
 from desktop.social.refresh import RefreshPolicy
 from desktop.ui.calendar_view import CalendarView
@@ -86,6 +84,8 @@ from desktop.ui.import_history import ImportHistory
 from desktop.ui.interop import Interop
 from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.reminder_banner import ReminderBanner
+from desktop.ui.reminders import Reminders
+from desktop.ui.reminders import describe as describe_alarm
 from desktop.ui.settings import user_settings
 from desktop.ui.sidebar import Sidebar, View
 from desktop.ui.task_view import TaskView
@@ -99,7 +99,7 @@ from desktop.ui.undo import (
     TrashContacts,
     TrashGroup,
 )
-from desktop.workers import JobRunner, executor
+from desktop.ui.workers import JobRunner, executor
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.activities import AlarmRow
-from desktop.reminders import describe
+from desktop.ui.reminders import describe
 
 SNOOZES = (("5 minutes", 5), ("15 minutes", 15), ("1 hour", 60), ("Tomorrow", 24 * 60))
 

@@ -15,7 +15,7 @@ from db.companies import CompanyDraft
 from db.contacts import ContactDraft, compose_display_name
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
-from desktop.workers import JobRunner
+from desktop.ui.workers import JobRunner
 
 log = logging.getLogger(__name__)
 

@@ -29,17 +29,27 @@ def window(open_window: Callable[[], MainWindow]) -> MainWindow:
     return open_window()
 
 
-def when_dialog_opens(action: Callable[[QDialog], None]) -> None:
-    """Run `action` on the next modal dialog once it is shown (dialogs block in exec())."""
+POLL_MS = 20
+POLL_ATTEMPTS = 1500  # half a minute at the least
 
-    def attempt() -> None:
+
+def when_dialog_opens(action: Callable[[QDialog], None]) -> None:
+    """Run `action` on the next modal dialog once it is shown (dialogs block in exec()).
+
+    Gives up (failing the test) after `POLL_ATTEMPTS` looks, so a dialog that never
+    opens cannot leave the poll running into the tests that follow.
+    """
+
+    def attempt(left: int) -> None:
         dialog = QApplication.activeModalWidget()
         if isinstance(dialog, QDialog) and dialog.isVisible():
             action(dialog)
+        elif left > 0:
+            QTimer.singleShot(POLL_MS, lambda: attempt(left - 1))
         else:
-            QTimer.singleShot(20, attempt)
+            raise AssertionError("the dialog the test waited for never opened")
 
-    QTimer.singleShot(0, attempt)
+    QTimer.singleShot(0, lambda: attempt(POLL_ATTEMPTS))
 
 
 def find(widget: QWidget, kind: type, name: str) -> QWidget:

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from db.activities import ActivityDraft
 from db.clock import FixedClock
 from desktop.contact_book import ContactBook
-from desktop.reminders import POLL_MS, Reminders
 from desktop.ui.main_window import MainWindow
+from desktop.ui.reminders import POLL_MS, Reminders
 from tests.factories import add_contact
 
 

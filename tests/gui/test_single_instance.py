@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.single_instance import SingleInstance, server_name
+from desktop.ui.single_instance import SingleInstance, server_name
 
 
 def test_the_second_start_finds_the_first(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
