@@ -10,24 +10,22 @@ second and an import of 100,000 should take seconds.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import activities, contacts, groups, history, snapshots, social_profiles
-from db.bulk import insert_rows, stamp
+from db.bulk import stamp
 from db.clock import session_now
-from db.contacts import ContactDraft, compose_display_name
+from db.contact_rows import ContactRows, NewContact
+from db.contacts import ContactDraft
 from db.errors import NotFoundError, ValidationError
 from db.ids import hex_ids, new_id
 from db.models import Contact, ImportBatch, ImportItem
-from db.phones import national_digits_of
-from db.search import LOOKUP, document_for, phone_search_text
 from db.text import sort_key
 
 
@@ -62,27 +60,7 @@ class BatchRow:
     started_at: datetime | None = None
 
 
-_CONTACT_COLUMNS = (
-    "id", "prefix", "given_name", "middle_name", "family_name", "suffix", "display_name",
-    "sort_name", "nickname", "title", "department", "company_id", "company_name",
-    "birthday", "photo", "background", "owner", "custom_fields", "vcard_extra",
-    "primary_email", "primary_phone", "city", "created_at", "updated_at", "rev",
-    "lookup_rowid",
-)  # fmt: skip
-_PART_COLUMNS = {
-    "contact_emails": ("id", "contact_id", "label", "is_primary", "position", "address"),
-    "contact_phones": ("id", "contact_id", "label", "is_primary", "position", "number", "e164"),
-    "contact_addresses": (
-        "id", "contact_id", "label", "is_primary", "position",
-        "street", "city", "region", "postal_code", "country",
-    ),
-    "contact_urls": ("id", "contact_id", "label", "is_primary", "position", "url"),
-}  # fmt: skip
-_PROFILE_COLUMNS = (
-    "id", "contact_id", "network", "handle", "url", "counts", "recent_posts", "details",
-    "created_at", "updated_at", "rev",
-)  # fmt: skip
-_JOURNAL_COLUMNS = ("record_type", "record_id", "rev", "op", "changed_at")
+_COMPANY_COLUMNS = ("id", "name", "sort_name", "created_at", "updated_at", "rev")
 
 
 def start_batch(session: Session, source: str, format: str) -> uuid.UUID:
@@ -116,96 +94,32 @@ class ContactWriter:
         batch = _batch(session, batch_id)
         self._load(session)
         conn = session.connection()
-        now = stamp(session_now(session))
-        rows: dict[str, list[tuple[object, ...]]] = {name: [] for name in _PART_COLUMNS}
-        people: list[tuple[object, ...]] = []
-        profiles: list[tuple[object, ...]] = []
-        members: list[tuple[str, str]] = []
-        items: list[tuple[str, str, str]] = []
-        journal: list[tuple[object, ...]] = []
-        documents: list[tuple[object, ...]] = []
-        free_rowid = LOOKUP.next_rowid(conn)
-        ids = hex_ids()
-        for number, record in enumerate(records):
-            cid, draft = record.id.hex, record.draft
-            company_id, company_name = (
-                self._company(conn, draft.company, now, journal) if draft.company else (None, None)
+        built, ids = ContactRows(stamp(session_now(session))), hex_ids()
+        companies: list[tuple[object, ...]] = []
+        for record in records:
+            draft = record.draft
+            company = self._company(draft.company, built.now, companies) if draft.company else None
+            groups_of = [self._group(session, name) for name in record.groups]
+            built.add(
+                NewContact(
+                    record.id,
+                    draft,
+                    company,
+                    [(gid.hex, self.group_names[gid]) for gid in groups_of if gid is not None],
+                    [(link.network, link.handle, link.url) for link in record.profiles],
+                    record.photo,
+                    record.vcard_extra,
+                ),
+                ids,
             )
-            display = compose_display_name(draft)
-            primary_address = next((a for a in draft.addresses if a.is_primary), None)
-            people.append(
-                (
-                    cid, draft.prefix or None, draft.given_name or None,
-                    draft.middle_name or None, draft.family_name or None, draft.suffix or None,
-                    display, sort_key(display), draft.nickname or None, draft.title or None,
-                    draft.department or None, company_id, company_name,
-                    draft.birthday.isoformat() if draft.birthday else None, record.photo,
-                    draft.background or None, draft.owner or None,
-                    json.dumps(draft.custom_fields) if draft.custom_fields else "{}",
-                    json.dumps(list(record.vcard_extra)) if record.vcard_extra else None,
-                    next((e.address for e in draft.emails if e.is_primary), None),
-                    next((p.number for p in draft.phones if p.is_primary), None),
-                    (primary_address.city or None) if primary_address else None,
-                    now, now, 1, free_rowid + number,
-                )
-            )  # fmt: skip
-            journal.append(("contact", cid, 1, "create", now))
-            for n, email in enumerate(draft.emails):
-                rows["contact_emails"].append(
-                    (next(ids), cid, email.label, email.is_primary, n, email.address)
-                )
-            for n, phone in enumerate(draft.phones):
-                rows["contact_phones"].append(
-                    (next(ids), cid, phone.label, phone.is_primary, n, phone.number, phone.e164)
-                )
-            for n, a in enumerate(draft.addresses):
-                rows["contact_addresses"].append(
-                    (
-                        next(ids), cid, a.label, a.is_primary, n, a.street or None,
-                        a.city or None, a.region or None, a.postal_code or None,
-                        a.country or None,
-                    )
-                )  # fmt: skip
-            for n, url in enumerate(draft.urls):
-                rows["contact_urls"].append((next(ids), cid, url.label, False, n, url.url))
-            tags = []
-            for name in dict.fromkeys(record.groups):
-                group_id = self._group(session, name)
-                if group_id is not None:
-                    members.append((group_id.hex, cid))
-                    tags.append(self.group_names[group_id])
-            document = document_for(
-                record.id,
-                display_name=display,
-                nickname=draft.nickname or None,
-                company=company_name,
-                title=draft.title or None,
-                emails=[e.address for e in draft.emails],
-                phones=[
-                    phone_search_text(p.number, p.e164, national_digits_of(p.e164))
-                    for p in draft.phones
-                ],
-                places=[
-                    part for a in draft.addresses for part in (a.city, a.region, a.postal_code)
-                ],
-                tags=list(dict.fromkeys(tags)),
-            )
-            documents.append((free_rowid + number, *document.values()))
-            for link in record.profiles:
-                pid = next(ids)
-                profiles.append(
-                    (pid, cid, link.network, link.handle, link.url, "{}", "[]", "{}", now, now, 1)
-                )
-                journal.append(("social_profile", pid, 1, "create", now))
-            items.append((batch_id.hex, cid, "created"))
-        insert_rows(conn, "contacts", _CONTACT_COLUMNS, people)
-        for table, columns in _PART_COLUMNS.items():
-            insert_rows(conn, table, columns, rows[table])
-        insert_rows(conn, "group_members", ("group_id", "contact_id"), list(dict.fromkeys(members)))
-        insert_rows(conn, "social_profiles", _PROFILE_COLUMNS, profiles)
-        insert_rows(conn, "change_journal", _JOURNAL_COLUMNS, journal)
-        insert_rows(conn, "import_items", ("batch_id", "contact_id", "action"), items)
-        LOOKUP.add_rows(conn, documents)
+        built.extend("companies", _COMPANY_COLUMNS, companies)
+        built.journal("company", [str(row[0]) for row in companies])
+        built.extend(
+            "import_items",
+            ("batch_id", "contact_id", "action"),
+            [(batch_id.hex, record.id.hex, "created") for record in records],
+        )
+        built.write(conn)
         batch.created_count += len(records)
         return len(records)
 
@@ -274,21 +188,13 @@ class ContactWriter:
         self.group_names = {g.id: g.name for g in known}
         self._loaded = True
 
-    def _company(
-        self, conn: Connection, name: str, now: str, journal: list[tuple[object, ...]]
-    ) -> tuple[str, str]:
-        """The company's (id, name), created when new."""
+    def _company(self, name: str, now: str, made: list[tuple[object, ...]]) -> tuple[str, str]:
+        """The company's (id, name); a new one's row is added to `made`."""
         key = sort_key(name)
         known = self.companies.get(key)
         if known is None:
             known = self.companies[key] = (new_id().hex, " ".join(name.split()))
-            insert_rows(
-                conn,
-                "companies",
-                ("id", "name", "sort_name", "created_at", "updated_at", "rev"),
-                [(*known, key, now, now, 1)],
-            )
-            journal.append(("company", known[0], 1, "create", now))
+            made.append((*known, key, now, now, 1))
         return known
 
     def _group(self, session: Session, name: str) -> uuid.UUID | None:

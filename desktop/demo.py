@@ -31,9 +31,10 @@ from sqlalchemy import Connection
 
 from db.bulk import indexes_deferred, insert_rows, stamp
 from db.clock import Moment
+from db.contact_rows import ContactRows, NewContact
+from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue
 from db.engine import Database
 from db.ids import new_id
-from db.search import LOOKUP, document_for, phone_search_text
 from db.text import fold, sort_key
 
 # (Faker locale, ISO region); a locale listed twice is drawn twice as often.
@@ -250,11 +251,11 @@ def _start_generator(
     _generator = (master, moment, _make_pools(random.Random(master)), group_ids, companies)
 
 
-def _generate(index: int, size: int) -> _Batch:
+def _generate(index: int, size: int) -> ContactRows:
     assert _generator is not None
     master, moment, pools, group_ids, companies = _generator
     rng = random.Random(f"{master}:{index}")
-    return _Batch.generate(rng, moment, pools, group_ids, companies, size)
+    return _generate_batch(rng, moment, pools, group_ids, companies, size)
 
 
 def _make_pools(rng: random.Random) -> list[_Pool]:
@@ -311,8 +312,8 @@ def _phone_templates(region: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(templates)
 
 
-def _fake_phone(rng: random.Random, pool: _Pool) -> tuple[str, str, str]:
-    """(as typed, E.164, national digits): the example number with random last digits."""
+def _fake_phone(rng: random.Random, pool: _Pool) -> tuple[str, str]:
+    """(as typed, E.164): the example number with random last digits."""
     nsn, national, international = rng.choice(pool.phone_templates)
     width = min(5, len(nsn) - 3)
     tail = str(rng.randrange(10**width)).zfill(width)
@@ -322,7 +323,7 @@ def _fake_phone(rng: random.Random, pool: _Pool) -> tuple[str, str, str]:
     places = [i for i, ch in enumerate(chars) if ch.isdigit()][-width:]
     for place, digit in zip(places, tail, strict=True):
         chars[place] = digit
-    return "".join(chars), f"+{pool.country_code}{new_nsn}", new_nsn.lstrip("0") or "0"
+    return "".join(chars), f"+{pool.country_code}{new_nsn}"
 
 
 _stamp = stamp
@@ -349,54 +350,6 @@ def _ensure_groups(conn: Connection, when: datetime) -> list[str]:
 _COLUMNS = {
     "groups": ("id", "name", "sort_name", "created_at", "updated_at", "rev"),
     "companies": ("id", "name", "sort_name", "city", "country", "created_at", "updated_at", "rev"),
-    "contacts": (
-        "id",
-        "given_name",
-        "family_name",
-        "display_name",
-        "sort_name",
-        "title",
-        "department",
-        "company_id",
-        "company_name",
-        "custom_fields",
-        "primary_email",
-        "primary_phone",
-        "city",
-        "last_contacted_at",
-        "next_step_at",
-        "lookup_rowid",
-        "created_at",
-        "updated_at",
-        "rev",
-    ),
-    "contact_emails": ("id", "contact_id", "label", "address", "is_primary", "position"),
-    "contact_phones": ("id", "contact_id", "label", "number", "e164", "is_primary", "position"),
-    "contact_addresses": (
-        "id",
-        "contact_id",
-        "label",
-        "street",
-        "city",
-        "postal_code",
-        "country",
-        "is_primary",
-        "position",
-    ),
-    "contact_urls": ("id", "contact_id", "label", "url", "is_primary", "position"),
-    "group_members": ("group_id", "contact_id"),
-    "social_profiles": (
-        "id",
-        "contact_id",
-        "network",
-        "handle",
-        "url",
-        "counts",
-        "recent_posts",
-        "created_at",
-        "updated_at",
-        "rev",
-    ),
     "notes": ("id", "contact_id", "body", "pinned", "created_at", "updated_at", "rev"),
     "activities": (
         "id",
@@ -434,167 +387,122 @@ _COLUMNS = {
     "history_contacts": ("history_id", "contact_id"),
     "change_journal": ("record_type", "record_id", "rev", "op", "changed_at"),
 }
-_ROWID_AT = _COLUMNS["contacts"].index("lookup_rowid")
+# Written beside the contacts, in an order that respects their references, with the
+# record type each journals its new rows as (links are not records).
+_BESIDE_CONTACTS = {
+    "companies": "company",
+    "notes": "note",
+    "activities": "activity",
+    "activity_contacts": "",
+    "history_entries": "history",
+    "history_contacts": "",
+}
 
 
 def _insert(conn: Connection, table: str, rows: list[tuple[object, ...]]) -> None:
     insert_rows(conn, table, _COLUMNS[table], rows)
 
 
-@dataclass
-class _Batch:
-    """One transaction's worth of generated rows, table by table."""
-
-    rows: dict[str, list[tuple[object, ...]]]
-    documents: list[tuple[str, ...]]  # LookupDocument.values(), one per contact, in order
-
-    def write(self, conn: Connection) -> None:
-        """Insert the rows; index rows are numbered from the index's first free row
-        (read now, inside the transaction, so the app may add contacts meanwhile)."""
-        base = LOOKUP.next_rowid(conn)
-        contacts = self.rows["contacts"]
-        self.rows["contacts"] = [
-            (*row[:_ROWID_AT], base + n, *row[_ROWID_AT + 1 :]) for n, row in enumerate(contacts)
-        ]
-        for table, rows in self.rows.items():
-            _insert(conn, table, rows)
-        LOOKUP.add_rows(conn, [(base + n, *values) for n, values in enumerate(self.documents)])
-
-    @staticmethod
-    def generate(
-        rng: random.Random,
-        moment: Moment,
-        pools: list[_Pool],
-        group_ids: list[str],
-        companies: dict[str, str],
-        size: int,
-    ) -> _Batch:
-        """`size` contacts; `companies` (folded name -> id) is read and extended."""
-        now = _stamp(moment.now)
-        today = _Today(moment.now, ZoneInfo(moment.zone))
-        out: dict[str, list[tuple[object, ...]]] = {
-            table: [] for table in _COLUMNS if table != "groups"
-        }
-        contacts, emails, phones_out = out["contacts"], out["contact_emails"], out["contact_phones"]
-        journal = out["change_journal"]
-        documents = []
-        random_, choice, ids = rng.random, rng.choice, _ids(rng)
-        follow_ups = _FollowUps(rng, out, ids, today)
-        for _ in range(size):
-            pool = choice(pools)
-            (given, given_box), (family, family_box) = (
-                choice(pool.first_names),
-                choice(pool.last_names),
+def _generate_batch(
+    rng: random.Random,
+    moment: Moment,
+    pools: list[_Pool],
+    group_ids: list[str],
+    companies: dict[str, str],
+    size: int,
+) -> ContactRows:
+    """`size` contacts and what goes with them, as rows of the one contact builder;
+    `companies` (folded name -> id) is read and extended."""
+    now = _stamp(moment.now)
+    today = _Today(moment.now, ZoneInfo(moment.zone))
+    built = ContactRows(now)
+    other: dict[str, list[tuple[object, ...]]] = {table: [] for table in _BESIDE_CONTACTS}
+    random_, choice, ids = rng.random, rng.choice, _ids(rng)
+    follow_ups = _FollowUps(rng, other, ids, today)
+    for _ in range(size):
+        pool = choice(pools)
+        (given, given_box), (family, family_box) = choice(pool.first_names), choice(pool.last_names)
+        city, postcode = choice(pool.cities)
+        company_name, company_sort, domain = choice(pool.companies)
+        company_id = companies.get(company_sort)
+        if company_id is None:
+            company_id = companies[company_sort] = next(ids)
+            other["companies"].append(
+                (company_id, company_name, company_sort, city, pool.region, now, now, 1)
             )
-            display = f"{given} {family}"
-            city, postcode = choice(pool.cities)
-            company_name, company_sort, domain = choice(pool.companies)
-            company_id = companies.get(company_sort)
-            if company_id is None:
-                company_id = companies[company_sort] = next(ids)
-                out["companies"].append(
-                    (company_id, company_name, company_sort, city, pool.region, now, now, 1)
-                )
-                journal.append(("company", company_id, 1, "create", now))
-            cid = next(ids)
-            local = f"{given_box}.{family_box}".strip(".") or "contact"
-            addresses = [f"{local}@{domain}"]
-            if random_() < 0.3:
-                addresses.append(f"{local}{rng.randrange(10, 99)}@{choice(FREEMAIL)}")
-            phones = [_fake_phone(rng, pool) for _ in range(1 if random_() < 0.6 else 2)]
-            title = choice(TITLES)
-            last_contacted, next_step = follow_ups.for_contact(cid)
-            contacts.append(
+        cid = next(ids)
+        local = f"{given_box}.{family_box}".strip(".") or "contact"
+        addresses = [f"{local}@{domain}"]
+        if random_() < 0.3:
+            addresses.append(f"{local}{rng.randrange(10, 99)}@{choice(FREEMAIL)}")
+        phones = [_fake_phone(rng, pool) for _ in range(1 if random_() < 0.6 else 2)]
+        title = choice(TITLES)
+        last_contacted, next_step = follow_ups.for_contact(cid)
+        department = choice(DEPARTMENTS) if random_() < 0.5 else ""
+        street = choice(pool.streets)
+        groups = []
+        if random_() < 0.3:
+            which = rng.randrange(len(GROUPS))
+            groups.append((group_ids[which], GROUPS[which]))
+        urls = (UrlValue(f"https://www.{domain}"),) if random_() < 0.1 else ()
+        profiles = []
+        if random_() < 0.05:
+            network, pattern = choice(NETWORKS)
+            handle = local.replace(".", "")
+            profiles.append((network, handle, pattern.format(h=handle)))
+        if random_() < 0.05:
+            other["notes"].append(
                 (
+                    next(ids),
                     cid,
-                    given,
-                    family,
-                    display,
-                    sort_key(display),
-                    title,
-                    choice(DEPARTMENTS) if random_() < 0.5 else None,
-                    company_id,
-                    company_name,
-                    "{}",
-                    addresses[0],
-                    phones[0][0],
-                    city,
-                    last_contacted,
-                    next_step,
-                    None,
+                    f"Interested in {choice(REGARDING).lower()}.",
+                    random_() < 0.3,
                     now,
                     now,
                     1,
                 )
             )
-            journal.append(("contact", cid, 1, "create", now))
-            for n, address in enumerate(addresses):
-                emails.append((next(ids), cid, "work" if n == 0 else "home", address, n == 0, n))
-            for n, (entered, e164, _nsn) in enumerate(phones):
-                phones_out.append(
-                    (next(ids), cid, "work" if n == 0 else "mobile", entered, e164, n == 0, n)
-                )
-            out["contact_addresses"].append(
-                (next(ids), cid, "work", choice(pool.streets), city, postcode, pool.region, True, 0)
-            )
-            tags = []
-            if random_() < 0.3:
-                which = rng.randrange(len(GROUPS))
-                out["group_members"].append((group_ids[which], cid))
-                tags.append(GROUPS[which])
-            if random_() < 0.1:
-                out["contact_urls"].append(
-                    (next(ids), cid, "work", f"https://www.{domain}", False, 0)
-                )
-            if random_() < 0.05:
-                network, pattern = choice(NETWORKS)
-                handle = local.replace(".", "")
-                out["social_profiles"].append(
-                    (
-                        next(ids),
-                        cid,
-                        network,
-                        handle,
-                        pattern.format(h=handle),
-                        "{}",
-                        "[]",
-                        now,
-                        now,
-                        1,
-                    )
-                )
-            if random_() < 0.05:
-                out["notes"].append(
-                    (
-                        next(ids),
-                        cid,
-                        f"Interested in {choice(REGARDING).lower()}.",
-                        random_() < 0.3,
-                        now,
-                        now,
-                        1,
-                    )
-                )
-            documents.append(
-                document_for(
-                    uuid.UUID(hex=cid),
-                    display_name=display,
-                    company=company_name,
-                    title=title,
-                    emails=addresses,
-                    phones=[phone_search_text(entered, e164, nsn) for entered, e164, nsn in phones],
-                    places=(city, postcode),
-                    tags=tags,
-                ).values()
-            )
-        for table, record_type in (
-            ("history_entries", "history"),
-            ("notes", "note"),
-            ("social_profiles", "social_profile"),
-            ("activities", "activity"),
-        ):
-            journal += [(record_type, row[0], 1, "create", now) for row in out[table]]
-        return _Batch(out, documents)
+        draft = ContactDraft(
+            given_name=given,
+            family_name=family,
+            title=title,
+            department=department,
+            emails=tuple(
+                EmailValue(address, "work" if n == 0 else "home", n == 0)
+                for n, address in enumerate(addresses)
+            ),
+            phones=tuple(
+                PhoneValue(entered, "work" if n == 0 else "mobile", n == 0, e164)
+                for n, (entered, e164) in enumerate(phones)
+            ),
+            addresses=(
+                AddressValue(
+                    street=street,
+                    city=city,
+                    postal_code=postcode,
+                    country=pool.region,
+                    is_primary=True,
+                ),
+            ),
+            urls=urls,
+        )
+        built.add(
+            NewContact(
+                uuid.UUID(hex=cid),
+                draft,
+                company=(company_id, company_name),
+                groups=groups,
+                profiles=profiles,
+                last_contacted_at=last_contacted,
+                next_step_at=next_step,
+            ),
+            ids,
+        )
+    for table, record_type in _BESIDE_CONTACTS.items():
+        built.extend(table, _COLUMNS[table], other[table])
+        if record_type:
+            built.journal(record_type, [str(row[0]) for row in other[table]])
+    return built
 
 
 @dataclass(frozen=True)
