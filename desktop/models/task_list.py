@@ -59,6 +59,7 @@ class TaskListModel(QAbstractTableModel):
         self.moment = book.clock.moment()
         self.rows: list[TaskRow] = []
         self.total = 0
+        self._resetting = False
 
     # Qt model
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -103,10 +104,12 @@ class TaskListModel(QAbstractTableModel):
         return None
 
     def canFetchMore(self, parent: _Index) -> bool:
-        return not parent.isValid() and len(self.rows) < self.total
+        # Not while the reset is being announced: rows inserted from a modelReset
+        # handler would arrive inside the reset (Qt's model tester catches this).
+        return not parent.isValid() and not self._resetting and len(self.rows) < self.total
 
     def fetchMore(self, parent: _Index) -> None:
-        if parent.isValid():
+        if not self.canFetchMore(parent):
             return
         more = self.book.tasks(self.query, self.moment, len(self.rows), PAGE_SIZE)
         if not more:
@@ -134,11 +137,15 @@ class TaskListModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Read the first page again (with a fresh "now")."""
-        self.beginResetModel()
-        self.moment = self.book.clock.moment()
-        self.total = self.book.task_count(self.query, self.moment)
-        self.rows = self.book.tasks(self.query, self.moment, 0, PAGE_SIZE)
-        self.endResetModel()
+        self._resetting = True
+        try:
+            self.beginResetModel()
+            self.moment = self.book.clock.moment()
+            self.total = self.book.task_count(self.query, self.moment)
+            self.rows = self.book.tasks(self.query, self.moment, 0, PAGE_SIZE)
+            self.endResetModel()
+        finally:
+            self._resetting = False
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
 
     def row(self, number: int) -> TaskRow | None:

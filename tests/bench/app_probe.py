@@ -78,7 +78,7 @@ def memory(data_dir: Path) -> None:
         _wait_loaded(app, window, row)
     for text in ("jo", "mar", "ber", "555", "gmail"):
         window.lookup_box.setText(text)
-        window.run_lookup()
+        window.lookup.run()
         window.jobs.wait()
         app.processEvents()
     print(f"{peak_rss_mb():.1f}", flush=True)

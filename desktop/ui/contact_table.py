@@ -1,0 +1,84 @@
+"""The contact list's table view and the panel shown instead while the book is empty."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.models.contact_list import NAME, ContactListModel
+
+COLUMN_WIDTHS = (190, 180, 150, 220, 140, 120, 90, 110, 130)
+
+
+def make_contact_table(model: ContactListModel) -> QTableView:
+    """A read-only, sortable, multi-select table over `model`, rows one line high."""
+    table = QTableView()
+    table.setObjectName("contactList")
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    table.setSortingEnabled(True)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    vertical = table.verticalHeader()
+    vertical.hide()
+    vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vertical.setDefaultSectionSize(table.fontMetrics().height() + 8)
+    header = table.horizontalHeader()
+    header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
+    header.setStretchLastSection(True)
+    header.setSectionsMovable(True)
+    header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    for column, width in enumerate(COLUMN_WIDTHS):
+        table.setColumnWidth(column, width)
+    table.setDragEnabled(True)
+    table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    return table
+
+
+def make_empty_state(
+    new_contact: Callable[[], object], try_demo: Callable[[], object], demo_count: int
+) -> QWidget:
+    """ "No contacts yet", with New contact and Try demo data."""
+    panel = QWidget()
+    panel.setObjectName("emptyState")
+    title = QLabel("No contacts yet")
+    title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+    text = QLabel(
+        "Add the people you sell to, or try Callsheet with demo data.\n"
+        "Everything stays on this computer; no server needed."
+    )
+    text.setWordWrap(True)
+    text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    new = QPushButton("New contact (Ctrl+N)")
+    new.clicked.connect(new_contact)
+    demo = QPushButton(f"Try demo data ({demo_count:,} contacts)")
+    demo.setObjectName("demoButton")
+    demo.clicked.connect(try_demo)
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    buttons.addWidget(new)
+    buttons.addWidget(demo)
+    buttons.addStretch(1)
+    layout = QVBoxLayout(panel)
+    layout.addStretch(1)
+    layout.addWidget(title, 0, Qt.AlignmentFlag.AlignCenter)
+    layout.addWidget(text)
+    layout.addSpacing(12)
+    layout.addLayout(buttons)
+    layout.addStretch(2)
+    return panel

@@ -1,0 +1,118 @@
+"""Groups from the main window: new, rename, delete, and membership (undoable)."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from db.errors import CallsheetError
+from db.groups import GroupRow
+from desktop.ui.controller import WindowController
+from desktop.ui.sidebar import View
+from desktop.ui.undo import ChangeMembership, TrashGroup
+
+
+class GroupsController(WindowController):
+    def _group(self, group_id: uuid.UUID | None) -> GroupRow | None:
+        return next((g for g in self.book.groups() if g.id == group_id), None)
+
+    def new(self) -> None:
+        name, ok = QInputDialog.getText(self.window, "New group", "Name of the new group:")
+        if not ok or not name.strip():
+            return
+        try:
+            group_id = self.book.create_group(name)
+        except CallsheetError as error:
+            self.window.show_error(error)
+            return
+        self.window.refresh_navigation()
+        self.window.choose(View("group", group_id))
+
+    def rename(self, group_id: uuid.UUID | None) -> None:
+        group = self._group(group_id)
+        if group is None:
+            return
+        name, ok = QInputDialog.getText(self.window, "Rename group", "New name:", text=group.name)
+        if ok and name.strip() and name != group.name:
+            self.attempt(self.book.rename_group, group.id, name)
+            self.window.refresh_navigation()
+
+    def delete(self, group_id: uuid.UUID | None) -> None:
+        group = self._group(group_id)
+        if group is None:
+            return
+        answer = QMessageBox.question(
+            self.window,
+            "Delete group",
+            f"Move the group “{group.name}” to the Trash? Its contacts stay in Callsheet; "
+            "only the group goes (Undo brings it back).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes or not self.attempt(
+            self.book.trash_group, group.id
+        ):
+            return
+        self.window.undo_stack.push(
+            TrashGroup(
+                group.id, group.name, self.book, self.window.refresh_all,
+                self.window.show_error,
+            )
+        )  # fmt: skip
+        self.window.refresh_navigation()
+        self.window.choose(View("all"))
+
+    def add_selected(self) -> None:
+        ids = self.window.selected_ids()
+        groups = self.book.groups()
+        if not ids:
+            return
+        if not groups:
+            QMessageBox.information(
+                self.window, "No groups", "Create a group first (Groups > New Group…)."
+            )
+            return
+        names = [g.name for g in groups]
+        name, ok = QInputDialog.getItem(
+            self.window, "Add to group", f"Add {len(ids)} contact(s) to:", names, 0, False
+        )
+        if ok:
+            group = groups[names.index(name)]
+            self.change_membership(group.id, group.name, ids, joined=True)
+
+    def remove_selected(self) -> None:
+        view = self.window.view
+        group = self._group(view.id) if view.kind == "group" else None
+        if group is not None:
+            self.change_membership(group.id, group.name, self.window.selected_ids(), joined=False)
+
+    def dropped_on(self, group_id: uuid.UUID, ids: list[uuid.UUID]) -> None:
+        group = self._group(group_id)
+        if group is not None and ids:
+            self.change_membership(group.id, group.name, ids, joined=True)
+
+    def change_membership(
+        self, group_id: uuid.UUID, group_name: str, ids: list[uuid.UUID], *, joined: bool
+    ) -> None:
+        """Put contacts into a group or take them out, undoably."""
+        window = self.window
+        try:
+            change = self.book.add_to_group if joined else self.book.remove_from_group
+            changed = change(group_id, ids)
+        except CallsheetError as error:
+            window.show_error(error)
+            return
+        what = f"{len(changed)} contact{'s' if len(changed) != 1 else ''}"
+        text = f"Add {what} to {group_name}" if joined else f"Remove {what} from {group_name}"
+        if changed:
+            window.undo_stack.push(
+                ChangeMembership(
+                    group_id, changed, joined, text, self.book, window.refresh_all,
+                    window.show_error,
+                )
+            )  # fmt: skip
+        self.say(
+            f"{'Added' if joined else 'Removed'} {what} {'to' if joined else 'from'} {group_name}."
+        )
+        window.refresh_all()

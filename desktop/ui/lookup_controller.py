@@ -1,0 +1,107 @@
+"""The lookup box: what is typed filters the contact list, off the UI thread."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLineEdit
+
+from db.contacts import ContactRow
+from desktop.ui.controller import WindowController
+from desktop.ui.sidebar import View
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+DELAY_MS = 150
+LIMIT = 200
+
+
+class LookupController(WindowController):
+    """Owns the lookup box (`box`); answers older than the text typed are dropped."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.box = QLineEdit()
+        self.box.setObjectName("lookupBox")
+        self.box.setPlaceholderText("Look up name, company, email, phone or city  (Ctrl+F)")
+        self.box.setClearButtonEnabled(True)
+        self.box.setMinimumWidth(360)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DELAY_MS)
+        self.timer.timeout.connect(lambda: self.run())
+        self.box.textChanged.connect(lambda _text: self.timer.start())
+        self.box.returnPressed.connect(self._enter)
+        self.box.installEventFilter(self)
+        window.table.installEventFilter(self)
+        self._generation = 0
+
+    def focus(self) -> None:
+        if self.window.view.kind == "trash":
+            self.window.choose(View("all"))
+        self.box.setFocus()
+        self.box.selectAll()
+
+    def clear_quietly(self) -> None:
+        """Empty the box without looking up (the window is browsing again)."""
+        self.box.blockSignals(True)
+        self.box.clear()
+        self.box.blockSignals(False)
+        self._generation += 1
+
+    def run(self, select: uuid.UUID | None = None) -> None:
+        """Filter the list by the box's text; `select` that contact if it is found."""
+        text = self.box.text()
+        self._generation += 1
+        generation = self._generation
+        if not text.strip():
+            self.window.browse()
+            return
+        self.window.jobs.start(
+            self.book.lookup_rows,
+            text,
+            LIMIT,
+            on_done=lambda hits: self._done(generation, hits, select),
+            on_failed=self.window.show_error,
+        )
+
+    def _done(self, generation: int, hits: list[ContactRow], select: uuid.UUID | None) -> None:
+        if generation != self._generation:
+            return
+        window = self.window
+        window.model.show_hits(hits)
+        row = window.row_of(select) if select is not None else None
+        window.select_row(row if row is not None else (0 if hits else None))
+        window.update_actions()
+
+    def _enter(self) -> None:
+        self.timer.stop()
+        self.run()
+        self.window.table.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        if watched is self.box:
+            if event.key() == Qt.Key.Key_Escape:
+                self.box.clear()
+                return True
+            if event.key() == Qt.Key.Key_Down:
+                self.window.table.setFocus()
+                return True
+        elif watched is self.window.table and _starts_a_lookup(event):
+            # Typing in the list looks up (Qt's own type-to-find would read every row).
+            self.box.setFocus()
+            self.box.setText(event.text())
+            return True
+        return super().eventFilter(watched, event)
+
+
+def _starts_a_lookup(event: QKeyEvent) -> bool:
+    text = event.text()
+    plain = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier == Qt.KeyboardModifier.NoModifier
+    return plain and len(text) == 1 and text.isprintable() and not text.isspace()

@@ -1,0 +1,58 @@
+"""What the main window remembers between sessions: geometry, splitters, the list's
+columns and sort, and the view it showed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+
+from db.contacts import ListQuery, SortColumn
+from desktop.models.contact_list import COLUMNS, NAME
+from desktop.settings import LIST_DESCENDING, LIST_SORT, LIST_VIEW
+from desktop.ui.sidebar import View
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+
+def restore_window(window: MainWindow) -> None:
+    s = window.settings
+    geometry = s.state("window/geometry")
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+    state = s.state("window/state")
+    if state is not None:
+        window.restoreState(state)
+    for splitter in (window.main_split, window.contacts_split):
+        saved = s.state(f"window/{splitter.objectName()}")
+        if saved is not None:
+            splitter.restoreState(saved)
+    header = window.table.horizontalHeader()
+    header_state = s.state("list/header")
+    if header_state is not None:
+        header.restoreState(header_state)
+    descending = s.get(LIST_DESCENDING)
+    try:
+        chosen = SortColumn(s.get(LIST_SORT))
+    except ValueError:
+        chosen = SortColumn.NAME
+    window.model.query = ListQuery(chosen, descending)
+    column = next((n for n, c in enumerate(COLUMNS) if c.sort is chosen), NAME)
+    header.setSortIndicator(
+        column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+    )
+    window.view = View.from_key(s.get(LIST_VIEW))
+
+
+def save_window(window: MainWindow) -> None:
+    s = window.settings
+    s.set_state("window/geometry", window.saveGeometry())
+    s.set_state("window/state", window.saveState())
+    for splitter in (window.main_split, window.contacts_split):
+        s.set_state(f"window/{splitter.objectName()}", splitter.saveState())
+    s.set_state("list/header", window.table.horizontalHeader().saveState())
+    s.set(LIST_SORT, window.model.query.sort.value)
+    s.set(LIST_DESCENDING, window.model.query.descending)
+    s.set(LIST_VIEW, window.view.key())
+    s.sync()

@@ -1,0 +1,134 @@
+"""Reading exports as they come: encodings, delimiters, presets, and row-level problems
+that do not stop the rest."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from desktop.interop.countries import country_code
+from desktop.interop.mapping import parse_birthday, plan_rows
+from desktop.interop.presets import detect_preset, guess_mapping
+from desktop.interop.table import ImportFileError, read_table
+from tests.locations import FIXTURES
+
+SAMPLES = FIXTURES / "import"
+
+
+def test_a_google_contacts_export() -> None:
+    table = read_table(SAMPLES / "google_contacts.csv")
+    assert (table.encoding, table.delimiter) == ("utf-8", ",")
+    assert detect_preset(table.headers) == "google"
+    plan = plan_rows(table, guess_mapping(table.headers, "google"), "NO")
+    maya, oyvind = plan.ready[0], plan.ready[1]
+    assert maya.draft is not None and oyvind.draft is not None
+    assert (maya.draft.given_name, maya.draft.company, maya.draft.title) == (
+        "Maya",
+        "Fjordline Logistics",
+        "Head of Purchasing",
+    )
+    assert [p.e164 for p in maya.draft.phones] == ["+4791234567", "+4755123456"]
+    assert maya.draft.addresses[0].country == "NO" and maya.draft.addresses[0].city == "Bergen"
+    assert maya.groups == ("Bergen distributors",)  # Google's system label is left out
+    assert maya.draft.birthday == date(1985, 3, 14)
+    assert oyvind.draft.birthday == date(1604, 7, 2)  # no year, as vCard writes it
+    [problem] = plan.problems
+    assert (problem.row, problem.column) == (4, "E-mail 1 - Value")
+    assert "not-an-email" in problem.message
+
+
+def test_an_outlook_export_in_windows_1252() -> None:
+    table = read_table(SAMPLES / "outlook_contacts.csv")
+    assert table.encoding == "cp1252"
+    assert detect_preset(table.headers) == "outlook"
+    plan = plan_rows(table, guess_mapping(table.headers, "outlook"), "DE")
+    anna = plan.ready[0].draft
+    assert anna is not None
+    assert (anna.prefix, anna.family_name, anna.title, anna.company) == (
+        "Dr.",
+        "Müller",
+        "Leiterin Einkauf",
+        "Kälte AG",
+    )
+    assert anna.birthday == date(1980, 5, 17)
+    assert anna.addresses[0].country == "CH"
+    assert plan.ready[0].groups == ("Key accounts", "Suppliers")
+    jurgen = plan.ready[1].draft
+    assert jurgen is not None and jurgen.birthday is None  # Outlook's "0/0/00"
+    assert jurgen.phones[0].e164 == "+49401234567"  # a German number without +49
+    [problem] = plan.problems
+    assert (problem.row, problem.column) == (4, "Birthday")
+    assert "“31/31/1999” is not a date" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "delimiter"),
+    [
+        (codecs.BOM_UTF8 + "Name;Email\nÅse;ase@x.example\n".encode(), "utf-8-sig", ";"),
+        ("Name\tEmail\nÅse\tase@x.example\n".encode("utf-16"), "utf-16", "\t"),
+        ("Name|Email\nÅse|ase@x.example\n".encode("cp1252"), "cp1252", "|"),
+    ],
+)
+def test_encodings_and_delimiters(
+    tmp_path: Path, data: bytes, encoding: str, delimiter: str
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes(data)
+    table = read_table(path)
+    assert (table.encoding, table.delimiter) == (encoding, delimiter)
+    assert table.rows == [["Åse", "ase@x.example"]]
+    assert guess_mapping(table.headers) == {"Name": "display_name", "Email": "email:work"}
+
+
+def test_ragged_rows_are_reported_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text(
+        "First Name,Last Name,Email\nAnn,Lee,ann@x.example\nBo,Ek\nCy,Oh,cy@x.example\n"
+    )
+    table = read_table(path)
+    assert table.ragged == [3]
+    plan = plan_rows(table, guess_mapping(table.headers))
+    assert [row.row for row in plan.ready] == [2, 4]
+    assert "different number of cells" in str(plan.problems[0])
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "is empty"),
+        (b"   \n\n", "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a text file"),
+    ],
+)
+def test_files_that_cannot_be_imported(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(data)
+    with pytest.raises(ImportFileError, match=message):
+        read_table(path)
+    with pytest.raises(ImportFileError, match="no longer exists"):
+        read_table(tmp_path / "vanished.csv")
+
+
+def test_birthdays_and_countries() -> None:
+    assert parse_birthday("1980-05-17") == date(1980, 5, 17)
+    assert parse_birthday("5/17/80") == date(1980, 5, 17)
+    assert parse_birthday("0/0/00") is None
+    with pytest.raises(ValueError, match="is not a date"):
+        parse_birthday("sometime")
+    assert [country_code(v) for v in ("Norway", "uk", "USA", "de", "Atlantis")] == [
+        "NO",
+        "GB",
+        "US",
+        "DE",
+        "",
+    ]
+
+
+def test_central_european_windows_text_is_told_apart(tmp_path: Path) -> None:
+    path = tmp_path / "polish.csv"
+    path.write_bytes("Name,City\nŁukasz Świątek,Łódź\nZofia Ąłęk,Kraków\n".encode("cp1250"))
+    table = read_table(path)
+    assert table.rows[0] == ["Łukasz Świątek", "Łódź"]

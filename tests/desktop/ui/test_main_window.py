@@ -1,0 +1,350 @@
+"""The main window as a rep uses it: add, find, delete and undo, the Trash, groups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+
+from db.contacts import ListQuery
+from desktop.contact_book import ContactBook
+from desktop.ui.main_window import MainWindow
+from desktop.ui.sidebar import View
+from tests.desktop.conftest import when_dialog_opens
+from tests.factories import add_contact
+
+
+def shown_names(window: MainWindow) -> list[str]:
+    model = window.model
+    return [model.load_now(row).display_name for row in range(model.rowCount())]
+
+
+@pytest.fixture
+def people(book: ContactBook) -> dict:
+    return {
+        "oyvind": add_contact(
+            book,
+            "Øyvind",
+            "Berg",
+            company="Fjordline Logistics",
+            phones=("+47 55 12 34 56",),
+            city="Bergen",
+            region="NO",
+        ),
+        "anna": add_contact(book, "Anna", "Müller", company="Kälte AG", city="Zürich"),
+        "john": add_contact(book, "John", "Smith", company="Acme", city="Boston"),
+    }
+
+
+def test_an_empty_database_says_what_to_do_first(window: MainWindow) -> None:
+    assert window.list_stack.currentWidget() is window.empty_state
+    assert window.detail.details is None
+    assert window.count_label.text() == "0 contacts"
+
+
+def test_the_list_shows_contacts_by_name_with_the_first_selected(
+    book: ContactBook, people: dict, open_window: Callable[[], MainWindow]
+) -> None:
+    window = open_window()
+    assert shown_names(window) == ["Anna Müller", "John Smith", "Øyvind Berg"]
+    assert window.detail.details is not None
+    assert window.detail.details.display_name == "Anna Müller"
+    assert window.detail.name_label.text() == "Anna Müller"
+    assert window.count_label.text() == "3 contacts"
+
+
+def test_creating_a_contact_through_the_dialog(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    def fill(dialog: QDialog) -> None:
+        qtbot.keyClicks(dialog.given, "Maya")
+        qtbot.keyClicks(dialog.family, "Lund")
+        qtbot.keyClicks(dialog.emails.edit_at(0), "maya@fjord.no")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    when_dialog_opens(fill)
+    window.new_action.trigger()
+    assert shown_names(window) == ["Maya Lund"]
+    assert window.detail.details.display_name == "Maya Lund"
+    assert window.list_stack.currentWidget() is window.table
+
+
+def test_lookup_filters_the_list_as_you_type(qtbot, window: MainWindow, people: dict) -> None:  # type: ignore[no-untyped-def]
+    window.refresh_all()
+    qtbot.keySequence(window, QKeySequence.StandardKey.Find)
+    assert window.focusWidget() is window.lookup_box
+    qtbot.keyClicks(window.lookup_box, "fjord ber")
+    qtbot.waitUntil(lambda: window.model.in_lookup and window.model.rowCount() == 1)
+    assert shown_names(window) == ["Øyvind Berg"]
+    assert "1 found" in window.count_label.text()
+    window.lookup_box.clear()
+    qtbot.waitUntil(lambda: not window.model.in_lookup and window.model.rowCount() == 3)
+
+
+def test_lookup_finds_by_phone_digits(qtbot, window: MainWindow, people: dict) -> None:  # type: ignore[no-untyped-def]
+    window.refresh_all()
+    qtbot.keyClicks(window.lookup_box, "+47 55")
+    qtbot.waitUntil(lambda: window.model.in_lookup and shown_names(window) == ["Øyvind Berg"])
+
+
+def test_delete_then_undo_brings_the_contact_back(qtbot, window: MainWindow, people: dict) -> None:  # type: ignore[no-untyped-def]
+    window.refresh_all()
+    window.select_row(1)
+    assert window.detail.details.display_name == "John Smith"
+    window.table.setFocus()
+    window.delete_action.trigger()
+    assert shown_names(window) == ["Anna Müller", "Øyvind Berg"]
+    assert "Moved John Smith to the Trash" in window.statusBar().currentMessage()
+    window.undo_action.trigger()
+    assert shown_names(window) == ["Anna Müller", "John Smith", "Øyvind Berg"]
+    window.redo_action.trigger()
+    assert shown_names(window) == ["Anna Müller", "Øyvind Berg"]
+
+
+def test_restoring_from_the_trash(
+    qtbot, window: MainWindow, book: ContactBook, people: dict
+) -> None:  # type: ignore[no-untyped-def]
+    book.trash([people["anna"]])
+    window.refresh_all()
+    window.trash_action.trigger()
+    assert window.pages.currentWidget() is window.trash_view
+    trash = window.trash_view
+    assert trash.items.topLevelItemCount() == 1
+    trash.items.topLevelItem(0).setSelected(True)
+    qtbot.mouseClick(trash.restore_button, Qt.MouseButton.LeftButton)
+    assert trash.empty.isVisible()
+    window.all_action.trigger()
+    assert "Anna Müller" in shown_names(window)
+
+
+def test_purging_asks_first(qtbot, window: MainWindow, book: ContactBook, people: dict) -> None:  # type: ignore[no-untyped-def]
+    book.trash([people["anna"], people["john"]])
+    window.trash_action.trigger()
+    questions = []
+
+    def confirm(box: QMessageBox) -> None:
+        questions.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    when_dialog_opens(confirm)
+    qtbot.mouseClick(window.trash_view.empty_button, Qt.MouseButton.LeftButton)
+    assert questions and "cannot be undone" in questions[0]
+    assert book.trash_items() == []
+
+
+def test_a_group_filters_the_list(
+    qtbot, window: MainWindow, book: ContactBook, people: dict
+) -> None:  # type: ignore[no-untyped-def]
+    group = book.create_group("Bergen distributors")
+    book.add_to_group(group, [people["oyvind"], people["john"]])
+    window.refresh_navigation()
+    assert window.sidebar.select(View("group", group))
+    assert shown_names(window) == ["John Smith", "Øyvind Berg"]
+    assert window.count_label.text() == "2 contacts"
+    group_item = window.sidebar.currentItem()
+    qtbot.waitUntil(lambda: group_item.text(0) == "Bergen distributors (2)")
+    assert window.sidebar.all_item.text(0) == "All contacts (3)"
+    window.all_action.trigger()
+    assert len(shown_names(window)) == 3
+
+
+def test_groups_are_created_renamed_and_deleted_with_undo(
+    qtbot, window: MainWindow, book: ContactBook, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Key accounts", True))
+    window.new_group_action.trigger()
+    [group] = book.groups()
+    assert window.view == View("group", group.id)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Top accounts", True))
+    window.rename_group_action.trigger()
+    assert [g.name for g in book.groups()] == ["Top accounts"]
+    when_dialog_opens(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    window.delete_group_action.trigger()
+    assert book.groups() == []
+    window.undo_action.trigger()
+    assert [g.name for g in book.groups()] == ["Top accounts"]
+
+
+def test_notes_are_written_on_the_notes_tab(
+    qtbot, window: MainWindow, people: dict, book: ContactBook
+) -> None:  # type: ignore[no-untyped-def]
+    window.refresh_all()
+    window.note_action.trigger()
+    assert window.detail.tabs.currentIndex() == 1
+    qtbot.keyClicks(window.detail.note_editor, "Send cold-chain pilot pricing")
+    qtbot.mouseClick(window.detail.save_note_button, Qt.MouseButton.LeftButton)
+    contact = window.detail.details.id
+    assert [n.body for n in book.notes(contact)] == ["Send cold-chain pilot pricing"]
+
+
+def test_a_note_being_written_is_saved_when_moving_on(
+    qtbot, window: MainWindow, people: dict, book: ContactBook
+) -> None:  # type: ignore[no-untyped-def]
+    window.refresh_all()
+    first = window.detail.details.id
+    window.note_action.trigger()
+    qtbot.keyClicks(window.detail.note_editor, "Half-written thought")
+    window.select_row(2)
+    assert [n.body for n in book.notes(first)] == ["Half-written thought"]
+
+
+def test_window_layout_columns_and_view_are_remembered(
+    qtbot, book: ContactBook, people: dict, open_window: Callable[[], MainWindow]
+) -> None:  # type: ignore[no-untyped-def]
+    group = book.create_group("Prospects")
+    first = open_window()
+    header = first.table.horizontalHeader()
+    header.setSectionHidden(2, True)
+    first.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    first.sidebar.select(View("group", group))
+    first.close()
+    second = open_window()
+    assert second.table.horizontalHeader().isSectionHidden(2)
+    assert second.view == View("group", group)
+    assert second.model.query.descending
+    assert second.model.query.group_id == group
+
+
+def test_demo_data_can_be_tried_from_the_empty_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop.ui.demo_data import DEMO_COUNT
+
+    demo = window.empty_state.findChildren(QPushButton, "demoButton")[0]
+    qtbot.mouseClick(demo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == DEMO_COUNT, timeout=60_000)
+    assert window.list_stack.currentWidget() is window.table
+    assert window.detail.details is not None
+
+
+def test_deleting_from_lookup_results_and_undoing(qtbot, window: MainWindow, people: dict) -> None:  # type: ignore[no-untyped-def]
+    window.refresh_all()
+    qtbot.keyClicks(window.lookup_box, "a")
+    qtbot.waitUntil(lambda: window.model.in_lookup and window.model.rowCount() == 2)
+    assert shown_names(window) == ["Anna Müller", "John Smith"]
+    window.delete_action.trigger()
+    assert shown_names(window) == ["John Smith"]
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: shown_names(window) == ["Anna Müller", "John Smith"])
+    assert window.model.in_lookup
+    assert window.detail.details.display_name == "Anna Müller"
+
+
+def test_enter_on_a_contact_opens_it_for_editing(qtbot, window: MainWindow, people: dict) -> None:  # type: ignore[no-untyped-def]
+    window.refresh_all()
+    titles = []
+
+    def look(dialog: QDialog) -> None:
+        titles.append(dialog.windowTitle())
+        dialog.done(0)
+
+    when_dialog_opens(look)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(titles))
+    assert titles == ["Edit Anna Müller"]
+
+
+def test_adding_to_a_group_can_be_undone(
+    qtbot, window: MainWindow, book: ContactBook, people: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    group = book.create_group("Key accounts")
+    window.refresh_all()
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **kwargs: ("Key accounts", True))
+    window.table.selectAll()
+    window.add_to_group_action.trigger()
+    assert book.count(ListQuery(group_id=group)) == 3
+    assert "Added 3 contacts to Key accounts" in window.statusBar().currentMessage()
+    window.undo_action.trigger()
+    assert book.count(ListQuery(group_id=group)) == 0
+    window.redo_action.trigger()
+    assert book.count(ListQuery(group_id=group)) == 3
+
+
+def test_dropping_contacts_on_a_group_adds_them(
+    qtbot, window: MainWindow, book: ContactBook, people: dict
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    group = book.create_group("Trade show")
+    window.refresh_all()
+    model = window.model
+    dragged = model.mimeData([model.index(0, 0), model.index(2, 0), model.index(2, 1)])
+    sidebar = window.sidebar
+    item = next(
+        sidebar.groups_item.child(n)
+        for n in range(sidebar.groups_item.childCount())
+        if sidebar.groups_item.child(n).toolTip(0) == "Trade show"
+    )
+    spot = QPointF(sidebar.visualItemRect(item).center())
+    drop = QDropEvent(
+        spot,
+        Qt.DropAction.CopyAction,
+        dragged,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    sidebar.dropEvent(drop)
+    assert book.count(ListQuery(group_id=group)) == 2
+    assert {r.display_name for r in book.page(ListQuery(group_id=group), 0, 10)} == {
+        "Anna Müller",
+        "Øyvind Berg",
+    }
+
+
+def test_typing_in_the_list_starts_a_lookup(qtbot, window: MainWindow, people: dict) -> None:  # type: ignore[no-untyped-def]
+    window.refresh_all()
+    window.table.setFocus()
+    qtbot.keyClicks(window.table, "z")
+    assert window.lookup_box.text() == "z"
+    assert window.focusWidget() is window.lookup_box
+    qtbot.keyClicks(window.lookup_box, "ur")
+    qtbot.waitUntil(lambda: window.model.in_lookup and shown_names(window) == ["Anna Müller"])
+
+
+def test_a_company_shows_its_contacts(qtbot, window: MainWindow, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
+    add_contact(book, "Maya", "Lund", company="Fjordline Logistics")
+    add_contact(book, "Ola", "Nordmann", company="Fjordline Logistics")
+    add_contact(book, "Kari", "Hansen", company="Bergen Foods")
+    window.refresh_all()
+    window.select_row(0)
+    assert window.detail.details.display_name == "Kari Hansen"
+    company = window.detail.details.company_id
+    window.detail.role_label.linkActivated.emit(f"company:{company}")
+    assert window.view == View("company", company)
+    assert shown_names(window) == ["Kari Hansen"]
+    fjordline = next(c for c in book.companies() if c.name == "Fjordline Logistics")
+    window.sidebar.companies_item.setExpanded(True)
+    assert window.sidebar.select(View("company", fjordline.id))
+    assert shown_names(window) == ["Maya Lund", "Ola Nordmann"]
+    assert window.count_label.text() == "2 contacts"
+
+
+def test_a_company_is_edited_and_deleted_with_undo(
+    qtbot, window: MainWindow, book: ContactBook
+) -> None:  # type: ignore[no-untyped-def]
+    add_contact(book, "Maya", "Lund", company="Fjordline Logistics")
+    window.refresh_all()
+    company = window.detail.details.company_id
+    window.choose(View("company", company))
+    assert window.company_bar.isVisible()
+    assert "Fjordline Logistics" in window.company_bar.text.text()
+
+    def fill(dialog: QDialog) -> None:
+        dialog.website.setText("fjordline.no")
+        dialog.city.setText("Bergen")
+        dialog.mark_dirty()
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    when_dialog_opens(fill)
+    window.edit_company_action.trigger()
+    assert book.company(company).draft.website == "fjordline.no"
+    assert "fjordline.no" in window.company_bar.text.text()
+    window.delete_company_action.trigger()
+    assert window.view == View("all")
+    assert book.companies() == []
+    assert window.detail.details.company == "Fjordline Logistics"
+    window.undo_action.trigger()
+    assert [c.name for c in book.companies()] == ["Fjordline Logistics"]
