@@ -10,13 +10,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.models.contact_list import NAME, ContactListModel
+from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 
 COLUMN_WIDTHS = (190, 180, 150, 220, 140, 120, 90, 110, 130)
 
@@ -82,3 +83,14 @@ def make_empty_state(
     layout.addLayout(buttons)
     layout.addStretch(2)
     return panel
+
+
+def fill_columns_menu(menu: QMenu, header: QHeaderView) -> None:
+    """A check per column to show or hide it (the name always shows)."""
+    menu.clear()
+    for column, spec in enumerate(COLUMNS):
+        action = menu.addAction(spec.title)
+        action.setCheckable(True)
+        action.setChecked(not header.isSectionHidden(column))
+        action.setEnabled(column != NAME)
+        action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))

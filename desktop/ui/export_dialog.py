@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.contact_book import ContactBook
+from desktop.models.formats import number
 from desktop.ui.file_row import file_row
 
 FORMATS = (
@@ -141,3 +143,27 @@ class ExportDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self.accept()
+
+
+def shown_scopes(
+    book: ContactBook,
+    group: tuple[uuid.UUID, str] | None,
+    looked_up: str | None,
+    selected: list[uuid.UUID],
+) -> list[Scope]:
+    """What an export can cover, most specific first: the selection, the contacts a
+    lookup found, the group shown, everyone."""
+    scopes = [Scope(f"All contacts ({number(book.count())})", lambda: book.export_ids())]
+    if group is not None:
+        group_id, name = group
+        scopes.insert(0, Scope(f"The group “{name}”", lambda: book.export_ids(group_id)))
+    if looked_up:
+        scopes.insert(
+            0,
+            Scope(
+                f"The contacts found for “{looked_up}”", lambda: book.export_ids(None, looked_up)
+            ),
+        )
+    if selected:
+        scopes.insert(0, Scope(f"The {len(selected):,} selected contacts", lambda: selected))
+    return scopes

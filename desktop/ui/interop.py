@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -175,6 +175,19 @@ class Interop(QObject):
             )
         )
 
+    def show_history(self) -> None:
+        """File > Import History; taking an import back there refreshes the window."""
+        from desktop.ui.import_history import ImportHistory
+
+        try:
+            history = ImportHistory(self.book, self.window)
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return
+        history.changed.connect(lambda: self.changed.emit(None))
+        history.exec()
+        history.deleteLater()
+
     # Export
     def export(self, scopes: list[Scope]) -> None:
         if self.busy():
@@ -309,3 +322,14 @@ def _imported_so_far(progress: QProgressDialog, done: int, total: int) -> None:
     progress.setValue(done)
     if done >= total:
         progress.setLabelText("Finishing the import (indexes and links)…")
+
+
+def dropped_import_file(data: QMimeData) -> Path | None:
+    """The one local file being dragged in, if it is one an import can read."""
+    from desktop.interop.kinds import IMPORT_SUFFIXES
+
+    urls = data.urls() if data.hasUrls() else []
+    if len(urls) != 1 or not urls[0].isLocalFile():
+        return None
+    path = Path(urls[0].toLocalFile())
+    return path if path.suffix.lower() in IMPORT_SUFFIXES else None

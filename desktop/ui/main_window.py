@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import uuid
-from pathlib import Path
 
 from PySide6.QtCore import (
     QItemSelectionModel,
-    QMimeData,
     QModelIndex,
     QPoint,
     Qt,
@@ -19,56 +16,52 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeyEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QSplitter,
     QStackedWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from db.contacts import (
     ListQuery,
 )
 from db.errors import CallsheetError
-from db.follow_up import FollowUpFilter
-from desktop import __version__
 from desktop.contact_book import ContactBook, NavigationCounts
-from desktop.interop.kinds import IMPORT_SUFFIXES
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
-from desktop.ui.calendar_view import CalendarView
 from desktop.ui.call_list_bar import CallListBar
 from desktop.ui.call_lists import CallListsController
 from desktop.ui.call_sheet import CallSheetWindow
 from desktop.ui.companies_controller import CompaniesController
 from desktop.ui.company_bar import CompanyBar
 from desktop.ui.contact_detail import ContactDetailView
-from desktop.ui.contact_table import make_contact_table, make_empty_state
+from desktop.ui.contact_table import fill_columns_menu, make_contact_table, make_empty_state
 from desktop.ui.contacts_controller import ContactsController
 from desktop.ui.demo_data import DEMO_COUNT, DemoDataController
-from desktop.ui.export_dialog import Scope
+from desktop.ui.export_dialog import shown_scopes
 from desktop.ui.follow_up_actions import FollowUpActions
 from desktop.ui.follow_ups import FollowUps
 from desktop.ui.groups_controller import GroupsController
-from desktop.ui.import_history import ImportHistory
-from desktop.ui.interop import Interop
+from desktop.ui.interop import Interop, dropped_import_file
 from desktop.ui.lookup_controller import LIMIT as LOOKUP_LIMIT
 from desktop.ui.lookup_controller import LookupController
 from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.settings import user_settings
 from desktop.ui.sidebar import Sidebar, View
-from desktop.ui.task_view import TaskView
-from desktop.ui.trash_view import TrashView
-from desktop.ui.window_actions import build_actions
+from desktop.ui.window_actions import build_actions, enable_actions
+from desktop.ui.window_pages import (
+    make_calendar_view,
+    make_follow_up_filter,
+    make_task_view,
+    make_trash_view,
+    side_by_side,
+    stacked,
+)
 from desktop.ui.window_state import restore_window, save_window
 from desktop.ui.workers import JobRunner, executor
 
@@ -160,54 +153,24 @@ class MainWindow(QMainWindow):
 
         self.company_bar = CompanyBar()
         self.company_bar.editRequested.connect(lambda: self.companies.edit())
-        list_side = QWidget()
-        list_layout = QVBoxLayout(list_side)
-        list_layout.setContentsMargins(0, 0, 0, 0)
-        list_layout.setSpacing(0)
-        list_layout.addWidget(self.company_bar)
-        list_layout.addWidget(self.list_stack, 1)
         self.call_list_bar = CallListBar()
         self.call_list_bar.previousRequested.connect(lambda: self.call_lists.previous())
         self.call_list_bar.nextRequested.connect(lambda: self.call_lists.next())
         self.call_list_bar.logRequested.connect(self.follow_up_actions.record_history)
         self.call_list_bar.endRequested.connect(lambda: self.call_lists.end())
-        detail_side = QWidget()
-        detail_layout = QVBoxLayout(detail_side)
-        detail_layout.setContentsMargins(0, 0, 0, 0)
-        detail_layout.setSpacing(4)
-        detail_layout.addWidget(self.call_list_bar)
-        detail_layout.addWidget(self.detail, 1)
-        self.contacts_split = _splitter("contactsSplit", list_side, detail_side, (3, 2))
+        self.contacts_split = side_by_side(
+            "contactsSplit",
+            stacked(self.company_bar, self.list_stack),
+            stacked(self.call_list_bar, self.detail, spacing=4),
+            (3, 2),
+        )
 
-        self.trash_view = TrashView(self.book)
-        self.trash_view.changed.connect(self.refresh_all)
-        self.trash_view.failed.connect(self.show_error)
-        self.task_view = TaskView(self.book)
-        self.task_view.contactRequested.connect(self.show_contact)
-        self.task_view.sheetRequested.connect(self.follow_up_actions.open_sheet)
-        self.task_view.scheduleRequested.connect(self.follow_up_actions.schedule)
-        self.task_view.clearRequested.connect(self.follow_ups.clear)
-        self.task_view.editRequested.connect(self.follow_ups.edit)
-        self.task_view.deleteRequested.connect(self.follow_ups.delete)
-        self.task_view.failed.connect(self.show_error)
-        self.task_view.counted.connect(
-            lambda n: self.count_label.setText(f"{number(n)} task{'s' if n != 1 else ''}")
-        )
+        self.trash_view = make_trash_view(self)
+        self.task_view = make_task_view(self)
+        self.calendar_view = make_calendar_view(self)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.contacts_split)
-        self.pages.addWidget(self.trash_view)
-        self.pages.addWidget(self.task_view)
-        self.calendar_view = CalendarView(self.book)
-        self.calendar_view.rescheduleRequested.connect(self.follow_ups.reschedule)
-        self.calendar_view.editRequested.connect(self.follow_ups.edit)
-        self.calendar_view.scheduleAtRequested.connect(self.follow_up_actions.schedule_at)
-        self.calendar_view.failed.connect(self.show_error)
-        self.calendar_view.counted.connect(
-            lambda n: self.count_label.setText(
-                f"{number(n)} follow-up{'s' if n != 1 else ''} shown"
-            )
-        )
-        self.pages.addWidget(self.calendar_view)
+        for page in (self.contacts_split, self.trash_view, self.task_view, self.calendar_view):
+            self.pages.addWidget(page)
 
         self.sidebar = Sidebar()
         self.sidebar.chosen.connect(self.show_view)
@@ -217,25 +180,11 @@ class MainWindow(QMainWindow):
         self.sidebar.deleteGroupRequested.connect(lambda gid: self.groups.delete(gid))
         self.sidebar.itemExpanded.connect(self._expanded)
 
-        self.main_split = _splitter("mainSplit", self.sidebar, self.pages, (0, 1))
+        self.main_split = side_by_side("mainSplit", self.sidebar, self.pages, (0, 1))
         self.main_split.setSizes([220, 1060])
-        central = QWidget()
-        central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(0, 0, 0, 0)
-        central_layout.setSpacing(4)
-        central_layout.addWidget(self.reminder_banner)
-        central_layout.addWidget(self.main_split, 1)
-        self.setCentralWidget(central)
+        self.setCentralWidget(stacked(self.reminder_banner, self.main_split, spacing=4))
 
-        self.follow_up_filter = QComboBox()
-        self.follow_up_filter.setObjectName("followUpFilter")
-        self.follow_up_filter.setToolTip("Show contacts by their follow-up state")
-        self.follow_up_filter.addItem("Any follow-up state", None)
-        self.follow_up_filter.addItem("No next step", FollowUpFilter.NO_NEXT_STEP)
-        self.follow_up_filter.addItem("Next step overdue", FollowUpFilter.OVERDUE)
-        self.follow_up_filter.addItem("Next step scheduled", FollowUpFilter.HAS_NEXT_STEP)
-        self.follow_up_filter.currentIndexChanged.connect(lambda _i: self.show_view(self.view))
-
+        self.follow_up_filter = make_follow_up_filter(self)
         self.resize(1280, 800)
 
     # Navigation and refreshing
@@ -399,25 +348,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: header.setSortIndicator(column, order))
 
     def update_actions(self) -> None:
-        on_contacts = self.view.kind not in ("trash", "tasks", "calendar")
-        has_contact = self.detail.details is not None and on_contacts
-        self.edit_action.setEnabled(has_contact)
-        self.delete_action.setEnabled(has_contact)
-        self.note_action.setEnabled(has_contact)
-        self.merge_action.setEnabled(
-            on_contacts and len(self.table.selectionModel().selectedRows()) > 1
-        )
-        self.add_to_group_action.setEnabled(has_contact)
-        in_group = self.view.kind == "group"
-        self.remove_from_group_action.setEnabled(in_group and has_contact)
-        self.rename_group_action.setEnabled(in_group)
-        self.delete_group_action.setEnabled(in_group)
-        self.edit_company_action.setEnabled(self.view.kind == "company")
-        walking = self.call_lists.current is not None
-        self.next_in_list_action.setEnabled(walking)
-        self.previous_in_list_action.setEnabled(walking)
-        self.call_list_action.setEnabled(on_contacts)
-        self.delete_company_action.setEnabled(self.view.kind == "company")
+        enable_actions(self)
 
     def _expanded(self, item: object) -> None:
         if item is self.sidebar.companies_item:
@@ -492,47 +423,24 @@ class MainWindow(QMainWindow):
     # Import, export, duplicates
     def export(self) -> None:
         """File > Export, offering what is shown: a lookup, a group, the selection."""
-        book = self.book
-        scopes = [Scope(f"All contacts ({number(book.count())})", lambda: book.export_ids())]
-        if self.view.kind == "group" and self.view.id is not None:
-            group_id = self.view.id
-            scopes.insert(
-                0, Scope(f"The group “{self.view_name()}”", lambda: book.export_ids(group_id))
-            )
-        if self.model.in_lookup:
-            text = self.lookup_box.text().strip()
-            scopes.insert(
-                0, Scope(f"The contacts found for “{text}”", lambda: book.export_ids(None, text))
-            )
-        selected = (
-            self.selected_ids() if len(self.table.selectionModel().selectedRows()) > 1 else []
-        )
-        if selected:
-            scopes.insert(0, Scope(f"The {len(selected):,} selected contacts", lambda: selected))
-        self.interop.export(scopes)
-
-    def show_import_history(self) -> None:
-        try:
-            history = ImportHistory(self.book, self)
-        except CallsheetError as error:
-            self.show_error(error)
-            return
-        history.changed.connect(lambda: self._after_interop(None))
-        history.exec()
-        history.deleteLater()
+        group = (self.view.id, self.view_name()) if self.view.kind == "group" else None
+        looked_up = self.lookup_box.text().strip() if self.model.in_lookup else None
+        several = len(self.table.selectionModel().selectedRows()) > 1
+        selected = self.selected_ids() if several else []
+        self.interop.export(shown_scopes(self.book, group, looked_up, selected))  # type: ignore[arg-type]
 
     def _after_interop(self, select: uuid.UUID | None) -> None:
         self.refresh_all(select=select)
         self.detail.reload()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _dropped_file(event.mimeData()) is not None:
+        if dropped_import_file(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path = _dropped_file(event.mimeData())
+        path = dropped_import_file(event.mimeData())
         if path is None:
             super().dropEvent(event)
             return
@@ -540,31 +448,16 @@ class MainWindow(QMainWindow):
         # After the drop has finished: the wizard's event loop must not run inside it.
         QTimer.singleShot(0, lambda: self.interop.import_file(path))
 
-    # Column choice, menus, errors
+    # Menus and errors
     def _column_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
-        self.fill_columns_menu(menu)
+        fill_columns_menu(menu, self.table.horizontalHeader())
         menu.exec(self.table.horizontalHeader().mapToGlobal(position))
 
-    def fill_columns_menu(self, menu: QMenu) -> None:
-        menu.clear()
-        header = self.table.horizontalHeader()
-        for column, spec in enumerate(COLUMNS):
-            action = menu.addAction(spec.title)
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(column))
-            action.setEnabled(column != NAME)
-            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
-
     def _list_menu(self, position: QPoint) -> None:
+        names = ("edit", "note", "add_to_group", "remove_from_group", "delete")
         menu = QMenu(self)
-        for action in (
-            self.edit_action,
-            self.note_action,
-            self.add_to_group_action,
-            self.remove_from_group_action,
-            self.delete_action,
-        ):
+        for action in (getattr(self, f"{name}_action") for name in names):
             if action.isEnabled():
                 menu.addAction(action)
         if not menu.isEmpty():
@@ -572,19 +465,6 @@ class MainWindow(QMainWindow):
 
     def show_error(self, error: object) -> None:
         QMessageBox.warning(self, "Callsheet", str(error))
-
-    def about(self) -> None:
-        from PySide6 import __version__ as qt_version
-
-        from desktop.build_info import build_info
-
-        QMessageBox.about(
-            self,
-            "About Callsheet",
-            f"<b>Callsheet {__version__}</b><p>The contact manager for people "
-            f"who sell.</p><p>Build: {html.escape(build_info())}<br>Qt for Python "
-            f"{qt_version}</p><p>Database: {html.escape(self.book.path)}</p>",
-        )
 
     # Settings
     def save_settings(self) -> None:
@@ -597,29 +477,3 @@ class MainWindow(QMainWindow):
         jobs.cancel(owner=self)
         jobs.wait()
         super().closeEvent(event)
-
-
-def _splitter(name: str, first: QWidget, second: QWidget, stretch: tuple[int, int]) -> QSplitter:
-    """A side-by-side splitter whose sizes are saved under `name`."""
-    splitter = QSplitter(Qt.Orientation.Horizontal)
-    splitter.setObjectName(name)
-    splitter.addWidget(first)
-    splitter.addWidget(second)
-    splitter.setStretchFactor(0, stretch[0])
-    splitter.setStretchFactor(1, stretch[1])
-    return splitter
-
-
-def _dropped_file(data: QMimeData) -> Path | None:
-    """The one local file being dragged in, if it is one an import can read."""
-    urls = data.urls() if data.hasUrls() else []
-    if len(urls) != 1 or not urls[0].isLocalFile():
-        return None
-    path = Path(urls[0].toLocalFile())
-    return path if path.suffix.lower() in IMPORT_SUFFIXES else None
-
-
-def _starts_a_lookup(event: QKeyEvent) -> bool:
-    text = event.text()
-    plain = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier == Qt.KeyboardModifier.NoModifier
-    return plain and len(text) == 1 and text.isprintable() and not text.isspace()

@@ -6,14 +6,16 @@ text with mnemonic, what it runs, its shortcut and status tip, and where it show
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QMessageBox, QToolBar
 
+from desktop.ui.contact_table import fill_columns_menu
 from desktop.ui.sidebar import View
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ ACTIONS = (
                "happens first"),
     ActionSpec("export", "&Export…", lambda w: w.export, "Ctrl+Shift+E",
                "Write contacts to a CSV or vCard file, or follow-ups to an iCalendar file"),
-    ActionSpec("import_history", "Import &History…", lambda w: w.show_import_history, None,
+    ActionSpec("import_history", "Import &History…", lambda w: w.interop.show_history, None,
                "Every import, and taking back an earlier one"),
     ActionSpec("duplicates", "Find &Duplicates…", lambda w: w.interop.find_duplicates,
                "Ctrl+Shift+D", "Records that look like the same person, to merge"),
@@ -88,7 +90,7 @@ ACTIONS = (
     ActionSpec("new_company", "&New Company…", lambda w: w.companies.new),
     ActionSpec("edit_company", "&Edit This Company…", lambda w: w.companies.edit),
     ActionSpec("delete_company", "&Delete This Company", lambda w: w.companies.delete),
-    ActionSpec("about", "&About Callsheet", lambda w: w.about),
+    ActionSpec("about", "&About Callsheet", lambda w: lambda: show_about(w)),
 )  # fmt: skip
 
 # Menus in order; "-" is a separator, "undo"/"redo" are the undo stack's own actions.
@@ -148,7 +150,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         if title == "&View":
             window.columns_menu = menu.addMenu("&Columns")
             window.columns_menu.aboutToShow.connect(
-                lambda: window.fill_columns_menu(window.columns_menu)
+                lambda: fill_columns_menu(window.columns_menu, window.table.horizontalHeader())
             )
     toolbar = QToolBar("Main")
     toolbar.setObjectName("mainToolbar")
@@ -171,3 +173,44 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
             f"({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
         )
     return actions
+
+
+def enable_actions(window: MainWindow) -> None:
+    """Enable what applies to what the window shows and has selected."""
+    view = window.view.kind
+    on_contacts = view not in ("trash", "tasks", "calendar")
+    has_contact = window.detail.details is not None and on_contacts
+    several = len(window.table.selectionModel().selectedRows()) > 1
+    walking = window.call_lists.current is not None
+    enabled = {
+        "edit": has_contact,
+        "delete": has_contact,
+        "note": has_contact,
+        "merge": on_contacts and several,
+        "add_to_group": has_contact,
+        "remove_from_group": view == "group" and has_contact,
+        "rename_group": view == "group",
+        "delete_group": view == "group",
+        "edit_company": view == "company",
+        "delete_company": view == "company",
+        "next_in_list": walking,
+        "previous_in_list": walking,
+        "call_list": on_contacts,
+    }
+    for name, on in enabled.items():
+        getattr(window, f"{name}_action").setEnabled(on)
+
+
+def show_about(window: MainWindow) -> None:
+    from PySide6 import __version__ as qt_version
+
+    from desktop import __version__
+    from desktop.build_info import build_info
+
+    QMessageBox.about(
+        window,
+        "About Callsheet",
+        f"<b>Callsheet {__version__}</b><p>The contact manager for people "
+        f"who sell.</p><p>Build: {html.escape(build_info())}<br>Qt for Python "
+        f"{qt_version}</p><p>Database: {html.escape(window.book.path)}</p>",
+    )

@@ -250,7 +250,7 @@ def test_a_file_dropped_on_the_window_opens_the_wizard_at_its_mapping(
 
 
 def test_other_files_are_not_taken_as_a_drop(tmp_path: Path) -> None:
-    from desktop.ui.main_window import _dropped_file
+    from desktop.ui.interop import dropped_import_file as _dropped_file
 
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(tmp_path / "photo.png"))])

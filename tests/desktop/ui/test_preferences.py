@@ -110,7 +110,7 @@ def test_about_names_the_build(qtbot, window: MainWindow) -> None:  # type: igno
         dialog.accept()
 
     when_dialog_opens(read)
-    window.about()
+    window.about_action.trigger()
     from desktop.build_info import build_info
 
     assert f"Build: {build_info()}" in seen[0] and "Qt for Python" in seen[0]
