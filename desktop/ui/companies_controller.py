@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from db.companies import CompanyDetails
 from db.errors import CallsheetError
 from desktop.ui.company_dialog import CompanyDialog
 from desktop.ui.controller import WindowController
@@ -22,16 +23,23 @@ class CompaniesController(WindowController):
         self.window.refresh_navigation()
         self.window.choose(View("company", company_id))
 
+    def _shown(self) -> CompanyDetails | None:
+        """The company the window shows, if it shows one (a failure to read it is shown)."""
+        view = self.window.view
+        if view.kind != "company" or view.id is None:
+            return None
+        try:
+            return self.book.company(view.id)
+        except CallsheetError as error:
+            self.window.show_error(error)
+            return None
+
     def edit(self) -> None:
         window = self.window
-        if window.view.kind != "company" or window.view.id is None:
+        before = self._shown()
+        if before is None:
             return
-        company_id = window.view.id
-        try:
-            before = self.book.company(company_id)
-        except CallsheetError as error:
-            window.show_error(error)
-            return
+        company_id = before.id
         dialog = CompanyDialog(
             before, lambda draft: self.book.check_company(draft, company_id), window
         )
@@ -49,15 +57,10 @@ class CompaniesController(WindowController):
 
     def delete(self) -> None:
         window = self.window
-        if window.view.kind != "company" or window.view.id is None:
+        company = self._shown()
+        if company is None or not self.attempt(self.book.trash_company, company.id):
             return
-        company_id = window.view.id
-        try:
-            company = self.book.company(company_id)
-            self.book.trash_company(company_id)
-        except CallsheetError as error:
-            window.show_error(error)
-            return
+        company_id = company.id
         name = company.draft.name
         window.undo_stack.push(
             TrashCompany(company_id, name, self.book, window.refresh_all, window.show_error)
