@@ -44,7 +44,7 @@ PROFILE_COLUMNS = (
     "id", "contact_id", "network", "handle", "url", "counts", "recent_posts", "details",
     "created_at", "updated_at", "rev",
 )  # fmt: skip
-JOURNAL_COLUMNS = ("record_type", "record_id", "rev", "op", "changed_at")
+JOURNAL_COLUMNS = ("record_type", "record_id", "rev", "op", "changed_at", "origin")
 MEMBER_COLUMNS = ("group_id", "contact_id")
 _LOOKUP_ROWID_AT = CONTACT_COLUMNS.index("lookup_rowid")
 
@@ -72,8 +72,9 @@ class ContactRows:
     """Rows for a batch of new contacts (and anything written beside them), table by
     table, inserted in one go by `write`."""
 
-    def __init__(self, now: str) -> None:
+    def __init__(self, now: str, origin: str = "local") -> None:
         self.now = now
+        self.origin = origin
         self.columns: dict[str, Sequence[str]] = {
             "contacts": CONTACT_COLUMNS,
             **PART_COLUMNS,
@@ -110,7 +111,7 @@ class ContactRows:
                 draft.referred_by_id.hex if draft.referred_by_id else None, now, now, 1, None,
             )
         )  # fmt: skip
-        rows["change_journal"].append(("contact", cid, 1, "create", now))
+        rows["change_journal"].append(("contact", cid, 1, "create", now, self.origin))
         for n, email in enumerate(draft.emails):
             rows["contact_emails"].append(
                 (next(ids), cid, email.label, email.is_primary, n, email.address)
@@ -135,7 +136,7 @@ class ContactRows:
             rows["social_profiles"].append(
                 (pid, cid, network, handle, address, "{}", "[]", "{}", now, now, 1)
             )
-            rows["change_journal"].append(("social_profile", pid, 1, "create", now))
+            rows["change_journal"].append(("social_profile", pid, 1, "create", now, self.origin))
         document = document_for(
             new.id,
             display_name=display,
@@ -163,7 +164,7 @@ class ContactRows:
     def journal(self, record_type: str, record_ids: Sequence[str]) -> None:
         """Journal the creation of these records (written through `extend`)."""
         self.rows["change_journal"] += [
-            (record_type, record_id, 1, "create", self.now) for record_id in record_ids
+            (record_type, record_id, 1, "create", self.now, self.origin) for record_id in record_ids
         ]
 
     def write(self, conn: Connection) -> None:

@@ -35,7 +35,7 @@ from db.errors import (
 )
 
 DB_FILENAME = "callsheet.db"
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 # Page cache per connection: an import of 100,000 outgrows the default 2 MB and rereads
 # index pages from disk.
 CACHE_KIB = 32 * 1024
@@ -60,14 +60,16 @@ class Database:
     _writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on error."""
+    def transaction(self, origin: str = "local") -> Iterator[Session]:
+        """A session whose work is committed on success and rolled back on error; the
+        journal records its changes as coming from `origin` (`db.journal.ORIGINS`)."""
         with (
             self._writer,
             self.sessions() as session,
             translate_errors(self.path),
             session.begin(),
         ):
+            journal.set_origin(session, origin)
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
 

@@ -6,14 +6,16 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
-from db.journal import changed_contact_ids
-from db.models import Contact, Group, group_members
+from db.journal import changed_contact_ids, origin_of
+from db.models import ChangeJournal, Contact, Group, group_members
 from db.text import sort_key
+
+_CHUNK = 500  # contacts per statement (SQLite's variable limit is far above)
 
 
 @dataclass(frozen=True)
@@ -71,14 +73,14 @@ def rename_group(session: Session, group_id: uuid.UUID, name: str) -> None:
     group = _get(session, group_id)
     group.name = _checked_name(session, name, group_id)
     group.sort_name = sort_key(group.name)
-    _reindex_members(session, group_id)
+    _members_changed(session, group_id)
     session.flush()
 
 
 def trash_group(session: Session, group_id: uuid.UUID) -> None:
     """Move a group to the Trash; its contacts stay, and come back in it on restore."""
     _get(session, group_id).deleted_at = session_now(session)
-    _reindex_members(session, group_id)
+    _members_changed(session, group_id)
     session.flush()
 
 
@@ -87,7 +89,7 @@ def restore_group(session: Session, group_id: uuid.UUID) -> None:
     group.deleted_at = None
     group.name = _checked_name(session, group.name, group_id, renaming_on_clash=True)
     group.sort_name = sort_key(group.name)
-    _reindex_members(session, group_id)
+    _members_changed(session, group_id)
     session.flush()
 
 
@@ -159,9 +161,29 @@ def _name_taken(session: Session, name: str, own_id: uuid.UUID | None) -> bool:
     return session.scalar(statement.limit(1)) is not None
 
 
-def _reindex_members(session: Session, group_id: uuid.UUID) -> None:
-    """Group names are lookup tags: members' index rows change with the group."""
-    members = session.scalars(
-        select(group_members.c.contact_id).where(group_members.c.group_id == group_id)
+def _members_changed(session: Session, group_id: uuid.UUID) -> None:
+    """A group's name is each member's vCard CATEGORIES and lookup tag: every live
+    member gets a new `rev` and a journal row (sync sends its card again) and its index
+    row is redone. Written in bulk: a group may hold thousands."""
+    now, origin = session_now(session), origin_of(session)
+    members = list(
+        session.scalars(
+            select(group_members.c.contact_id).where(group_members.c.group_id == group_id)
+        )
     )
     changed_contact_ids(session).update(members)
+    session.flush()  # the group's change, and with it the members' index rows
+    for start in range(0, len(members), _CHUNK):
+        chunk = members[start : start + _CHUNK]
+        live = (Contact.id.in_(chunk), Contact.deleted_at.is_(None))
+        session.execute(
+            update(Contact).where(*live).values(rev=Contact.rev + 1, updated_at=now),
+            execution_options={"synchronize_session": "fetch"},
+        )
+        journal = [
+            {"record_type": "contact", "record_id": cid, "rev": rev, "op": "update",
+             "changed_at": now, "origin": origin}
+            for cid, rev in session.execute(select(Contact.id, Contact.rev).where(*live))
+        ]  # fmt: skip
+        if journal:
+            session.execute(insert(ChangeJournal), journal)

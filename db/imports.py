@@ -25,6 +25,7 @@ from db.contact_rows import ContactRows, NewContact
 from db.contacts import ContactDraft
 from db.errors import NotFoundError, ValidationError
 from db.ids import hex_ids, new_id
+from db.journal import origin_of
 from db.models import Contact, ImportBatch, ImportItem
 from db.text import sort_key
 
@@ -94,7 +95,7 @@ class ContactWriter:
         batch = _batch(session, batch_id)
         self._load(session)
         conn = session.connection()
-        built, ids = ContactRows(stamp(session_now(session))), hex_ids()
+        built, ids = ContactRows(stamp(session_now(session)), origin_of(session)), hex_ids()
         companies: list[tuple[object, ...]] = []
         for record in records:
             draft = record.draft

@@ -28,11 +28,26 @@ from db.models import (
 
 _CONTACT_PARTS = (ContactEmail, ContactPhone, ContactAddress, ContactUrl)
 _CHANGED_CONTACTS = "callsheet.changed_contacts"
+_ORIGIN = "callsheet.origin"
+# A user's edit in the app or CLI; a file imported; a change pulled from a sync server.
+ORIGINS = ("local", "import", "remote")
 
 
 def install(sessions: sessionmaker[Session]) -> None:
     """Track every change made through sessions from `sessions`."""
     event.listen(sessions, "before_flush", _before_flush)
+
+
+def set_origin(session: Session, origin: str) -> None:
+    """Journal what this session changes as coming from `origin` (one of `ORIGINS`)."""
+    if origin not in ORIGINS:
+        raise ValueError(f"unknown origin {origin!r}")
+    session.info[_ORIGIN] = origin
+
+
+def origin_of(session: Session) -> str:
+    """Where this session's changes come from ("local" unless set)."""
+    return str(session.info.get(_ORIGIN, "local"))
 
 
 def changed_contact_ids(session: Session) -> set[uuid.UUID]:
@@ -118,5 +133,6 @@ def _append(session: Session, obj: Record, op: str, now: Any) -> None:
             rev=obj.rev,
             op=op,
             changed_at=now,
+            origin=origin_of(session),
         )
     )

@@ -448,6 +448,9 @@ class ChangeJournal(Base):
     rev: Mapped[int] = mapped_column(Integer)
     op: Mapped[str] = mapped_column(String(10))
     changed_at: Mapped[datetime]
+    # Where the change came from (`db.journal.ORIGINS`): sync pushes "local" and "import"
+    # changes and does not echo "remote" ones back to the server they came from.
+    origin: Mapped[str] = mapped_column(String(10), server_default=text("'local'"))
 
     __table_args__ = (Index("ix_change_journal_record", "record_id"),)
 

@@ -266,7 +266,7 @@ def import_calendar(db: Database, plan: CalendarPlan, source: str) -> uuid.UUID 
     """Add what `plan` holds as one import batch (None when there is nothing to add)."""
     if not (plan.todos or plan.journals):
         return None
-    with db.transaction() as session:
+    with db.transaction(origin="import") as session:
         batch = imports.start_batch(session, source, "ics")
         made, logged = apply_calendar(session, plan)
         imports.record_calendar_items(session, batch, made, logged)

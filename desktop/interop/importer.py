@@ -287,7 +287,7 @@ def _run(
     steps = [s for s in result.steps if s.writes]
     if not steps:
         return Outcome(None, 0, 0)
-    with db.transaction() as session:
+    with db.transaction(origin="import") as session:
         batch = imports.start_batch(session, source, format)
     writer = ContactWriter()
     created = changed = done = 0
@@ -297,7 +297,7 @@ def _run(
             stopped = True
             break
         chunk = steps[start : start + CHUNK]
-        with db.transaction() as session:
+        with db.transaction(origin="import") as session:
             new = [s.record for s in chunk if s.action is Action.CREATE]
             created += writer.create(session, batch, new) if new else 0
             changing = [s.record.id for s in chunk if s.action is not Action.CREATE]
@@ -314,7 +314,7 @@ def _run(
         if progress is not None:
             progress(done, len(steps))
     referrals = [(s.record.id, s.referred_by) for s in steps if s.referred_by is not None]
-    with db.transaction() as session:
+    with db.transaction(origin="import") as session:
         if referrals:
             imports.link_referrals(session, referrals)
         imports.finish_batch(session, batch, "cancelled" if stopped else "done")

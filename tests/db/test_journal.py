@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from db import contacts, groups, notes
 from db.contacts import EmailValue
 from db.engine import Database
 from db.models import ChangeJournal, Contact
+from desktop.contact_book import ContactBook
 from tests.factories import add_contact
 
 
@@ -82,3 +84,59 @@ def test_group_membership_and_notes_are_journaled(db: Database) -> None:
         ("contact", 2, "update"),
         ("note", 1, "create"),
     ]
+
+
+def test_renaming_trashing_and_restoring_a_group_journals_its_live_members(
+    db: Database, book: ContactBook
+) -> None:
+    """Their CATEGORIES change with the group: sync must send those cards again."""
+    maya, ola, gone = (add_contact(book, name) for name in ("Maya", "Ola", "Kari"))
+    gid = book.create_group("Key accounts")
+    book.add_to_group(gid, [maya, ola, gone])
+    book.trash([gone])
+    before = len(journal(db))
+    book.rename_group(gid, "Top accounts")
+    book.trash_group(gid)
+    book.restore_group(gid)
+    members_journaled = [
+        (rid, rev, op)
+        for (kind, rid, rev, op) in journal_with_ids(db)[before:]
+        if kind == "contact"
+    ]
+    assert sorted(members_journaled) == sorted(
+        (cid, rev, "update") for cid in (maya, ola) for rev in (3, 4, 5)
+    )
+    assert book.contact(maya).display_name == "Maya"
+    assert book.lookup_rows("top accounts")[0].id in {maya, ola}  # the index followed
+
+
+def test_the_journal_says_where_each_change_came_from(db: Database, book: ContactBook) -> None:
+    maya = add_contact(book, "Maya", "Lund")
+    with db.transaction(origin="remote") as session:
+        contacts.update_contact(
+            session,
+            maya,
+            dataclasses.replace(
+                contacts.get_contact(session, maya).to_draft(), family_name="Lund-Berg"
+            ),
+        )
+    with db.transaction(origin="import") as session:
+        notes.add_note(session, maya, "From the trade-show list")
+    with db.reading() as session:
+        origins = list(session.scalars(select(ChangeJournal.origin).order_by(ChangeJournal.seq)))
+    assert origins == ["local", "remote", "import"]
+    with pytest.raises(ValueError, match="unknown origin"), db.transaction(origin="phone"):
+        pass
+
+
+def journal_with_ids(db: Database) -> list[tuple[str, uuid.UUID, int, str]]:
+    with db.reading() as session:
+        rows = session.execute(
+            select(
+                ChangeJournal.record_type,
+                ChangeJournal.record_id,
+                ChangeJournal.rev,
+                ChangeJournal.op,
+            ).order_by(ChangeJournal.seq)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
