@@ -133,7 +133,7 @@ def run_selftest(data_dir: Path) -> int:
         window.show()
         contact_id = book.create(ContactDraft(given_name="Selftest", family_name="Callsheet"))
         window.lookup_box.setText("selftest callsh")
-        window.run_lookup()
+        window.lookup.run()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not (
             window.model.in_lookup and window.model.contact_id(0) == contact_id

@@ -183,6 +183,16 @@ def test_opening_the_app_without_a_display_says_so(data_dir: Path) -> None:
     assert "no display" in line
 
 
+def test_selftest_opens_the_window_adds_and_finds_a_contact(data_dir: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = callsheet("selftest", data_dir=data_dir, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Selftest passed" in result.stdout
+    with sqlite3.connect(data_dir / "callsheet.db") as conn:
+        names = conn.execute("SELECT given_name, family_name FROM contacts").fetchall()
+    assert names == [("Selftest", "Callsheet")]
+
+
 def test_agenda_lists_overdue_first_then_by_due_time(data_dir: Path) -> None:
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
