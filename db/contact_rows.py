@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from db.bulk import insert_rows
-from db.contacts import ContactDraft, compose_display_name
+from db.contact_values import ContactDraft, compose_display_name
 from db.phones import national_digits_of
 from db.search import LOOKUP, document_for, phone_search_text
 from db.text import sort_key

@@ -6,14 +6,12 @@ other threads (the UI, workers, the CLI) never hold a session's state.
 
 from __future__ import annotations
 
-import re
-import sys
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import Enum
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
@@ -21,7 +19,18 @@ from sqlalchemy.orm.util import identity_key
 
 from db.clock import session_now
 from db.companies import company_for_name
-from db.errors import NotFoundError, ValidationError
+from db.contact_values import (
+    AddressValue,
+    ContactDetails,
+    ContactDraft,
+    EmailValue,
+    GroupRef,
+    PhoneValue,
+    UrlValue,
+    compose_display_name,
+    validate,
+)
+from db.errors import NotFoundError
 from db.follow_up import FollowUpFilter
 from db.models import (
     Contact,
@@ -32,142 +41,7 @@ from db.models import (
     Group,
     group_members,
 )
-from db.phones import parse_phone, parsing_region
 from db.text import sort_key
-
-# Deliberately permissive (RFC 5322 allows far more than people type) but catches
-# the mistakes people make: no @, spaces, no dot in the domain, a trailing dot.
-_Part = TypeVar("_Part", "EmailValue", "PhoneValue", "AddressValue")
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-_URL = re.compile(r"^(https?://)?[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-
-
-NO_YEAR = 1604  # a leap year: the year a birthday kept without one is stored in (as Apple's)
-
-
-@dataclass(frozen=True)
-class EmailValue:
-    address: str
-    label: str = "work"
-    is_primary: bool = False
-
-
-@dataclass(frozen=True)
-class PhoneValue:
-    number: str
-    label: str = "work"
-    is_primary: bool = False
-    e164: str | None = None
-
-
-@dataclass(frozen=True)
-class AddressValue:
-    street: str = ""
-    city: str = ""
-    region: str = ""
-    postal_code: str = ""
-    country: str = ""
-    label: str = "work"
-    is_primary: bool = False
-
-
-@dataclass(frozen=True)
-class UrlValue:
-    url: str
-    label: str = "work"
-
-
-@dataclass(frozen=True)
-class ContactDraft:
-    """What a user entered for a contact; `default_region` is assumed for phones."""
-
-    given_name: str = ""
-    family_name: str = ""
-    middle_name: str = ""
-    prefix: str = ""
-    suffix: str = ""
-    display_name: str = ""
-    nickname: str = ""
-    title: str = ""
-    department: str = ""
-    company: str = ""
-    birthday: date | None = None
-    background: str = ""
-    owner: str = ""
-    emails: tuple[EmailValue, ...] = ()
-    phones: tuple[PhoneValue, ...] = ()
-    addresses: tuple[AddressValue, ...] = ()
-    urls: tuple[UrlValue, ...] = ()
-    group_ids: tuple[uuid.UUID, ...] = ()
-    custom_fields: dict[str, str] = field(default_factory=dict)
-    default_region: str = "US"
-    referred_by_id: uuid.UUID | None = None
-
-
-@dataclass(frozen=True)
-class GroupRef:
-    id: uuid.UUID
-    name: str
-
-
-@dataclass(frozen=True)
-class ContactDetails:
-    """Everything the detail view and the edit dialog show for one contact."""
-
-    id: uuid.UUID
-    display_name: str
-    given_name: str
-    family_name: str
-    middle_name: str
-    prefix: str
-    suffix: str
-    nickname: str
-    title: str
-    department: str
-    company: str
-    company_id: uuid.UUID | None
-    birthday: date | None
-    background: str
-    owner: str
-    emails: tuple[EmailValue, ...]
-    phones: tuple[PhoneValue, ...]
-    addresses: tuple[AddressValue, ...]
-    urls: tuple[UrlValue, ...]
-    groups: tuple[GroupRef, ...]
-    custom_fields: dict[str, str]
-    created_at: datetime
-    updated_at: datetime
-    deleted_at: datetime | None
-    rev: int
-    referred_by_id: uuid.UUID | None = None
-
-    def to_draft(self, default_region: str = "US") -> ContactDraft:
-        """A draft holding these values, for editing."""
-        return ContactDraft(
-            given_name=self.given_name,
-            family_name=self.family_name,
-            middle_name=self.middle_name,
-            prefix=self.prefix,
-            suffix=self.suffix,
-            display_name=custom_display_name(self),
-            nickname=self.nickname,
-            title=self.title,
-            department=self.department,
-            company=self.company,
-            birthday=self.birthday,
-            background=self.background,
-            owner=self.owner,
-            emails=self.emails,
-            phones=self.phones,
-            addresses=self.addresses,
-            urls=self.urls,
-            group_ids=tuple(g.id for g in self.groups),
-            custom_fields=dict(self.custom_fields),
-            default_region=default_region,
-            referred_by_id=self.referred_by_id,
-        )
 
 
 class SortColumn(Enum):
@@ -226,161 +100,6 @@ class ContactRow:
     updated_at: datetime
     last_contacted_at: datetime | None = None
     next_step_at: datetime | None = None
-
-
-class _Named(Protocol):
-    @property
-    def display_name(self) -> str: ...
-    @property
-    def given_name(self) -> str: ...
-    @property
-    def family_name(self) -> str: ...
-    @property
-    def middle_name(self) -> str: ...
-    @property
-    def prefix(self) -> str: ...
-    @property
-    def suffix(self) -> str: ...
-
-
-def compose_display_name(named: _Named) -> str:
-    """The name shown for a contact: as entered, or composed from its parts."""
-    if named.display_name.strip():
-        return " ".join(named.display_name.split())
-    return _name_from_parts(named)
-
-
-def custom_display_name(named: _Named) -> str:
-    """The display name if it says more than the name parts, else "": a display name
-    that only repeats them follows them when they change."""
-    same = " ".join(named.display_name.split()) == _name_from_parts(named)
-    return "" if same else named.display_name
-
-
-def _name_from_parts(named: _Named) -> str:
-    parts = (named.prefix, named.given_name, named.middle_name, named.family_name, named.suffix)
-    return " ".join(p.strip() for p in parts if p.strip())
-
-
-def validate(draft: ContactDraft) -> ContactDraft:
-    """Check `draft` and return it cleaned (trimmed, phones with E.164).
-
-    Raises ValidationError listing every problem, keyed by field ("name",
-    "emails[0]", "phones[1]", ...), so the dialog can point at each one.
-    """
-    problems: dict[str, str] = {}
-    if not compose_display_name(draft):
-        problems["name"] = "Enter a first or last name (or a display name)."
-    for field_name, column in _LIMITED_FIELDS.items():
-        value = getattr(draft, field_name)
-        if len(value) <= _LIMITS[field_name]:  # the usual case, without a closer look
-            continue
-        too_long = _too_long(value, column)
-        if too_long:
-            problems[field_name] = f"{_FIELD_TITLES.get(field_name, field_name)} {too_long}"
-    emails = []
-    for n, email in enumerate(draft.emails):
-        address = email.address.strip()
-        if not address:
-            continue
-        if not _EMAIL.match(address):
-            problems[f"emails[{n}]"] = (
-                f"“{address}” is not an email address (expected name@example.com)."
-            )
-        elif too_long := _too_long(address, ContactEmail.__table__.c.address):
-            problems[f"emails[{n}]"] = f"This email address {too_long}"
-        emails.append(EmailValue(address, email.label, email.is_primary))
-    phones = []
-    for n, phone in enumerate(draft.phones):
-        if not phone.number.strip():
-            continue
-        try:
-            # A stored number already knows its country; a typed one assumes the default
-            # (one written with + and its country code needs neither).
-            international = phone.number.lstrip().startswith("+")
-            region = draft.default_region if international else parsing_region(phone.e164)
-            region = region or draft.default_region
-            parsed = parse_phone(phone.number, region)
-        except ValueError as error:
-            problems[f"phones[{n}]"] = str(error)
-            continue
-        phones.append(PhoneValue(parsed.entered, phone.label, phone.is_primary, parsed.e164))
-    addresses = []
-    for n, addr in enumerate(draft.addresses):
-        values = [addr.street, addr.city, addr.region, addr.postal_code, addr.country]
-        if not any(v.strip() for v in values):
-            continue
-        if addr.country.strip() and not _COUNTRY.match(addr.country.strip()):
-            problems[f"addresses[{n}]"] = (
-                f"Country “{addr.country}” should be a two-letter code such as NO, DE or US."
-            )
-        addresses.append(
-            AddressValue(
-                addr.street.strip(),
-                addr.city.strip(),
-                addr.region.strip(),
-                addr.postal_code.strip(),
-                addr.country.strip().upper(),
-                addr.label,
-                addr.is_primary,
-            )
-        )
-    urls = []
-    for n, url in enumerate(draft.urls):
-        if not url.url.strip():
-            continue
-        if not _URL.match(url.url.strip()):
-            problems[f"urls[{n}]"] = f"“{url.url}” is not a web address (expected example.com)."
-        urls.append(UrlValue(url.url.strip(), url.label))
-    if problems:
-        raise ValidationError(problems)
-    text_fields: dict[str, Any] = {
-        name: getattr(draft, name).strip()
-        for name in _SCALARS
-        if isinstance(getattr(draft, name), str)
-    }
-    return replace(
-        draft,
-        **text_fields,
-        emails=tuple(_with_primary(emails)),
-        phones=tuple(_with_primary(phones)),
-        addresses=tuple(_with_primary(addresses)),
-        urls=tuple(urls),
-        custom_fields=dict(draft.custom_fields),
-    )
-
-
-_FIELD_TITLES = {
-    "given_name": "The first name",
-    "family_name": "The last name",
-    "middle_name": "The middle name",
-    "prefix": "The prefix",
-    "suffix": "The suffix",
-    "display_name": "The display name",
-    "nickname": "The nickname",
-    "title": "The title",
-    "department": "The department",
-    "company": "The company name",
-    "owner": "The account owner",
-}
-_LIMITED_FIELDS = {
-    name: Contact.__table__.c["company_name" if name == "company" else name]
-    for name in _FIELD_TITLES
-}
-
-
-_LIMITS = {
-    name: getattr(column.type, "length", None) or sys.maxsize
-    for name, column in _LIMITED_FIELDS.items()
-}
-
-
-def _too_long(value: str, column: Any) -> str | None:
-    """ "is too long: …" when `value` does not fit `column`, else None."""
-    limit = getattr(column.type, "length", None)
-    if limit is not None and len(value.strip()) > limit:
-        return f"is too long: {len(value.strip()):,} characters where {limit:,} fit."
-    return None
 
 
 def create_contact(session: Session, draft: ContactDraft) -> uuid.UUID:
@@ -682,34 +401,6 @@ def _live(session: Session, contact_ids: Iterable[uuid.UUID]) -> Iterable[Contac
     return session.scalars(
         select(Contact).where(Contact.id.in_(list(contact_ids)), Contact.deleted_at.is_(None))
     )
-
-
-_SCALARS = (
-    "given_name",
-    "family_name",
-    "middle_name",
-    "prefix",
-    "suffix",
-    "display_name",
-    "nickname",
-    "title",
-    "department",
-    "company",
-    "birthday",
-    "background",
-    "owner",
-)
-
-
-def _with_primary(values: list[_Part]) -> list[_Part]:
-    """Exactly one value marked primary: the first marked one, else the first."""
-    if not values:
-        return values
-    chosen = next((n for n, v in enumerate(values) if v.is_primary), 0)
-    return [
-        v if v.is_primary == (n == chosen) else replace(v, is_primary=(n == chosen))
-        for n, v in enumerate(values)
-    ]
 
 
 def _apply(session: Session, contact: Contact, draft: ContactDraft) -> None:

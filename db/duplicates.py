@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
-from db.contacts import ContactDraft, compose_display_name
+from db.contact_values import ContactDraft, compose_display_name
 from db.text import fold, sort_key
 
 NAME_SIMILARITY = 85  # rapidfuzz ratio of the sorted, folded name words

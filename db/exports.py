@@ -6,14 +6,13 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.contacts import ContactDetails, GroupRef, ListQuery, details_from, ids_in_list
-from db.imports import ProfileLink
+from db.contact_values import ExportedContact, GroupRef, ProfileLink
+from db.contacts import ListQuery, details_from, ids_in_list
 from db.models import (
     Contact,
     ContactAddress,
@@ -27,14 +26,6 @@ from db.models import (
 from db.search import LOOKUP
 
 CHUNK = 500
-
-
-@dataclass(frozen=True)
-class ExportedContact:
-    details: ContactDetails
-    photo: bytes | None
-    vcard_extra: tuple[str, ...]
-    profiles: tuple[ProfileLink, ...]
 
 
 def export_ids(

@@ -22,19 +22,12 @@ from db import activities, contacts, groups, history, snapshots, social_profiles
 from db.bulk import stamp
 from db.clock import session_now
 from db.contact_rows import ContactRows, NewContact
-from db.contacts import ContactDraft
+from db.contact_values import ContactDraft, ProfileLink
 from db.errors import NotFoundError, ValidationError
 from db.ids import hex_ids, new_id
 from db.journal import origin_of
 from db.models import Contact, ImportBatch, ImportItem
 from db.text import sort_key
-
-
-@dataclass(frozen=True)
-class ProfileLink:
-    network: str
-    handle: str
-    url: str
 
 
 @dataclass(frozen=True)

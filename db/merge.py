@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db import contacts, follow_up, snapshots
 from db.clock import session_now
-from db.contacts import ContactDraft
+from db.contact_values import ContactDraft
 from db.duplicates import email_key, profile_key
 from db.errors import NotFoundError, ValidationError
 from db.models import Activity, Contact, HistoryEntry, Merge, Note, SocialProfile

@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from db.contact_values import LENGTH_LIMITS
 from db.ids import new_id
 
 
@@ -128,27 +129,27 @@ class Contact(Record):
 
     __tablename__ = "contacts"
 
-    prefix: Mapped[str | None] = mapped_column(String(50))
-    given_name: Mapped[str | None] = mapped_column(String(200))
-    middle_name: Mapped[str | None] = mapped_column(String(200))
-    family_name: Mapped[str | None] = mapped_column(String(200))
-    suffix: Mapped[str | None] = mapped_column(String(50))
-    display_name: Mapped[str] = mapped_column(String(500))
+    prefix: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["prefix"]))
+    given_name: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["given_name"]))
+    middle_name: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["middle_name"]))
+    family_name: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["family_name"]))
+    suffix: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["suffix"]))
+    display_name: Mapped[str] = mapped_column(String(LENGTH_LIMITS["display_name"]))
     sort_name: Mapped[str] = mapped_column(String(500))
-    nickname: Mapped[str | None] = mapped_column(String(200))
-    title: Mapped[str | None] = mapped_column(String(300))
-    department: Mapped[str | None] = mapped_column(String(300))
+    nickname: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["nickname"]))
+    title: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["title"]))
+    department: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["department"]))
     company_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("companies.id", ondelete="SET NULL")
     )
-    company_name: Mapped[str | None] = mapped_column(String(300))
+    company_name: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["company"]))
     birthday: Mapped[date | None] = mapped_column(Date)
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)
     background: Mapped[str | None] = mapped_column(Text)
     referred_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL")
     )
-    owner: Mapped[str | None] = mapped_column(String(200))
+    owner: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["owner"]))
     custom_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # vCard properties Callsheet has no field for, kept verbatim for the next export.
     vcard_extra: Mapped[list[str] | None] = mapped_column(JSON)
@@ -226,7 +227,7 @@ class ContactEmail(_ContactPart, Base):
     contact_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
-    address: Mapped[str] = mapped_column(String(320))
+    address: Mapped[str] = mapped_column(String(LENGTH_LIMITS["email"]))
     contact: Mapped[Contact] = relationship(back_populates="emails")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db import contacts
-from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue
+from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue
 from db.models import Contact
 
 

@@ -121,7 +121,7 @@ def run_selftest(data_dir: Path) -> int:
     a rollout, and for the packaged-build test. Exit 0 when everything worked."""
     import time
 
-    from db.contacts import ContactDraft
+    from db.contact_values import ContactDraft
     from desktop.contact_book import ContactBook
     from desktop.ui.main_window import MainWindow
 

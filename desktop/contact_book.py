@@ -18,6 +18,7 @@ from db import (
     activities,
     calendar,
     companies,
+    contact_values,
     contacts,
     exports,
     groups,
@@ -32,7 +33,8 @@ from db.activities import ActivityDetails, ActivityDraft, AlarmRow, ClearResult
 from db.calendar import CalendarDay
 from db.clock import Clock, Moment
 from db.companies import CompanyDetails, CompanyDraft, CompanyRow
-from db.contacts import ContactDetails, ContactDraft, ContactRow, ListQuery
+from db.contact_values import ContactDetails, ContactDraft
+from db.contacts import ContactRow, ListQuery
 from db.engine import Database, database_path, open_database
 from db.groups import GroupRow
 from db.history import HistoryRow
@@ -127,7 +129,7 @@ class ContactBook:
 
     # Changing contacts
     def validate(self, draft: ContactDraft) -> ContactDraft:
-        return contacts.validate(draft)
+        return contact_values.validate(draft)
 
     def create(self, draft: ContactDraft) -> uuid.UUID:
         with self._db.transaction() as session:

@@ -32,7 +32,7 @@ from sqlalchemy import Connection
 from db.bulk import indexes_deferred, insert_rows, stamp
 from db.clock import Moment
 from db.contact_rows import ContactRows, NewContact
-from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue
+from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue
 from db.engine import Database
 from db.ids import new_id
 from db.text import fold, sort_key

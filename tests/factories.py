@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, create_contact
+from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue
+from db.contacts import create_contact
 from db.engine import Database
 from desktop.contact_book import ContactBook
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from phonenumbers import timezone as phone_zones
 
-from db.contacts import ContactDetails
+from db.contact_values import ContactDetails
 
 SYSTEM_ZONE_TABLE = Path("/usr/share/zoneinfo/zone.tab")
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from db.clock import Moment
-from db.contacts import ContactDetails, ContactRow, ListQuery
+from db.contact_values import ContactDetails
+from db.contacts import ContactRow, ListQuery
 from db.history import HistoryRow
 from db.notes import NoteRow
 from db.social_profiles import ProfileRow

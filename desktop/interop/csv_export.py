@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import IO
 
-from db.exports import ExportedContact
+from db.contact_values import ExportedContact
 from desktop.interop.vcard import NO_YEAR
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

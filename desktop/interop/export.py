@@ -13,8 +13,9 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
+from db.contact_values import ExportedContact
 from db.errors import CallsheetError
-from db.exports import ExportedContact, load_contacts
+from db.exports import load_contacts
 from desktop.interop import csv_export
 from desktop.interop.ical import write_calendar
 from desktop.interop.vcard import write_vcard

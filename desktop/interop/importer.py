@@ -20,15 +20,15 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db import contacts, imports
+from db import contact_values, imports
 from db.bulk import IMPORT_TABLES, cyclic_gc_paused, indexes_deferred
-from db.contacts import ContactDraft, compose_display_name
+from db.contact_values import ContactDraft, ExportedContact, ProfileLink, compose_display_name
 from db.duplicates import DuplicateIndex, keys_of
 from db.engine import Database
 from db.errors import NotFoundError
-from db.exports import ExportedContact, load_contacts
+from db.exports import load_contacts
 from db.ids import new_id
-from db.imports import ContactWriter, ImportedContact, ProfileLink
+from db.imports import ContactWriter, ImportedContact
 from db.merge import combined_draft
 from db.models import Contact
 from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem
@@ -215,7 +215,7 @@ def _same(a: ContactDraft, b: ContactDraft) -> bool:
             default_region="US",
             group_ids=(),
             referred_by_id=None,  # a file names the referrer apart from the draft
-            display_name=contacts.custom_display_name(draft),
+            display_name=contact_values.custom_display_name(draft),
         )
 
     return plain(a) == plain(b)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from db.bulk import cyclic_gc_paused
-from db.contacts import (
+from db.contact_values import (
     NO_YEAR,
     AddressValue,
     ContactDraft,

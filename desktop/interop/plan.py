@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from db.contacts import ContactDraft
+from db.contact_values import ContactDraft
 
 STANDARD_LABELS = {"work", "home", "mobile", "other", "fax", "pager", "main", "cell"}
 

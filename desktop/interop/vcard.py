@@ -18,17 +18,17 @@ from datetime import date
 from urllib.parse import unquote
 
 from db.bulk import cyclic_gc_paused
-from db.contacts import (
+from db.contact_values import (
     NO_YEAR,
     AddressValue,
     ContactDraft,
     EmailValue,
+    ExportedContact,
     PhoneValue,
     UrlValue,
     validate,
 )
 from db.errors import InputError, ValidationError
-from db.exports import ExportedContact
 from desktop.interop.content_lines import (
     Component,
     ContentLine,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, QLocale
 
-from db.contacts import NO_YEAR
+from db.contact_values import NO_YEAR
 
 
 def _iso() -> bool:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.contacts import ContactDetails
+from db.contact_values import ContactDetails
 from db.errors import CallsheetError
 from db.tasks import Bucket, TaskQuery
 from desktop.contact_book import ContactBook

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.contacts import (
+from db.contact_values import (
     AddressValue,
     ContactDetails,
     ContactDraft,

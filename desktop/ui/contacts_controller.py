@@ -6,7 +6,7 @@ import uuid
 
 from PySide6.QtGui import QKeySequence
 
-from db.contacts import ContactDetails, ContactDraft, compose_display_name
+from db.contact_values import ContactDetails, ContactDraft, compose_display_name
 from db.errors import CallsheetError
 from desktop.ui.contact_dialog import ContactDialog
 from desktop.ui.controller import WindowController

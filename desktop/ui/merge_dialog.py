@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.contacts import AddressValue, ContactDetails, ContactDraft, compose_display_name
+from db.contact_values import AddressValue, ContactDetails, ContactDraft, compose_display_name
 from db.merge import CHOOSABLE, combined_draft
 from desktop.models.formats import birthday
 

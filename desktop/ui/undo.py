@@ -12,7 +12,7 @@ from PySide6.QtGui import QUndoCommand
 
 from db.activities import ActivityDraft
 from db.companies import CompanyDraft
-from db.contacts import ContactDraft, compose_display_name
+from db.contact_values import ContactDraft, compose_display_name
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
 from desktop.ui.workers import JobRunner

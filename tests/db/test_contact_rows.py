@@ -10,14 +10,7 @@ from datetime import date
 from db.bulk import stamp
 from db.clock import FixedClock
 from db.contact_rows import ContactRows, NewContact
-from db.contacts import (
-    AddressValue,
-    ContactDraft,
-    EmailValue,
-    PhoneValue,
-    UrlValue,
-    validate,
-)
+from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue, validate
 from db.engine import Database, database_path
 from db.ids import hex_ids
 from desktop.contact_book import ContactBook

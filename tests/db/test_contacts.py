@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
-from db import companies, contacts, groups, notes, trash
-from db.contacts import ContactDraft, EmailValue, ListQuery, PhoneValue, SortColumn
+from db import companies, contact_values, contacts, groups, notes, trash
+from db.contact_values import ContactDraft, EmailValue, PhoneValue
+from db.contacts import ListQuery, SortColumn
 from db.engine import Database
 from db.errors import ValidationError
 from tests.factories import add_contact
@@ -44,7 +45,7 @@ def test_validation_names_every_problem_and_saves_nothing(db: Database) -> None:
 @pytest.mark.parametrize("address", ["a@b", "a b@c.de", "@x.com", "x@.com", "x@y.com.", "x@@y.z"])
 def test_malformed_emails_are_refused(address: str) -> None:
     with pytest.raises(ValidationError):
-        contacts.validate(ContactDraft(given_name="A", emails=(EmailValue(address),)))
+        contact_values.validate(ContactDraft(given_name="A", emails=(EmailValue(address),)))
 
 
 def test_display_name_follows_the_name_parts_unless_set(db: Database) -> None:
@@ -143,7 +144,7 @@ def test_values_that_do_not_fit_are_refused_with_the_limit(db: Database) -> None
         given_name="Maya", title="T" * 301, emails=(EmailValue("a" * 400 + "@x.example"),)
     )
     with pytest.raises(ValidationError) as caught:
-        contacts.validate(draft)
+        contact_values.validate(draft)
     assert caught.value.problems["title"] == (
         "The title is too long: 301 characters where 300 fit."
     )

@@ -8,8 +8,8 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from db import contacts, groups, notes
-from db.contacts import EmailValue
+from db import contact_values, contacts, groups, notes
+from db.contact_values import EmailValue
 from db.engine import Database
 from db.models import ChangeJournal, Contact
 from desktop.contact_book import ContactBook
@@ -68,7 +68,7 @@ def test_trash_restore_and_purge_are_journaled(db: Database) -> None:
 
 def test_a_rolled_back_change_leaves_no_journal_row(db: Database) -> None:
     with pytest.raises(RuntimeError), db.transaction() as session:
-        contacts.create_contact(session, contacts.ContactDraft(given_name="Ghost"))
+        contacts.create_contact(session, contact_values.ContactDraft(given_name="Ghost"))
         raise RuntimeError("crash before commit")
     assert journal(db) == []
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from db.clock import FixedClock
-from db.contacts import ContactDraft, create_contact
+from db.contact_values import ContactDraft
+from db.contacts import create_contact
 from db.engine import database_path, open_database
 from db.errors import DatabaseLockedError
 from desktop.contact_book import ContactBook

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from db import activities, contacts, groups, history, merge, notes, social_profiles
+from db import activities, contact_values, contacts, groups, history, merge, notes, social_profiles
 from db.activities import ActivityDraft
 from db.contacts import get_contact
 from db.duplicates import find_groups
@@ -108,9 +108,9 @@ def test_an_address_many_people_share_does_not_make_them_one(db: Database) -> No
     assert [len(g.contact_ids) for g in found] == [2]
     assert twin in found[0].contact_ids
 
-    row = PlannedRow(2, contacts.validate(contacts.ContactDraft(
+    row = PlannedRow(2, contact_values.validate(contact_values.ContactDraft(
         given_name="Hal", family_name="Berg",
-        emails=(contacts.EmailValue("info@office.example"),),
+        emails=(contact_values.EmailValue("info@office.example"),),
     )))  # fmt: skip
     with db.reading() as session:
         preview = importer.preview(session, ImportPlan([row]), importer.OnDuplicate.MERGE)

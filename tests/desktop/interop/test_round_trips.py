@@ -11,7 +11,7 @@ import pytest
 
 from db import activities, contacts, exports, groups, history, social_profiles
 from db.activities import ActivityDraft
-from db.contacts import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue
+from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue
 from db.engine import Database, open_database
 from db.models import Contact
 from db.recurrence import Recurrence

@@ -9,16 +9,16 @@ from datetime import UTC, date, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db.contacts import (
+from db.contact_values import (
     AddressValue,
     ContactDetails,
     ContactDraft,
     EmailValue,
+    ExportedContact,
     GroupRef,
     UrlValue,
     validate,
 )
-from db.exports import ExportedContact
 from desktop.interop.content_lines import fold, logical_lines
 from desktop.interop.mapping import plan_rows
 from desktop.interop.table import Table

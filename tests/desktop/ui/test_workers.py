@@ -111,7 +111,8 @@ def test_a_background_writer_holding_long_transactions_does_not_fail_ui_saves(
 ) -> None:
     """A writer-lane job keeps transactions open far past SQLite's busy timeout while
     the UI thread saves edits, as the contact dialog does: every save lands."""
-    from db.contacts import ContactDraft, create_contact
+    from db.contact_values import ContactDraft
+    from db.contacts import create_contact
     from tests.factories import add_contact
 
     maya = add_contact(book, "Maya", "Lund")
