@@ -18,39 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db import follow_up, recurrence
+from db.activity_values import KINDS, OUTCOMES, PRIORITIES, TIMINGS, ActivityDraft
 from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
-from db.history import OUTCOMES
 from db.models import Activity, Contact, HistoryEntry, activity_contacts
 from db.recurrence import Recurrence, RecurrenceError
 from db.tasks import timing_of
 
-KINDS = ("call", "meeting", "to-do", "email")
-PRIORITIES = ("high", "normal", "low")
-TIMINGS = ("timed", "all_day", "timeless")
 MAX_REGARDING = 500
 MAX_TIMED_MINUTES = 14 * 24 * 60
 MAX_ALARM_MINUTES = 60 * 24 * 60
-
-
-@dataclass(frozen=True)
-class ActivityDraft:
-    """An activity as the schedule dialog has it: wall-clock times in `time_zone`.
-
-    `start` and `end` are naive local times. For all-day activities only their
-    dates count (`end` is the last day); timeless ones have a date and no time.
-    """
-
-    kind: str = "call"
-    regarding: str = ""
-    start: datetime | None = None
-    end: datetime | None = None
-    timing: str = "timed"
-    time_zone: str = "UTC"
-    priority: str = "normal"
-    alarm_minutes: int | None = None
-    repeat: Recurrence | None = None
-    contact_ids: tuple[uuid.UUID, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,10 +115,19 @@ def validate(draft: ActivityDraft) -> _Timing:
     return _Timing(starts_at, duration, series_start, rrule)
 
 
-def schedule(session: Session, draft: ActivityDraft) -> uuid.UUID:
-    """Save a new open activity and return its id."""
+def schedule(
+    session: Session,
+    draft: ActivityDraft,
+    *,
+    activity_id: uuid.UUID | None = None,
+    ical_uid: str | None = None,
+) -> uuid.UUID:
+    """Save a new open activity and return its id. A calendar import passes the id its
+    UID names and, for another app's UID, that UID to write back on export."""
     timing = validate(draft)
-    activity = Activity(status="open")
+    activity = Activity(status="open", ical_uid=ical_uid)
+    if activity_id is not None:
+        activity.id = activity_id
     _apply(session, activity, draft, timing, new=True)
     session.add(activity)
     follow_up.refresh(session, draft.contact_ids)

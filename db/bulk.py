@@ -8,7 +8,6 @@ through a million inserts. If the process dies in between, `restore_indexes` (wh
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -69,28 +68,6 @@ def indexes_deferred(
         with writing() as conn:
             for index in indexes:
                 index.create(conn, checkfirst=True)
-
-
-@contextlib.contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while many objects are made and kept
-    (an import's records): each collection would walk all of them again. Reference
-    counting still frees everything else.
-
-    Afterwards everything alive is frozen out of the collector's sight (`gc.freeze`)
-    before it runs again: its next full collection would otherwise walk the millions
-    of objects a big import leaves until its preview is dropped, holding the GIL, and
-    so stall the UI thread for as long (0.6 s per walk after 100,000 records). Frozen
-    objects are still freed by reference counting when dropped.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def stamp(moment: datetime) -> str:

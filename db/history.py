@@ -11,13 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import follow_up
+from db.activity_values import HISTORY_KINDS, OUTCOMES, HistoryDraft
 from db.clock import session_now
 from db.errors import ValidationError
 from db.models import Contact, HistoryEntry, history_contacts
 
-KINDS = ("call", "meeting", "email", "to-do", "note")
 MAX_DURATION_MINUTES = 24 * 60
-OUTCOMES = ("completed", "attempted", "left message", "no answer", "rescheduled", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -63,34 +62,57 @@ def record_history(
     notes: str | None = None,
 ) -> uuid.UUID:
     """Log something that happened with one or more contacts."""
+    draft = HistoryDraft(
+        tuple(contact_ids), kind, occurred_at, regarding, outcome, duration_minutes, notes
+    )
+    return record(session, draft)
+
+
+def validate(draft: HistoryDraft, now: datetime) -> None:
+    """Raise ValidationError naming every field of `draft` with a problem."""
     problems = {}
-    if kind not in KINDS:
-        problems["kind"] = f"Choose a kind: {', '.join(KINDS)}."
-    if outcome not in OUTCOMES:
+    if draft.kind not in HISTORY_KINDS:
+        problems["kind"] = f"Choose a kind: {', '.join(HISTORY_KINDS)}."
+    if draft.outcome not in OUTCOMES:
         problems["outcome"] = f"Choose an outcome: {', '.join(OUTCOMES)}."
-    if not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
+    if not 0 <= draft.duration_minutes <= MAX_DURATION_MINUTES:
         problems["duration"] = "The duration must be between 0 minutes and 24 hours."
-    if len(regarding.strip()) > 500:
+    if len(draft.regarding.strip()) > 500:
         problems["regarding"] = "Regarding is too long (at most 500 characters)."
-    if occurred_at.tzinfo is None:
+    if draft.occurred_at.tzinfo is None:
         raise ValueError("occurred_at must be timezone-aware")
-    if occurred_at > session_now(session) + timedelta(minutes=5):
+    if draft.occurred_at > now + timedelta(minutes=5):
         problems["when"] = "History is what already happened: the time is in the future."
-    ids = list(contact_ids)
-    if not ids:
+    if not draft.contact_ids:
         problems["contacts"] = "Choose at least one contact."
     if problems:
         raise ValidationError(problems)
+
+
+def record(
+    session: Session,
+    draft: HistoryDraft,
+    *,
+    entry_id: uuid.UUID | None = None,
+    ical_uid: str | None = None,
+) -> uuid.UUID:
+    """Validate and log `draft`. A calendar import passes the id the item's UID names
+    and, for another app's UID, that UID to write back on export."""
+    validate(draft, session_now(session))
+    ids = list(draft.contact_ids)
     contacts = list(session.scalars(select(Contact).where(Contact.id.in_(ids))))
     entry = HistoryEntry(
-        kind=kind,
-        occurred_at=occurred_at,
-        regarding=regarding.strip(),
-        outcome=outcome,
-        duration_minutes=duration_minutes,
-        notes=(notes or "").strip() or None,
+        kind=draft.kind,
+        occurred_at=draft.occurred_at,
+        regarding=draft.regarding.strip(),
+        outcome=draft.outcome,
+        duration_minutes=draft.duration_minutes,
+        notes=(draft.notes or "").strip() or None,
         contacts=contacts,
+        ical_uid=ical_uid,
     )
+    if entry_id is not None:
+        entry.id = entry_id
     session.add(entry)
     session.flush()
     follow_up.refresh(session, ids)

@@ -346,6 +346,8 @@ class Activity(Record):
     series_start: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20), default="open")
     completed_at: Mapped[datetime | None]
+    # Another calendar's UID for it (a calendar import), written back on export.
+    ical_uid: Mapped[str | None] = mapped_column(String(1000))
     contacts: Mapped[list[Contact]] = relationship(secondary=activity_contacts)
 
     __table_args__ = (
@@ -384,6 +386,8 @@ class HistoryEntry(Record):
     activity_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("activities.id", ondelete="SET NULL")
     )
+    # Another calendar's UID for it (a calendar import), written back on export.
+    ical_uid: Mapped[str | None] = mapped_column(String(1000))
     contacts: Mapped[list[Contact]] = relationship(secondary=history_contacts)
 
     __table_args__ = (

@@ -29,7 +29,8 @@ from db import (
     tasks,
     trash,
 )
-from db.activities import ActivityDetails, ActivityDraft, AlarmRow, ClearResult
+from db.activities import ActivityDetails, AlarmRow, ClearResult
+from db.activity_values import ActivityDraft
 from db.calendar import CalendarDay
 from db.clock import Clock, Moment
 from db.companies import CompanyDetails, CompanyDraft, CompanyRow

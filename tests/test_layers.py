@@ -5,6 +5,8 @@
 - The Qt layer reaches storage only through `ContactBook`: it may use the plain
   values and pure helpers of the other modules, never a function that takes a
   session, a database or a connection, nor the ORM, the engine or SQLAlchemy.
+- The per-item mappings that sync applies (vCard, iCalendar) and the values they make
+  load with neither Qt, the network client nor storage.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ ENTRY_POINTS = ("desktop.cli", "desktop.__main__")
 RUN_BY_ALEMBIC = ("db.migrations.env",)
 QT_PACKAGES = ("PySide6", "shiboken6")
 STORAGE_MODULES = ("sqlalchemy", "alembic", "db.engine", "db.models", "db.migrations")
+PURE_MAPPINGS = (
+    "desktop.interop.vcard",
+    "desktop.interop.calendar_items",
+    "db.contact_values",
+    "db.activity_values",
+)
 STORAGE_PARAMETERS = {"session", "db", "conn", "connection", "engine"}
 STORAGE_TYPES = {"Session", "Database", "Connection", "Engine"}
 
@@ -160,6 +168,22 @@ def test_every_module_outside_the_qt_layer_loads_without_qt() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_the_sync_mappings_load_without_qt_network_or_storage() -> None:
+    code = (
+        "import importlib, sys\n"
+        f"for name in {PURE_MAPPINGS!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"heavy = {(*QT_PACKAGES, 'httpx', 'sqlalchemy', 'alembic')!r}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    assert not any(has_storage_functions(module) for module in PURE_MAPPINGS)
+
+
 def test_the_qt_layer_reaches_storage_only_through_the_book() -> None:
     broken = []
     for module in modules():
@@ -183,7 +207,7 @@ def test_the_rule_catches_what_it_is_meant_to() -> None:
     """The checks above are only as good as these detections."""
     assert takes_storage("db.contacts", "create_contact")
     assert takes_storage("desktop.interop.importer", "run")
-    assert not takes_storage("db.contacts", "ContactDraft")
+    assert not takes_storage("db.contact_values", "ContactDraft")
     assert has_storage_functions("db.contacts") and not has_storage_functions("desktop.logs")
     assert in_qt_layer("desktop.ui.main_window") and not in_qt_layer("desktop.contact_book")
     assert Imported("desktop.ui.workers", "JobRunner", 19) in imports_of("desktop.ui.interop")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db.bulk import cyclic_gc_paused
+from db.gc_pause import cyclic_gc_paused
 from desktop.interop.mapping import plan_rows
 from desktop.interop.plan import ImportPlan
 from desktop.interop.presets import PRESET_TITLES, detect_preset, guess_mapping

@@ -21,12 +21,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import contact_values, imports
-from db.bulk import IMPORT_TABLES, cyclic_gc_paused, indexes_deferred
+from db.bulk import IMPORT_TABLES, indexes_deferred
 from db.contact_values import ContactDraft, ExportedContact, ProfileLink, compose_display_name
 from db.duplicates import DuplicateIndex, keys_of
 from db.engine import Database
 from db.errors import NotFoundError
 from db.exports import load_contacts
+from db.gc_pause import cyclic_gc_paused
 from db.ids import new_id
 from db.imports import ContactWriter, ImportedContact
 from db.merge import combined_draft

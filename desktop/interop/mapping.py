@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from db.bulk import cyclic_gc_paused
 from db.contact_values import (
     NO_YEAR,
     AddressValue,
@@ -21,6 +20,7 @@ from db.contact_values import (
     validate,
 )
 from db.errors import InputError, ValidationError
+from db.gc_pause import cyclic_gc_paused
 from desktop.interop.countries import country_code
 from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem, normal_label, record_id
 from desktop.interop.table import Table

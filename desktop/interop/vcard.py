@@ -3,8 +3,8 @@
 Every field Callsheet holds has a property; properties it has no field for are kept
 verbatim on the contact and written back on export, so a card survives a round trip.
 Labels outside the standard types travel as Apple-style `itemN.X-ABLabel` groups,
-which Apple, Google and most phones read. The same mapping serves the later
-CardDAV sync.
+which Apple, Google and most phones read. The mapping is per card and touches no
+storage (`read_card`, `write_vcard`), so CardDAV sync applies it one resource at a time.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import unquote
 
-from db.bulk import cyclic_gc_paused
 from db.contact_values import (
     NO_YEAR,
     AddressValue,
@@ -29,6 +28,8 @@ from db.contact_values import (
     validate,
 )
 from db.errors import InputError, ValidationError
+from db.gc_pause import cyclic_gc_paused
+from desktop.image_kinds import image_kind
 from desktop.interop.content_lines import (
     Component,
     ContentLine,
@@ -50,7 +51,6 @@ from desktop.interop.plan import (
     normal_label,
     record_id,
 )
-from desktop.social.fetch import image_kind
 
 Warn = Callable[[ContentLine, str], None]
 MAX_PHOTO_BYTES = 2_000_000
@@ -77,6 +77,15 @@ def plan_vcards(text: str, default_region: str = "US") -> ImportPlan:
         for number, card in enumerate(read_components(text, "VCARD"), start=1):
             plan.rows.append(_card_row(number, card, default_region))
     return plan
+
+
+def read_card(text: str, default_region: str = "US") -> PlannedRow:
+    """One vCard (a CardDAV resource, say) as a draft with its problems; InputError
+    when `text` holds no card or more than one."""
+    cards = list(read_components(text, "VCARD"))
+    if len(cards) != 1:
+        raise InputError(f"Expected one vCard, found {len(cards)}.")
+    return _card_row(1, cards[0], default_region)
 
 
 def _card_row(number: int, card: Component, region: str) -> PlannedRow:
@@ -326,7 +335,8 @@ def _kept(ln: ContentLine) -> str:
 
 
 def write_vcard(contact: ExportedContact, version: str = "4.0") -> str:
-    """One contact as a vCard (CRLF lines, folded at 75 octets)."""
+    """One contact as a vCard (CRLF lines, folded at 75 octets), with REV saying when
+    it last changed."""
     d = contact.details
     v4 = version == "4.0"
     out = [line("BEGIN", "VCARD"), line("VERSION", version)]
@@ -338,6 +348,7 @@ def write_vcard(contact: ExportedContact, version: str = "4.0") -> str:
         kept = [text for n, text in enumerate(kept) if n not in foreign_uids]
     else:
         out.append(line("UID", f"urn:uuid:{d.id}"))
+    out.append(_revision(d.updated_at, v4))
     if v4:
         out.append(line("KIND", "individual"))
     out.append(line("FN", escape(d.display_name)))
@@ -434,6 +445,13 @@ def _types(label: str, known: dict[str, str], is_primary: bool, v4: bool) -> dic
     if types:
         params["TYPE"] = ",".join(types)
     return params
+
+
+def _revision(updated_at: datetime, v4: bool) -> str:
+    """REV: when the contact last changed, in UTC (basic format in 4.0, as RFC 6350
+    writes it; extended in 3.0, which readers of the older format expect)."""
+    moment = updated_at.astimezone(UTC) if updated_at.tzinfo else updated_at
+    return line("REV", f"{moment:%Y%m%dT%H%M%SZ}" if v4 else f"{moment:%Y-%m-%dT%H:%M:%SZ}")
 
 
 def _birthday(day: date, v4: bool) -> str:

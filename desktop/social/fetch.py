@@ -20,6 +20,7 @@ import httpx
 
 from db.errors import CallsheetError
 from desktop import __version__
+from desktop.image_kinds import image_kind
 
 USER_AGENT = f"Callsheet/{__version__} (contact manager; public profile snapshots)"
 TIMEOUT = httpx.Timeout(6.0, connect=3.0)
@@ -87,24 +88,6 @@ class RateGate:
     def back_off(self, host: str, seconds: float) -> None:
         with self.lock:
             self.not_before[host] = max(self.not_before.get(host, 0.0), self.clock() + seconds)
-
-
-_IMAGE_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-)
-
-
-def image_kind(data: bytes) -> str | None:
-    """ "png", "jpg", "gif" or "webp" from the file's first bytes, else None."""
-    for magic, kind in _IMAGE_MAGIC:
-        if data.startswith(magic):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
 
 
 class Fetcher:

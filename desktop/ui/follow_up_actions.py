@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from db.activities import ActivityDraft, AlarmRow
+from db.activities import AlarmRow
+from db.activity_values import ActivityDraft
 from db.errors import CallsheetError
 from desktop.calls.dialer import DialSettings
 from desktop.social.refresh import RefreshPolicy

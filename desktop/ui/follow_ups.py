@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from db.activities import ActivityDraft
+from db.activity_values import ActivityDraft
 from db.clock import Moment
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook

@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from db.bulk import cyclic_gc_paused
 from db.errors import CallsheetError
+from db.gc_pause import cyclic_gc_paused
 from desktop.contact_book import ContactBook
 from desktop.interop.ical import CalendarPlan
 from desktop.interop.importer import Action, OnDuplicate, Preview, Step

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.activities import ActivityDetails, ActivityDraft
+from db.activities import ActivityDetails
+from db.activity_values import OUTCOMES, ActivityDraft
 from db.errors import ValidationError
-from db.history import OUTCOMES
 from db.search import LookupHit
 from desktop.typed_dates import parse_duration
 from desktop.ui.contact_picker import ContactPicker

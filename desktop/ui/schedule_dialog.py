@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.activities import ActivityDetails, ActivityDraft
+from db.activities import ActivityDetails
+from db.activity_values import ActivityDraft
 from db.errors import ValidationError
 from db.recurrence import Recurrence, month_week_of
 from db.search import LookupHit

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from PySide6.QtGui import QUndoCommand
 
-from db.activities import ActivityDraft
+from db.activity_values import ActivityDraft
 from db.companies import CompanyDraft
 from db.contact_values import ContactDraft, compose_display_name
 from db.errors import CallsheetError

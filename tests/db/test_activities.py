@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from db import activities, calendar, follow_up, history, tasks
-from db.activities import ActivityDraft
+from db.activity_values import ActivityDraft
 from db.clock import Moment
 from db.contacts import ListQuery, SortColumn, count_contacts, list_contacts
 from db.engine import Database

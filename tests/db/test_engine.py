@@ -197,7 +197,8 @@ def test_a_table_rebuilt_by_a_migration_keeps_its_children(data_dir: Path) -> No
     from alembic.migration import MigrationContext
     from alembic.operations import Operations
 
-    from db.activities import ActivityDraft, schedule
+    from db.activities import schedule
+    from db.activity_values import ActivityDraft
     from db.migrations import migration_connection
 
     db = open_database(data_dir)

@@ -198,7 +198,7 @@ def test_agenda_lists_overdue_first_then_by_due_time(data_dir: Path) -> None:
     from zoneinfo import ZoneInfo
 
     from db import activities
-    from db.activities import ActivityDraft
+    from db.activity_values import ActivityDraft
     from db.engine import open_database
     from tests.factories import add_contact
 

@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import update
 
 from db import activities, history, notes
-from db.activities import ActivityDraft
+from db.activity_values import ActivityDraft
 from db.clock import Moment
 from db.engine import open_database
 from db.models import Contact

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from db import activities, contact_values, contacts, groups, history, merge, notes, social_profiles
-from db.activities import ActivityDraft
+from db.activity_values import ActivityDraft
 from db.contacts import get_contact
 from db.duplicates import find_groups
 from db.engine import Database

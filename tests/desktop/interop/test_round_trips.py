@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from db import activities, contacts, exports, groups, history, social_profiles
-from db.activities import ActivityDraft
+from db.activity_values import ActivityDraft
 from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue
 from db.engine import Database, open_database
 from db.models import Contact
@@ -253,3 +254,62 @@ def test_another_apps_uid_is_written_back_as_it_was(db: Database, tmp_path: Path
     before = _book(db)
     assert main(["--data-dir", folder, "import", str(out)]) == 0
     assert _book(db) == before  # the same contact, unchanged; no second Maya
+
+
+def _foreign_calendar(maya: object, stranger: object) -> str:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//EN\r\n"
+        "BEGIN:VTODO\r\nUID:0a7f3e@tasks.example\r\nDTSTAMP:20270101T000000Z\r\n"
+        "SUMMARY:Send the pilot quote\r\nDTSTART;VALUE=DATE:20270310\r\n"
+        f'CONTACT;ALTREP="urn:uuid:{maya}":Maya\r\nEND:VTODO\r\n'
+        "BEGIN:VTODO\r\nUID:0a7f3e@tasks.example\r\nDTSTAMP:20270101T000000Z\r\n"
+        "SUMMARY:The same, listed twice\r\nDTSTART;VALUE=DATE:20270310\r\nEND:VTODO\r\n"
+        "BEGIN:VJOURNAL\r\nUID:j-77@notes.example\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260105T100000Z\r\nSUMMARY:Met at the fair\r\nCATEGORIES:MEETING\r\n"
+        f'CONTACT;ALTREP="urn:uuid:{maya}":Maya\r\nEND:VJOURNAL\r\n'
+        "BEGIN:VJOURNAL\r\nUID:j-78@notes.example\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260106T100000Z\r\nSUMMARY:With someone this book lacks\r\n"
+        f'CONTACT;ALTREP="urn:uuid:{stranger}":Who\r\nEND:VJOURNAL\r\n'
+        "END:VCALENDAR\r\n"
+    )
+
+
+def test_a_calendar_imported_twice_adds_its_items_once(db: Database, tmp_path: Path) -> None:
+    """Another app's UIDs decide the ids, so the second import finds every item again;
+    the export writes those UIDs back as they were."""
+    with db.transaction() as session:
+        maya = contacts.create_contact(session, ContactDraft(given_name="Maya"))
+    source = tmp_path / "tasks.ics"
+    source.write_text(_foreign_calendar(maya, uuid.uuid4()))
+    folder = str(db.path.parent)
+
+    def held() -> tuple[list[str], list[str]]:
+        with db.reading() as session:
+            return (
+                sorted(a.regarding for a in session.query(activities.Activity)),
+                sorted(h.regarding for h in history.history_for(session, maya)),
+            )
+
+    assert main(["--data-dir", folder, "import", str(source)]) == 0
+    first = held()
+    assert first == (["Send the pilot quote"], ["Met at the fair"])
+    assert main(["--data-dir", folder, "import", str(source)]) == 0
+    assert held() == first
+    out = tmp_path / "export.ics"
+    assert main(["--data-dir", folder, "export", "--format", "ics", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "UID:0a7f3e@tasks.example" in text and "UID:j-77@notes.example" in text
+    assert main(["--data-dir", folder, "import", str(out)]) == 0
+    assert held() == first
+
+
+def test_history_naming_no_contact_of_the_book_is_a_problem_not_a_failure(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with db.transaction() as session:
+        maya = contacts.create_contact(session, ContactDraft(given_name="Maya"))
+    source = tmp_path / "tasks.ics"
+    source.write_text(_foreign_calendar(maya, uuid.uuid4()))
+    assert main(["--data-dir", str(db.path.parent), "import", str(source)]) == 0
+    said = capsys.readouterr()
+    assert "item 4, VJOURNAL: names no contact of this book" in said.out + said.err

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from db.activities import ActivityDraft
+from db.activity_values import ActivityDraft
 from db.clock import FixedClock
 from db.tasks import Bucket, TaskQuery
 from desktop.contact_book import ContactBook

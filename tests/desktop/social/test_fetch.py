@@ -10,6 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from desktop.image_kinds import image_kind
 from desktop.social.fetch import (
     BadResponse,
     Cancelled,
@@ -18,7 +19,6 @@ from desktop.social.fetch import (
     RateGate,
     RateLimited,
     Unavailable,
-    image_kind,
     retry_after,
 )
 from tests.desktop.social.conftest import fixture_bytes

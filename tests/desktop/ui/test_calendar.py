@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from db.activities import ActivityDraft
+from db.activity_values import ActivityDraft
 from db.clock import FixedClock
 from desktop.contact_book import ContactBook
 from desktop.ui.calendar_grids import HOUR_HEIGHT

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
-from db.activities import ActivityDraft
+from db.activity_values import ActivityDraft
 from db.engine import Database
 from db.models import Activity
 from db.tasks import Bucket

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from db.activities import ActivityDraft
+from db.activity_values import ActivityDraft
 from db.clock import FixedClock
 from desktop.contact_book import ContactBook
 from desktop.ui.main_window import MainWindow

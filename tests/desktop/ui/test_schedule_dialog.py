@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from db.activities import ActivityDraft, validate
+from db.activities import validate
+from db.activity_values import ActivityDraft
 from db.recurrence import Recurrence
 from desktop.ui.schedule_dialog import ScheduleDialog
 

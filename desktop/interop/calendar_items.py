@@ -1,0 +1,246 @@
+"""Follow-ups and history to and from iCalendar (RFC 5545) components, one item at a
+time and without storage, through the icalendar package: an open follow-up is a VTODO
+(times in their own zone, repeat rule, reminder), a history entry a VJOURNAL. Contacts
+are named by CONTACT lines whose ALTREP is the contact's `urn:uuid:`. Each item keeps
+the UID its calendar gave it, so importing it again (or syncing it) finds it again.
+
+File imports and exports (`desktop.interop.ical`) and CalDAV sync build on this."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from db.activity_values import HISTORY_KINDS, KINDS, ActivityDraft, HistoryDraft
+from db.errors import CallsheetError, InputError
+from db.recurrence import Recurrence
+from desktop.interop.plan import RowProblem
+
+PRODID = "-//Callsheet//Callsheet//EN"
+_PRIORITY_OUT = {"high": 1, "normal": 5, "low": 9}
+
+# A contact an item names: its id and the name written beside it.
+Person = tuple[uuid.UUID, str]
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    """One VTODO (`follow_up`) or VJOURNAL (`history`) of a calendar; `number` is its
+    place in the file (from 1), `uid` as the calendar wrote it ("" when it has none).
+    The contact ids are the ones the item names, not yet checked against a book."""
+
+    number: int
+    uid: str
+    follow_up: ActivityDraft | None = None
+    history: HistoryDraft | None = None
+
+
+@dataclass
+class CalendarReading:
+    """What a calendar file holds: its items, the problems that keep some out, and how
+    many to-dos were already done (their history travels as VJOURNALs)."""
+
+    items: list[CalendarItem] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    done: int = 0
+
+
+def read_calendar(data: bytes) -> CalendarReading:
+    """Every VTODO and VJOURNAL of one or more VCALENDARs, in file order."""
+    try:
+        calendars = icalendar.Calendar.from_ical(data, multiple=True)
+    except (ValueError, KeyError, IndexError) as error:
+        raise CallsheetError(f"This is not a readable iCalendar file ({error}).") from None
+    reading = CalendarReading()
+    number = 0
+    for calendar in calendars:
+        for component in calendar.walk():
+            if component.name not in ("VTODO", "VJOURNAL"):
+                continue
+            number += 1
+            uid = str(component.get("uid", "")).strip()
+            try:
+                if component.name == "VJOURNAL":
+                    reading.items.append(CalendarItem(number, uid, history=_history(component)))
+                elif (draft := _follow_up(component)) is None:
+                    reading.done += 1
+                else:
+                    reading.items.append(CalendarItem(number, uid, follow_up=draft))
+            except (CallsheetError, ValueError, KeyError, AttributeError, TypeError) as error:
+                reading.problems.append(RowProblem(number, component.name, str(error), "item"))
+    return reading
+
+
+def named_contacts(component: icalendar.cal.Component) -> tuple[uuid.UUID, ...]:
+    """The contact ids a component's CONTACT lines name in their ALTREP."""
+    found = []
+    lines = component.get("contact", [])
+    for value in lines if isinstance(lines, list) else [lines]:
+        altrep = str(getattr(value, "params", {}).get("ALTREP", ""))
+        try:
+            found.append(uuid.UUID(altrep.removeprefix("urn:uuid:")))
+        except ValueError:
+            continue
+    return tuple(dict.fromkeys(found))
+
+
+def _kinds(component: icalendar.cal.Component) -> list[str]:
+    categories = component.get("categories")
+    if categories is None:
+        return []
+    lines = categories if isinstance(categories, list) else [categories]
+    return [str(c).lower() for line in lines for c in line.cats]
+
+
+def _follow_up(component: icalendar.cal.Component) -> ActivityDraft | None:
+    if str(component.get("status", "NEEDS-ACTION")).upper() in ("COMPLETED", "CANCELLED"):
+        return None
+    kind = next((k for k in _kinds(component) if k in KINDS), "to-do")
+    start = component.decoded("dtstart") if "dtstart" in component else None
+    if start is None and "due" in component:
+        start = component.decoded("due")
+    if start is None:
+        raise InputError("has no start or due date")
+    duration = component.decoded("duration") if "duration" in component else timedelta(0)
+    if isinstance(start, datetime):
+        zone_name = getattr(start.tzinfo, "key", None) or "UTC"
+        local = start.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
+        timing, end = "timed", local + duration
+    else:
+        zone_name = str(component.get("x-callsheet-zone", "UTC"))
+        local = datetime.combine(start, datetime.min.time())
+        timeless = str(component.get("x-callsheet-timeless", "")).upper() == "TRUE"
+        timing = "timeless" if timeless else "all_day"
+        days = max(duration.days, 1)
+        end = local + timedelta(days=days - 1) if timing == "all_day" else local
+    repeat = None
+    if "rrule" in component:
+        rule = component["rrule"].to_ical()
+        repeat = Recurrence.from_rrule(
+            rule.decode() if isinstance(rule, bytes) else rule, zone_name
+        )
+    alarm_minutes = None
+    for alarm in component.walk("VALARM"):
+        trigger = alarm.decoded("trigger")
+        if isinstance(trigger, timedelta):
+            alarm_minutes = int(-trigger.total_seconds() // 60)
+    return ActivityDraft(
+        kind=kind,
+        regarding=str(component.get("summary", "")),
+        start=local,
+        end=end,
+        timing=timing,
+        time_zone=zone_name,
+        priority=_priority_in(int(component.get("priority", 5))),
+        alarm_minutes=alarm_minutes,
+        repeat=repeat,
+        contact_ids=named_contacts(component),
+    )
+
+
+def _history(component: icalendar.cal.Component) -> HistoryDraft:
+    if "dtstart" not in component:
+        raise InputError("has no date")
+    occurred = component.decoded("dtstart")
+    if isinstance(occurred, date) and not isinstance(occurred, datetime):
+        occurred = datetime.combine(occurred, datetime.min.time(), UTC)
+    if occurred.tzinfo is None:
+        occurred = occurred.replace(tzinfo=UTC)
+    description = component.get("description")
+    return HistoryDraft(
+        contact_ids=named_contacts(component),
+        kind=next((k for k in _kinds(component) if k in HISTORY_KINDS), "note"),
+        occurred_at=occurred,
+        regarding=str(component.get("summary", "")),
+        outcome=str(component.get("x-callsheet-outcome", "completed")),
+        duration_minutes=int(str(component.get("x-callsheet-duration", "0")) or 0),
+        notes=str(description) if description is not None else None,
+    )
+
+
+def _priority_in(value: int) -> str:
+    return "high" if 1 <= value <= 4 else "low" if value >= 6 else "normal"
+
+
+# Writing
+
+
+def follow_up_component(
+    uid: str, draft: ActivityDraft, people: Sequence[Person], now: datetime
+) -> icalendar.Todo:
+    """An open follow-up as a VTODO stamped `now`."""
+    if draft.start is None:
+        raise InputError("A follow-up without a date cannot be written to a calendar.")
+    todo = icalendar.Todo()
+    todo.add("uid", uid)
+    todo.add("dtstamp", now)
+    todo.add("summary", draft.regarding)
+    todo.add("categories", [draft.kind])
+    todo.add("priority", _PRIORITY_OUT[draft.priority])
+    todo.add("status", "NEEDS-ACTION")
+    if draft.timing == "timed":
+        todo.add("dtstart", draft.start.replace(tzinfo=ZoneInfo(draft.time_zone)))
+        if draft.end and draft.end > draft.start:
+            todo.add("duration", draft.end - draft.start)
+    else:
+        todo.add("dtstart", draft.start.date())
+        if draft.timing == "all_day" and draft.end:
+            todo.add("duration", timedelta(days=(draft.end.date() - draft.start.date()).days + 1))
+        if draft.timing == "timeless":
+            todo.add("x-callsheet-timeless", "TRUE")
+        todo.add("x-callsheet-zone", draft.time_zone)
+    if draft.repeat is not None:
+        todo.add("rrule", icalendar.vRecur.from_ical(draft.repeat.to_rrule(draft.start)))
+    if draft.alarm_minutes is not None:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", draft.regarding or "Reminder")
+        alarm.add("trigger", timedelta(minutes=-draft.alarm_minutes))
+        todo.add_component(alarm)
+    _name_contacts(todo, people)
+    return todo
+
+
+def history_component(
+    uid: str,
+    draft: HistoryDraft,
+    people: Sequence[Person],
+    now: datetime,
+    follow_up_uid: str | None = None,
+) -> icalendar.Journal:
+    """A history entry as a VJOURNAL stamped `now`; RELATED-TO names the follow-up it
+    cleared."""
+    journal = icalendar.Journal()
+    journal.add("uid", uid)
+    journal.add("dtstamp", now)
+    journal.add("dtstart", draft.occurred_at)
+    journal.add("summary", draft.regarding)
+    if draft.notes:
+        journal.add("description", draft.notes)
+    journal.add("categories", [draft.kind])
+    journal.add("x-callsheet-outcome", draft.outcome)
+    journal.add("x-callsheet-duration", str(draft.duration_minutes))
+    if follow_up_uid:
+        journal.add("related-to", follow_up_uid)
+    _name_contacts(journal, people)
+    return journal
+
+
+def calendar_bytes(components: Iterable[icalendar.cal.Component]) -> bytes:
+    """Components as one VCALENDAR."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    for component in components:
+        calendar.add_component(component)
+    return calendar.to_ical()
+
+
+def _name_contacts(component: icalendar.cal.Component, people: Sequence[Person]) -> None:
+    for contact_id, name in people:
+        component.add("contact", name, parameters={"ALTREP": f"urn:uuid:{contact_id}"})
