@@ -33,7 +33,8 @@ class DemoDataController(WindowController):
         progress.setMinimumDuration(300)
 
         def finished(error: Exception | None = None) -> None:
-            progress.reset()
+            progress.hide()
+            progress.deleteLater()
             if error is not None:
                 window.show_error(error)
             window.refresh_all()

@@ -109,7 +109,7 @@ class Interop(QObject):
         progress.canceled.connect(job.cancel)
 
     def _imported(self, source: ImportSource, outcome: Outcome, progress: QProgressDialog) -> None:
-        progress.reset()
+        _dismiss(progress)
         if outcome.batch_id is None:
             self.message.emit("Nothing was imported.")
             return
@@ -124,7 +124,7 @@ class Interop(QObject):
     def _import_failed(
         self, source: ImportSource, error: Exception, progress: QProgressDialog
     ) -> None:
-        progress.reset()
+        _dismiss(progress)
         self.failed.emit(error)
         landed = next(
             (
@@ -227,14 +227,14 @@ class Interop(QObject):
         progress.canceled.connect(job.cancel)
 
     def _exported(self, path: Path, format: str, count: int, progress: QProgressDialog) -> None:
-        progress.reset()
+        _dismiss(progress)
         what = "follow-ups and history entries" if format == "ics" else "contacts"
         self.message.emit(f"Exported {count:,} {what} to {path}.")
 
     def _export_failed(self, error: Exception, progress: QProgressDialog) -> None:
         from desktop.interop.export import ExportCancelled
 
-        progress.reset()
+        _dismiss(progress)
         if isinstance(error, ExportCancelled):
             self.message.emit(str(error))
         else:
@@ -311,6 +311,14 @@ class Interop(QObject):
 
     def wait(self) -> bool:
         return self.jobs.wait()
+
+
+def _dismiss(progress: QProgressDialog) -> None:
+    """Take a finished job's progress box off the screen. Its auto-close is off (it stays
+    up while an import finishes its indexes), so reset() alone would leave it there,
+    modal, swallowing every click and key."""
+    progress.hide()
+    progress.deleteLater()
 
 
 def _advance(progress: QProgressDialog, done: int, total: int) -> None:
