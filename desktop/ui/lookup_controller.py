@@ -6,7 +6,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit
 
 from db.contacts import ContactRow
@@ -84,6 +84,16 @@ class LookupController(WindowController):
         self.window.table.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.box
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and _is_undo_or_redo(event)
+        ):
+            # The box would take Ctrl+Z for its own text; the app's Undo wins here, as
+            # the status bar's "Ctrl+Z takes it back" promises.
+            event.ignore()
+            return True
         if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress:
             return super().eventFilter(watched, event)
         if watched is self.box:
@@ -99,6 +109,12 @@ class LookupController(WindowController):
             self.box.setText(event.text())
             return True
         return super().eventFilter(watched, event)
+
+
+def _is_undo_or_redo(event: QKeyEvent) -> bool:
+    return event.matches(QKeySequence.StandardKey.Undo) or event.matches(
+        QKeySequence.StandardKey.Redo
+    )
 
 
 def _starts_a_lookup(event: QKeyEvent) -> bool:

@@ -102,6 +102,28 @@ def test_delete_then_undo_brings_the_contact_back(qtbot, window: MainWindow, peo
     assert shown_names(window) == ["Anna Müller", "Øyvind Berg"]
 
 
+def test_undo_and_redo_keys_in_the_lookup_box_undo_the_last_change(
+    qtbot, window: MainWindow, people: dict
+) -> None:  # type: ignore[no-untyped-def]
+    """Focus lands in the lookup box after Ctrl+F, Find Duplicates and the Trash: the
+    app's Undo and Redo win there, as the status bar's "Ctrl+Z takes it back" promises."""
+    from PySide6.QtTest import QTest
+
+    window.refresh_all()
+    window.select_row(1)
+    window.delete_action.trigger()
+    window.activateWindow()
+    window.lookup.focus()
+    qtbot.keyClicks(window.lookup_box, "smith")
+    qtbot.waitUntil(lambda: window.model.in_lookup and shown_names(window) == [])
+    QTest.keySequence(window.lookup_box, window.undo_action.shortcut())
+    qtbot.waitUntil(lambda: shown_names(window) == ["John Smith"])
+    assert window.lookup_box.text() == "smith"
+    QTest.keySequence(window.lookup_box, window.redo_action.shortcut())
+    qtbot.waitUntil(lambda: shown_names(window) == [])
+    assert window.lookup_box.text() == "smith"
+
+
 def test_restoring_from_the_trash(
     qtbot, window: MainWindow, book: ContactBook, people: dict
 ) -> None:  # type: ignore[no-untyped-def]
