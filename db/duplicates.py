@@ -81,6 +81,8 @@ class DuplicateIndex:
     ids_at: dict[tuple[str, str], list[uuid.UUID]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # Records that hold a name and nothing else to tell them by, by their name.
+    bare_names: dict[str, uuid.UUID] = field(default_factory=dict)
 
     @classmethod
     def of_database(cls, session: Session) -> DuplicateIndex:
@@ -108,6 +110,8 @@ class DuplicateIndex:
         for block in _blocks_of(keys):
             self.names_at[block].append(keys.name)
             self.ids_at[block].append(keys.id)
+        if _only_a_name(keys):
+            self.bare_names.setdefault(keys.name, keys.id)
 
     def match(self, keys: ContactKeys) -> Match | None:
         """The known contact `keys` most surely is, and why; None when nobody."""
@@ -132,6 +136,9 @@ class DuplicateIndex:
             )
             if best is not None:
                 return Match(self.ids_at[block][best[2]], "a similar name at the same company")
+        if _only_a_name(keys) and keys.name in self.bare_names:
+            # Neither record holds anything else: the same file imported again.
+            return Match(self.bare_names[keys.name], "the same name, and nothing else to go by")
         return None
 
 
@@ -257,6 +264,10 @@ def group_keys(records: Sequence[ContactKeys]) -> list[DuplicateGroup]:
         if len(group) > 1
     ]
     return sorted(groups, key=lambda g: -len(g.contact_ids))
+
+
+def _only_a_name(keys: ContactKeys) -> bool:
+    return bool(keys.name) and not (keys.company or keys.emails or keys.phones or keys.profiles)
 
 
 def _blocks_of(keys: ContactKeys) -> list[tuple[str, str]]:

@@ -85,6 +85,8 @@ def _import_contacts(
     try:
         preview = book.import_preview(plan, OnDuplicate(args.on_duplicate))
         print(f"{args.file.name}: {described}; {preview.summary()}.")
+        if preview.unmapped:
+            print(f"Not imported (no field takes them): {', '.join(preview.unmapped)}.")
         _print_problems([str(p) for p in preview.problems])
         if args.verbose:
             for step in preview.steps:

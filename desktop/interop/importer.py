@@ -84,6 +84,7 @@ class Preview:
     steps: list[Step] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     rejected: int = 0
+    unmapped: tuple[str, ...] = ()  # columns with values that are not imported
 
     def counts(self) -> Counter[Action]:
         return Counter(step.action for step in self.steps)
@@ -115,7 +116,7 @@ def preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> Pr
 
 
 def _preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> Preview:
-    result = Preview(problems=plan.problems, rejected=plan.rejected)
+    result = Preview(problems=plan.problems, rejected=plan.rejected, unmapped=plan.unmapped)
     index = DuplicateIndex.of_database(session)
     taken = _ids_in_use(session, [row.uid for row in plan.ready if row.uid])
     by_uid: dict[uuid.UUID, uuid.UUID] = {}

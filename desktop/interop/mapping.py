@@ -17,12 +17,13 @@ from db.contact_values import (
     EmailValue,
     PhoneValue,
     UrlValue,
-    validate,
 )
 from db.errors import InputError, ValidationError
 from db.gc_pause import cyclic_gc_paused
 from desktop.interop.countries import country_code
 from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem, normal_label, record_id
+from desktop.interop.presets import REPEATS_OTHERS
+from desktop.interop.set_aside import field_for, keep_aside, note, validate_setting_aside
 from desktop.interop.table import Table
 
 _GROUP_SPLIT = re.compile(r"\s*(?::::|;)\s*")
@@ -36,6 +37,7 @@ def plan_rows(table: Table, mapping: dict[str, str], default_region: str = "US")
     wanted = [(columns[h], target, h) for h, target in mapping.items() if h in columns]
     layout = _layout([target for _, target, _ in wanted])
     ragged = set(table.ragged)
+    plan.unmapped = _unmapped(table, {h for h, target in mapping.items() if target})
     with cyclic_gc_paused():
         for index, cells in enumerate(table.rows):
             number = table.row_number(index)
@@ -46,6 +48,20 @@ def plan_rows(table: Table, mapping: dict[str, str], default_region: str = "US")
                     values[target] = (_unguarded(cell), header)
             plan.rows.append(_plan_row(number, values, layout, default_region, number in ragged))
     return plan
+
+
+def _unmapped(table: Table, mapped: set[str]) -> tuple[str, ...]:
+    """Headers of the columns that hold something and that no field takes."""
+    left = [
+        (n, h)
+        for n, h in enumerate(table.headers)
+        if h.strip() and h not in mapped and not REPEATS_OTHERS.match(h)
+    ]
+    return tuple(
+        header
+        for n, header in left
+        if any(n < len(cells) and cells[n].strip() for cells in table.rows)
+    )
 
 
 def _unguarded(cell: str) -> str:
@@ -69,27 +85,28 @@ def _plan_row(
     def text(key: str) -> str:
         return values.get(key, ("", ""))[0]
 
+    warnings: list[RowProblem] = []  # values set aside; the rest of the row imports
+    custom: dict[str, str] = {}
     birthday = None
     if "birthday" in values:
         try:
             birthday = parse_birthday(text("birthday"))
         except ValueError as error:
-            problems.append(RowProblem(number, values["birthday"][1], str(error)))
+            field = field_for("Birthday")
+            keep_aside(custom, field, text("birthday"))
+            warnings.append(RowProblem(number, values["birthday"][1], note(error, field)))
     sources: dict[str, str] = {}
     emails: list[EmailValue] = []
     phones: list[PhoneValue] = []
     urls: list[UrlValue] = []
     addresses: list[AddressValue] = []
     profiles: list[str] = []
-    custom: dict[str, str] = {}
     for kind, label, primary, parts in _slots(values, layout):
         value, header = parts.get("value", ("", ""))
         if kind == "address":
             address = AddressValue(
                 street="\n".join(
-                    filter(
-                        None, (parts.get("street", ("", ""))[0], parts.get("street2", ("", ""))[0])
-                    )
+                    parts[part][0] for part in ("po_box", "street", "street2") if part in parts
                 ),
                 city=parts.get("city", ("", ""))[0],
                 region=parts.get("region", ("", ""))[0],
@@ -146,17 +163,21 @@ def _plan_row(
         dict.fromkeys(n.strip() for n in names if n.strip() and n.strip() not in _SYSTEM_GROUPS)
     )
     try:
-        draft = validate(draft)
+        draft, set_aside = validate_setting_aside(draft)
     except ValidationError as error:
         for key, message in error.problems.items():
             column = sources.get(key) or _column_for(key, values)
             problems.append(RowProblem(number, column, message))
     if problems:
-        return PlannedRow(number, None, groups, tuple(problems))
+        return PlannedRow(number, None, groups, tuple(problems + warnings))
+    for aside in set_aside:
+        column = sources.get(aside.key) or _column_for(aside.key, values)
+        warnings.append(RowProblem(number, column, aside.note))
     return PlannedRow(
         number,
         draft,
         groups,
+        problems=tuple(warnings),
         profiles=tuple(profiles),
         uid=record_id(text("uid")),
         referred_by_uid=record_id(text("referred_by")),

@@ -73,6 +73,8 @@ class PlannedRow:
 @dataclass
 class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
+    # Columns of a table that hold values no field takes: said before anything is written.
+    unmapped: tuple[str, ...] = ()
 
     @property
     def ready(self) -> list[PlannedRow]:

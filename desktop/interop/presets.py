@@ -31,6 +31,23 @@ GOOGLE = {
     "Labels": "labels",  # " ::: " between labels, so a label may hold ";"
     # Numbered columns ("E-mail 1 - Label", "E-mail 1 - Value"...) map by NUMBERED.
 }
+# The layout Google Contacts exported until 2020 (and "Google CSV" of older tools):
+# other name columns, "Group Membership", and the job in numbered Organization columns.
+GOOGLE_LEGACY = {
+    "Name": "display_name",
+    "Given Name": "given_name",
+    "Additional Name": "middle_name",
+    "Family Name": "family_name",
+    "Name Prefix": "prefix",
+    "Name Suffix": "suffix",
+    "Nickname": "nickname",
+    "Birthday": "birthday",
+    "Notes": "background",
+    "Group Membership": "labels",
+    "Organization 1 - Name": "company",
+    "Organization 1 - Title": "title",
+    "Organization 1 - Department": "department",
+}
 
 OUTLOOK = {
     "Title": "prefix",  # Outlook's "Title" is the honorific; the job is "Job Title"
@@ -93,8 +110,11 @@ ACT = {
 # part. A label such as "* Work" marks the primary value, as in Google's files.
 NUMBERED = re.compile(
     r"^(E-mail|Phone|Address|Website|Profile|Custom Field) (\d{1,2}) - "
-    r"(Label|Type|Value|International|Street|City|Region|Postal Code|Country)$"
+    r"(Label|Type|Value|International|Street|Extended Address|PO Box|City|Region|Postal Code|"
+    r"Country)$"
 )
+# Columns that repeat what others hold (Google's whole address beside its parts).
+REPEATS_OTHERS = re.compile(r"^Address \d{1,2} - Formatted$")
 _NUMBERED_KINDS = {
     "E-mail": "email", "Phone": "phone", "Address": "address", "Website": "url",
     "Profile": "profile", "Custom Field": "custom",
@@ -105,7 +125,18 @@ CALLSHEET_EXTRA = {
     "Referred By": "referred_by",
 }  # fmt: skip
 
-PRESETS: dict[str, dict[str, str]] = {"google": GOOGLE, "outlook": OUTLOOK, "act": ACT}
+PRESETS: dict[str, dict[str, str]] = {
+    "google": GOOGLE | GOOGLE_LEGACY,
+    "outlook": OUTLOOK,
+    "act": ACT,
+}
+# The layouts each tool has written: a file is that tool's when most of one layout's
+# headers are there.
+LAYOUTS: dict[str, tuple[dict[str, str], ...]] = {
+    "google": (GOOGLE, GOOGLE_LEGACY),
+    "outlook": (OUTLOOK,),
+    "act": (ACT,),
+}
 PRESET_TITLES = {"google": "Google Contacts CSV", "outlook": "Outlook CSV", "act": "Act! export"}
 
 # Headers people write by hand, folded to lower case without punctuation.
@@ -130,10 +161,11 @@ def detect_preset(headers: list[str]) -> str | None:
     """The preset whose headers these are (most of the file's headers are that tool's)."""
     best, best_share = None, 0.0
     present = set(headers)
-    for name, preset in PRESETS.items():
-        share = len(present & preset.keys()) / max(len(preset), 1)
-        if share > best_share:
-            best, best_share = name, share
+    for name, layouts in LAYOUTS.items():
+        for layout in layouts:
+            share = len(present & layout.keys()) / max(len(layout), 1)
+            if share > best_share:
+                best, best_share = name, share
     return best if best_share >= 0.5 else None
 
 
@@ -156,7 +188,8 @@ def numbered_target(header: str) -> str | None:
     if not match:
         return None
     kind, number, part = match.groups()
-    part = {"Type": "label", "International": "e164"}.get(part) or part.lower().replace(" ", "_")
+    renamed = {"Type": "label", "International": "e164", "Extended Address": "street2"}
+    part = renamed.get(part) or part.lower().replace(" ", "_")
     return f"{_NUMBERED_KINDS[kind]}#{int(number)}.{part}"
 
 

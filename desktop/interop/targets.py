@@ -39,6 +39,7 @@ _PARTS = {
     "e164": "international form",
     "street": "street",
     "street2": "street, second line",
+    "po_box": "PO box",
     "city": "city",
     "region": "state or region",
     "postal_code": "postal code",

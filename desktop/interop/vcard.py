@@ -25,7 +25,6 @@ from db.contact_values import (
     ExportedContact,
     PhoneValue,
     UrlValue,
-    validate,
 )
 from db.errors import InputError, ValidationError
 from db.gc_pause import cyclic_gc_paused
@@ -51,6 +50,7 @@ from desktop.interop.plan import (
     normal_label,
     record_id,
 )
+from desktop.interop.set_aside import validate_setting_aside
 
 Warn = Callable[[ContentLine, str], None]
 MAX_PHOTO_BYTES = 2_000_000
@@ -216,12 +216,13 @@ def _card_row(number: int, card: Component, region: str) -> PlannedRow:
         default_region=region,
     )
     try:
-        draft = validate(draft)
+        draft, set_aside = validate_setting_aside(draft)
     except ValidationError as error:
         for key, message in error.problems.items():
-            column = sources.get(key, "FN" if key == "name" else key.split("[")[0].upper())
-            problems.append(RowProblem(number, column, message, "card"))
+            problems.append(RowProblem(number, _column(key, sources), message, "card"))
         return PlannedRow(number, None, tuple(groups), tuple(problems), unit="card")
+    for aside in set_aside:
+        problems.append(RowProblem(number, _column(aside.key, sources), aside.note, "card"))
     return PlannedRow(
         number,
         replace(draft, default_region=region),
@@ -234,6 +235,11 @@ def _card_row(number: int, card: Component, region: str) -> PlannedRow:
         referred_by,
         unit="card",
     )
+
+
+def _column(key: str, sources: dict[str, str]) -> str:
+    """The property a validation key ("emails[0]", "name") came from."""
+    return sources.get(key, "FN" if key == "name" else key.split("[")[0].upper())
 
 
 def parse_vcard_date(value: str, omit_year: str = "") -> date:

@@ -510,13 +510,18 @@ class PreviewPage(QWizardPage):
         self.steps_model.set_records(preview.steps)
         self._show_problems(preview.problems)
         writes = sum(1 for step in preview.steps if step.writes)
+        left_out = _left_out(preview.unmapped)
         if writes:
             self.status.setText(
                 f"Press Import to write {_records(writes)}. Undo (Ctrl+Z) takes the whole "
-                "import back." + self._problem_note(preview.rejected)
+                "import back."
+                + self._problem_note(preview.rejected, len(preview.problems))
+                + left_out
             )
         else:
-            self.status.setText("There is nothing new to import." + self._problem_note(0))
+            self.status.setText(
+                "There is nothing new to import." + self._problem_note(0) + left_out
+            )
 
     def _show_calendar(self, plan: CalendarPlan) -> None:
         self.owner.preview, self.owner.calendar = None, plan
@@ -543,14 +548,19 @@ class PreviewPage(QWizardPage):
         self.tabs.setCurrentIndex(1 if problems else 0)
 
     @staticmethod
-    def _problem_note(rejected: int) -> str:
-        if not rejected:
-            return ""
-        return (
-            f" {_records(rejected)} with problems stay"
-            f"{'s' if rejected == 1 else ''} out; the list says where, so you can "
-            "mend the file and import it again."
-        )
+    def _problem_note(rejected: int, problems: int) -> str:
+        if rejected:
+            return (
+                f" {_records(rejected)} with problems stay"
+                f"{'s' if rejected == 1 else ''} out; the list says where, so you can "
+                "mend the file and import it again."
+            )
+        if problems:
+            return (
+                " Values that could not be read are left out and kept in custom fields; "
+                "the Problems list says which."
+            )
+        return ""
 
     def isComplete(self) -> bool:
         if not self.ready:
@@ -578,6 +588,12 @@ def work_out(
         assert source.table is not None
         plan = plan_rows(source.table, mapping, region)
     return book.import_preview(plan, on_duplicate)
+
+
+def _left_out(columns: tuple[str, ...]) -> str:
+    if not columns:
+        return ""
+    return f" Not imported (no field takes them; Back maps them): {', '.join(columns)}."
 
 
 def _records(count: int) -> str:

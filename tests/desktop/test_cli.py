@@ -276,17 +276,26 @@ def test_a_missing_display_plugin_is_said_in_one_line(data_dir: Path) -> None:
     assert "'nosuchscreen' display plugin is missing" in line and "reinstall" in line
 
 
+def test_import_names_the_columns_it_will_not_import(data_dir: Path) -> None:
+    legacy = FIXTURES / "import" / "google_legacy_contacts.csv"
+    result = callsheet("import", str(legacy), "--preset", "google", "--dry-run", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "(Google Contacts CSV, utf-8); 2 to create" in result.stdout
+    assert "Not imported (no field takes them): Gender, Occupation." in result.stdout
+
+
 def test_import_previews_then_imports_a_google_export(data_dir: Path, tmp_path: Path) -> None:
     sample = FIXTURES / "import" / "google_contacts.csv"
     preview = callsheet("import", str(sample), "--dry-run", data_dir=data_dir)
     assert preview.returncode == 0, preview.stderr
-    assert "2 to create, 0 to update, 0 to merge, 0 to skip, 1 with problems" in preview.stdout
-    assert "row 4, E-mail 1 - Value:" in preview.stdout
+    assert "3 to create, 0 to update, 0 to merge, 0 to skip, 0 with problems" in preview.stdout
+    assert "row 4, E-mail 1 - Value: “not-an-email” is not an email address" in preview.stdout
+    assert "kept in “Email as imported”" in preview.stdout
     assert not (data_dir / "callsheet.db").exists()  # a dry run changes nothing
     done = callsheet("import", str(sample), data_dir=data_dir)
-    assert done.returncode == 0 and "Imported: 2 created" in done.stdout
+    assert done.returncode == 0 and "Imported: 3 created" in done.stdout
     again = callsheet("import", str(sample), data_dir=data_dir)
-    assert "0 to create, 0 to update, 0 to merge, 2 to skip" in again.stdout
+    assert "0 to create, 0 to update, 0 to merge, 3 to skip" in again.stdout
     found = callsheet("find", "fjordline", "--json", data_dir=data_dir)
     assert '"display_name": "Maya Lund"' in found.stdout
     empty = tmp_path / "empty.csv"

@@ -40,6 +40,39 @@ def test_a_google_contacts_export() -> None:
     assert "not-an-email" in problem.message
 
 
+def test_an_older_google_contacts_export_keeps_company_title_groups_and_names() -> None:
+    """The layout Google exported until 2020: other name columns, Group Membership and
+    numbered Organization columns. Columns no field takes are named, not dropped quietly."""
+    table = read_table(SAMPLES / "google_legacy_contacts.csv")
+    assert detect_preset(table.headers) == "google"
+    plan = plan_rows(table, guess_mapping(table.headers, "google"), "NO")
+    [maya, oyvind] = plan.ready
+    assert maya.draft is not None and oyvind.draft is not None
+    d = maya.draft
+    assert (d.prefix, d.given_name, d.family_name, d.suffix, d.nickname) == (
+        "Dr.", "Maya", "Lund", "Jr.", "May",
+    )  # fmt: skip
+    assert (d.company, d.title, d.department) == (
+        "Fjordline Logistics",
+        "Head of Purchasing",
+        "Purchasing",
+    )
+    assert maya.groups == ("Bergen distributors", "Key accounts")
+    assert [(e.address, e.label, e.is_primary) for e in d.emails] == [
+        ("maya.lund@fjordline.example", "work", True),
+        ("maya@home.example", "home", False),
+    ]
+    [address] = d.addresses
+    assert (address.street, address.city, address.country) == (
+        "Postboks 7\nStrandkaien 2\n3rd floor",
+        "Bergen",
+        "NO",
+    )
+    assert d.urls[0].url == "https://fjordline.example"
+    assert (oyvind.draft.company, oyvind.draft.title) == ("Nordkjøl AS", "CTO")
+    assert plan.unmapped == ("Gender", "Occupation")  # the whole address repeats its parts
+
+
 def test_an_outlook_export_in_windows_1252() -> None:
     table = read_table(SAMPLES / "outlook_contacts.csv")
     assert table.encoding == "cp1252"
@@ -132,3 +165,36 @@ def test_central_european_windows_text_is_told_apart(tmp_path: Path) -> None:
     path.write_bytes("Name,City\nŁukasz Świątek,Łódź\nZofia Ąłęk,Kraków\n".encode("cp1250"))
     table = read_table(path)
     assert table.rows[0] == ["Łukasz Świątek", "Łódź"]
+
+
+def test_one_bad_cell_does_not_keep_a_person_out(tmp_path: Path) -> None:
+    """An impossible birthday and a mistyped e-mail: the person imports with everything
+    else, each bad value waits in a custom field, and the cells are reported."""
+    sheet = tmp_path / "people.csv"
+    sheet.write_text(
+        "First Name,Last Name,Birthday,E-mail,E-mail 2,Phone,Company\n"
+        "Maya,Lund,31.02.1990,maya@@fjordline,maya@home.example,+47 912 34 567,Fjordline\n"
+        ",,1990-01-01,nobody@example.com,,,\n"
+    )
+    table = read_table(sheet)
+    mapping = {
+        "First Name": "given_name", "Last Name": "family_name", "Birthday": "birthday",
+        "E-mail": "email:work", "E-mail 2": "email:home", "Phone": "phone:work",
+        "Company": "company",
+    }  # fmt: skip
+    plan = plan_rows(table, mapping, "NO")
+    [maya] = plan.ready
+    assert maya.draft is not None
+    assert (maya.draft.given_name, maya.draft.company) == ("Maya", "Fjordline")
+    assert [e.address for e in maya.draft.emails] == ["maya@home.example"]
+    assert maya.draft.emails[0].is_primary
+    assert maya.draft.birthday is None
+    assert maya.draft.custom_fields == {
+        "Birthday as imported": "31.02.1990",
+        "Email as imported": "maya@@fjordline",
+    }
+    assert [(p.row, p.column) for p in maya.problems] == [(2, "Birthday"), (2, "E-mail")]
+    assert all("imported without it" in p.message for p in maya.problems)
+    assert plan.rejected == 1  # a row with no name at all still stays out
+    [nameless] = [p for p in plan.problems if p.row == 3]
+    assert "name" in nameless.message

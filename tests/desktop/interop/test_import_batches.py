@@ -29,14 +29,14 @@ def _preview(db: Database, on_duplicate: OnDuplicate = OnDuplicate.MERGE) -> imp
 
 def test_import_then_undo_in_one_step(db: Database) -> None:
     outcome = importer.run(db, _preview(db), "google_contacts.csv", "csv")
-    assert (outcome.created, outcome.changed) == (2, 0)
+    assert (outcome.created, outcome.changed) == (3, 0)  # "Bad Email" without the bad email
     with db.reading() as session:
-        assert count_contacts(session) == 2
+        assert count_contacts(session) == 3
         assert [g.name for g in groups.list_groups(session)] == ["Bergen distributors"]
         [row] = imports.batches(session)
-        assert (row.status, row.created_count, row.source) == ("done", 2, "google_contacts.csv")
+        assert (row.status, row.created_count, row.source) == ("done", 3, "google_contacts.csv")
     with db.transaction() as session:
-        assert imports.undo_batch(session, outcome.batch_id) == 2
+        assert imports.undo_batch(session, outcome.batch_id) == 3
     with db.reading() as session:
         assert count_contacts(session) == 0
         assert imports.batches(session)[0].status == "undone"
@@ -45,17 +45,17 @@ def test_import_then_undo_in_one_step(db: Database) -> None:
 def test_reimport_skips_or_merges_and_undo_restores_what_it_changed(db: Database) -> None:
     maya = add_contact(db, "Maya", "Lund", emails=("MAYA.LUND@fjordline.example",))
     skipping = _preview(db, OnDuplicate.SKIP)
-    assert [s.action for s in skipping.steps] == [Action.SKIP, Action.CREATE]
+    assert [s.action for s in skipping.steps] == [Action.SKIP, Action.CREATE, Action.CREATE]
     assert "the same email maya.lund@fjordline.example" in skipping.steps[0].reason
     merging = _preview(db)
-    assert [s.action for s in merging.steps] == [Action.MERGE, Action.CREATE]
+    assert [s.action for s in merging.steps] == [Action.MERGE, Action.CREATE, Action.CREATE]
     outcome = importer.run(db, merging, "google_contacts.csv", "csv")
     with db.reading() as session:
         merged = get_contact(session, maya)
         assert merged.company == "Fjordline Logistics"
         assert len(merged.phones) == 2
-        assert count_contacts(session) == 2
-    assert [s.action for s in _preview(db).steps] == [Action.SKIP, Action.SKIP]
+        assert count_contacts(session) == 3
+    assert [s.action for s in _preview(db).steps] == [Action.SKIP] * 3
     with db.transaction() as session:
         imports.undo_batch(session, outcome.batch_id)
     with db.reading() as session:
@@ -170,4 +170,4 @@ def test_a_first_big_import_builds_the_indexes_once_at_the_end(
     with db.engine.connect() as conn:
         assert missing_indexes(conn) == []
     with db.reading() as session:
-        assert count_contacts(session) == 2
+        assert count_contacts(session) == 3

@@ -94,7 +94,7 @@ def test_vcard_4_0_from_nextcloud_with_uri_phones_and_a_referral(db: Database) -
 def test_an_act_export_in_windows_1252_with_tabs() -> None:
     plan, described = plan_contacts(SAMPLES / "act_export.txt", "csv", None, "US")
     assert described == "3 rows (Act! export, cp1252)"
-    robert, linda = plan.ready
+    robert, linda, chen = plan.ready
     assert robert.draft is not None and linda.draft is not None
     assert (robert.draft.display_name, robert.draft.nickname) == ("Robert Hayes", "Bob")
     assert robert.draft.addresses[0].street == "14 Harbor Way\nSuite 200"
@@ -110,6 +110,12 @@ def test_an_act_export_in_windows_1252_with_tabs() -> None:
     assert [e.label for e in linda.draft.emails] == ["work", "home"]
     problems = [(p.row, p.column) for p in plan.problems]
     assert problems == [(4, "Birth Date"), (4, "E-mail")]
+    # The unreadable birthday and e-mail wait in custom fields; Chen Wei imports.
+    assert chen.draft is not None and chen.draft.emails == ()
+    assert chen.draft.custom_fields == {
+        "Birthday as imported": "13/45/1990",
+        "Email as imported": "not an email",
+    }
 
 
 def test_a_50_mb_photo_is_left_out_with_a_message_and_the_card_kept(tmp_path: Path) -> None:

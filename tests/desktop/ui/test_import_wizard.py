@@ -160,14 +160,15 @@ def test_the_preview_counts_what_will_happen_and_lists_problems_by_row_and_colum
     wait_for_preview(qtbot, wizard)
     page = wizard.preview_page
     figures = {key: page.counts[key].text() for key in ("create", "update", "merge", "skip")}
-    assert figures == {"create": "2", "update": "0", "merge": "1", "skip": "0"}
-    assert page.counts["problems"].text() == "2"
+    assert figures == {"create": "4", "update": "0", "merge": "1", "skip": "0"}
+    assert page.counts["problems"].text() == "0"  # records kept out; none here
     assert page.tabs.currentWidget() is page.problems  # problems first when there are any
     assert page.tabs.tabText(1) == "Problems (2)"
-    assert "write 3 records." in page.status.text()
-    assert "2 records with problems stay out" in page.status.text()
+    assert "write 5 records." in page.status.text()  # a bad cell keeps nobody out
+    assert "kept in custom fields" in page.status.text()
     assert cells(page.problems, 0)[:2] == ["row 4", "Birthday"]
     assert "31/31/1999" in cells(page.problems, 0)[2]
+    assert "kept in “Birthday as imported”" in cells(page.problems, 0)[2]
     assert cells(page.problems, 1)[:2] == ["row 5", "E-mail"]
     merge = next(
         r for r in range(page.steps_model.rowCount()) if cells(page.steps, r)[2] == "Merge"
@@ -215,11 +216,11 @@ def test_an_import_from_the_window_lands_in_one_batch_and_ctrl_z_takes_it_back(
 ) -> None:  # type: ignore[no-untyped-def]
     walk_wizard(qtbot, sheet, on_mapping=lambda d: choose(mapping_box(d, "Firma"), "company"))
     window.interop.import_file()
-    qtbot.waitUntil(lambda: book.count() == 3, timeout=15_000)
+    qtbot.waitUntil(lambda: book.count() == 5, timeout=15_000)
     qtbot.waitUntil(lambda: window.undo_stack.canUndo())
     assert window.undo_stack.undoText() == "Import of people.csv"
-    assert "Imported people.csv: 3 new" in window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+    assert "Imported people.csv: 5 new" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 5)
 
     window.undo_action.trigger()
     assert "Taking back the import of people.csv" in window.statusBar().currentMessage()
@@ -271,12 +272,12 @@ def test_an_earlier_import_is_taken_back_from_the_import_history(
     plan, _ = plan_contacts(sheet, "csv", None, "US")
     preview = book.import_preview(plan, importer.OnDuplicate.MERGE)
     book.import_contacts(preview, str(sheet), "csv")  # an import of an earlier session
-    assert book.count() == 3
+    assert book.count() == 5
 
     def open_history(dialog: QDialog) -> None:
         assert isinstance(dialog, ImportHistory)
         first = dialog.list.topLevelItem(0)
-        assert [first.text(n) for n in (1, 2, 3, 5)] == ["people.csv", "Table", "3", "Imported"]
+        assert [first.text(n) for n in (1, 2, 3, 5)] == ["people.csv", "Table", "5", "Imported"]
         when_dialog_opens(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
         dialog.take_back.click()
         assert dialog.status.text() == "Taking back the import of people.csv…"
@@ -387,3 +388,26 @@ def test_stop_keeps_what_landed_and_ctrl_z_takes_that_back(
     assert batch.status == "cancelled" and batch.created_count == landed
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: book.count() == 0)
+
+
+def test_an_older_google_export_maps_its_job_columns_and_names_what_it_leaves_out(
+    qtbot, window: MainWindow, book: ContactBook
+) -> None:  # type: ignore[no-untyped-def]
+    legacy = FIXTURES / "import" / "google_legacy_contacts.csv"
+    seen: list[str] = []
+
+    def check_mapping(dialog: ImportWizard) -> None:
+        mapping = dialog.mapping_page.mapping()
+        seen.append(mapping.get("Organization 1 - Title", ""))
+
+    def check_preview(dialog: ImportWizard) -> None:
+        seen.append(dialog.preview_page.status.text())
+
+    walk_wizard(qtbot, legacy, on_mapping=check_mapping, on_preview=check_preview)
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: window.undo_stack.canUndo(), timeout=15_000)
+    title, status = seen
+    assert title == "title"
+    assert "Not imported (no field takes them; Back maps them): Gender, Occupation." in status
+    [maya] = [r for r in book.lookup_rows("maya lund", 5)]
+    assert (maya.company, maya.title) == ("Fjordline Logistics", "Head of Purchasing")
