@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from db import activities, contacts, groups, history, snapshots, social_profiles
@@ -26,8 +26,20 @@ from db.contact_values import ContactDraft, ProfileLink
 from db.errors import NotFoundError, ValidationError
 from db.ids import hex_ids, new_id
 from db.journal import origin_of
-from db.models import Contact, ImportBatch, ImportItem
+from db.models import (
+    Company,
+    Contact,
+    Group,
+    ImportBatch,
+    ImportItem,
+    Note,
+    activity_contacts,
+    group_members,
+    history_contacts,
+)
 from db.text import sort_key
+
+_CHUNK = 500  # ids per statement
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,7 @@ class ContactWriter:
         for record in records:
             draft = record.draft
             company = self._company(draft.company, built.now, companies) if draft.company else None
-            groups_of = [self._group(session, name) for name in record.groups]
+            groups_of = [self._group(session, batch_id, name) for name in record.groups]
             built.add(
                 NewContact(
                     record.id,
@@ -111,7 +123,8 @@ class ContactWriter:
         built.extend(
             "import_items",
             ("batch_id", "contact_id", "action"),
-            [(batch_id.hex, record.id.hex, "created") for record in records],
+            [(batch_id.hex, record.id.hex, "created") for record in records]
+            + [(batch_id.hex, str(row[0]), "company") for row in companies],
         )
         built.write(conn)
         batch.created_count += len(records)
@@ -144,7 +157,7 @@ class ContactWriter:
             self.changed.add(record.id)
         assert item.before is not None
         group_ids = tuple(
-            gid for gid in (self._group(session, name) for name in record.groups) if gid
+            gid for gid in (self._group(session, batch_id, name) for name in record.groups) if gid
         )
         draft = record.draft
         contacts.update_contact(
@@ -191,13 +204,16 @@ class ContactWriter:
             made.append((*known, key, now, now, 1))
         return known
 
-    def _group(self, session: Session, name: str) -> uuid.UUID | None:
+    def _group(self, session: Session, batch_id: uuid.UUID, name: str) -> uuid.UUID | None:
+        """The group called `name`; one the import makes is recorded, for its undo."""
         key = name.strip().casefold()
         if not key:
             return None
         if key not in self.group_ids:
-            self.group_ids[key] = groups.create_group(session, name.strip())
-            self.group_names[self.group_ids[key]] = name.strip()
+            made = groups.create_group(session, name.strip())
+            session.add(ImportItem(batch_id=batch_id, contact_id=made, action="group"))
+            self.group_ids[key] = made
+            self.group_names[made] = name.strip()
         return self.group_ids[key]
 
 
@@ -245,7 +261,9 @@ def undo_batch(session: Session, batch_id: uuid.UUID) -> int:
         )
     ).all()
     created = [cid for cid, action, _ in items if action == "created"]
+    untouched = _untouched_since(session, created)
     moved = contacts.trash_contacts(session, created)
+    contacts.purge_contacts(session, untouched)  # as if never imported; the rest wait in the Trash
     made = [rid for rid, action, _ in items if action == "activity"]
     moved += activities.trash(session, made) if made else 0
     for rid in (rid for rid, action, _ in items if action == "history"):
@@ -258,9 +276,43 @@ def undo_batch(session: Session, batch_id: uuid.UUID) -> int:
             social_profiles.set_trashed(session, uuid.UUID(pid), True)
         snapshots.put_back(session, contact_id, before)
         moved += 1
+    _drop_unused(session, Group, [rid for rid, action, _ in items if action == "group"])
+    _drop_unused(session, Company, [rid for rid, action, _ in items if action == "company"])
     batch.status = "undone"
     session.flush()
     return moved
+
+
+def _untouched_since(session: Session, contact_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """Of the contacts an import made, those nobody has edited, noted, scheduled or
+    logged anything for since: taking the import back deletes these for good."""
+    found: list[uuid.UUID] = []
+    for start in range(0, len(contact_ids), _CHUNK):
+        found += session.scalars(
+            select(Contact.id).where(
+                Contact.id.in_(contact_ids[start : start + _CHUNK]),
+                Contact.rev == 1,
+                ~exists().where(Note.contact_id == Contact.id),
+                ~exists().where(history_contacts.c.contact_id == Contact.id),
+                ~exists().where(activity_contacts.c.contact_id == Contact.id),
+            )
+        )
+    return found
+
+
+def _drop_unused(
+    session: Session, table: type[Group] | type[Company], ids: list[uuid.UUID]
+) -> None:
+    """Delete the groups or companies an import made that nothing belongs to any more."""
+    for record in session.scalars(select(table).where(table.id.in_(ids))):
+        if isinstance(record, Group):
+            used = session.scalar(select(func.count()).where(group_members.c.group_id == record.id))
+        else:
+            used = session.scalar(
+                select(func.count()).select_from(Contact).where(Contact.company_id == record.id)
+            )
+        if not used:
+            session.delete(record)
 
 
 def batches(session: Session) -> list[BatchRow]:

@@ -171,3 +171,50 @@ def test_a_first_big_import_builds_the_indexes_once_at_the_end(
         assert missing_indexes(conn) == []
     with db.reading() as session:
         assert count_contacts(session) == 3
+
+
+def _everything(db: Database) -> dict[str, list[str]]:
+    """Every contact (in the Trash or not), group and company the database holds."""
+    with db.reading() as session:
+        conn = session.connection()
+
+        def names(sql: str) -> list[str]:
+            return sorted(str(row[0]) for row in conn.exec_driver_sql(sql))
+
+        return {
+            "contacts": names("SELECT display_name FROM contacts"),
+            "groups": names("SELECT name FROM groups"),
+            "companies": names("SELECT name FROM companies"),
+        }
+
+
+def test_undo_takes_an_import_back_as_if_it_had_not_happened(db: Database) -> None:
+    """Nothing the file brought stays behind: not its contacts (not even in the Trash),
+    not the group or the companies it made. What was there before stays."""
+    add_contact(db, "Ola", "Nordmann", company="Nordkjøl AS")
+    with db.transaction() as session:
+        groups.create_group(session, "Key accounts")
+    before = _everything(db)
+    outcome = importer.run(db, _preview(db, OnDuplicate.ADD), "google_contacts.csv", "csv")
+    assert _everything(db) != before
+    with db.transaction() as session:
+        imports.undo_batch(session, outcome.batch_id)
+    assert _everything(db) == before
+
+
+def test_undo_keeps_in_the_trash_what_was_worked_on_since_the_import(db: Database) -> None:
+    from db import notes
+
+    outcome = importer.run(db, _preview(db), "google_contacts.csv", "csv")
+    with db.reading() as session:
+        maya = next(h.id for h in LOOKUP.lookup(session, "Maya Lund", 5))
+    with db.transaction() as session:
+        notes.add_note(session, maya, "Called about the pilot")
+    with db.transaction() as session:
+        imports.undo_batch(session, outcome.batch_id)
+    left = _everything(db)
+    assert left["contacts"] == ["Maya Lund"]  # in the Trash, with the note typed on her
+    assert left["groups"] == ["Bergen distributors"]  # she is still in it
+    assert left["companies"] == ["Fjordline Logistics"]
+    with db.reading() as session:
+        assert count_contacts(session) == 0
