@@ -53,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, metavar="S", help="random seed, for the same data again")
 
     find = commands.add_parser("find", help="look up contacts by any fragment")
-    find.add_argument("text", metavar="TEXT", help="name, company, email, phone digits or city")
+    find.add_argument(
+        "text", metavar="TEXT", type=_query, help="name, company, email, phone digits or city"
+    )
     find.add_argument(
         "--limit",
         type=_positive,
@@ -163,6 +165,12 @@ def _whole_number(value: str, minimum: int) -> int:
     return number
 
 
+def _query(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("say what to look for (the text is empty)")
+    return value
+
+
 def _positive(value: str) -> int:
     return _whole_number(value, 1)
 
@@ -203,9 +211,17 @@ def _find(args: argparse.Namespace) -> int:
 
     book = ContactBook.open(args.data_dir, create=False)
     try:
-        hits = book.lookup(args.text, limit=args.limit)
+        hits = book.lookup(args.text, limit=args.limit + 1)
     finally:
         book.close()
+    if not hits:
+        print(f"callsheet: no contact matches “{args.text}”.", file=sys.stderr)
+    elif len(hits) > args.limit:
+        hits = hits[: args.limit]
+        print(
+            f"callsheet: the first {args.limit:,} matches; more match (--limit N shows more).",
+            file=sys.stderr,
+        )
     for hit in hits:
         record = {
             "id": str(hit.id),

@@ -375,3 +375,23 @@ def test_deleted_activities_wait_in_the_trash(db: Database) -> None:
         assert session.get(Activity, aid) is None
         [entry] = history.history_for(session, maya)  # history outlives its activity
         assert entry.regarding == "Pilot call"
+
+
+def test_the_agenda_lists_every_follow_up_however_many(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`callsheet agenda` has no silent cap: it reads page after page."""
+    monkeypatch.setattr(tasks, "_AGENDA_PAGE", 2)
+    maya = add_contact(db, "Maya", "Lund")
+    with db.transaction() as session:
+        for n in range(-3, 4):  # three overdue, four coming
+            due = (NOW + timedelta(hours=n, minutes=30)).replace(tzinfo=None)
+            draft = ActivityDraft(
+                regarding=f"call {n}", start=due, time_zone="UTC", contact_ids=(maya,)
+            )
+            activities.schedule(session, draft)
+    with db.reading() as session:
+        rows = tasks.agenda(session, CLOCK, days=7)
+        overdue = tasks.agenda(session, CLOCK, days=7, overdue_only=True)
+    assert [r.regarding for r in rows] == [f"call {n}" for n in range(-3, 4)]
+    assert [r.regarding for r in overdue] == ["call -3", "call -2", "call -1"]

@@ -77,6 +77,22 @@ def test_find_without_json_prints_readable_lines(data_dir: Path) -> None:
     assert email in found.stdout
 
 
+def test_find_says_on_stderr_when_nothing_matches_or_more_than_it_shows(
+    data_dir: Path,
+) -> None:
+    callsheet("seed", "--count", "30", "--seed", "3", data_dir=data_dir)
+    nothing = callsheet("find", "zzqxv", "--json", data_dir=data_dir)
+    assert nothing.returncode == 0 and nothing.stdout == ""
+    assert "no contact matches “zzqxv”" in nothing.stderr
+    with sqlite3.connect(data_dir / "callsheet.db") as conn:
+        (family,) = conn.execute(
+            "SELECT family_name FROM contacts GROUP BY family_name ORDER BY count(*) DESC"
+        ).fetchone()
+    capped = callsheet("find", family[:2], "--limit", "1", "--json", data_dir=data_dir)
+    assert capped.returncode == 0 and len(capped.stdout.splitlines()) == 1
+    assert "the first 1 matches; more match (--limit N shows more)" in capped.stderr
+
+
 def test_the_same_seed_gives_the_same_people(tmp_path: Path) -> None:
     def people(folder: Path) -> list[tuple[str, ...]]:
         callsheet("seed", "--count", "40", "--seed", "11", data_dir=folder)
@@ -97,6 +113,8 @@ def test_the_same_seed_gives_the_same_people(tmp_path: Path) -> None:
         ("seed", "--count", "0"),
         ("seed", "--count", "many"),
         ("find", "x", "--limit", "-3"),
+        ("find", ""),
+        ("find", "   "),
         ("frobnicate",),
         ("--no-such-option",),
     ],
