@@ -112,6 +112,17 @@ TOOLBAR = ("new", "edit", "delete", "toolbar_undo", "-", "schedule", "record", "
 TIPS_WITH_SHORTCUT = ("new", "edit", "delete", "find", "schedule", "record")
 
 
+# Where a platform gives a standard key no binding (Preferences on Linux and Windows),
+# the keys the README promises.
+_FALLBACKS = {Key.Preferences: "Ctrl+,", Key.Quit: "Ctrl+Q"}
+
+
+def _bindings(shortcut: QKeySequence.StandardKey | str) -> list[QKeySequence]:
+    if isinstance(shortcut, str):
+        return [QKeySequence(shortcut)]
+    return QKeySequence.keyBindings(shortcut) or [QKeySequence(_FALLBACKS[shortcut])]
+
+
 def build_actions(window: MainWindow) -> dict[str, QAction]:
     """Make every action (also set on the window as `<name>_action`), the menus and the
     toolbar; returns the actions by name."""
@@ -119,16 +130,16 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     for spec in ACTIONS:
         action = QAction(spec.text, window)
         if spec.shortcut is not None:
-            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setShortcuts(_bindings(spec.shortcut))
         if spec.tip:
             action.setStatusTip(spec.tip)
         action.triggered.connect(spec.run(window))
         actions[spec.name] = action
     stack = window.undo_stack
     actions["undo"] = stack.createUndoAction(window, "&Undo")
-    actions["undo"].setShortcut(Key.Undo)
+    actions["undo"].setShortcuts(_bindings(Key.Undo))
     actions["redo"] = stack.createRedoAction(window, "&Redo")
-    actions["redo"].setShortcut(Key.Redo)
+    actions["redo"].setShortcuts(_bindings(Key.Redo))
     # The menu's Undo says what it undoes; the toolbar's keeps one width and says it in
     # its tooltip, so the lookup box does not jump around.
     toolbar_undo = actions["toolbar_undo"] = QAction("Undo", window)
