@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTabBar,
     QTableView,
     QVBoxLayout,
@@ -54,8 +55,13 @@ class TaskView(QWidget):
             self.tabs.addTab(bucket.value)
         self.tabs.setUsesScrollButtons(False)
         self.tabs.setDrawBase(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
+        self.tabs.setExpanding(False)
+        self.tabs.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.tabs.setCurrentIndex(BUCKETS.index(Bucket.TODAY))
         self.tabs.currentChanged.connect(self._filters_changed)
+        self.tabs.tabBarClicked.connect(self._bucket_chosen)
+        self._bucket_settled = False  # the first look opens where the work is
         self.kind = QComboBox()
         self.kind.addItem("Any kind", None)
         for value, title in KIND_TITLES.items():
@@ -166,7 +172,11 @@ class TaskView(QWidget):
         self.group.blockSignals(False)
 
     def show_bucket(self, bucket: Bucket) -> None:
+        self._bucket_settled = True
         self.tabs.setCurrentIndex(BUCKETS.index(bucket))
+
+    def _bucket_chosen(self, _index: int) -> None:
+        self._bucket_settled = True
 
     def reload(self, select: uuid.UUID | None = None) -> None:
         """Re-read the rows and bucket counts, keeping the selected activity if it stays."""
@@ -179,6 +189,13 @@ class TaskView(QWidget):
         for n, bucket in enumerate(BUCKETS):
             count = counts.get(bucket)
             self.tabs.setTabText(n, f"{bucket.value} ({number(count)})" if count else bucket.value)
+        self.tabs.updateGeometry()
+        if not self._bucket_settled:
+            self._bucket_settled = True
+            busy = (b for b in (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING) if counts.get(b))
+            first = next(busy, Bucket.TODAY)
+            if first is not BUCKETS[self.tabs.currentIndex()]:
+                self.tabs.setCurrentIndex(BUCKETS.index(first))
         overdue_tab = BUCKETS.index(Bucket.OVERDUE)
         self.tabs.setTabTextColor(
             overdue_tab,

@@ -410,3 +410,24 @@ def test_the_sidebar_counts_overdue_and_the_task_list_schedules_with_its_contact
     when_dialog_opens(look)
     window.schedule_action.trigger()
     assert seen == [["Maya Lund"]]
+
+
+def test_the_task_list_opens_where_the_work_is(
+    qtbot, window: MainWindow, book: ContactBook, maya: uuid.UUID
+) -> None:  # type: ignore[no-untyped-def]
+    """Overdue first when anything is overdue (not an empty Today), and every bucket's
+    name shows whole, counts included."""
+    schedule(book, (maya,), regarding="Late", start=local_now(book) - timedelta(days=2))
+    schedule(book, (maya,), regarding="Soon", start=local_now(book) + timedelta(days=2))
+    window.tasks_action.trigger()
+    view = window.task_view
+    qtbot.waitUntil(lambda: view.tabs.currentIndex() == 0)
+    assert [r.regarding for r in view.model.rows] == ["Late"]
+    assert view.tabs.tabText(0) == "Overdue (1)"
+    for n in range(view.tabs.count()):
+        text_width = view.tabs.fontMetrics().horizontalAdvance(view.tabs.tabText(n))
+        assert view.tabs.tabRect(n).width() > text_width, view.tabs.tabText(n)
+    view.show_bucket(Bucket.UPCOMING)  # a bucket chosen is kept on the next look
+    window.all_action.trigger()
+    window.tasks_action.trigger()
+    assert view.tabs.currentIndex() == 2
