@@ -106,17 +106,18 @@ def document_for(
 def match_expression(query: str) -> str | None:
     """The FTS5 MATCH text for what a user typed, or None when it has no words.
 
-    Every word becomes a quoted prefix term and the terms are AND-ed; a query that
-    looks like a phone number also matches its digits run together.
+    Every word becomes a quoted prefix term and the terms are AND-ed. A query that
+    looks like a phone number ("+47 55", "555-01") is one: its digits, run together,
+    must begin one of a contact's numbers (as typed, international or national), so
+    "+47 55" does not find a Brazilian +55 number that merely holds a 47.
     """
     terms = query_terms(query)
     if not terms:
         return None
-    words = " AND ".join(f'"{term}"*' for term in terms)
-    if _PHONE_LIKE.match(query.strip()) and len(terms) > 1:
-        run = digits(query)[:MAX_TERM_LENGTH]
-        return f'(phones : "{run}"*) OR ({words})'
-    return words
+    text = query.strip()
+    if _PHONE_LIKE.match(text) and (len(terms) > 1 or text.startswith("+")):
+        return f'phones : "{digits(text)[:MAX_TERM_LENGTH]}"*'
+    return " AND ".join(f'"{term}"*' for term in terms)
 
 
 def query_terms(query: str) -> list[str]:

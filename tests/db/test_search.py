@@ -72,8 +72,13 @@ def test_diacritics_are_folded_both_ways(db: Database, people: dict) -> None:
 
 
 def test_phone_fragments_match_on_digits(db: Database, people: dict) -> None:
+    # A look-alike: a Brazilian number holding both "55" and "47", and a postcode 47.
+    add_contact(db, "Ana", "Souza", phones=("+55 47 3333-4444",), region="BR")
+    add_contact(db, "Lars", "Holm", city="47 Storgata 55", region="NO")
     assert names(db, "555 01") == ["John Smith"]
     assert names(db, "+47 55") == ["Øyvind Berg"]
+    assert "Lars Holm" not in names(db, "+47")  # a number, not an address's 47
+    assert names(db, "+55 47") == ["Ana Souza"]
     assert names(db, "5550104477") == ["John Smith"]
     assert names(db, "044 123") == ["Anna Müller"]
 
