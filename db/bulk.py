@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, Index
 
@@ -68,6 +69,16 @@ def indexes_deferred(
         with writing() as conn:
             for index in indexes:
                 index.create(conn, checkfirst=True)
+
+
+T = TypeVar("T")
+IN_LIST_SIZE = 500  # ids per IN (...) list: well under SQLite's limit on bound values
+
+
+def chunks(items: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[T]]:
+    """`items` in slices of at most `size`, for statements that list ids."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def stamp(moment: datetime) -> str:

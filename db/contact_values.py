@@ -14,10 +14,10 @@ from typing import Any, Protocol, TypeVar
 from db.errors import ValidationError
 from db.phones import parse_phone, parsing_region
 
-# Deliberately permissive (RFC 5322 allows far more than people type) but catches
-# the mistakes people make: no @, spaces, no dot in the domain, a trailing dot.
 _Part = TypeVar("_Part", "EmailValue", "PhoneValue", "AddressValue")
 
+# Deliberately permissive (RFC 5322 allows far more than people type) but catches
+# the mistakes people make: no @, spaces, no dot in the domain, a trailing dot.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _URL = re.compile(r"^(https?://)?[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")

@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
+from db.bulk import chunks
 from db.clock import session_now
 from db.companies import company_for_name
 from db.contact_values import (
@@ -377,10 +378,9 @@ def preload(session: Session, contact_ids: Sequence[uuid.UUID]) -> list[Contact]
     `get_contact` and `update_contact` of each need none. Keep the list while they
     work: the session holds its objects only as long as something else does."""
     loaded: list[Contact] = []
-    for start in range(0, len(contact_ids), 500):
-        chunk = list(contact_ids[start : start + 500])
+    for chunk in chunks(contact_ids):
         loaded += session.scalars(
-            select(Contact).where(Contact.id.in_(chunk)).options(*DETAIL_LOADS)
+            select(Contact).where(Contact.id.in_(list(chunk))).options(*DETAIL_LOADS)
         )
     return loaded
 

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from db.bulk import chunks
 from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
 from db.journal import changed_contact_ids, origin_of
 from db.models import ChangeJournal, Contact, Group, group_members
 from db.text import sort_key
-
-_CHUNK = 500  # contacts per statement (SQLite's variable limit is far above)
 
 
 @dataclass(frozen=True)
@@ -173,8 +172,7 @@ def _members_changed(session: Session, group_id: uuid.UUID) -> None:
     )
     changed_contact_ids(session).update(members)
     session.flush()  # the group's change, and with it the members' index rows
-    for start in range(0, len(members), _CHUNK):
-        chunk = members[start : start + _CHUNK]
+    for chunk in chunks(members):
         live = (Contact.id.in_(chunk), Contact.deleted_at.is_(None))
         session.execute(
             update(Contact).where(*live).values(rev=Contact.rev + 1, updated_at=now),

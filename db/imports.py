@@ -14,12 +14,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from db import activities, contacts, groups, history, snapshots, social_profiles
-from db.bulk import stamp
+from db.bulk import chunks, stamp
 from db.clock import session_now
 from db.contact_rows import ContactRows, NewContact
 from db.contact_values import ContactDraft, ProfileLink
@@ -38,8 +39,6 @@ from db.models import (
     history_contacts,
 )
 from db.text import sort_key
-
-_CHUNK = 500  # ids per statement
 
 
 @dataclass(frozen=True)
@@ -276,8 +275,10 @@ def undo_batch(session: Session, batch_id: uuid.UUID) -> int:
             social_profiles.set_trashed(session, uuid.UUID(pid), True)
         snapshots.put_back(session, contact_id, before)
         moved += 1
-    _drop_unused(session, Group, [rid for rid, action, _ in items if action == "group"])
-    _drop_unused(session, Company, [rid for rid, action, _ in items if action == "company"])
+    made_groups = [rid for rid, action, _ in items if action == "group"]
+    made_companies = [rid for rid, action, _ in items if action == "company"]
+    _drop_unused(session, Group, made_groups, group_members.c.group_id)
+    _drop_unused(session, Company, made_companies, Contact.company_id)
     batch.status = "undone"
     session.flush()
     return moved
@@ -287,10 +288,10 @@ def _untouched_since(session: Session, contact_ids: Sequence[uuid.UUID]) -> list
     """Of the contacts an import made, those nobody has edited, noted, scheduled or
     logged anything for since: taking the import back deletes these for good."""
     found: list[uuid.UUID] = []
-    for start in range(0, len(contact_ids), _CHUNK):
+    for chunk in chunks(contact_ids):
         found += session.scalars(
             select(Contact.id).where(
-                Contact.id.in_(contact_ids[start : start + _CHUNK]),
+                Contact.id.in_(chunk),
                 Contact.rev == 1,
                 ~exists().where(Note.contact_id == Contact.id),
                 ~exists().where(history_contacts.c.contact_id == Contact.id),
@@ -301,17 +302,12 @@ def _untouched_since(session: Session, contact_ids: Sequence[uuid.UUID]) -> list
 
 
 def _drop_unused(
-    session: Session, table: type[Group] | type[Company], ids: list[uuid.UUID]
+    session: Session, table: type[Group] | type[Company], ids: list[uuid.UUID], user: Any
 ) -> None:
-    """Delete the groups or companies an import made that nothing belongs to any more."""
+    """Delete the groups or companies an import made that nothing belongs to any more
+    (`user`: the column that points at them)."""
     for record in session.scalars(select(table).where(table.id.in_(ids))):
-        if isinstance(record, Group):
-            used = session.scalar(select(func.count()).where(group_members.c.group_id == record.id))
-        else:
-            used = session.scalar(
-                select(func.count()).select_from(Contact).where(Contact.company_id == record.id)
-            )
-        if not used:
+        if not session.scalar(select(func.count()).where(user == record.id)):
             session.delete(record)
 
 

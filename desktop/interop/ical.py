@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db import activities, history, imports
 from db.activity_values import HistoryDraft
+from db.bulk import chunks
 from db.clock import session_now
 from db.engine import Database
 from db.errors import CallsheetError
@@ -93,12 +94,10 @@ def plan_calendar(session: Session, data: bytes) -> CalendarPlan:
     seen = set(session.scalars(select(Activity.id))) | set(session.scalars(select(HistoryEntry.id)))
     named = list({c for item in reading.items for c in _named(item)})
     live: set[uuid.UUID] = set()
-    for start in range(0, len(named), 500):  # under SQLite's limit on bound values
+    for chunk in chunks(named):
         live.update(
             session.scalars(
-                select(Contact.id).where(
-                    Contact.id.in_(named[start : start + 500]), Contact.deleted_at.is_(None)
-                )
+                select(Contact.id).where(Contact.id.in_(chunk), Contact.deleted_at.is_(None))
             )
         )
     now = session_now(session)

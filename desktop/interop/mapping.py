@@ -57,11 +57,13 @@ def _unmapped(table: Table, mapped: set[str]) -> tuple[str, ...]:
         for n, h in enumerate(table.headers)
         if h.strip() and h not in mapped and not REPEATS_OTHERS.match(h)
     ]
-    return tuple(
-        header
-        for n, header in left
-        if any(n < len(cells) and cells[n].strip() for cells in table.rows)
-    )
+    return tuple(header for n, header in left if _holds_values(table.rows, n))
+
+
+def _holds_values(rows: list[list[str]], column: int) -> bool:
+    """Whether any row has something other than blanks in `column` (ragged rows too)."""
+    cells = (row[column] for row in rows if column < len(row))
+    return any(cell and not cell.isspace() for cell in cells)
 
 
 def _unguarded(cell: str) -> str:
