@@ -49,15 +49,14 @@ def validate_setting_aside(draft: ContactDraft) -> tuple[ContactDraft, list[SetA
 
     Raises ValidationError (with every problem) when something no value can be set
     aside for is wrong, such as a record without a name."""
-    set_aside: list[SetAside] = []
-    while True:
-        try:
-            return validate(draft), set_aside
-        except ValidationError as error:
-            if not all(_SET_ASIDE_KEY.match(key) for key in error.problems):
-                raise
-            draft, taken = _without(draft, error.problems)
-            set_aside += taken
+    try:
+        return validate(draft), []
+    except ValidationError as error:
+        if not all(_SET_ASIDE_KEY.match(key) for key in error.problems):
+            raise
+        # validate() names every problem at once, so one pass takes out every bad value.
+        rest, taken = _without(draft, error.problems)
+        return validate(rest), taken
 
 
 def _without(draft: ContactDraft, problems: dict[str, str]) -> tuple[ContactDraft, list[SetAside]]:

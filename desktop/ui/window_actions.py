@@ -120,7 +120,8 @@ _FALLBACKS = {Key.Preferences: "Ctrl+,", Key.Quit: "Ctrl+Q"}
 def _bindings(shortcut: QKeySequence.StandardKey | str) -> list[QKeySequence]:
     if isinstance(shortcut, str):
         return [QKeySequence(shortcut)]
-    return QKeySequence.keyBindings(shortcut) or [QKeySequence(_FALLBACKS[shortcut])]
+    fallback = _FALLBACKS.get(shortcut)
+    return QKeySequence.keyBindings(shortcut) or ([QKeySequence(fallback)] if fallback else [])
 
 
 def build_actions(window: MainWindow) -> dict[str, QAction]:
