@@ -7,7 +7,7 @@ shows it, the column's header, why)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from db.contact_values import (
@@ -89,14 +89,15 @@ def _plan_row(
 
     warnings: list[RowProblem] = []  # values set aside; the rest of the row imports
     custom: dict[str, str] = {}
-    birthday = None
+    birthday, birthday_error = None, None
     if "birthday" in values:
         try:
             birthday = parse_birthday(text("birthday"))
         except ValueError as error:
+            birthday_error = RowProblem(number, values["birthday"][1], str(error))
             field = field_for("Birthday")
             keep_aside(custom, field, text("birthday"))
-            warnings.append(RowProblem(number, values["birthday"][1], note(error, field)))
+            warnings.append(replace(birthday_error, message=note(error, field)))
     sources: dict[str, str] = {}
     emails: list[EmailValue] = []
     phones: list[PhoneValue] = []
@@ -170,8 +171,9 @@ def _plan_row(
         for key, message in error.problems.items():
             column = sources.get(key) or _column_for(key, values)
             problems.append(RowProblem(number, column, message))
-    if problems:
-        return PlannedRow(number, None, groups, tuple(problems + warnings))
+    if problems:  # the row stays out: its bad birthday is reported as it stands
+        found = problems + ([birthday_error] if birthday_error else [])
+        return PlannedRow(number, None, groups, tuple(found))
     for aside in set_aside:
         column = sources.get(aside.key) or _column_for(aside.key, values)
         warnings.append(RowProblem(number, column, aside.note))

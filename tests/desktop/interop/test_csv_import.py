@@ -198,3 +198,14 @@ def test_one_bad_cell_does_not_keep_a_person_out(tmp_path: Path) -> None:
     assert plan.rejected == 1  # a row with no name at all still stays out
     [nameless] = [p for p in plan.problems if p.row == 3]
     assert "name" in nameless.message
+
+
+def test_a_row_that_stays_out_does_not_claim_its_bad_birthday_was_kept(tmp_path: Path) -> None:
+    sheet = tmp_path / "people.csv"
+    sheet.write_text("First Name,Birthday\n,31.02.1990\n")
+    table = read_table(sheet)
+    plan = plan_rows(table, {"First Name": "given_name", "Birthday": "birthday"}, "NO")
+    assert plan.rejected == 1
+    messages = [p.message for p in plan.problems]
+    assert any("31.02.1990" in m for m in messages)
+    assert not any("imported without it" in m for m in messages)
