@@ -1,5 +1,11 @@
-"""Finding the same person twice: the same email (case ignored), the same phone (E.164),
-the same social profile, or a similar name at the same company (rapidfuzz).
+"""Finding the same person twice: the same email (case ignored), the same phone (E.164)
+or the same social profile under names that agree, or a similar name at the same company
+(rapidfuzz).
+
+Precision comes first. A value is evidence only when it is a person's: a role address
+(info@, sales@) or a value many records hold (a switchboard) is not, and two records that
+share a value but name different people ("Anna Berg" and "Lars Berg" on one home phone)
+are two people.
 
 `DuplicateIndex` answers "who already is this?" for an import, one record at a time;
 `find_groups` scans the whole book and groups what belongs together (three records of
@@ -17,6 +23,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Indel
 from sqlalchemy.orm import Session
 
 from db.contact_values import ContactDraft, compose_display_name
@@ -34,10 +41,65 @@ _LEGAL_FORMS = re.compile(
 
 _DROPPED = re.compile(r"[./'’]")
 _PUNCTUATION = re.compile(r"[^\w\s]")
+# Mailboxes that name a role, not a person: anyone at the company may read them.
+# fmt: off
+ROLE_MAILBOXES = frozenset({
+    "accounts", "admin", "billing", "bookings", "bureau", "buero", "büro", "careers",
+    "contact", "contacto", "enquiries", "hello", "help", "hr", "info", "inquiries",
+    "invoice", "invoices", "jobs", "kontakt", "mail", "marketing", "noreply", "no-reply",
+    "office", "orders", "post", "postmaster", "press", "reception", "sales", "service",
+    "support", "team", "webmaster",
+})
+# fmt: on
 
 
 def email_key(address: str) -> str:
     return address.strip().casefold()
+
+
+def is_role_address(key: str) -> bool:
+    """Whether an email key ("info@acme.example") names a role rather than a person."""
+    mailbox = key.partition("@")[0]
+    return mailbox.partition("+")[0] in ROLE_MAILBOXES
+
+
+def names_agree(first: str, second: str, *, shortened: bool = False) -> bool:
+    """Whether two name keys may name one person: each word of the shorter name is a
+    word of the other, its initial, or that word misspelt (or, with `shortened`, its
+    start: "Holm" for "Holmes", fair beside a personal address but not a shared home
+    phone). An empty name agrees."""
+    short, long = sorted((first.split(), second.split()), key=len)
+    if not short:
+        return True
+    left = list(long)
+    for word in sorted(short, key=len, reverse=True):  # initials take what is left
+        same = (
+            word
+            if word in left
+            else next((w for w in left if _words_agree(word, w, shortened)), None)
+        )
+        if same is None:
+            return False
+        left.remove(same)
+    return True
+
+
+def _words_agree(first: str, second: str, shortened: bool) -> bool:
+    """One word, its initial, or one typo away ("Jon"/"John", "Anna"/"Anne"; two typos
+    in a long word), but not another short name ("Tom"/"Tim", "Rita"/"Ralf")."""
+    if first == second:
+        return True
+    shorter = min(len(first), len(second))
+    if shortened and shorter >= 3 and (first.startswith(second) or second.startswith(first)):
+        return True
+    if shorter == 1:
+        return first[0] == second[0]
+    if shorter < 3:
+        return False
+    if shorter == 3:
+        return Indel.distance(first, second, score_cutoff=1) <= 1
+    typos = 2 if shorter >= 8 else 1
+    return OSA.distance(first, second, score_cutoff=typos) <= typos
 
 
 def profile_key(url: str) -> str:
@@ -56,7 +118,9 @@ def company_key(name: str) -> str:
 
 
 def name_key(display_name: str) -> str:
-    return " ".join(sorted(fold(display_name).split()))
+    """A name's folded words, sorted, without punctuation ("L. Berg" -> "berg l")."""
+    words = _PUNCTUATION.sub(" ", _DROPPED.sub("", fold(display_name)))
+    return " ".join(sorted(words.split()))
 
 
 @dataclass(frozen=True)
@@ -73,6 +137,7 @@ class DuplicateIndex:
     phones: dict[str, uuid.UUID] = field(default_factory=dict)
     profiles: dict[str, uuid.UUID] = field(default_factory=dict)
     ids: set[uuid.UUID] = field(default_factory=set)
+    names: dict[uuid.UUID, str] = field(default_factory=dict)
     held: Counter[str] = field(default_factory=Counter)  # records holding each value
     shared: set[str] = field(default_factory=set)  # values too many hold (SHARED_LIMIT)
     # Per block (company key, an initial of the name): the names and, at the same
@@ -101,7 +166,8 @@ class DuplicateIndex:
 
     def add_keys(self, keys: ContactKeys) -> None:
         self.ids.add(keys.id)
-        for email in keys.emails:
+        self.names[keys.id] = keys.name
+        for email in _evidence_emails(keys):
             self.emails.setdefault(email, keys.id)
         for phone in keys.phones:
             self.phones.setdefault(phone, keys.id)
@@ -117,25 +183,28 @@ class DuplicateIndex:
         """The known contact `keys` most surely is, and why; None when nobody."""
         if keys.id in self.ids:
             return Match(keys.id, "the same record (its UID)")
-        shared = self.shared
-        for email in keys.emails:
-            if email in self.emails and email not in shared:
-                return Match(self.emails[email], f"the same email {email}")
-        for phone in keys.phones:
-            if phone in self.phones and phone not in shared:
-                return Match(self.phones[phone], f"the same phone {phone}")
-        for profile in keys.profiles:
-            if profile in self.profiles and profile not in shared:
-                return Match(self.profiles[profile], f"the same profile {profile}")
+        for kind, values, known in (
+            ("email", _evidence_emails(keys), self.emails),
+            ("phone", keys.phones, self.phones),
+            ("profile", keys.profiles, self.profiles),
+        ):
+            for value in values:
+                holder = known.get(value)
+                if (
+                    holder is not None
+                    and value not in self.shared
+                    and names_agree(keys.name, self.names[holder], shortened=kind != "phone")
+                ):
+                    return Match(holder, f"the same {kind} {value}")
         for block in _blocks_of(keys):
             names = self.names_at.get(block)
             if not names:
                 continue
-            best = process.extractOne(
+            for _, _, at in process.extract_iter(
                 keys.name, names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY
-            )
-            if best is not None:
-                return Match(self.ids_at[block][best[2]], "a similar name at the same company")
+            ):
+                if names_agree(keys.name, names[at]):
+                    return Match(self.ids_at[block][at], "a similar name at the same company")
         if _only_a_name(keys) and keys.name in self.bare_names:
             # Neither record holds anything else: the same file imported again.
             return Match(self.bare_names[keys.name], "the same name, and nothing else to go by")
@@ -233,25 +302,28 @@ def group_keys(records: Sequence[ContactKeys]) -> list[DuplicateGroup]:
         reasons[ra].add(reason)
 
     for kind, values in (
-        ("email", lambda r: r.emails),
+        ("email", _evidence_emails),
         ("phone", lambda r: r.phones),
         ("profile", lambda r: r.profiles),
     ):
-        first_with: dict[str, int] = {}
+        holders: dict[str, list[int]] = defaultdict(list)
         for n, record in enumerate(records):
             for value in set(values(record)):
-                if held[value] > SHARED_LIMIT:
-                    continue
-                if value in first_with:
-                    join(first_with[value], n, f"same {kind} {value}")
-                else:
-                    first_with[value] = n
+                if held[value] <= SHARED_LIMIT:
+                    holders[value].append(n)
+        for value, held_by in holders.items():
+            for i, first in enumerate(held_by):
+                for second in held_by[i + 1 :]:
+                    names = records[first].name, records[second].name
+                    if names_agree(*names, shortened=kind != "phone"):
+                        join(first, second, f"same {kind} {value}")
     ratio = fuzz.ratio
     for block in _name_blocks(records):
         for i, first in enumerate(block):
             name = records[first].name
             for second in block[i + 1 :]:
-                if ratio(name, records[second].name, score_cutoff=NAME_SIMILARITY):
+                other = records[second].name
+                if ratio(name, other, score_cutoff=NAME_SIMILARITY) and names_agree(name, other):
                     join(first, second, "similar name at the same company")
     members: dict[int, list[int]] = defaultdict(list)
     for n in range(len(records)):
@@ -264,6 +336,10 @@ def group_keys(records: Sequence[ContactKeys]) -> list[DuplicateGroup]:
         if len(group) > 1
     ]
     return sorted(groups, key=lambda g: -len(g.contact_ids))
+
+
+def _evidence_emails(keys: ContactKeys) -> tuple[str, ...]:
+    return tuple(email for email in keys.emails if not is_role_address(email))
 
 
 def _only_a_name(keys: ContactKeys) -> bool:

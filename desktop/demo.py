@@ -17,6 +17,7 @@ import random
 import re
 import time
 import uuid
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -265,20 +267,18 @@ def _make_pools(rng: random.Random) -> list[_Pool]:
     for locale, region in dict.fromkeys(LOCALES):
         fake = Faker(locale)
         fake.seed_instance(rng.randrange(1 << 30))
-        first = sorted({fake.first_name() for _ in range(POOL_SIZE)})
-        last = sorted({fake.last_name() for _ in range(POOL_SIZE)})
         pools.append(
             _Pool(
                 region=region,
                 country_code=phonenumbers.country_code_for_region(region),
-                first_names=tuple((name, _mailbox(name)) for name in first),
-                last_names=tuple((name, _mailbox(name)) for name in last),
+                first_names=_names(fake, "first_name"),
+                last_names=_names(fake, "last_name"),
                 cities=tuple(
                     sorted({(fake.city(), fake.postcode()) for _ in range(POOL_SIZE // 3)})
                 ),
                 streets=tuple(sorted({fake.street_address().strip() for _ in range(POOL_SIZE)})),
                 companies=tuple(
-                    (name, sort_key(name), _domain(name))
+                    (name, sort_key(name), _domain(name, region))
                     for name in sorted({fake.company() for _ in range(POOL_SIZE // 2)})
                 ),
                 phone_templates=_phone_templates(region),
@@ -286,6 +286,20 @@ def _make_pools(rng: random.Random) -> list[_Pool]:
         )
     weights = [sum(1 for _, r in LOCALES if r == p.region) for p in pools]
     return [p for p, w in zip(pools, weights, strict=True) for _ in range(w)]
+
+
+def _names(fake: Any, kind: str) -> tuple[tuple[str, str], ...]:
+    """(name, mailbox) pairs of one kind ("first_name"), sorted. A script without Latin
+    letters takes its mailbox from the locale's romanized form ("里佳" -> "rika"), so no
+    two people share an empty mailbox."""
+    paired = getattr(fake, f"{kind}_pair", None)
+    if paired is not None:  # (name, reading, romanized), as ja_JP has
+        pairs = {(name, _mailbox(roman)) for name, _, roman in (paired() for _ in range(POOL_SIZE))}
+    else:
+        pairs = {
+            (name, _mailbox(name)) for name in (getattr(fake, kind)() for _ in range(POOL_SIZE))
+        }
+    return tuple(sorted(pairs))
 
 
 def _mailbox(name: str) -> str:
@@ -315,7 +329,7 @@ def _phone_templates(region: str) -> tuple[tuple[str, str, str], ...]:
 def _fake_phone(rng: random.Random, pool: _Pool) -> tuple[str, str]:
     """(as typed, E.164): the example number with random last digits."""
     nsn, national, international = rng.choice(pool.phone_templates)
-    width = min(5, len(nsn) - 3)
+    width = min(7, len(nsn) - 2)  # wide enough that strangers rarely share a number
     tail = str(rng.randrange(10**width)).zfill(width)
     new_nsn = nsn[:-width] + tail
     # Put the new digits into the format's last `width` digit places.
@@ -448,7 +462,7 @@ def _generate_batch(
         profiles = []
         if random_() < 0.05:
             network, pattern = choice(NETWORKS)
-            handle = local.replace(".", "")
+            handle = f"{local.replace('.', '-')}-{rng.randrange(16**4):04x}"
             profiles.append((network, handle, pattern.format(h=handle)))
         if random_() < 0.05:
             other["notes"].append(
@@ -644,7 +658,9 @@ def _ids(rng: random.Random) -> Iterator[str]:
         yield f"{prefix}{rand_a:03x}{rand_b:016x}"
 
 
-def _domain(company: str) -> str:
-    """A mail domain from a company's name: "Carr-Armstrong" -> "carr-armstrong.example"."""
+def _domain(company: str, region: str) -> str:
+    """A mail domain from a company's name: "Carr-Armstrong" -> "carr-armstrong.example";
+    a name without Latin letters gets one of its own ("jp-5f3a09c1.example")."""
     words = re.findall(r"[a-z0-9]+", fold(company))[:2]
-    return f"{'-'.join(words) or 'company'}.example"
+    own = f"{region.lower()}-{zlib.crc32(company.encode()):08x}"
+    return f"{'-'.join(words) or own}.example"

@@ -1,5 +1,7 @@
 """Find Duplicates: every group of records that look like one person (same email,
-phone or profile, or a similar name at the same company), to merge one group at a time."""
+phone or profile under names that agree, or a similar name at the same company), to
+merge one group at a time. Each group names its people and the evidence that ties them,
+so a group can be judged without opening it."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -41,6 +44,22 @@ def find_duplicates(book: ContactBook) -> Found:
     return Found(groups, {row.id: row for row in book.rows(ids)})
 
 
+def group_title(rows: list[ContactRow], reasons: tuple[str, ...]) -> str:
+    """One line that says who and why: "Anna Berg · Ana Berg: same email anna@x.example",
+    readable with the group collapsed."""
+    names = " · ".join(row.display_name for row in rows)
+    return f"{names}: {'; '.join(evidence(reasons, rows))}"
+
+
+def evidence(reasons: tuple[str, ...], rows: list[ContactRow]) -> list[str]:
+    """The reasons, the company named where the names matched at one."""
+    company = next((row.company for row in rows if row.company), "")
+    return [
+        f"similar names at {company}" if reason.startswith("similar name") and company else reason
+        for reason in reasons
+    ]
+
+
 class DuplicatesView(QDialog):
     """Signals:
     mergeRequested(list): the ids of a group to merge.
@@ -61,6 +80,10 @@ class DuplicatesView(QDialog):
         self.status = QLabel()
         self.status.setObjectName("duplicatesStatus")
         self.status.setWordWrap(True)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # a scan cannot say how far it is
+        self.busy.setTextVisible(False)
+        self.busy.hide()
         self.tree = QTreeWidget()
         self.tree.setObjectName("duplicateGroups")
         self.tree.setHeaderLabels(["Name", "Company", "Email", "Phone", "City"])
@@ -85,29 +108,40 @@ class DuplicatesView(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
+        layout.addWidget(self.busy)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self.resize(1000, 560)
         self._update_buttons()
 
     def scan(self) -> None:
+        """Look again; until the answer comes, the old groups cannot be merged."""
         self.status.setText("Looking for duplicates…")
-        self.scan_button.setEnabled(False)
+        self._set_scanning(True)
         self.jobs.start(find_duplicates, self.book, on_done=self._show, on_failed=self._scan_failed)
 
+    def scanning(self) -> bool:
+        return self.busy.isVisible()
+
+    def _set_scanning(self, scanning: bool) -> None:
+        self.busy.setVisible(scanning)
+        self.scan_button.setEnabled(not scanning)
+        self.tree.setEnabled(not scanning)
+        self._update_buttons()
+
     def _scan_failed(self, error: Exception) -> None:
-        self.scan_button.setEnabled(True)
+        self._set_scanning(False)
         self.status.setText("The scan did not finish.")
         self.failed.emit(error)
 
     def _show(self, found: Found) -> None:
-        self.scan_button.setEnabled(True)
         self.tree.clear()
         for number, group in enumerate(found.groups):
             rows = [found.rows[cid] for cid in group.contact_ids if cid in found.rows]
             if len(rows) < 2:
                 continue
-            top = QTreeWidgetItem([f"{len(rows)} records: {'; '.join(group.reasons)}"])
+            top = QTreeWidgetItem([group_title(rows, group.reasons)])
+            top.setToolTip(0, "\n".join(evidence(group.reasons, rows)))
             top.setData(0, IDS, [row.id for row in rows])
             font = top.font(0)
             font.setBold(True)
@@ -130,6 +164,7 @@ class DuplicatesView(QDialog):
             else "No duplicates found: no two contacts share an email, phone or profile, "
             "or have a similar name at the same company."
         )
+        self._set_scanning(False)
         first = self.tree.topLevelItem(0)
         if first is not None:
             self.tree.setCurrentItem(first)
@@ -142,14 +177,16 @@ class DuplicatesView(QDialog):
         return item
 
     def _update_buttons(self) -> None:
-        self.merge_button.setEnabled(self._group_item() is not None)
+        self.merge_button.setEnabled(self._group_item() is not None and not self.scanning())
 
     def _merge_selected(self) -> None:
         item = self._group_item()
-        if item is not None:
+        if item is not None and not self.scanning():
             self.mergeRequested.emit(list(item.data(0, IDS)))
 
     def _double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        if self.scanning():
+            return
         if item.parent() is not None:
             self.contactRequested.emit(item.data(0, IDS)[0])
         else:

@@ -7,6 +7,7 @@
     python -m tests.bench memory --contacts 1000000
     python -m tests.bench follow-ups --contacts 1000000
     python -m tests.bench interop --contacts 100000    (import, export, duplicate scan)
+    python -m tests.bench duplicates --contacts 100000 (precision on planted duplicates)
     python -m tests.bench ui-stall --contacts 100000   (the UI thread during an import)
     python -m tests.bench packaged            (after bash .ci/build)
     python -m tests.bench all --contacts 1000000      (startup uses 100,000)
@@ -25,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench import follow_ups, interop, lookup, ui_stall
+from tests.bench import duplicates, follow_ups, interop, lookup, ui_stall
 from tests.bench.databases import seeded
 
 PROBE = [sys.executable, "-m", "tests.bench.app_probe"]
@@ -196,6 +197,10 @@ def bench_interop(contacts: int) -> None:
     interop.report(interop.run(seeded(contacts), contacts))
 
 
+def bench_duplicates(contacts: int) -> None:
+    duplicates.report(duplicates.run(contacts))
+
+
 def bench_ui_stall(contacts: int) -> None:
     ui_stall.report(ui_stall.run(seeded(contacts)))
 
@@ -216,6 +221,7 @@ def main() -> None:
             "memory",
             "follow-ups",
             "interop",
+            "duplicates",
             "ui-stall",
             "packaged",
             "all",
@@ -231,6 +237,7 @@ def main() -> None:
         "memory": bench_memory,
         "follow-ups": bench_follow_ups,
         "interop": bench_interop,
+        "duplicates": bench_duplicates,
         "ui-stall": bench_ui_stall,
         "packaged": bench_packaged,
     }
@@ -242,6 +249,7 @@ def main() -> None:
         bench_lookup(args.contacts)
         bench_follow_ups(args.contacts)
         bench_interop(100_000)
+        bench_duplicates(100_000)
         bench_ui_stall(100_000)
     else:
         jobs[args.what](args.contacts)

@@ -18,7 +18,8 @@ def bench_root() -> Path:
 
 def seeded(contacts: int) -> Path:
     """The data folder of a database with `contacts` demo contacts (seeded if missing)."""
-    folder = bench_root() / f"contacts-{contacts}"
+    # The suffix names the generator: a changed generator seeds a new book.
+    folder = bench_root() / f"contacts-{contacts}-g2"
     marker = folder / "complete"
     if not marker.exists():
         for stale in folder.glob("callsheet.db*"):

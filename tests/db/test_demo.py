@@ -28,6 +28,17 @@ def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
             > 500
         )
         assert one("SELECT count(*) FROM contact_phones WHERE e164 LIKE '+%'") > 2000
+        # Strangers do not share addresses or numbers, whatever script their names use.
+        shared_addresses = one(
+            "SELECT count(*) FROM (SELECT lower(address) FROM contact_emails "
+            "GROUP BY lower(address) HAVING count(*) > 1)"
+        )
+        shared_numbers = one(
+            "SELECT count(*) FROM (SELECT e164 FROM contact_phones GROUP BY e164 "
+            "HAVING count(*) > 1)"
+        )
+        assert shared_addresses <= 2 and shared_numbers <= 2
+        assert one("SELECT count(*) FROM contact_emails WHERE address LIKE 'contact@%'") == 0
         assert one("SELECT count(*) FROM social_profiles") > 0
         assert one("SELECT count(*) FROM history_entries") > 0
         assert one("SELECT count(*) FROM activities") > 0

@@ -3,6 +3,7 @@ and File > Export, as a user works them from the main window."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -96,6 +97,8 @@ def test_find_duplicates_lists_groups_and_a_merged_group_leaves_the_list(
     group = view.tree.topLevelItem(0)
     assert group.childCount() == 3
     assert "same email anna@kaelte.example" in group.text(0)
+    # Collapsed, the group still says who is in it.
+    assert all(name in group.text(0) for name in ("Anna Berg", "Ana Berg", "Anna Berg-Lund"))
     assert {group.child(n).text(0) for n in range(3)} == {"Anna Berg", "Ana Berg", "Anna Berg-Lund"}
 
     when_dialog_opens(lambda dialog: dialog.accept())
@@ -137,3 +140,30 @@ def test_export_asks_before_replacing_a_file(qtbot, book: ContactBook, tmp_path:
     dialog._confirm()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert existing.read_text() == "precious"
+
+
+def test_scan_again_keeps_the_old_groups_from_being_merged_until_it_answers(
+    qtbot, window: MainWindow, book: ContactBook, anna: list, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui import duplicates_view
+    from tests.desktop.ui.test_progress_boxes import gate
+
+    window.duplicates_action.trigger()
+    view = window.interop.duplicates
+    assert view is not None
+    qtbot.waitUntil(lambda: view.tree.topLevelItemCount() == 1, timeout=10_000)
+    assert view.merge_button.isEnabled()
+    release = threading.Event()
+    monkeypatch.setattr(
+        duplicates_view, "find_duplicates", gate(duplicates_view.find_duplicates, release)
+    )
+    view.scan_button.click()
+    assert view.scanning() and view.busy.isVisible()
+    assert not view.merge_button.isEnabled() and not view.tree.isEnabled()
+    view.tree.setCurrentItem(view.tree.topLevelItem(0))
+    view._merge_selected()  # what a quick double-click or Enter would reach
+    assert book.count() == 4
+    release.set()
+    qtbot.waitUntil(lambda: not view.scanning(), timeout=10_000)
+    assert view.merge_button.isEnabled() and view.tree.isEnabled()
+    assert view.tree.topLevelItemCount() == 1
