@@ -38,6 +38,8 @@ from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue
 from db.engine import Database
 from db.ids import new_id
 from db.text import fold, sort_key
+from desktop.demo_showcase import PEOPLE as SHOWCASE
+from desktop.demo_showcase import add_showcase, showcase_present
 
 # (Faker locale, ISO region); a locale listed twice is drawn twice as often.
 LOCALES = (
@@ -154,6 +156,8 @@ BULK_TABLES = [
     "social_profiles",
 ]
 PREFETCH = 2
+# A seed this large also holds the people the README and the walkthrough name.
+SHOWCASE_FROM = 100
 
 
 @dataclass(frozen=True)
@@ -192,9 +196,15 @@ def seed(
             )
         }
         existing = conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar_one()
+    showcase = count >= SHOWCASE_FROM and not showcase_present(companies)
+    generated = count - len(SHOWCASE) if showcase else count
     bulk = count >= BULK_THRESHOLD and count >= existing
     with indexes_deferred(db.writing, BULK_TABLES) if bulk else contextlib.nullcontext():
-        return _load(db, count, master, moment, group_ids, companies, progress)
+        done = _load(db, generated, master, moment, group_ids, companies, progress)
+    if showcase and done == generated:
+        with db.transaction() as session:
+            done += add_showcase(session, moment)
+    return done
 
 
 def _load(

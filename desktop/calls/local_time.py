@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from phonenumbers import timezone as phone_zones
 
-from db.contact_values import ContactDetails
+from db.contact_values import AddressValue, ContactDetails
 
 SYSTEM_ZONE_TABLE = Path("/usr/share/zoneinfo/zone.tab")
 
@@ -23,11 +23,12 @@ class LocalTime:
     zone: str
     now: datetime  # aware, in `zone`
     basis: str  # "phone" or "address"
+    city: str = ""  # the contact's own city, when it lies in `zone`
 
     @property
     def place(self) -> str:
-        """ "Oslo" from "Europe/Oslo"."""
-        return self.zone.rsplit("/", 1)[-1].replace("_", " ")
+        """The contact's city ("Bergen"), else the zone's ("Oslo" from "Europe/Oslo")."""
+        return self.city or self.zone.rsplit("/", 1)[-1].replace("_", " ")
 
     def call_advice(self) -> str:
         """Whether now is a good time to call, by the clock there."""
@@ -46,16 +47,26 @@ def local_time(
 ) -> LocalTime | None:
     """The contact's local time when one zone can be told (a phone number first, then
     the address's country when that country has a single zone)."""
+    addresses = sorted(details.addresses, key=lambda a: not a.is_primary)
     for phone in sorted(details.phones, key=lambda p: not p.is_primary):
         zone = _phone_zone(phone.e164 or phone.number, default_region)
         if zone:
-            return LocalTime(zone, now.astimezone(ZoneInfo(zone)), "phone")
-    for address in sorted(details.addresses, key=lambda a: not a.is_primary):
+            return LocalTime(zone, now.astimezone(ZoneInfo(zone)), "phone", _city(addresses, zone))
+    for address in addresses:
         zones = country_zones().get(address.country.upper(), ())
         offsets = {now.astimezone(ZoneInfo(zone)).utcoffset() for zone in zones}
         if zones and len(offsets) == 1:
-            return LocalTime(zones[0], now.astimezone(ZoneInfo(zones[0])), "address")
+            zone = zones[0]
+            return LocalTime(zone, now.astimezone(ZoneInfo(zone)), "address", address.city)
     return None
+
+
+def _city(addresses: list[AddressValue], zone: str) -> str:
+    """The city of the first address in a country that uses `zone`."""
+    for address in addresses:
+        if address.city and zone in country_zones().get(address.country.upper(), ()):
+            return address.city
+    return ""
 
 
 def _phone_zone(number: str, region: str) -> str | None:

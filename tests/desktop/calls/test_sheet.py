@@ -40,6 +40,12 @@ def test_local_time_from_the_phone_then_the_country(data_dir: Path) -> None:
     by_country = local_time(book.contact(berlin), NOW)
     assert by_country is not None and by_country.zone == "Europe/Berlin"
     assert local_time(book.contact(boston), NOW) is None  # the US has several zones
+    in_bergen = add_contact(
+        db, "Ola", "Berg", phones=("+47 55 12 34 57",), region="NO", country="NO", city="Bergen"
+    )
+    found = local_time(book.contact(in_bergen), NOW)
+    assert found is not None and found.place == "Bergen"  # the contact's city, not the zone's
+    assert by_country.place == "Berlin" and found.zone == "Europe/Oslo"
     late = LocalTime("Europe/Oslo", datetime(2026, 11, 23, 22, 0), "phone")
     assert late.call_advice() == "outside business hours there"
     weekend = LocalTime("Europe/Oslo", datetime(2026, 11, 22, 11, 0), "phone")
