@@ -106,6 +106,8 @@ SOURCE_URLS = {
     name: Setting(f"social/{name}_url", str, "", f"{name.capitalize()} server address")
     for name in ("bluesky", "github", "gravatar", "mastodon")
 }
+# "" reads numbers as this computer's locale says; an ISO code ("NL") overrides it.
+PHONE_REGION = Setting("phones/default_region", str, "", "Default phone &region", lockable=True)
 LIST_SORT = Setting("list/sort", str, "name", "Contact list sorted by")
 LIST_DESCENDING = Setting("list/descending", bool, False, "Contact list sorted descending")
 LIST_VIEW = Setting("list/view", str, "all:", "Contact list shows")
@@ -121,6 +123,7 @@ SCHEMA: tuple[Setting[Any], ...] = (
     CALLS_SCHEME,
     CALLS_COMMAND,
     *SOURCE_URLS.values(),
+    PHONE_REGION,
     LIST_SORT,
     LIST_DESCENDING,
     LIST_VIEW,

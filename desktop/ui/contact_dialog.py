@@ -12,7 +12,6 @@ import phonenumbers
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QCompleter,
     QDateEdit,
     QFormLayout,
@@ -38,10 +37,10 @@ from db.contact_values import (
     validate,
 )
 from db.groups import GroupRow
+from db.phones import parsing_region
 from db.search import LookupHit
-from desktop.models.formats import country_name
 from desktop.ui.contact_picker import ContactPicker
-from desktop.ui.country_box import CountryBox
+from desktop.ui.country_box import CountryBox, RegionBox
 from desktop.ui.form_dialog import FormDialog, label_for
 from desktop.ui.value_rows import ValueRows
 
@@ -52,13 +51,19 @@ FIELD_LABELS = ["Account no.", "Industry", "Territory", "Lead source", "Customer
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-def region_choices() -> list[tuple[str, str]]:
-    """(ISO code, "Norway (+47)") for every region phonenumbers knows, by name."""
-    choices = [
-        (code, f"{country_name(code)} (+{phonenumbers.country_code_for_region(code)})")
-        for code in phonenumbers.SUPPORTED_REGIONS
-    ]
-    return sorted(choices, key=lambda c: c[1])
+def region_for(details: ContactDetails | None, fallback: str) -> str:
+    """The region a contact's numbers are read in: their address's country, else the
+    country of their first international number, else `fallback` (the preference or
+    this computer's locale)."""
+    if details is not None:
+        for address in sorted(details.addresses, key=lambda a: not a.is_primary):
+            if address.country.upper() in phonenumbers.SUPPORTED_REGIONS:
+                return address.country.upper()
+        for phone in details.phones:
+            region = parsing_region(phone.e164)
+            if region:
+                return region
+    return fallback
 
 
 class ContactDialog(FormDialog):
@@ -140,12 +145,9 @@ class ContactDialog(FormDialog):
 
         self.emails = ValueRows(EMAIL_LABELS, "name@example.com", "+ Add email")
         self.phones = ValueRows(PHONE_LABELS, "+47 55 12 34 56", "+ Add phone")
-        self.region = QComboBox()
-        for code, label in region_choices():
-            self.region.addItem(label, code)
-        self.region.setToolTip(
-            "Numbers typed without +country code are read as numbers of this country."
-        )
+        self.region = RegionBox()
+        self.region.activated.connect(self._region_picked)
+        self._region_follows_country = True
         self.urls = ValueRows(URL_LABELS, "example.com", "+ Add web address")
         reach = QGroupBox("Email, phone and web")
         reach_form = QFormLayout(reach)
@@ -244,12 +246,23 @@ class ContactDialog(FormDialog):
         self.groups.itemChanged.connect(self.mark_dirty)
         self.birthday_known.toggled.connect(self.mark_dirty)
         self.country.currentIndexChanged.connect(self.mark_dirty)
+        self.country.activated.connect(self._country_changed)
+
+    def _region_picked(self) -> None:
+        self._region_follows_country = False
+
+    def _country_changed(self) -> None:
+        """Until the user picks a phone region, it follows the address's country."""
+        code = self.country.code()
+        if self._region_follows_country and code:
+            self.region.set_code(code)
 
     def _load(
         self, details: ContactDetails | None, region: str, preset_group: uuid.UUID | None
     ) -> None:
-        index = self.region.findData(region.upper())
-        self.region.setCurrentIndex(max(index, 0))
+        self.region.set_code(region_for(details, region))
+        # Saved numbers keep the region they were read in; new ones follow the country.
+        self._region_follows_country = details is None or not details.phones
         if details is None:
             self.emails.set_values([])
             self.phones.set_values([])

@@ -24,3 +24,25 @@ class CountryBox(QComboBox):
 
     def set_code(self, code: str) -> None:
         self.setCurrentIndex(max(self.findData(code.upper()), 0))
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """(ISO code, "Norway (+47)") for every region phonenumbers knows, by name."""
+    choices = [
+        (code, f"{country_name(code)} (+{phonenumbers.country_code_for_region(code)})")
+        for code in phonenumbers.SUPPORTED_REGIONS
+    ]
+    return sorted(choices, key=lambda c: c[1])
+
+
+class RegionBox(CountryBox):
+    """The country numbers typed without +country code belong to: "Norway (+47)".
+    `automatic` adds a first entry (value "") for "as this computer's locale says"."""
+
+    def __init__(self, parent: QWidget | None = None, automatic: str = "") -> None:
+        QComboBox.__init__(self, parent)
+        if automatic:
+            self.addItem(automatic, "")
+        for code, label in region_choices():
+            self.addItem(label, code)
+        self.setToolTip("Numbers typed without +country code are read as numbers of this country.")

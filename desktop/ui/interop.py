@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QUndoStack
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the readers, writers and their dialogs load when first used
     from desktop.interop.importer import Outcome, Preview
     from desktop.ui.duplicates_view import DuplicatesView
     from desktop.ui.import_wizard import ImportSource
+    from desktop.ui.main_window import MainWindow
 
 
 def _undo_key() -> str:
@@ -47,17 +48,19 @@ class Interop(QObject):
         book: ContactBook,
         undo_stack: QUndoStack,
         settings: Settings,
-        region: str,
-        parent: QWidget,
+        parent: MainWindow,
     ) -> None:
         super().__init__(parent)
         self.book = book
         self.undo_stack = undo_stack
         self.settings = settings
-        self.region = region
         self.window = parent
         self.jobs = JobRunner(self, serial=True)
         self.duplicates: DuplicatesView | None = None
+
+    @property
+    def region(self) -> str:
+        return self.window.default_region
 
     def busy(self) -> bool:
         return self.jobs.busy()

@@ -34,6 +34,7 @@ from db.errors import CallsheetError
 from desktop.contact_book import ContactBook, NavigationCounts
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
+from desktop.settings import PHONE_REGION
 from desktop.ui.call_list_bar import CallListBar
 from desktop.ui.call_lists import CallListsController
 from desktop.ui.call_sheet import CallSheetWindow
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.book = book
-        self.default_region = default_region
+        self.locale_region = default_region
         self.settings = user_settings()
         self.undo_stack = QUndoStack(self)
         self.jobs = JobRunner(self)
@@ -144,7 +145,7 @@ class MainWindow(QMainWindow):
         self.detail.recordRequested.connect(self.follow_up_actions.record_history)
         self.detail.clearRequested.connect(self.follow_ups.clear)
         self.detail.editActivityRequested.connect(self.follow_ups.edit)
-        self.interop = Interop(self.book, self.undo_stack, self.settings, self.default_region, self)
+        self.interop = Interop(self.book, self.undo_stack, self.settings, self)
         self.interop.changed.connect(self._after_interop)
         self.interop.failed.connect(self.show_error)
         self.interop.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
@@ -372,9 +373,16 @@ class MainWindow(QMainWindow):
             ids.append(self.detail.details.id)
         return ids
 
+    @property
+    def default_region(self) -> str:
+        """The region numbers typed without +country code are read in: the one chosen in
+        Preferences, else this computer's locale's."""
+        return self.settings.get(PHONE_REGION) or self.locale_region
+
     def edit_preferences(self) -> None:
-        """Dialing and profile fetching; an open call sheet picks the change up."""
-        if PreferencesDialog(self.settings, self).exec():
+        """Dialing, the phone region and profile fetching; an open call sheet picks the
+        change up."""
+        if PreferencesDialog(self.settings, self, locale_region=self.locale_region).exec():
             self.follow_up_actions.settings_changed()
 
     def view_name(self) -> str:

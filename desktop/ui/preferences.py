@@ -1,5 +1,6 @@
-"""Preferences: how numbers are dialed and whether (and how often) public profiles are
-fetched, per source. Stored in the user's settings file; IT can preset the same keys."""
+"""Preferences: how numbers are dialed, the country numbers typed without +country code
+belong to, and whether (and how often) public profiles are fetched, per source. Stored
+in the user's settings file; IT can preset the same keys."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ from PySide6.QtWidgets import (
 from db.errors import ValidationError
 from desktop.calls.dialer import SCHEMES, DialSettings, dial_command
 from desktop.credentials import CredentialStore
+from desktop.models.formats import country_name
 from desktop.settings import (
     CALLS_COMMAND,
     CALLS_SCHEME,
+    PHONE_REGION,
     SOCIAL_DISABLED,
     SOCIAL_ENABLED,
     SOCIAL_MAX_AGE_DAYS,
@@ -31,6 +34,7 @@ from desktop.settings import (
 )
 from desktop.social.profiles import NETWORK_TITLES
 from desktop.social.refresh import SOURCE_NAMES, RefreshPolicy
+from desktop.ui.country_box import RegionBox
 from desktop.ui.form_dialog import FormDialog
 
 SOURCE_TITLES = {**NETWORK_TITLES, "gravatar": "Gravatar (by email)", "website": "Web pages"}
@@ -42,6 +46,7 @@ class PreferencesDialog(FormDialog):
         settings: Settings,
         parent: QWidget | None = None,
         credentials: CredentialStore | None = None,
+        locale_region: str = "US",
     ) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -60,6 +65,10 @@ class PreferencesDialog(FormDialog):
         calls_form = QFormLayout(calls)
         calls_form.addRow(f"{CALLS_SCHEME.label}:", self.scheme)
         calls_form.addRow(f"{CALLS_COMMAND.label}:", self.command)
+        self.region = RegionBox(automatic=f"This computer's ({country_name(locale_region)})")
+        self.region.setObjectName("defaultRegion")
+        self.region.set_code(settings.get(PHONE_REGION))
+        calls_form.addRow(f"{PHONE_REGION.label}:", self.region)
 
         self.fetching = QCheckBox(f"{SOCIAL_ENABLED.label} (needs the network)")
         self.fetching.setChecked(policy.enabled)
@@ -82,6 +91,7 @@ class PreferencesDialog(FormDialog):
             [
                 (CALLS_SCHEME, [self.scheme]),
                 (CALLS_COMMAND, [self.command]),
+                (PHONE_REGION, [self.region]),
                 (SOCIAL_ENABLED, [self.fetching]),
                 (SOCIAL_MAX_AGE_DAYS, [self.max_age]),
                 (SOCIAL_DISABLED, list(self.sources.values())),
@@ -99,7 +109,12 @@ class PreferencesDialog(FormDialog):
         layout.addWidget(profiles)
         layout.addWidget(passwords)
         self.finish_layout(layout)
-        for signal in (self.command.textEdited, self.scheme.currentIndexChanged):
+        signals = (
+            self.command.textEdited,
+            self.scheme.currentIndexChanged,
+            self.region.currentIndexChanged,
+        )
+        for signal in signals:
             signal.connect(self.mark_dirty)
         self.mark_clean()
 
@@ -140,6 +155,8 @@ class PreferencesDialog(FormDialog):
             dialing, policy = self.value()
             dialing.save(self.settings)
             policy.save(self.settings)
+            if not self.settings.is_locked(PHONE_REGION):
+                self.settings.set(PHONE_REGION, self.region.code())
             self.settings.sync()
 
     def widget_for(self, key: str) -> QWidget | None:

@@ -170,3 +170,42 @@ def test_the_referrer_is_picked_by_lookup(qtbot, book) -> None:  # type: ignore[
     dialog.referred_by._add_typed()
     assert dialog.referred_by.names() == ["Ola Berg"]
     assert dialog.checked_value().referred_by_id == ola
+
+
+def test_the_phone_region_is_the_contact_s_country_not_the_machine_s(
+    qtbot, book: ContactBook
+) -> None:  # type: ignore[no-untyped-def]
+    """A Dutch contact opens with Netherlands, though this computer reads numbers as
+    Norwegian; a contact with only +31 numbers too."""
+    dutch = add_contact(
+        book, "Sanne", "de Vries", phones=("+31 20 123 4567",), country="NL", city="Amsterdam"
+    )
+    by_number = add_contact(book, "Daan", "Bakker", phones=("+31 6 12345678",))
+    nowhere = add_contact(book, "Kari", "Nordmann")
+    assert make_dialog(qtbot, book, book.contact(dutch)).region.code() == "NL"
+    assert make_dialog(qtbot, book, book.contact(by_number)).region.code() == "NL"
+    assert make_dialog(qtbot, book, book.contact(nowhere)).region.code() == "NO"
+
+
+def test_a_new_contact_s_region_follows_the_country_until_the_user_picks_one(
+    qtbot, book: ContactBook
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_dialog(qtbot, book)
+    qtbot.keyClicks(dialog.given, "Sanne")
+    qtbot.keyClicks(dialog.phones.edit_at(0), "020 123 4567")
+    pick(dialog.country, "NL")
+    assert dialog.region.code() == "NL"
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.draft().phones[0].e164 == "+31201234567"
+
+    dialog = make_dialog(qtbot, book)
+    pick(dialog.region, "SE")
+    pick(dialog.country, "NL")
+    assert dialog.region.code() == "SE"  # the user's own choice stays
+
+
+def pick(box, code: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose an entry the way a user does (which says `activated`)."""
+    index = box.findData(code)
+    box.setCurrentIndex(index)
+    box.activated.emit(index)

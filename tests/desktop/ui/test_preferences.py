@@ -127,3 +127,20 @@ def test_preferences_say_where_passwords_are_kept(qtbot, window: MainWindow) -> 
     without = PreferencesDialog(window.settings, window)
     qtbot.addWidget(without)
     assert without.passwords.text().startswith("No keychain was found on this computer")
+
+
+def test_the_default_phone_region_is_a_preference(qtbot, book) -> None:  # type: ignore[no-untyped-def]
+    """Unset, numbers are read as this computer's locale says; chosen, as the user says,
+    in new contacts and imports alike."""
+    from desktop.settings import PHONE_REGION
+
+    window = MainWindow(book, "NO")
+    qtbot.addWidget(window)
+    assert window.default_region == "NO"
+    dialog = PreferencesDialog(window.settings, window, locale_region="NO")
+    qtbot.addWidget(dialog)
+    assert dialog.region.code() == "" and dialog.region.currentText() == "This computer's (Norway)"
+    dialog.region.setCurrentIndex(dialog.region.findData("NL"))
+    dialog.accept()
+    assert window.settings.get(PHONE_REGION) == "NL"
+    assert window.default_region == "NL" and window.interop.region == "NL"
