@@ -323,9 +323,15 @@ def _refresh_profiles(book: ContactBook, contact_id: uuid.UUID, data_dir: Path) 
     fetcher = Fetcher()
     try:
         refresher = ProfileRefresher(book, fetcher, data_dir / "avatars", policy)
-        return refresher.refresh_contact(contact_id, force=True).summary()
+        summary = refresher.refresh_contact(contact_id, force=True).summary()
     finally:
         fetcher.close()
+    if not policy.by_email and book.contact(contact_id).emails:
+        summary += (
+            "; not looked up by email address (Gravatar): allow it in Preferences "
+            "or with social/by_email = yes"
+        )
+    return summary
 
 
 def _region() -> str:

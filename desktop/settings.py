@@ -90,6 +90,11 @@ SOCIAL_ENABLED = Setting(
 SOCIAL_DISABLED: Setting[tuple[str, ...]] = Setting(
     "social/disabled", tuple, (), "Sources not fetched", lockable=True
 )
+# Looking a contact up by email (Gravatar) sends a hash of the address to a third party:
+# off until the user (or IT) says "yes"; "" means nobody was asked yet.
+SOCIAL_BY_EMAIL = Setting(
+    "social/by_email", str, "", "Look up profiles by email address (Gravatar)", lockable=True
+)
 SOCIAL_MAX_AGE_DAYS = Setting(
     "social/max_age_days",
     int,
@@ -119,6 +124,7 @@ SCHEMA: tuple[Setting[Any], ...] = (
     SYNC_SERVER_URL,
     SOCIAL_ENABLED,
     SOCIAL_DISABLED,
+    SOCIAL_BY_EMAIL,
     SOCIAL_MAX_AGE_DAYS,
     CALLS_SCHEME,
     CALLS_COMMAND,

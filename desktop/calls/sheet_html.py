@@ -78,7 +78,7 @@ def _profiles(sheet: CallSheet) -> str:
     profiles = sheet.live_profiles
     if not profiles:
         return (
-            f'<p style="color:{MUTED}">No profiles yet. '
+            f'<p style="color:{MUTED}">No profiles on this contact. '
             '<a href="callsheet:add-profile">Add one</a> (paste a link or handle).</p>'
         )
     blocks = []

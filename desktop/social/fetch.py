@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from db.errors import CallsheetError
 from desktop import __version__
 from desktop.image_kinds import image_kind
 
+log = logging.getLogger(__name__)
 USER_AGENT = f"Callsheet/{__version__} (contact manager; public profile snapshots)"
 TIMEOUT = httpx.Timeout(6.0, connect=3.0)
 MAX_REDIRECTS = 3
@@ -47,6 +49,14 @@ class RateLimited(FetchError):
 
 class Unavailable(FetchError):
     """Timeouts, refused connections and server errors: try again later."""
+
+
+class Unreachable(Unavailable):
+    """The network did not reach the host (no connection, no name resolution)."""
+
+    def __init__(self, message: str, host: str) -> None:
+        super().__init__(message)
+        self.host = host
 
 
 class BadResponse(FetchError):
@@ -160,6 +170,7 @@ class Fetcher:
                 raise Cancelled("Cancelled.")
             try:
                 with self.client.stream("GET", url, params=params) as response:
+                    log.info("GET %s: HTTP %s", _logged(url), response.status_code)
                     if response.is_redirect:
                         target = urljoin(str(response.url), response.headers.get("location", ""))
                         if _origin(target) != origin:
@@ -180,7 +191,10 @@ class Fetcher:
             except httpx.TimeoutException:
                 raise Unavailable(f"{host} did not answer in time.") from None
             except httpx.TransportError as error:
-                raise Unavailable(f"Could not reach {host} ({error.__class__.__name__}).") from None
+                log.info("GET %s failed: %s", _logged(url), error.__class__.__name__)
+                raise Unreachable(
+                    f"Could not reach {host} ({error.__class__.__name__}).", host
+                ) from None
         raise BadResponse(f"{host} redirected too many times.")
 
     def _check_status(self, response: httpx.Response, host: str) -> None:
@@ -236,6 +250,13 @@ def retry_after(value: str | None, server_date: str | None = None, default: floa
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     return parts.scheme, (parts.hostname or "").lower(), parts.port
+
+
+def _logged(url: str) -> str:
+    """A URL as the log shows it: host and path, never credentials or a query."""
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}"
 
 
 def _host(url: str) -> str:

@@ -16,8 +16,14 @@ from pathlib import Path
 from db.errors import ValidationError
 from db.social_profiles import ProfileRow
 from desktop.contact_book import ContactBook
-from desktop.settings import SOCIAL_DISABLED, SOCIAL_ENABLED, SOCIAL_MAX_AGE_DAYS, Settings
-from desktop.social.fetch import Cancelled, Fetcher, FetchError, NotFound
+from desktop.settings import (
+    SOCIAL_BY_EMAIL,
+    SOCIAL_DISABLED,
+    SOCIAL_ENABLED,
+    SOCIAL_MAX_AGE_DAYS,
+    Settings,
+)
+from desktop.social.fetch import Cancelled, Fetcher, FetchError, NotFound, Unreachable
 from desktop.social.profiles import ProfileRef, recognise
 from desktop.social.snapshot import Snapshot
 from desktop.social.sources import SOURCES, gravatar
@@ -34,6 +40,7 @@ class RefreshPolicy:
     enabled: bool = True
     max_age: timedelta = DEFAULT_MAX_AGE
     disabled: frozenset[str] = frozenset()
+    by_email: bool = False  # the user (or IT) allowed Gravatar lookups by email
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RefreshPolicy:
@@ -42,6 +49,7 @@ class RefreshPolicy:
             enabled=settings.get(SOCIAL_ENABLED),
             max_age=timedelta(days=settings.get(SOCIAL_MAX_AGE_DAYS)),
             disabled=frozenset(s.lower() for s in settings.get(SOCIAL_DISABLED)),
+            by_email=settings.get(SOCIAL_BY_EMAIL) == "yes",
         )
 
     def save(self, settings: Settings) -> None:
@@ -49,8 +57,11 @@ class RefreshPolicy:
         settings.set(SOCIAL_ENABLED, self.enabled)
         settings.set(SOCIAL_MAX_AGE_DAYS, self.max_age.days)
         settings.set(SOCIAL_DISABLED, tuple(sorted(self.disabled)))
+        settings.set(SOCIAL_BY_EMAIL, "yes" if self.by_email else "no")
 
     def allows(self, source: str) -> bool:
+        if source == "gravatar" and not self.by_email:
+            return False
         return self.enabled and source not in self.disabled
 
     def due(self, row: ProfileRow, now: datetime) -> bool:
@@ -68,18 +79,34 @@ class RefreshReport:
     """What one refresh did, for a status line."""
 
     refreshed: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
     added: list[str] = field(default_factory=list)
+    unreachable: set[str] = field(default_factory=set)  # hosts the network did not reach
+
+    @property
+    def offline(self) -> bool:
+        """Nothing could be reached: the computer is most likely offline."""
+        return bool(self.unreachable) and not self.refreshed
 
     def summary(self) -> str:
+        if self.offline:
+            hosts = ", ".join(sorted(self.unreachable))
+            return f"offline (could not reach {hosts}); nothing was fetched"
         parts = []
         if self.refreshed:
             parts.append(f"updated {len(self.refreshed)}")
         if self.added:
             parts.append(f"found {len(self.added)} more")
         if self.failed:
-            parts.append(f"{len(self.failed)} could not be fetched")
+            what, why = self.failed[0]
+            more = f" and {len(self.failed) - 1} more" if len(self.failed) > 1 else ""
+            parts.append(f"could not fetch {what}{more} ({why.rstrip('.')})")
         return ", ".join(parts) or "nothing was due"
+
+    def failure(self, what: str, error: FetchError) -> None:
+        self.failed.append((what, str(error)))
+        if isinstance(error, Unreachable):
+            self.unreachable.add(error.host)
 
 
 class ProfileRefresher:
@@ -121,11 +148,11 @@ class ProfileRefresher:
             raise
         except NotFound as error:
             self.book.store_profile_error(row.id, str(error), gone_at=now)
-            report.failed.append((row.url, str(error)))
+            report.failure(row.url, error)
             return
         except FetchError as error:
             self.book.store_profile_error(row.id, str(error))
-            report.failed.append((row.url, str(error)))
+            report.failure(row.url, error)
             return
         self._store(row.id, snapshot, now)
         report.refreshed.append(row.url)
@@ -157,7 +184,7 @@ class ProfileRefresher:
                     self.book.store_profile_error(row_id, "No Gravatar profile.", gone_at=now)
                 continue
             except FetchError as error:
-                report.failed.append((f"Gravatar of {address}", str(error)))
+                report.failure(f"the Gravatar of {address}", error)
                 continue
             profile_id = (
                 row.id

@@ -4,6 +4,7 @@ cache; refreshed in the background when due). Hanging up asks how it went."""
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import uuid
@@ -30,6 +31,7 @@ from desktop.calls.dialer import DialSettings, dial, dial_number
 from desktop.calls.sheet import CallSheet, build_sheet
 from desktop.calls.sheet_html import render_html
 from desktop.contact_book import ContactBook
+from desktop.settings import SOCIAL_BY_EMAIL, Settings
 from desktop.social.fetch import Fetcher
 from desktop.social.profiles import recognise
 from desktop.social.refresh import ProfileRefresher, RefreshPolicy, RefreshReport
@@ -37,6 +39,7 @@ from desktop.ui.avatar import InitialsAvatar
 from desktop.ui.follow_ups import FollowUps
 from desktop.ui.workers import JobRunner
 
+log = logging.getLogger(__name__)
 AVATAR = 72
 
 
@@ -63,6 +66,7 @@ class CallSheetWindow(QWidget):
         opener: Callable[[str], bool] = open_link,
         runner: Callable[[list[str]], object] | None = None,
         default_region: str = "US",
+        settings: Settings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -78,7 +82,9 @@ class CallSheetWindow(QWidget):
         self.opener = opener
         self.runner = runner
         self.default_region = default_region
+        self.settings = settings
         self.jobs = JobRunner(self, serial=True)
+        self._placed = False
         self.sheet: CallSheet | None = None
         self.call_started: datetime | None = None
         self._cancel = threading.Event()
@@ -136,6 +142,8 @@ class CallSheetWindow(QWidget):
         self.status = QLabel()
         self.status.setObjectName("sheetStatus")
         self.status.setStyleSheet("color: #546e7a;")
+        self.status.setWordWrap(True)
+        self.email_question = self._build_email_question()
         add = QPushButton("Add profile…")
         add.clicked.connect(self.add_profile)
         self.refresh_button = QPushButton("Refresh profiles")
@@ -155,11 +163,71 @@ class CallSheetWindow(QWidget):
         layout.addLayout(header)
         layout.addLayout(self.phones)
         layout.addWidget(self.call_bar)
+        layout.addWidget(self.email_question)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         QShortcut(QKeySequence("F5"), self, lambda: self.refresh(force=True))
         QShortcut(QKeySequence("Ctrl+Shift+H"), self, self.hang_up)
+        closing = QShortcut(self)  # Esc, Ctrl+W and the platform's own Close key
+        keys = [QKeySequence("Escape"), QKeySequence("Ctrl+W")]
+        keys += [
+            k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Close) if k not in keys
+        ]
+        closing.setKeys(keys)
+        closing.activated.connect(self.close)
+
+    def _build_email_question(self) -> QFrame:
+        """Asked once: may contacts be looked up by email address (Gravatar)?"""
+        frame = QFrame()
+        frame.setObjectName("emailQuestion")
+        frame.setStyleSheet(
+            "QFrame#emailQuestion { background: #fff8e1; border: 1px solid #ffca28; "
+            "border-radius: 4px; }"
+        )
+        question = QLabel(
+            "Also look for public profiles by email address? Callsheet would send a hash "
+            "of each contact's email address to Gravatar (gravatar.com). You can change "
+            "this later in Preferences."
+        )
+        question.setWordWrap(True)
+        allow = QPushButton("Look up by email")
+        allow.setObjectName("allowEmailLookup")
+        allow.clicked.connect(lambda: self.answer_email_question(True))
+        deny = QPushButton("Don't")
+        deny.setObjectName("denyEmailLookup")
+        deny.clicked.connect(lambda: self.answer_email_question(False))
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addWidget(question, 1)
+        row.addWidget(allow)
+        row.addWidget(deny)
+        frame.hide()
+        return frame
+
+    def _email_question_due(self) -> bool:
+        settings = self.settings
+        return (
+            settings is not None
+            and self.sheet is not None
+            and bool(self.sheet.contact.emails)
+            and self.policy.enabled
+            and "gravatar" not in self.policy.disabled
+            and settings.get(SOCIAL_BY_EMAIL) == ""
+            and not settings.is_locked(SOCIAL_BY_EMAIL)
+        )
+
+    def answer_email_question(self, allowed: bool) -> None:
+        """Remember the answer; with a yes, look this contact up at once."""
+        if self.settings is None:
+            return
+        self.settings.set(SOCIAL_BY_EMAIL, "yes" if allowed else "no")
+        self.settings.sync()
+        self.policy = RefreshPolicy.from_settings(self.settings)
+        self.email_question.hide()
+        log.info("Profile lookups by email address %s", "allowed" if allowed else "declined")
+        if allowed:
+            self.refresh(force=False)
 
     # Showing
     def show_contact(self, contact_id: uuid.UUID) -> None:
@@ -190,6 +258,7 @@ class CallSheetWindow(QWidget):
         self.body.verticalScrollBar().setValue(scroll)
         if not self._refreshing:
             self.status.setText(self._freshness())
+        self.email_question.setVisible(self._email_question_due())
 
     def _show_photo(self) -> None:
         assert self.sheet is not None
@@ -231,7 +300,8 @@ class CallSheetWindow(QWidget):
         if not fetched:
             return "No profile snapshots yet."
         days = (self.sheet.built_at - max(fetched)).days
-        return "Profiles fetched today." if days <= 0 else f"Profiles fetched {days} days ago."
+        when = "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
+        return f"Profiles fetched {when}."
 
     # Calling
     def dial(self, number: str) -> None:
@@ -362,7 +432,10 @@ class CallSheetWindow(QWidget):
         if self.sheet is None or self.sheet.contact.id != contact_id:
             return
         self.reload()
-        if report is not None:
+        if report is not None and report.offline:
+            hosts = ", ".join(sorted(report.unreachable))
+            self.status.setText(f"Offline (could not reach {hosts}). " + self._cached())
+        elif report is not None:
             self.status.setText(f"Profiles: {report.summary()}. " + self._freshness())
         else:
             self.status.setText(f"Could not refresh profiles: {error}")
@@ -376,7 +449,41 @@ class CallSheetWindow(QWidget):
         elif url.scheme() in ("https", "http"):
             self.opener(text)
 
+    def _cached(self) -> str:
+        """What an offline sheet shows, said plainly."""
+        freshness = self._freshness()
+        if freshness.startswith("Profiles fetched"):
+            return "Showing the " + freshness[0].lower() + freshness[1:]
+        return "Nothing is cached for this contact yet."
+
+    def showEvent(self, event: object) -> None:
+        if not self._placed:
+            self._placed = True
+            self._place_beside_parent()
+        super().showEvent(event)  # type: ignore[arg-type]
+
+    def _place_beside_parent(self) -> None:
+        """Open beside the main window where the screen has room (the list stays
+        visible), else over its right part; never at the screen's corner."""
+        parent = self.parentWidget()
+        if parent is None or parent.screen() is None:
+            return
+        screen = parent.screen().availableGeometry()
+        frame = parent.frameGeometry()
+        width, height = min(self.width(), screen.width()), min(self.height(), screen.height())
+        if frame.right() + width <= screen.right():
+            x = frame.right() + 1
+        elif frame.left() - width >= screen.left():
+            x = frame.left() - width
+        else:
+            x = max(screen.left(), min(frame.right() - width, screen.right() - width))
+        y = max(screen.top(), min(frame.top(), screen.bottom() - height))
+        self.resize(width, height)
+        self.move(x, y)
+
     def closeEvent(self, event: object) -> None:
+        if self.call_started is not None:
+            self.hang_up()  # a call in progress is logged, not lost with the window
         self._cancel.set()
         self.ticker.stop()
         super().closeEvent(event)  # type: ignore[arg-type]

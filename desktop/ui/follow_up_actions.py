@@ -114,6 +114,7 @@ class FollowUpActions(WindowController):
                 dial_settings=DialSettings.from_settings(window.settings),
                 policy=RefreshPolicy.from_settings(window.settings),
                 default_region=window.default_region,
+                settings=window.settings,
                 parent=window,
             )
             self.sheet.failed.connect(window.show_error)
@@ -128,6 +129,7 @@ class FollowUpActions(WindowController):
         if self.sheet is not None:
             self.sheet.dial_settings = DialSettings.from_settings(self.window.settings)
             self.sheet.policy = RefreshPolicy.from_settings(self.window.settings)
+            self.sheet.default_region = self.window.default_region
 
     def _sheet_contact(self) -> uuid.UUID | None:
         window = self.window

@@ -26,6 +26,7 @@ from desktop.settings import (
     CALLS_COMMAND,
     CALLS_SCHEME,
     PHONE_REGION,
+    SOCIAL_BY_EMAIL,
     SOCIAL_DISABLED,
     SOCIAL_ENABLED,
     SOCIAL_MAX_AGE_DAYS,
@@ -79,6 +80,12 @@ class PreferencesDialog(FormDialog):
         self.sources = {name: QCheckBox(SOURCE_TITLES.get(name, name)) for name in SOURCE_NAMES}
         for name, box in self.sources.items():
             box.setChecked(name not in policy.disabled)
+        by_email = self.sources["gravatar"]
+        by_email.setChecked(policy.allows("gravatar") or (not policy.enabled and policy.by_email))
+        by_email.setToolTip(
+            "Sends a hash of each contact's email address to gravatar.com to find their "
+            "public profile. Off until you turn it on."
+        )
         profiles = QGroupBox("Profiles")
         profiles_form = QFormLayout(profiles)
         profiles_form.addRow(self.fetching)
@@ -95,6 +102,7 @@ class PreferencesDialog(FormDialog):
                 (SOCIAL_ENABLED, [self.fetching]),
                 (SOCIAL_MAX_AGE_DAYS, [self.max_age]),
                 (SOCIAL_DISABLED, list(self.sources.values())),
+                (SOCIAL_BY_EMAIL, [self.sources["gravatar"]]),
             ]
         )
 
@@ -119,10 +127,11 @@ class PreferencesDialog(FormDialog):
         self.mark_clean()
 
     def _update(self) -> None:
-        for box in self.sources.values():
-            box.setEnabled(
-                self.fetching.isChecked() and not self.settings.is_locked(SOCIAL_DISABLED)
+        for name, box in self.sources.items():
+            locked = self.settings.is_locked(SOCIAL_DISABLED) or (
+                name == "gravatar" and self.settings.is_locked(SOCIAL_BY_EMAIL)
             )
+            box.setEnabled(self.fetching.isChecked() and not locked)
         locked_age = self.settings.is_locked(SOCIAL_MAX_AGE_DAYS)
         self.max_age.setEnabled(self.fetching.isChecked() and not locked_age)
 
@@ -145,7 +154,10 @@ class PreferencesDialog(FormDialog):
         policy = RefreshPolicy(
             enabled=self.fetching.isChecked(),
             max_age=timedelta(days=self.max_age.value()),
-            disabled=frozenset(n for n, box in self.sources.items() if not box.isChecked()),
+            disabled=frozenset(
+                n for n, box in self.sources.items() if not box.isChecked() and n != "gravatar"
+            ),
+            by_email=self.sources["gravatar"].isChecked(),
         )
         return dialing, policy
 
@@ -153,8 +165,11 @@ class PreferencesDialog(FormDialog):
         super().accept()
         if self.result() == self.DialogCode.Accepted:
             dialing, policy = self.value()
+            unasked = self.settings.get(SOCIAL_BY_EMAIL) == ""
             dialing.save(self.settings)
             policy.save(self.settings)
+            if unasked and not policy.by_email:
+                self.settings.set(SOCIAL_BY_EMAIL, "")  # left as it was: still to be asked
             if not self.settings.is_locked(PHONE_REGION):
                 self.settings.set(PHONE_REGION, self.region.code())
             self.settings.sync()

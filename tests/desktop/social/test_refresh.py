@@ -42,7 +42,9 @@ def serve_github(server: HTTPServer, avatar: bool = True) -> None:
 def refresher(
     book: ContactBook, fetcher: Fetcher, data_dir: Path, **policy: object
 ) -> ProfileRefresher:
-    return ProfileRefresher(book, fetcher, data_dir / "avatars", RefreshPolicy(**policy))
+    """A refresher whose user allowed lookups by email (unless `policy` says otherwise)."""
+    settings = RefreshPolicy(**{"by_email": True, **policy})  # type: ignore[arg-type]
+    return ProfileRefresher(book, fetcher, data_dir / "avatars", settings)
 
 
 def test_a_fresh_snapshot_is_kept_with_its_avatar_and_not_fetched_again_for_a_week(

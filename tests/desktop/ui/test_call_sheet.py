@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QPushButton
 from pytest_httpserver import HTTPServer
 
 from db.clock import FixedClock
@@ -230,7 +231,7 @@ def test_closing_the_sheet_cancels_a_refresh(
         book,
         window,
         data_dir,
-        policy=RefreshPolicy(disabled=frozenset({"github"})),
+        policy=RefreshPolicy(disabled=frozenset({"github"}), by_email=True),
         fetcher_factory=factory,
     )
     import os
@@ -302,3 +303,130 @@ def test_the_next_call_is_offered_at_nine_their_time(
     when_dialog_opens(log)
     sheet.hang_up()
     assert seen == {"zone": "America/New_York", "time": "09:00"}
+
+
+def settings_in_memory():  # type: ignore[no-untyped-def]
+    from desktop.defaults import MachineDefaults
+    from desktop.settings import Settings
+    from tests.factories import MemoryStore
+
+    return Settings(MemoryStore(), MachineDefaults())
+
+
+def test_nothing_is_looked_up_by_email_until_the_user_says_so_and_each_fetch_is_logged(
+    qtbot,
+    book: ContactBook,
+    window: MainWindow,
+    data_dir: Path,
+    httpserver: HTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from desktop.settings import SOCIAL_BY_EMAIL
+    from desktop.social.sources import gravatar
+
+    monkeypatch.setenv("CALLSHEET_GRAVATAR_URL", httpserver.url_for("").rstrip("/"))
+    address = "maya@fjordline.example"
+    body = fixture("gravatar_profile.json").replace("HASH", gravatar.email_hash(address))
+    httpserver.expect_request(f"/v3/profiles/{gravatar.email_hash(address)}").respond_with_data(
+        body, content_type="application/json"
+    )
+    maya = add_contact(book, "Maya", "Lund", emails=(address,))
+    settings = settings_in_memory()
+    sheet = sheet_window(
+        qtbot,
+        book,
+        window,
+        data_dir,
+        policy=RefreshPolicy.from_settings(settings),
+        settings=settings,
+        fetcher_factory=lambda cancel: Fetcher(gate=RateGate(spacing_s=0.0), cancelled=cancel),
+    )
+    sheet.show_contact(maya)
+    assert sheet.email_question.isVisible()
+    qtbot.wait(300)
+    assert httpserver.log == []  # not asked yet: nothing sent
+    caplog.set_level(logging.INFO, logger="desktop.social.fetch")
+    qtbot.mouseClick(sheet.findChild(QPushButton, "allowEmailLookup"), Qt.MouseButton.LeftButton)
+    assert settings.get(SOCIAL_BY_EMAIL) == "yes" and not sheet.email_question.isVisible()
+    qtbot.waitUntil(lambda: len(httpserver.log) >= 1, timeout=10_000)
+    qtbot.waitUntil(lambda: not sheet._refreshing, timeout=10_000)
+    assert any("/v3/profiles/" in r.getMessage() for r in caplog.records)
+    sheet.show_contact(maya)
+    assert not sheet.email_question.isVisible()  # asked once
+
+
+def test_a_declined_lookup_is_not_asked_again(
+    qtbot, book: ContactBook, window: MainWindow, data_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.settings import SOCIAL_BY_EMAIL
+
+    maya = add_contact(book, "Maya", "Lund", emails=("maya@fjordline.example",))
+    settings = settings_in_memory()
+    sheet = sheet_window(
+        qtbot,
+        book,
+        window,
+        data_dir,
+        policy=RefreshPolicy.from_settings(settings),
+        settings=settings,
+    )
+    sheet.show_contact(maya)
+    qtbot.mouseClick(sheet.findChild(QPushButton, "denyEmailLookup"), Qt.MouseButton.LeftButton)
+    assert settings.get(SOCIAL_BY_EMAIL) == "no"
+    assert not sheet.policy.allows("gravatar")
+    sheet.show_contact(maya)
+    assert not sheet.email_question.isVisible() and not sheet._refreshing
+
+
+def test_offline_the_sheet_says_so_and_shows_what_is_cached(
+    qtbot, book: ContactBook, window: MainWindow, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    with socket.socket() as closed:  # a loopback port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("CALLSHEET_BLUESKY_URL", f"http://127.0.0.1:{port}")
+    maya = maya_with_snapshot(book, data_dir)
+    sheet = sheet_window(
+        qtbot,
+        book,
+        window,
+        data_dir,
+        policy=RefreshPolicy(),
+        fetcher_factory=lambda cancel: Fetcher(gate=RateGate(spacing_s=0.0), cancelled=cancel),
+    )
+    sheet.show_contact(maya)
+    sheet.refresh(force=True)
+    qtbot.waitUntil(lambda: not sheet._refreshing, timeout=10_000)
+    status = sheet.status.text()
+    assert status.startswith(f"Offline (could not reach 127.0.0.1:{port})"), status
+    assert "Showing the profiles fetched 2 days ago." in status
+    assert "Spoilage claims down a third." in sheet.body.toPlainText()
+
+
+def test_esc_and_ctrl_w_close_the_sheet_and_it_opens_beside_the_window(
+    qtbot, book: ContactBook, open_window
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QKeySequence
+
+    maya = add_contact(book, "Maya", "Lund")
+    window: MainWindow = open_window()
+    window.settings.set(SOCIAL_ENABLED, False)
+    window.resize(700, 500)
+    window.move(0, 0)
+    for keys in ("Escape", "Ctrl+W"):
+        sheet = window.follow_up_actions.open_sheet(maya)
+        assert sheet is not None
+        qtbot.waitExposed(sheet)
+        sheet.activateWindow()  # as it is when it opens in front of the user
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is sheet, timeout=5_000)  # noqa: B023
+        if keys == "Escape":  # beside the main window, not over its top-left corner
+            assert sheet.frameGeometry().left() > window.frameGeometry().left()
+        qtbot.keyClick(
+            sheet, QKeySequence(keys)[0].key(), QKeySequence(keys)[0].keyboardModifiers()
+        )
+        assert not sheet.isVisible()

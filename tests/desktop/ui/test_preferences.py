@@ -24,12 +24,12 @@ def test_preferences_are_saved_and_checked(qtbot, window: MainWindow) -> None:  
     dialog.accept()
     assert "must contain {number}" in dialog.problems_label.text()
     dialog.command.setText("")
-    dialog.sources["gravatar"].setChecked(False)
+    dialog.sources["github"].setChecked(False)
     dialog.max_age.setValue(3)
     dialog.accept()
     assert DialSettings.from_settings(window.settings).scheme == "sip"
     policy = RefreshPolicy.from_settings(window.settings)
-    assert policy.disabled == frozenset({"gravatar"}) and policy.max_age.days == 3
+    assert policy.disabled == frozenset({"github"}) and policy.max_age.days == 3
     assert policy.enabled
 
 
@@ -144,3 +144,24 @@ def test_the_default_phone_region_is_a_preference(qtbot, book) -> None:  # type:
     dialog.accept()
     assert window.settings.get(PHONE_REGION) == "NL"
     assert window.default_region == "NL" and window.interop.region == "NL"
+
+
+def test_lookups_by_email_are_off_until_turned_on_and_saving_other_things_does_not_answer(
+    qtbot, book
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.settings import SOCIAL_BY_EMAIL
+
+    window = MainWindow(book, "NO")
+    qtbot.addWidget(window)
+    dialog = PreferencesDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    assert not dialog.sources["gravatar"].isChecked()
+    assert not RefreshPolicy.from_settings(window.settings).allows("gravatar")
+    dialog.accept()
+    assert window.settings.get(SOCIAL_BY_EMAIL) == ""  # still to be asked
+    dialog = PreferencesDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.sources["gravatar"].setChecked(True)
+    dialog.accept()
+    assert window.settings.get(SOCIAL_BY_EMAIL) == "yes"
+    assert RefreshPolicy.from_settings(window.settings).allows("gravatar")
