@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from db import follow_up
 from db.activity_values import HISTORY_KINDS, OUTCOMES, HistoryDraft
 from db.clock import session_now
-from db.errors import ValidationError
+from db.errors import NotFoundError, ValidationError
 from db.models import Contact, HistoryEntry, history_contacts
 
 MAX_DURATION_MINUTES = 24 * 60
@@ -117,6 +117,56 @@ def record(
     session.flush()
     follow_up.refresh(session, ids)
     return entry.id
+
+
+@dataclass(frozen=True)
+class HistoryDetails:
+    """One entry as the edit dialog shows it: its values and whom it names."""
+
+    id: uuid.UUID
+    draft: HistoryDraft
+    contacts: tuple[tuple[uuid.UUID, str], ...]
+
+
+def get_entry(session: Session, history_id: uuid.UUID) -> HistoryDetails:
+    entry = _live(session, history_id)
+    people = tuple((c.id, c.display_name) for c in entry.contacts if c.deleted_at is None)
+    draft = HistoryDraft(
+        contact_ids=tuple(c for c, _name in people),
+        kind=entry.kind,
+        occurred_at=entry.occurred_at,
+        regarding=entry.regarding,
+        outcome=entry.outcome,
+        duration_minutes=entry.duration_minutes,
+        notes=entry.notes,
+    )
+    return HistoryDetails(entry.id, draft, people)
+
+
+def update(session: Session, history_id: uuid.UUID, draft: HistoryDraft) -> None:
+    """Give an entry new values (a typo in the notes, the wrong outcome, who was there)."""
+    validate(draft, session_now(session))
+    entry = _live(session, history_id)
+    before = {c.id for c in entry.contacts}
+    entry.kind = draft.kind
+    entry.occurred_at = draft.occurred_at
+    entry.regarding = draft.regarding.strip()
+    entry.outcome = draft.outcome
+    entry.duration_minutes = draft.duration_minutes
+    entry.notes = (draft.notes or "").strip() or None
+    if before != set(draft.contact_ids):
+        entry.contacts = list(
+            session.scalars(select(Contact).where(Contact.id.in_(list(draft.contact_ids))))
+        )
+    session.flush()
+    follow_up.refresh(session, list(before | set(draft.contact_ids)))
+
+
+def _live(session: Session, history_id: uuid.UUID) -> HistoryEntry:
+    entry = session.get(HistoryEntry, history_id)
+    if entry is None or entry.deleted_at is not None:
+        raise NotFoundError("That history entry no longer exists (it may have been undone).")
+    return entry
 
 
 def set_trashed(session: Session, history_id: uuid.UUID, trashed: bool) -> None:

@@ -30,7 +30,7 @@ from db import (
     trash,
 )
 from db.activities import ActivityDetails, AlarmRow, ClearResult
-from db.activity_values import ActivityDraft
+from db.activity_values import ActivityDraft, HistoryDraft
 from db.calendar import CalendarDay
 from db.clock import Clock, Moment
 from db.companies import CompanyDetails, CompanyDraft, CompanyRow
@@ -38,7 +38,7 @@ from db.contact_values import ContactDetails, ContactDraft
 from db.contacts import ContactRow, ListQuery
 from db.engine import Database, database_path, open_database
 from db.groups import GroupRow
-from db.history import HistoryRow
+from db.history import HistoryDetails, HistoryRow
 from db.imports import BatchRow
 from db.notes import NoteRow
 from db.search import LOOKUP, LookupHit
@@ -272,6 +272,14 @@ class ContactBook:
                 duration_minutes=duration_minutes,
                 notes=notes,
             )
+
+    def history_entry(self, history_id: uuid.UUID) -> HistoryDetails:
+        with self._db.reading() as session:
+            return history.get_entry(session, history_id)
+
+    def update_history(self, history_id: uuid.UUID, draft: HistoryDraft) -> None:
+        with self._db.transaction() as session:
+            history.update(session, history_id, draft)
 
     def set_history_trashed(self, history_id: uuid.UUID, trashed: bool) -> None:
         with self._db.transaction() as session:

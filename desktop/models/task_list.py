@@ -20,6 +20,7 @@ PAGE_SIZE = 300
 OVERDUE_COLOR = QColor("#c62828")
 DONE_COLOR = QColor("#546e7a")
 KIND_TITLES = {"call": "Call", "meeting": "Meeting", "to-do": "To-do", "email": "Email"}
+HISTORY_KIND_TITLES = {**KIND_TITLES, "note": "Note"}
 COLUMNS = ("Due", "Kind", "Regarding", "With", "Priority")
 DONE_COLUMNS = ("Cleared", "Kind", "Regarding", "With", "Outcome")
 SORTS = (TaskSort.DUE, TaskSort.KIND, TaskSort.REGARDING, None, TaskSort.PRIORITY)

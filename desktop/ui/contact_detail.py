@@ -30,7 +30,12 @@ from db.errors import CallsheetError
 from db.tasks import Bucket, TaskQuery
 from desktop.contact_book import ContactBook
 from desktop.models.formats import birthday, country_name, when
-from desktop.models.task_list import KIND_TITLES, OVERDUE_COLOR, describe_due
+from desktop.models.task_list import (
+    HISTORY_KIND_TITLES,
+    KIND_TITLES,
+    OVERDUE_COLOR,
+    describe_due,
+)
 from desktop.social.profiles import NETWORK_TITLES
 from desktop.ui.avatar import InitialsAvatar
 from desktop.ui.undo import TrashNote
@@ -55,6 +60,7 @@ class ContactDetailView(QWidget):
     failed = Signal(object)
     scheduleRequested = Signal()
     recordRequested = Signal()
+    historyEditRequested = Signal(object)  # a history entry's id
     clearRequested = Signal(object)
     editActivityRequested = Signal(object)
     sheetRequested = Signal()
@@ -125,14 +131,20 @@ class ContactDetailView(QWidget):
         self.tabs.addTab(scroll, "&Details")
         self.tabs.addTab(self._build_notes(), "&Notes")
         self.history = QTreeWidget()
-        self.history.setHeaderLabels(["When", "Kind", "Regarding", "Outcome", "Minutes"])
+        self.history.setObjectName("historyList")
+        self.history.setHeaderLabels(["When", "Kind", "Regarding", "Outcome", "Minutes", "Notes"])
         self.history.setRootIsDecorated(False)
         self.history.setAlternatingRowColors(True)
+        self.history.setUniformRowHeights(True)
+        self.history.setTextElideMode(Qt.TextElideMode.ElideRight)
         columns = self.history.header()
-        columns.setStretchLastSection(False)
+        columns.setStretchLastSection(True)
         for column in (0, 1, 3, 4):
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        columns.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        columns.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        columns.resizeSection(2, 200)
+        self.history.itemActivated.connect(self._history_activated)
+        self.history.itemSelectionChanged.connect(self._update_history_buttons)
         self.history_empty = QLabel(
             "No history yet. Calls, meetings and emails you log will be listed here."
         )
@@ -144,8 +156,12 @@ class ContactDetailView(QWidget):
         record = QPushButton("Record history…")
         record.setToolTip("Log a call, meeting or email (Ctrl+H)")
         record.clicked.connect(self.recordRequested)
+        self.edit_history_button = QPushButton("&Open…")
+        self.edit_history_button.setToolTip("See and change the selected entry (Enter)")
+        self.edit_history_button.clicked.connect(self._edit_current_history)
         history_buttons = QHBoxLayout()
         history_buttons.addWidget(record)
+        history_buttons.addWidget(self.edit_history_button)
         history_buttons.addStretch(1)
         history_layout.addLayout(history_buttons)
         self.tabs.addTab(self._build_follow_ups(), "&Follow-ups")
@@ -411,21 +427,35 @@ class ContactDetailView(QWidget):
         self.history.clear()
         rows = self.book.history(self.details.id)
         for row in rows:
+            notes = " ".join((row.notes or "").split())
             item = QTreeWidgetItem(
                 self.history,
                 [
                     when(row.occurred_at),
-                    row.kind,
+                    HISTORY_KIND_TITLES.get(row.kind, row.kind.capitalize()),
                     row.regarding,
-                    row.outcome,
+                    row.outcome.capitalize(),
                     str(row.duration_minutes or ""),
+                    notes,
                 ],
             )
+            item.setData(0, Qt.ItemDataRole.UserRole, row.id)
             if row.notes:
-                for column in range(5):
-                    item.setToolTip(column, row.notes)
+                item.setToolTip(5, row.notes)
         self.history_empty.setVisible(not rows)
         self.history.setVisible(bool(rows))
+        self._update_history_buttons()
+
+    def _history_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        self.historyEditRequested.emit(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def _edit_current_history(self) -> None:
+        item = self.history.currentItem()
+        if item is not None:
+            self._history_activated(item, 0)
+
+    def _update_history_buttons(self) -> None:
+        self.edit_history_button.setEnabled(self.history.currentItem() is not None)
 
     # Notes
     def start_new_note(self) -> None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from db.activity_values import ActivityDraft
+from db.activity_values import ActivityDraft, HistoryDraft
 from db.clock import Moment
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
@@ -20,6 +20,7 @@ from desktop.ui.schedule_dialog import ScheduleDialog, preset_start
 from desktop.ui.undo import (
     ClearActivity,
     EditActivity,
+    EditHistory,
     RecordHistory,
     RescheduleActivity,
     ScheduleActivity,
@@ -199,6 +200,43 @@ class FollowUps(QObject):
             chosen = [(i, names.get(i, "")) for i in entry.contact_ids]
             self._follow_up(entry, chosen, their_zone or now.zone)
         return history_id
+
+    def edit_history(self, history_id: uuid.UUID) -> bool:
+        """Open a history entry to change what it says; undoable."""
+        try:
+            details = self.book.history_entry(history_id)
+        except CallsheetError as error:
+            self.failed.emit(error)
+            return False
+        now = self.book.clock.moment()
+        dialog = LogDialog(
+            lookup=self.book.lookup,
+            now=now.local_now,
+            entry=details,
+            zone=now.zone,
+            parent=self.window,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        entry = dialog.entry()
+        occurred_at = self._utc(entry.occurred_at, now)
+        if occurred_at == details.draft.occurred_at.replace(second=0, microsecond=0):
+            occurred_at = details.draft.occurred_at  # the time was left as it was
+        after = HistoryDraft(
+            contact_ids=entry.contact_ids,
+            kind=entry.kind,
+            occurred_at=occurred_at,
+            regarding=entry.regarding,
+            outcome=entry.outcome,
+            duration_minutes=entry.duration_minutes,
+            notes=entry.notes,
+        )
+        if not self._attempt(self.book.update_history, history_id, after):
+            return False
+        self._push(EditHistory, history_id, details.draft, after)
+        self.changed.emit(entry.contact_ids[0] if entry.contact_ids else None)
+        self.message.emit("History entry changed. Ctrl+Z takes the change back.")
+        return True
 
     def _follow_up(self, entry: LogEntry, contacts: Contacts, zone: str) -> None:
         assert entry.follow_up is not None

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,14 +23,14 @@ from PySide6.QtWidgets import (
 from db.activities import ActivityDetails
 from db.activity_values import OUTCOMES, ActivityDraft
 from db.errors import ValidationError
+from db.history import HistoryDetails
 from db.search import LookupHit
+from desktop.models.task_list import HISTORY_KIND_TITLES, KIND_TITLES
 from desktop.typed_dates import parse_duration
 from desktop.ui.contact_picker import ContactPicker
 from desktop.ui.form_dialog import FormDialog, label_for
-from desktop.ui.schedule_dialog import KIND_TITLES
 from desktop.ui.when_fields import DayEdit, TimeEdit
 
-HISTORY_KIND_TITLES = {**KIND_TITLES, "note": "Note"}
 FOLLOW_UPS = {"tomorrow": "tomorrow 9:00", "3 days": "in 3 days", "next week": "next week"}
 
 
@@ -48,7 +49,8 @@ class LogEntry:
 
 
 class LogDialog(FormDialog):
-    """Clears `activity` when given one, else records history with `contacts`."""
+    """Clears `activity` when given one, edits `entry` when given one, else records
+    history with `contacts`."""
 
     def __init__(
         self,
@@ -57,13 +59,16 @@ class LogDialog(FormDialog):
         now: datetime,
         activity: ActivityDetails | None = None,
         contacts: list[tuple[uuid.UUID, str]] | None = None,
+        entry: HistoryDetails | None = None,
+        zone: str = "UTC",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.now = now
         self.activity = activity
         self.setObjectName("clearDialog" if activity else "historyDialog")
-        self.setWindowTitle("Clear activity" if activity else "Record history")
+        title = "Clear activity" if activity else "Record history"
+        self.setWindowTitle("Edit history entry" if entry else title)
         self.kind = QComboBox()
         for value, title in HISTORY_KIND_TITLES.items():
             self.kind.addItem(title, value)
@@ -124,6 +129,8 @@ class LogDialog(FormDialog):
             minutes = _minutes(draft) if draft.timing == "timed" else 0
             self.duration.setText(f"{minutes} min" if minutes else "")
             self.follow_up.setChecked(not activity.recurring)
+        elif entry is not None:
+            self._fill(entry, zone)
         else:
             self.contacts.set_contacts(contacts or [])
             self.follow_up.setChecked(False)
@@ -140,6 +147,23 @@ class LogDialog(FormDialog):
         self.mark_clean()
         (self.notes if activity else self.regarding).setFocus()
         self.resize(560, 440)
+
+    def _fill(self, entry: HistoryDetails, zone: str) -> None:
+        """Show an entry's values to change; no next step is offered for the past."""
+        draft = entry.draft
+        self.kind.setCurrentIndex(max(self.kind.findData(draft.kind), 0))
+        self.regarding.setText(draft.regarding)
+        self.contacts.set_contacts(list(entry.contacts))
+        self.outcome.setCurrentIndex(max(self.outcome.findData(draft.outcome), 0))
+        local = draft.occurred_at.astimezone(ZoneInfo(zone))
+        self.day.set_day(local.date())
+        self.time.set_time(local.time())
+        minutes = draft.duration_minutes
+        self.duration.setText(f"{minutes} min" if minutes else "")
+        self.notes.setPlainText(draft.notes or "")
+        self.follow_up.setChecked(False)
+        self.follow_up.hide()
+        self.follow_up_when.hide()
 
     def set_call(self, started: datetime, minutes: int) -> None:
         """Fill in a call just made: a call, when it started, how long it took."""

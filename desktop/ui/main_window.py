@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self.follow_ups.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.detail.scheduleRequested.connect(self.follow_up_actions.schedule)
         self.detail.recordRequested.connect(self.follow_up_actions.record_history)
+        self.detail.historyEditRequested.connect(self.follow_ups.edit_history)
         self.detail.clearRequested.connect(self.follow_ups.clear)
         self.detail.editActivityRequested.connect(self.follow_ups.edit)
         self.interop = Interop(self.book, self.undo_stack, self.settings, self)

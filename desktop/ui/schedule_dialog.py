@@ -29,11 +29,11 @@ from db.activity_values import ActivityDraft
 from db.errors import ValidationError
 from db.recurrence import Recurrence, month_week_of
 from db.search import LookupHit
+from desktop.models.task_list import KIND_TITLES
 from desktop.ui.contact_picker import ContactPicker
 from desktop.ui.form_dialog import FormDialog, label_for
 from desktop.ui.when_fields import DayEdit, TimeEdit
 
-KIND_TITLES = {"call": "Call", "meeting": "Meeting", "to-do": "To-do", "email": "Email"}
 PRIORITY_TITLES = {"high": "High", "normal": "Normal", "low": "Low"}
 TIMING_TITLES = {"timed": "At a time", "all_day": "All day", "timeless": "Any time that day"}
 ALARM_UNITS = (("minutes", 1), ("hours", 60), ("days", 1440))

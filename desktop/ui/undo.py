@@ -10,7 +10,7 @@ from datetime import datetime
 
 from PySide6.QtGui import QUndoCommand
 
-from db.activity_values import ActivityDraft
+from db.activity_values import ActivityDraft, HistoryDraft
 from db.companies import CompanyDraft
 from db.contact_values import ContactDraft, compose_display_name
 from db.errors import CallsheetError
@@ -312,6 +312,24 @@ class RecordHistory(_BookCommand):
     def undo_it(self) -> uuid.UUID | None:
         self.book.set_history_trashed(self.history_id, True)
         return self.contact_id
+
+
+class EditHistory(_BookCommand):
+    def __init__(
+        self, history_id: uuid.UUID, before: HistoryDraft, after: HistoryDraft, *args: object
+    ) -> None:
+        super().__init__("Edit history entry", *args)  # type: ignore[arg-type]
+        self.history_id = history_id
+        self.before = before
+        self.after = after
+
+    def do(self) -> uuid.UUID | None:
+        self.book.update_history(self.history_id, self.after)
+        return None
+
+    def undo_it(self) -> uuid.UUID | None:
+        self.book.update_history(self.history_id, self.before)
+        return None
 
 
 class UndoImport(_BookCommand):

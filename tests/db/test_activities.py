@@ -216,6 +216,31 @@ def test_recording_history_sets_last_contacted(db: Database) -> None:
     assert set(caught.value.problems) == {"contacts", "when", "duration"}
 
 
+def test_editing_history_moves_last_contacted_and_refuses_bad_values(db: Database) -> None:
+    from dataclasses import replace
+
+    from db.errors import NotFoundError
+
+    maya, ola = add_contact(db, "Maya"), add_contact(db, "Ola")
+    with db.transaction() as session:
+        entry = history.record_history(
+            session, [maya], kind="call", occurred_at=NOW - timedelta(hours=1)
+        )
+        draft = history.get_entry(session, entry).draft
+    moved = replace(draft, occurred_at=NOW - timedelta(hours=3), contact_ids=(ola,))
+    with db.transaction() as session:
+        history.update(session, entry, moved)
+    assert contact_state(db, maya) == (None, None)  # no longer with Maya
+    assert contact_state(db, ola) == (NOW - timedelta(hours=3), None)
+    with pytest.raises(ValidationError), db.transaction() as session:
+        history.update(session, entry, replace(moved, occurred_at=NOW + timedelta(days=1)))
+    with db.reading() as session:
+        assert history.get_entry(session, entry).draft == moved  # nothing changed
+        history.set_trashed(session, entry, True)
+        with pytest.raises(NotFoundError):
+            history.get_entry(session, entry)
+
+
 def test_no_next_step_and_overdue_filters_and_sorts(db: Database) -> None:
     ids = {name: add_contact(db, name) for name in ("Ann", "Bo", "Cy", "Di")}
     schedule(db, (ids["Ann"],), start=datetime(2026, 11, 20, 9, 0))  # overdue

@@ -431,3 +431,49 @@ def test_the_task_list_opens_where_the_work_is(
     window.all_action.trigger()
     window.tasks_action.trigger()
     assert view.tabs.currentIndex() == 2
+
+
+def test_a_history_entry_reads_plainly_and_opens_to_be_changed(
+    qtbot,
+    book: ContactBook,
+    maya: uuid.UUID,
+    window: MainWindow,  # type: ignore[no-untyped-def]
+) -> None:
+    when = book.clock.now() - timedelta(days=2, seconds=17)  # a logged call's seconds
+    book.record_history(
+        [maya],
+        kind="call",
+        occurred_at=when,
+        regarding="Pilot pricing",
+        outcome="left message",
+        notes="Asked for the\nHamburg depot figures.",
+    )
+    window.refresh_all(select=maya)
+    history = window.detail.history
+    item = history.topLevelItem(0)
+    assert [item.text(c) for c in (1, 2, 3)] == ["Call", "Pilot pricing", "Left message"]
+    assert item.text(5) == "Asked for the Hamburg depot figures."  # on the row, not a tooltip
+
+    def change(dialog: QDialog) -> None:
+        assert isinstance(dialog, LogDialog)
+        assert dialog.windowTitle() == "Edit history entry"
+        assert dialog.notes.toPlainText() == "Asked for the\nHamburg depot figures."
+        assert dialog.outcome.currentData() == "left message"
+        assert not dialog.follow_up.isVisible()
+        dialog.outcome.setCurrentIndex(dialog.outcome.findData("completed"))
+        dialog.notes.setPlainText("Sent the Hamburg depot figures.")
+        dialog.save_button.click()
+
+    when_dialog_opens(change)
+    history.setCurrentItem(item)
+    history.itemActivated.emit(item, 0)  # Enter or a double-click
+    [entry] = book.history(maya)
+    assert (entry.outcome, entry.notes, entry.occurred_at) == (
+        "completed",
+        "Sent the Hamburg depot figures.",
+        when,
+    )
+    assert window.detail.history.topLevelItem(0).text(3) == "Completed"
+    window.undo_stack.undo()
+    [entry] = book.history(maya)
+    assert (entry.outcome, entry.notes) == ("left message", "Asked for the\nHamburg depot figures.")
