@@ -151,7 +151,10 @@ def run_export(args: argparse.Namespace) -> int:
         count = book.export(ids, args.format, args.out, args.vcard_version)
     finally:
         book.close()
-    print(f"Exported {count:,} {'items' if args.format == 'ics' else 'contacts'} to {args.out}.")
+    from desktop.wording import counted
+
+    what = counted(count, "calendar item") if args.format == "ics" else counted(count, "contact")
+    print(f"Exported {what} to {args.out}.")
     return EXIT_OK
 
 

@@ -5,6 +5,7 @@ failed export never leaves half a file where a good one was."""
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -57,6 +58,7 @@ def write_export(
     try:
         with handle:
             count = _write(session, ids, format, handle, vcard_version, progress)
+        os.chmod(handle.name, _file_mode(out))
         os.replace(handle.name, out)
     except OSError as error:
         Path(handle.name).unlink(missing_ok=True)
@@ -65,6 +67,27 @@ def write_export(
         Path(handle.name).unlink(missing_ok=True)
         raise
     return count
+
+
+def _file_mode(out: Path) -> int:
+    """The mode a file written in place would get: the replaced file's, else what the
+    user's umask allows (a temporary file starts readable by its owner only)."""
+    try:
+        return stat.S_IMODE(out.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    try:  # Linux says it without changing it
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _write(

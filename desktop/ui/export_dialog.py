@@ -32,6 +32,7 @@ FORMATS = (
     ("vcf", "3.0", "vCard 3.0 (older phones and Outlook)", ".vcf"),
     ("ics", "4.0", "iCalendar (these contacts' follow-ups and history)", ".ics"),
 )
+UNSAFE_IN_FILE_NAMES = set('<>:"/\\|?*')
 FILTERS = {".csv": "CSV files (*.csv)", ".vcf": "vCard files (*.vcf)", ".ics": "iCalendar (*.ics)"}
 
 
@@ -42,6 +43,7 @@ class Scope:
 
     title: str
     ids: Callable[[], list[uuid.UUID]]
+    name: str = ""  # one person's name: the file is named after them, as a vCard
 
 
 class ExportDialog(QDialog):
@@ -53,16 +55,21 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export")
         self.scopes = scopes
         self._replace_agreed: Path | None = None
+        self.today = today
+        self.folder = folder
         self.scope_box = QComboBox()
         self.scope_box.setObjectName("exportScope")
         for scope in scopes:
             self.scope_box.addItem(scope.title)
+        self.scope_box.currentIndexChanged.connect(self._scope_changed)
         self.format_box = QComboBox()
         self.format_box.setObjectName("exportFormat")
         for format, version, title, _suffix in FORMATS:
             self.format_box.addItem(title, (format, version))
+        if scopes[0].name:  # one person: a card, as one sends a person
+            self.format_box.setCurrentIndex(1)
         self.format_box.currentIndexChanged.connect(self._format_changed)
-        self.path_box = QLineEdit(str(folder / f"Callsheet contacts {today:%Y-%m-%d}.csv"))
+        self.path_box = QLineEdit(str(self._default_path()))
         self.path_box.setObjectName("exportFile")
         self.path_box.textChanged.connect(self._update_ok)
         file_label, path_row = file_row(self.path_box, self._browse)
@@ -108,6 +115,16 @@ class ExportDialog(QDialog):
     def _suffix(self) -> str:
         return FORMATS[self.format_box.currentIndex()][3]
 
+    def _default_path(self, scope: Scope | None = None) -> Path:
+        name = (scope or self.scope).name or f"Callsheet contacts {self.today:%Y-%m-%d}"
+        return self.folder / f"{_file_safe(name)}{self._suffix()}"
+
+    def _scope_changed(self) -> None:
+        """A file name the user did not type follows the scope ("Maya Lund.vcf")."""
+        automatic = {self._default_path(scope).stem for scope in self.scopes}
+        if self.path.stem in automatic:
+            self.path_box.setText(str(self._default_path()))
+
     def _format_changed(self) -> None:
         if self.path_box.text().strip():
             self.path_box.setText(str(self.path.with_suffix(self._suffix())))
@@ -145,14 +162,20 @@ class ExportDialog(QDialog):
         self.accept()
 
 
+def _file_safe(name: str) -> str:
+    """A name fit for a file on any system ("A/S Nord: Ola" -> "A-S Nord- Ola")."""
+    safe = "".join("-" if ch in UNSAFE_IN_FILE_NAMES or ord(ch) < 32 else ch for ch in name)
+    return safe.strip(" .") or "contact"
+
+
 def shown_scopes(
     book: ContactBook,
     group: tuple[uuid.UUID, str] | None,
     looked_up: str | None,
     selected: list[uuid.UUID],
 ) -> list[Scope]:
-    """What an export can cover, most specific first: the selection, the contacts a
-    lookup found, the group shown, everyone."""
+    """What an export can cover, most specific first: the contact or contacts selected,
+    the contacts a lookup found, the group shown, everyone."""
     scopes = [Scope(f"All contacts ({number(book.count())})", lambda: book.export_ids())]
     if group is not None:
         group_id, name = group
@@ -164,6 +187,9 @@ def shown_scopes(
                 f"The contacts found for “{looked_up}”", lambda: book.export_ids(None, looked_up)
             ),
         )
-    if selected:
+    if len(selected) == 1:
+        name = book.contact(selected[0]).display_name
+        scopes.insert(0, Scope(f"This contact ({name})", lambda: selected, name))
+    elif selected:
         scopes.insert(0, Scope(f"The {len(selected):,} selected contacts", lambda: selected))
     return scopes

@@ -17,6 +17,7 @@ from desktop.settings import EXPORT_FOLDER, Settings
 from desktop.ui.export_dialog import ExportDialog, Scope
 from desktop.ui.undo import MergeContacts, UndoImport
 from desktop.ui.workers import JobRunner
+from desktop.wording import counted
 
 if TYPE_CHECKING:  # the readers, writers and their dialogs load when first used
     from desktop.interop.ical import CalendarPlan
@@ -231,8 +232,8 @@ class Interop(QObject):
 
     def _exported(self, path: Path, format: str, count: int, progress: QProgressDialog) -> None:
         _dismiss(progress)
-        what = "follow-ups and history entries" if format == "ics" else "contacts"
-        self.message.emit(f"Exported {count:,} {what} to {path}.")
+        what = counted(count, "calendar item") if format == "ics" else counted(count, "contact")
+        self.message.emit(f"Exported {what} to {path}.")
 
     def _export_failed(self, error: Exception, progress: QProgressDialog) -> None:
         from desktop.interop.export import ExportCancelled

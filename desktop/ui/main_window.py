@@ -434,8 +434,7 @@ class MainWindow(QMainWindow):
         """File > Export, offering what is shown: a lookup, a group, the selection."""
         group = (self.view.id, self.view_name()) if self.view.kind == "group" else None
         looked_up = self.lookup_box.text().strip() if self.model.in_lookup else None
-        several = len(self.table.selectionModel().selectedRows()) > 1
-        selected = self.selected_ids() if several else []
+        selected = self.selected_ids() if self.table.selectionModel().selectedRows() else []
         self.interop.export(shown_scopes(self.book, group, looked_up, selected))  # type: ignore[arg-type]
 
     def _after_interop(self, select: uuid.UUID | None) -> None:

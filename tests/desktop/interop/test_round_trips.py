@@ -313,3 +313,28 @@ def test_history_naming_no_contact_of_the_book_is_a_problem_not_a_failure(
     assert main(["--data-dir", str(db.path.parent), "import", str(source)]) == 0
     said = capsys.readouterr()
     assert "item 4, VJOURNAL: names no contact of this book" in said.out + said.err
+
+
+def test_an_export_gets_the_mode_of_a_saved_file_or_of_the_file_it_replaces(
+    db: Database, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    from desktop.interop.export import write_export
+
+    _rich_book(db)
+    fresh, kept = tmp_path / "fresh.vcf", tmp_path / "kept.vcf"
+    kept.write_text("old", encoding="utf-8")
+    kept.chmod(0o600)  # the user made this one private
+    previous = os.umask(0o027)
+    try:
+        with db.reading() as session:
+            ids = exports.export_ids(session)
+            write_export(session, ids, "vcf", fresh)
+            write_export(session, ids, "vcf", kept)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o640
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert "BEGIN:VCARD" in kept.read_text(encoding="utf-8")

@@ -167,3 +167,36 @@ def test_scan_again_keeps_the_old_groups_from_being_merged_until_it_answers(
     qtbot.waitUntil(lambda: not view.scanning(), timeout=10_000)
     assert view.merge_button.isEnabled() and view.tree.isEnabled()
     assert view.tree.topLevelItemCount() == 1
+
+
+def test_one_selected_contact_exports_as_their_own_card_with_a_normal_file_mode(
+    qtbot, window: MainWindow, book: ContactBook, anna: list, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import stat
+
+    window.refresh_all(select=anna[0])
+    seen: dict[str, str] = {}
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, ExportDialog)
+        seen["scope"] = dialog.scope_box.currentText()
+        seen["file"] = dialog.path.name
+        assert dialog.format == "vcf" and dialog.vcard_version == "4.0"
+        dialog.path_box.setText(str(tmp_path / dialog.path.name))
+        dialog._confirm()
+
+    previous = os.umask(0o022)
+    try:
+        when_dialog_opens(fill)
+        window.export_action.trigger()
+        qtbot.waitUntil(
+            lambda: "Exported 1 contact to" in window.statusBar().currentMessage(), timeout=15_000
+        )
+    finally:
+        os.umask(previous)
+    name = book.contact(anna[0]).display_name
+    assert seen == {"scope": f"This contact ({name})", "file": f"{name}.vcf"}
+    out = tmp_path / f"{name}.vcf"
+    assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 1
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644  # as any file the user saves
