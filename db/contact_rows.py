@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from db.bulk import insert_rows
-from db.contact_values import ContactDraft, compose_display_name
+from db.contact_values import ContactDraft, compose_display_name, file_as, name_for_sorting
 from db.phones import national_digits_of
 from db.search import LOOKUP, document_for, phone_search_text
 from db.text import sort_key
 
 CONTACT_COLUMNS = (
     "id", "prefix", "given_name", "middle_name", "family_name", "suffix", "display_name",
-    "sort_name", "nickname", "title", "department", "company_id", "company_name",
+    "sort_name", "file_as", "nickname", "title", "department", "company_id", "company_name",
     "birthday", "photo", "background", "owner", "custom_fields", "vcard_extra",
     "primary_email", "primary_phone", "city", "last_contacted_at", "next_step_at",
     "referred_by_id", "created_at", "updated_at", "rev", "lookup_rowid",
@@ -98,7 +98,8 @@ class ContactRows:
             (
                 cid, draft.prefix or None, draft.given_name or None,
                 draft.middle_name or None, draft.family_name or None, draft.suffix or None,
-                display, sort_key(display), draft.nickname or None, draft.title or None,
+                display, sort_key(name_for_sorting(draft)), sort_key(file_as(draft)),
+                draft.nickname or None, draft.title or None,
                 draft.department or None, company_id, company_name,
                 draft.birthday.isoformat() if draft.birthday else None, new.photo,
                 draft.background or None, draft.owner or None,

@@ -186,6 +186,40 @@ def compose_display_name(named: _Named) -> str:
     return _name_from_parts(named)
 
 
+# Words before a name that say how to address the person, not who they are.
+HONORIFICS = re.compile(
+    r"^(?:(?:dr|mr|mrs|ms|miss|mx|prof|sir|dame|herr|frau|mme|mlle|sr|sra|srta|dott|"
+    r"ing|mag|dipl|rev|fr)\.?\s+)+",
+    re.IGNORECASE,
+)
+# Words after a name that are not part of it ("Jr.", "PhD", "III").
+SUFFIXES = re.compile(r"(?:,?\s+(?:jr|sr|ii|iii|iv|phd|md|mba|esq|dds|cpa)\.?)+$", re.IGNORECASE)
+
+
+def name_for_sorting(named: _Named) -> str:
+    """The name without honorific or suffix ("Dr. Maya Lund, PhD" -> "Maya Lund"): what
+    the list sorts by first names and what initials are taken from."""
+    if named.display_name.strip() and custom_display_name(named):
+        return bare_name(named.display_name)
+    parts = (named.given_name, named.middle_name, named.family_name)
+    return " ".join(p.strip() for p in parts if p.strip()) or bare_name(compose_display_name(named))
+
+
+def bare_name(name: str) -> str:
+    """A typed name without a leading honorific or a trailing suffix."""
+    bare = SUFFIXES.sub("", HONORIFICS.sub("", " ".join(name.split())))
+    return bare or " ".join(name.split())
+
+
+def file_as(named: _Named) -> str:
+    """The name as Act! and Outlook file it: family name first ("Lund Maya"), or the
+    name without honorific when there is no family name (a company, a nickname)."""
+    if named.family_name.strip():
+        parts = (named.family_name, named.given_name, named.middle_name)
+        return " ".join(p.strip() for p in parts if p.strip())
+    return name_for_sorting(named)
+
+
 def custom_display_name(named: _Named) -> str:
     """The display name if it says more than the name parts, else "": a display name
     that only repeats them follows them when they change."""

@@ -29,6 +29,8 @@ from db.contact_values import (
     PhoneValue,
     UrlValue,
     compose_display_name,
+    file_as,
+    name_for_sorting,
     validate,
 )
 from db.errors import NotFoundError
@@ -49,6 +51,7 @@ class SortColumn(Enum):
     """Columns the contact list can be sorted by (see INDEXED_SORTS)."""
 
     NAME = "sort_name"
+    FILE_AS = "file_as"  # family name first: the "last name" order
     COMPANY = "company_name"
     CITY = "city"
     UPDATED = "updated_at"
@@ -64,6 +67,7 @@ class SortColumn(Enum):
 INDEXED_SORTS = frozenset(
     {
         SortColumn.NAME,
+        SortColumn.FILE_AS,
         SortColumn.COMPANY,
         SortColumn.CITY,
         SortColumn.UPDATED,
@@ -106,7 +110,7 @@ class ContactRow:
 def create_contact(session: Session, draft: ContactDraft) -> uuid.UUID:
     """Validate and add a contact; returns its id."""
     clean = validate(draft)
-    contact = Contact(display_name="", sort_name="")
+    contact = Contact(display_name="", sort_name="", file_as="")
     session.add(contact)
     _apply(session, contact, clean)
     session.flush()
@@ -280,19 +284,17 @@ def _next_step_page(
 def position_in_list(session: Session, query: ListQuery, contact_id: uuid.UUID) -> int | None:
     """The row at which `list_contacts` shows this contact, or None if it does not.
 
-    Exact for the name order (it counts the names before it, then looks among the
+    Exact for the name orders (it counts the names before it, then looks among the
     namesakes); other orders return None and the caller keeps its scroll position.
     """
-    if query.sort is not SortColumn.NAME:
+    if query.sort not in (SortColumn.NAME, SortColumn.FILE_AS):
         return None
     contact = session.get(Contact, contact_id)
     if contact is None or contact.deleted_at is not None:
         return None
-    before_or_after = (
-        Contact.sort_name > contact.sort_name
-        if query.descending
-        else Contact.sort_name < contact.sort_name
-    )
+    column = getattr(Contact, query.sort.value)
+    key = getattr(contact, query.sort.value)
+    before_or_after = column > key if query.descending else column < key
     start = (
         session.scalar(
             _filtered(session, select(func.count()).select_from(Contact), query).where(
@@ -305,8 +307,6 @@ def position_in_list(session: Session, query: ListQuery, contact_id: uuid.UUID) 
     for offset, row in enumerate(namesakes):
         if row.id == contact_id:
             return start + offset
-        if sort_key(row.display_name) != contact.sort_name:
-            break
     return None
 
 
@@ -424,7 +424,8 @@ def _apply_values(session: Session, contact: Contact, draft: ContactDraft) -> No
     if draft.referred_by_id != contact.id:  # nobody refers themselves
         contact.referred_by_id = draft.referred_by_id
     contact.display_name = compose_display_name(draft)
-    contact.sort_name = sort_key(contact.display_name)
+    contact.sort_name = sort_key(name_for_sorting(draft))
+    contact.file_as = sort_key(file_as(draft))
     company = company_for_name(session, draft.company) if draft.company else None
     contact.company = company
     contact.company_name = company.name if company else None

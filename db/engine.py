@@ -35,7 +35,7 @@ from db.errors import (
 )
 
 DB_FILENAME = "callsheet.db"
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 # Page cache per connection: an import of 100,000 outgrows the default 2 MB and rereads
 # index pages from disk.
 CACHE_KIB = 32 * 1024

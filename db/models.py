@@ -135,7 +135,8 @@ class Contact(Record):
     family_name: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["family_name"]))
     suffix: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["suffix"]))
     display_name: Mapped[str] = mapped_column(String(LENGTH_LIMITS["display_name"]))
-    sort_name: Mapped[str] = mapped_column(String(500))
+    sort_name: Mapped[str] = mapped_column(String(500))  # sort_key(name_for_sorting)
+    file_as: Mapped[str] = mapped_column(String(500), server_default="")  # family name first
     nickname: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["nickname"]))
     title: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["title"]))
     department: Mapped[str | None] = mapped_column(String(LENGTH_LIMITS["department"]))
@@ -182,6 +183,13 @@ class Contact(Record):
 
     __table_args__ = (
         Index("ix_contacts_live_name", "sort_name", sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index(
+            "ix_contacts_live_file_as",
+            "file_as",
+            "sort_name",
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
         Index(
             "ix_contacts_live_company",
             "company_name",

@@ -87,6 +87,7 @@ class ContactListModel(QAbstractTableModel):
         self.book = book
         self.jobs = JobRunner(self, serial=True)
         self.query = ListQuery()
+        self.name_sort = SortColumn.NAME  # what the Name column sorts by (FILE_AS: family)
         self._count = 0
         self._pages: OrderedDict[int, list[ContactRow]] = OrderedDict()
         self._requested: set[int] = set()
@@ -161,6 +162,8 @@ class ContactListModel(QAbstractTableModel):
         sort = COLUMNS[column].sort
         if sort is None:
             return
+        if sort is SortColumn.NAME:
+            sort = self.name_sort
         descending = order == Qt.SortOrder.DescendingOrder
         if self._hits is not None:
             self.layoutAboutToBeChanged.emit()

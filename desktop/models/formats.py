@@ -34,7 +34,7 @@ def birthday(value: date) -> str:
     if value.year != NO_YEAR:
         return day(value)
     qdate = QDate(2000, value.month, value.day)
-    return qdate.toString("--MM-dd") if _iso() else QLocale().toString(qdate, "d MMMM")
+    return QLocale().toString(qdate, "d MMMM")  # "14 July", never vCard's "--07-14"
 
 
 def number(value: int) -> str:

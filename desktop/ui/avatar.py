@@ -8,6 +8,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from db.contact_values import bare_name
+
 # Colours with white text readable on them (contrast >= 4.5:1).
 PALETTE = (
     "#1565c0",
@@ -24,8 +26,8 @@ PALETTE = (
 
 
 def initials(name: str) -> str:
-    """Up to two initials: "Øyvind Berg" -> "ØB", "Acme" -> "A"."""
-    words = [w for w in name.replace("-", " ").split() if w[:1].isalnum()]
+    """Up to two initials: "Øyvind Berg" -> "ØB", "Dr. Maya Lund" -> "ML", "Acme" -> "A"."""
+    words = [w for w in bare_name(name).replace("-", " ").split() if w[:1].isalnum()]
     if not words:
         return "?"
     if len(words) == 1:

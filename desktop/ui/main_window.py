@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPoint,
+    QSignalBlocker,
     Qt,
     QTimer,
 )
@@ -27,9 +29,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
-from db.contacts import (
-    ListQuery,
-)
+from db.contacts import ListQuery, SortColumn
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook, NavigationCounts
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         build_actions(self)
         self.update_actions()
         restore_window(self)
+        with QSignalBlocker(self.by_family_name_action):
+            self.by_family_name_action.setChecked(self.model.name_sort is SortColumn.FILE_AS)
         self.refresh_navigation()
         if not self.sidebar.select(self.view):
             self.view = View("all")
@@ -373,6 +375,14 @@ class MainWindow(QMainWindow):
         if not ids and self.detail.details is not None:
             ids.append(self.detail.details.id)
         return ids
+
+    def sort_names_by_family(self, by_family: bool) -> None:
+        """View > Sort Names by Last Name: the Name column files people by family name."""
+        name_sort = SortColumn.FILE_AS if by_family else SortColumn.NAME
+        self.model.name_sort = name_sort
+        query = self.model.query
+        if query.sort in (SortColumn.NAME, SortColumn.FILE_AS) and query.sort is not name_sort:
+            self.model.set_query(replace(query, sort=name_sort))
 
     @property
     def default_region(self) -> str:

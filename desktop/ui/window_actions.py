@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QToolBar
 
+from db.contacts import SortColumn
 from desktop.ui.contact_table import fill_columns_menu
 from desktop.ui.sidebar import View
 
@@ -160,6 +161,14 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
             else:
                 menu.addAction(actions[name])
         if title == "&View":
+            menu.addSeparator()
+            by_family = actions["by_family_name"] = QAction("Sort Names by &Last Name", window)
+            by_family.setCheckable(True)
+            by_family.setChecked(window.model.name_sort is SortColumn.FILE_AS)
+            by_family.setStatusTip("File people by family name, as Act! and Outlook do")
+            by_family.toggled.connect(window.sort_names_by_family)
+            window.by_family_name_action = by_family
+            menu.addAction(by_family)
             window.columns_menu = menu.addMenu("&Columns")
             window.columns_menu.aboutToShow.connect(
                 lambda: fill_columns_menu(window.columns_menu, window.table.horizontalHeader())

@@ -38,6 +38,8 @@ def restore_window(window: MainWindow) -> None:
     except ValueError:
         chosen = SortColumn.NAME
     window.model.query = ListQuery(chosen, descending)
+    if chosen is SortColumn.FILE_AS:
+        window.model.name_sort = chosen
     column = next((n for n, c in enumerate(COLUMNS) if c.sort is chosen), NAME)
     header.setSortIndicator(
         column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder

@@ -233,3 +233,27 @@ def test_who_referred_a_contact_is_kept_and_can_be_cleared(db: Database) -> None
         contacts.update_contact(session, maya, dataclasses.replace(draft, referred_by_id=maya))
     with db.reading() as session:
         assert contacts.get_contact(session, maya).referred_by_id is None
+
+
+def test_an_honorific_does_not_move_a_name_and_file_as_sorts_by_family(db: Database) -> None:
+    from db.contacts import create_contact, list_contacts, position_in_list
+
+    for given, family, prefix in (
+        ("Maya", "Lund", "Dr."),
+        ("Anders", "Zahl", ""),
+        ("Carl", "Berg", "Prof."),
+    ):
+        draft = ContactDraft(given_name=given, family_name=family, prefix=prefix)
+        with db.transaction() as session:
+            create_contact(session, draft)
+    with db.reading() as session:
+        by_first = list_contacts(session, ListQuery(SortColumn.NAME), 0, 10)
+        by_family = list_contacts(session, ListQuery(SortColumn.FILE_AS), 0, 10)
+        zahl = by_family[2].id
+        assert position_in_list(session, ListQuery(SortColumn.FILE_AS), zahl) == 2
+    assert [r.display_name for r in by_first] == ["Anders Zahl", "Prof. Carl Berg", "Dr. Maya Lund"]
+    assert [r.display_name for r in by_family] == [
+        "Prof. Carl Berg",
+        "Dr. Maya Lund",
+        "Anders Zahl",
+    ]

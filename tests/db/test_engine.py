@@ -216,3 +216,26 @@ def test_a_table_rebuilt_by_a_migration_keeps_its_children(data_dir: Path) -> No
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     db.close()
+
+
+def test_the_file_as_upgrade_files_existing_contacts_by_family_name(data_dir: Path) -> None:
+    """0008 recomputes the name order without honorifics and fills `file_as`."""
+    from alembic import command
+
+    db = open_database(data_dir)
+    command.downgrade(migrations.alembic_config(db.engine), "0007")
+    with sqlite3.connect(db.path) as conn:
+        for n, (prefix, given, family, display) in enumerate(
+            [("Dr.", "Maya", "Lund", "Dr. Maya Lund"), (None, "Ola", "Berg", "Ola Berg")]
+        ):
+            conn.execute(
+                "INSERT INTO contacts (id, prefix, given_name, family_name, display_name, "
+                "sort_name, custom_fields, created_at, updated_at, rev) "
+                "VALUES (?, ?, ?, ?, ?, ?, '{}', '2026-12-01', '2026-12-01', 1)",
+                (f"{n:032x}", prefix, given, family, display, display.lower()),
+            )
+    migrations.upgrade(db.engine)
+    with sqlite3.connect(db.path) as conn:
+        rows = conn.execute("SELECT sort_name, file_as FROM contacts ORDER BY id").fetchall()
+    assert rows == [("maya lund", "lund maya"), ("ola berg", "berg ola")]
+    db.close()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox
 
 from db.contacts import ListQuery
 from desktop.contact_book import ContactBook
@@ -370,3 +370,42 @@ def test_a_company_is_edited_and_deleted_with_undo(
     assert window.detail.details.company == "Fjordline Logistics"
     window.undo_action.trigger()
     assert [c.name for c in book.companies()] == ["Fjordline Logistics"]
+
+
+def test_names_file_by_family_name_on_request_and_honorifics_change_nothing(
+    qtbot, book: ContactBook, open_window: Callable[[], MainWindow]
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from db.contact_values import NO_YEAR, ContactDraft
+    from desktop.ui.avatar import initials
+
+    for given, family, prefix in (
+        ("Maya", "Lund", "Dr."),
+        ("Anders", "Zahl", ""),
+        ("Carl", "Berg", ""),
+    ):
+        book.create(
+            ContactDraft(
+                given_name=given,
+                family_name=family,
+                prefix=prefix,
+                birthday=date(NO_YEAR, 7, 14) if given == "Maya" else None,
+            )
+        )
+    first = open_window()
+    first.refresh_all()
+    qtbot.waitUntil(lambda: first.model.rowCount() == 3)
+    assert shown_names(first) == ["Anders Zahl", "Carl Berg", "Dr. Maya Lund"]
+    first.by_family_name_action.trigger()
+    qtbot.waitUntil(lambda: shown_names(first) == ["Carl Berg", "Dr. Maya Lund", "Anders Zahl"])
+    first.close()
+    second = open_window()
+    assert second.by_family_name_action.isChecked()
+    qtbot.waitUntil(lambda: shown_names(second) == ["Carl Berg", "Dr. Maya Lund", "Anders Zahl"])
+    assert initials("Dr. Maya Lund") == "ML"
+    maya = next(r.id for r in book.rows(book.export_ids()) if "Maya" in r.display_name)
+    second.refresh_all(select=maya)
+    qtbot.waitUntil(lambda: second.detail.details is not None and second.detail.details.id == maya)
+    texts = [label.text() for label in second.detail.findChildren(QLabel)]
+    assert "14 July" in texts and not any("--07-14" in t for t in texts)
