@@ -17,9 +17,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
+from desktop.models.contact_list import (
+    COLUMNS,
+    CITY,
+    COMPANY,
+    EMAIL,
+    NAME,
+    PHONE,
+    TITLE,
+    UPDATED,
+    ContactListModel,
+)
 
-COLUMN_WIDTHS = (190, 180, 150, 220, 140, 120, 90, 110, 130)
+COLUMN_WIDTHS = (150, 130, 150, 200, 115, 100, 90, 90, 110)
+# What a rep needs on a 1280-pixel screen beside the sidebar and the detail pane: who,
+# where, how to reach them and when next. The rest is a click away (View > Columns).
+HIDDEN_BY_DEFAULT = (TITLE, EMAIL, CITY, UPDATED)
 
 
 def make_contact_table(model: ContactListModel) -> QTableView:
@@ -45,6 +58,10 @@ def make_contact_table(model: ContactListModel) -> QTableView:
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     for column, width in enumerate(COLUMN_WIDTHS):
         table.setColumnWidth(column, width)
+    for column in HIDDEN_BY_DEFAULT:
+        header.setSectionHidden(column, True)
+    header.moveSection(header.visualIndex(PHONE), header.visualIndex(COMPANY) + 1)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
     table.setDragEnabled(True)
     table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         self.sidebar.itemExpanded.connect(self._expanded)
 
         self.main_split = side_by_side("mainSplit", self.sidebar, self.pages, (0, 1))
-        self.main_split.setSizes([220, 1060])
+        self.main_split.setSizes([190, 1090])
         self.setCentralWidget(stacked(self.reminder_banner, self.main_split, spacing=4))
 
         self.follow_up_filter = make_follow_up_filter(self)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox
 
 from db.contacts import ListQuery
 from desktop.contact_book import ContactBook
+from desktop.models.contact_list import COLUMNS
 from desktop.ui.main_window import MainWindow
 from desktop.ui.sidebar import View
 from tests.desktop.conftest import when_dialog_opens
@@ -409,3 +410,20 @@ def test_names_file_by_family_name_on_request_and_honorifics_change_nothing(
     qtbot.waitUntil(lambda: second.detail.details is not None and second.detail.details.id == maya)
     texts = [label.text() for label in second.detail.findChildren(QLabel)]
     assert "14 July" in texts and not any("--07-14" in t for t in texts)
+
+
+def test_at_1280_pixels_the_list_shows_a_rep_s_columns_without_scrolling_sideways(
+    qtbot, window: MainWindow, people: dict
+) -> None:  # type: ignore[no-untyped-def]
+    window.resize(1280, 800)
+    window.refresh_all()
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0)
+    qtbot.wait(50)
+    header = window.table.horizontalHeader()
+    shown = [
+        COLUMNS[header.logicalIndex(n)].title
+        for n in range(header.count())
+        if not header.isSectionHidden(header.logicalIndex(n))
+    ]
+    assert shown == ["Name", "Company", "Phone", "Last contacted", "Next step"]
+    assert window.table.horizontalScrollBar().maximum() == 0
