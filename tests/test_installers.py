@@ -37,3 +37,13 @@ def test_the_spec_names_what_it_ships() -> None:
     assert "callsheet-cli" in spec  # Windows' console program
     assert (ROOT / "resources" / "callsheet.ico").exists()
     assert (ROOT / "resources" / "callsheet.png").exists()
+
+
+def test_a_cjk_font_comes_with_the_app_on_linux() -> None:
+    """DejaVu has no Chinese, Japanese or Korean letters: names in them would be boxes."""
+    control = (ROOT / "installer" / "linux" / "control").read_text(encoding="utf-8")
+    depends = next(line for line in control.splitlines() if line.startswith("Depends:"))
+    assert "fonts-noto-cjk" in depends
+    setup = (ROOT / ".ci" / "setup").read_text(encoding="utf-8")
+    app_only = setup.split("if ! $with_tests; then", 1)[1].split("fi", 1)[0]
+    assert "fonts-noto-cjk" in app_only
