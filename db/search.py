@@ -114,10 +114,15 @@ def match_expression(query: str) -> str | None:
     terms = query_terms(query)
     if not terms:
         return None
-    text = query.strip()
-    if _PHONE_LIKE.match(text) and (len(terms) > 1 or text.startswith("+")):
-        return f'phones : "{digits(text)[:MAX_TERM_LENGTH]}"*'
+    if phone_shaped(query):
+        return f'phones : "{digits(query)[:MAX_TERM_LENGTH]}"*'
     return " AND ".join(f'"{term}"*' for term in terms)
+
+
+def phone_shaped(query: str) -> bool:
+    """Whether `query` is one phone number ("+47 55", "555-01"), not several words."""
+    text = query.strip()
+    return bool(_PHONE_LIKE.match(text)) and (len(query_terms(text)) > 1 or text.startswith("+"))
 
 
 def query_terms(query: str) -> list[str]:

@@ -24,6 +24,7 @@ from db import (
     groups,
     history,
     imports,
+    lookup_reasons,
     notes,
     social_profiles,
     tasks,
@@ -40,6 +41,7 @@ from db.engine import Database, database_path, open_database
 from db.groups import GroupRow
 from db.history import HistoryDetails, HistoryRow
 from db.imports import BatchRow
+from db.lookup_reasons import Reason
 from db.notes import NoteRow
 from db.search import LOOKUP, LookupHit
 from db.social_profiles import ProfileRow
@@ -110,6 +112,15 @@ class ContactBook:
             hits = LOOKUP.lookup(session, text, limit)
             rows = {row.id: row for row in contacts.rows_for(session, [hit.id for hit in hits])}
         return [rows[hit.id] for hit in hits if hit.id in rows]
+
+    def lookup_explained(
+        self, text: str, limit: int = 200
+    ) -> tuple[list[ContactRow], dict[uuid.UUID, list[Reason]]]:
+        """`lookup_rows`, and for each row the values the typed words matched."""
+        rows = self.lookup_rows(text, limit)
+        with self._db.reading() as session:
+            values = lookup_reasons.contact_values(session, [row.id for row in rows])
+        return rows, {cid: lookup_reasons.reasons(text, found) for cid, found in values.items()}
 
     def rows(self, contact_ids: Sequence[uuid.UUID]) -> list[ContactRow]:
         with self._db.reading() as session:

@@ -34,6 +34,7 @@ from db.contacts import (
     ListQuery,
     SortColumn,
 )
+from db.lookup_reasons import Reason
 from desktop.contact_book import ContactBook
 from desktop.models.formats import day, when
 from desktop.ui.workers import JobRunner
@@ -43,6 +44,7 @@ CONTACT_IDS_MIME = "application/x-callsheet-contact-ids"
 MAX_CACHED_PAGES = 60
 WANTED_PAGES = 6
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+REASONS_ROLE = Qt.ItemDataRole.UserRole + 2  # why a lookup found the row (list[Reason])
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -95,6 +97,7 @@ class ContactListModel(QAbstractTableModel):
         self._wanted: deque[int] = deque(maxlen=WANTED_PAGES)
         self._generation = 0
         self._hits: list[ContactRow] | None = None
+        self._reasons: dict[uuid.UUID, list[Reason]] = {}
 
     # Qt overrides
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -134,8 +137,13 @@ class ContactListModel(QAbstractTableModel):
             if row.next_step_at is None:
                 return "No next step scheduled: Ctrl+Shift+F schedules one"
             return when(row.next_step_at)
+        if role == REASONS_ROLE and column == NAME and self._hits is not None:
+            return self._reasons.get(row.id, [])
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == NAME:
-            return "\n".join(v for v in (row.display_name, row.title, row.company) if v)
+            lines = [v for v in (row.display_name, row.title, row.company) if v]
+            if self._hits is not None:
+                lines += [f"Found by {r.field}: {r.value}" for r in self._reasons.get(row.id, [])]
+            return "\n".join(lines)
         if role == ID_ROLE:
             return str(row.id)
         return None
@@ -192,11 +200,15 @@ class ContactListModel(QAbstractTableModel):
         self._hits = None
         self.refresh()
 
-    def show_hits(self, rows: list[ContactRow]) -> None:
-        """Show the results of a lookup (`ContactBook.lookup_rows`) instead of browsing."""
+    def show_hits(
+        self, rows: list[ContactRow], reasons: dict[uuid.UUID, list[Reason]] | None = None
+    ) -> None:
+        """Show the results of a lookup (`ContactBook.lookup_explained`) instead of
+        browsing, with why each was found."""
         self.beginResetModel()
         self._forget()
         self._hits = list(rows)
+        self._reasons = reasons or {}
         self._count = len(self._hits)
         self.endResetModel()
         self.counted.emit(self._count)

@@ -38,7 +38,8 @@ from db.contact_values import (
 )
 from db.groups import GroupRow
 from db.phones import parsing_region
-from db.search import LookupHit
+from db.search import LookupHit, phone_shaped
+from db.text import digits
 from desktop.ui.contact_picker import ContactPicker
 from desktop.ui.country_box import CountryBox, RegionBox
 from desktop.ui.form_dialog import FormDialog, label_for
@@ -306,6 +307,20 @@ class ContactDialog(FormDialog):
             if item.data(ID_ROLE) in chosen:
                 item.setCheckState(Qt.CheckState.Checked)
         self.given.setFocus()
+
+    def start_from(self, text: str) -> None:
+        """Begin a new contact from what a lookup found nobody for: an email address,
+        a phone number, or a name (its last word the family name)."""
+        text = " ".join(text.split())
+        if "@" in text and " " not in text:
+            self.emails.set_values([("work", text)])
+        elif phone_shaped(text) or (digits(text) and not any(ch.isalpha() for ch in text)):
+            self.phones.set_values([("work", text)])
+        else:
+            *given, family = text.split() or [""]
+            self.given.setText(" ".join(given) if given else family)
+            self.family.setText(family if given else "")
+        self.mark_clean()
 
     # Reading the form
     def current_draft(self) -> ContactDraft:

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.contact_list import (
-    COLUMNS,
     CITY,
+    COLUMNS,
     COMPANY,
     EMAIL,
     NAME,
@@ -28,6 +28,7 @@ from desktop.models.contact_list import (
     UPDATED,
     ContactListModel,
 )
+from desktop.ui.found_by import FoundByDelegate
 
 COLUMN_WIDTHS = (150, 130, 150, 200, 115, 100, 90, 90, 110)
 # What a rep needs on a 1280-pixel screen beside the sidebar and the detail pane: who,
@@ -62,6 +63,7 @@ def make_contact_table(model: ContactListModel) -> QTableView:
         header.setSectionHidden(column, True)
     header.moveSection(header.visualIndex(PHONE), header.visualIndex(COMPANY) + 1)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setItemDelegateForColumn(NAME, FoundByDelegate(header))
     table.setDragEnabled(True)
     table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

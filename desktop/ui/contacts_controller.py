@@ -15,10 +15,11 @@ from desktop.ui.undo import CreateContact, EditContact, TrashContacts
 
 
 class ContactsController(WindowController):
-    def new(self) -> None:
+    def new(self, named: str = "") -> None:
+        """Add a contact; `named` (what a lookup found nobody for) starts the form."""
         window = self.window
         preset = window.view.id if window.view.kind == "group" else None
-        draft = self.ask(None, preset)
+        draft = self.ask(None, preset, named)
         if draft is None:
             return
         try:
@@ -50,7 +51,7 @@ class ContactsController(WindowController):
         window.refresh_all(select=details.id)
 
     def ask(
-        self, details: ContactDetails | None, preset_group: uuid.UUID | None
+        self, details: ContactDetails | None, preset_group: uuid.UUID | None, named: str = ""
     ) -> ContactDraft | None:
         """Show the contact dialog; the validated draft, or None if cancelled."""
         try:
@@ -64,6 +65,8 @@ class ContactsController(WindowController):
                 referrer=self.book.referrer(details.id) if details else None,
                 parent=self.window,
             )
+            if named:
+                dialog.start_from(named)
         except CallsheetError as error:
             self.window.show_error(error)
             return None

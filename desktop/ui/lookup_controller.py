@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit
 
 from db.contacts import ContactRow
+from db.lookup_reasons import Reason
 from desktop.ui.controller import WindowController
 from desktop.ui.sidebar import View
 
@@ -62,18 +63,25 @@ class LookupController(WindowController):
             self.window.browse()
             return
         self.window.jobs.start(
-            self.book.lookup_rows,
+            self.book.lookup_explained,
             text,
             LIMIT,
-            on_done=lambda hits: self._done(generation, hits, select),
+            on_done=lambda found: self._done(generation, *found, select),
             on_failed=self.window.show_error,
         )
 
-    def _done(self, generation: int, hits: list[ContactRow], select: uuid.UUID | None) -> None:
+    def _done(
+        self,
+        generation: int,
+        hits: list[ContactRow],
+        reasons: dict[uuid.UUID, list[Reason]],
+        select: uuid.UUID | None,
+    ) -> None:
         if generation != self._generation:
             return
         window = self.window
-        window.model.show_hits(hits)
+        window.model.show_hits(hits, reasons)
+        window.no_match.show_query(self.box.text())
         row = window.row_of(select) if select is not None else None
         window.select_row(row if row is not None else (0 if hits else None))
         window.update_actions()

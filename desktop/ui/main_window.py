@@ -51,6 +51,7 @@ from desktop.ui.groups_controller import GroupsController
 from desktop.ui.interop import Interop, dropped_import_file
 from desktop.ui.lookup_controller import LIMIT as LOOKUP_LIMIT
 from desktop.ui.lookup_controller import LookupController
+from desktop.ui.no_match import NoMatchPanel
 from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.settings import user_settings
 from desktop.ui.sidebar import Sidebar, View
@@ -134,6 +135,9 @@ class MainWindow(QMainWindow):
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty_state)
+        self.no_match = NoMatchPanel()
+        self.no_match.createRequested.connect(lambda text: self.contacts.new(named=text))
+        self.list_stack.addWidget(self.no_match)
 
         self.detail = ContactDetailView(self.book, self.undo_stack)
         self.detail.editRequested.connect(lambda: self.contacts.edit())
@@ -305,8 +309,13 @@ class MainWindow(QMainWindow):
             return None
 
     def select_row(self, row: int | None) -> None:
-        empty = self.model.rowCount() == 0 and not self.model.in_lookup and self.view.kind == "all"
-        self.list_stack.setCurrentWidget(self.empty_state if empty else self.table)
+        nothing = self.model.rowCount() == 0
+        if nothing and self.model.in_lookup:
+            self.list_stack.setCurrentWidget(self.no_match)
+        elif nothing and self.view.kind == "all":
+            self.list_stack.setCurrentWidget(self.empty_state)
+        else:
+            self.list_stack.setCurrentWidget(self.table)
         if row is None or row >= self.model.rowCount():
             self.table.clearSelection()
             self.detail.show_contact(None)

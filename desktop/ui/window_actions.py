@@ -39,7 +39,8 @@ def _view(kind: str) -> Callable[[MainWindow], Callable[[], Any]]:
 
 
 ACTIONS = (
-    ActionSpec("new", "&New Contact…", lambda w: w.contacts.new, Key.New, "Add a contact"),
+    ActionSpec("new", "&New Contact…", lambda w: lambda: w.contacts.new(), Key.New,
+               "Add a contact"),
     ActionSpec("edit", "&Edit Contact…", lambda w: w.contacts.edit, "Ctrl+E",
                "Edit the selected contact"),
     ActionSpec("delete", "&Delete", lambda w: w.contacts.delete, Key.Delete,

@@ -224,3 +224,27 @@ def test_rebuilding_the_index_finds_the_same_people(db: Database, people: dict) 
     assert {query: names(db, query) for query in before} == before
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM contact_lookup").scalar_one() == 5
+
+
+def test_a_lookup_says_which_value_each_word_matched(db: Database) -> None:
+    from db.lookup_reasons import Reason, contact_values, reasons
+
+    maya = add_contact(
+        db,
+        "Maya",
+        "Lund",
+        company="Fjordline Logistics",
+        phones=("+47 55 30 12 40",),
+        emails=("maya@fjordline.example",),
+        city="Bergen",
+        country="NO",
+    )
+    with db.reading() as session:
+        values = contact_values(session, [maya])[maya]
+    assert reasons("fjord ber", values) == [
+        Reason("company", "Fjordline Logistics"),
+        Reason("city", "Bergen"),
+    ]
+    assert reasons("+47 55", values) == [Reason("phone", "+47 55 30 12 40")]
+    assert reasons("maya", values) == [Reason("name", "Maya Lund")]  # the name comes first
+    assert reasons("oslo", values) == []

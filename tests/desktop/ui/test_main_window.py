@@ -427,3 +427,34 @@ def test_at_1280_pixels_the_list_shows_a_rep_s_columns_without_scrolling_sideway
     ]
     assert shown == ["Name", "Company", "Phone", "Last contacted", "Next step"]
     assert window.table.horizontalScrollBar().maximum() == 0
+
+
+def test_a_lookup_says_why_a_row_matched_and_offers_to_add_who_it_did_not_find(
+    qtbot, window: MainWindow, book: ContactBook
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.models.contact_list import NAME, REASONS_ROLE
+    from desktop.ui.contact_dialog import ContactDialog
+    from desktop.ui.found_by import hint_text
+
+    add_contact(book, "Maya", "Lund", company="Fjordline Logistics", city="Bergen", country="NO")
+    window.refresh_all()
+    qtbot.keyClicks(window.lookup_box, "fjord ber")
+    qtbot.waitUntil(lambda: window.model.in_lookup and window.model.rowCount() == 1)
+    index = window.model.index(0, NAME)
+    reasons = index.data(REASONS_ROLE)
+    assert hint_text(reasons, window.table.horizontalHeader()) == "Bergen (city)"  # off screen
+    assert "Found by city: Bergen" in index.data(Qt.ItemDataRole.ToolTipRole)
+
+    window.lookup_box.clear()
+    qtbot.keyClicks(window.lookup_box, "Nora Holm")
+    qtbot.waitUntil(lambda: window.list_stack.currentWidget() is window.no_match)
+    assert window.no_match.title.text() == "Nobody matches “Nora Holm”"
+
+    def save(dialog: QDialog) -> None:
+        assert isinstance(dialog, ContactDialog)
+        assert (dialog.given.text(), dialog.family.text()) == ("Nora", "Holm")
+        dialog.save_button.click()
+
+    when_dialog_opens(save)
+    qtbot.mouseClick(window.no_match.create, Qt.MouseButton.LeftButton)
+    assert [row.display_name for row in book.lookup_rows("nora")] == ["Nora Holm"]
