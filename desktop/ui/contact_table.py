@@ -30,7 +30,7 @@ from desktop.models.contact_list import (
 )
 from desktop.ui.found_by import FoundByDelegate
 
-COLUMN_WIDTHS = (150, 130, 150, 200, 115, 100, 90, 90, 110)
+COLUMN_WIDTHS = (150, 130, 150, 200, 115, 100, 90, 105, 95)
 # What a rep needs on a 1280-pixel screen beside the sidebar and the detail pane: who,
 # where, how to reach them and when next. The rest is a click away (View > Columns).
 HIDDEN_BY_DEFAULT = (TITLE, EMAIL, CITY, UPDATED)
@@ -54,7 +54,12 @@ def make_contact_table(model: ContactListModel) -> QTableView:
     vertical.setDefaultSectionSize(table.fontMetrics().height() + 8)
     header = table.horizontalHeader()
     header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
-    header.setStretchLastSection(True)
+    # The name takes the room the other columns leave, so the list never scrolls
+    # sideways on a laptop's screen (long text elides); the others keep their widths.
+    header.setStretchLastSection(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setTextElideMode(Qt.TextElideMode.ElideRight)
+    header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
     header.setSectionsMovable(True)
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     for column, width in enumerate(COLUMN_WIDTHS):

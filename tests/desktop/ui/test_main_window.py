@@ -427,6 +427,11 @@ def test_at_1280_pixels_the_list_shows_a_rep_s_columns_without_scrolling_sideway
     ]
     assert shown == ["Name", "Company", "Phone", "Last contacted", "Next step"]
     assert window.table.horizontalScrollBar().maximum() == 0
+    name_width = window.table.columnWidth(0)
+    window.resize(1200, 800)  # the name gives up room; nothing scrolls sideways
+    qtbot.wait(50)
+    assert window.table.horizontalScrollBar().maximum() == 0
+    assert window.table.columnWidth(0) < name_width
 
 
 def test_a_lookup_says_why_a_row_matched_and_offers_to_add_who_it_did_not_find(
