@@ -92,7 +92,7 @@ class ContactDialog(FormDialog):
         self._build(company_names, groups)
         self._load(details, default_region, preset_group)
         self.mark_clean()
-        self.resize(900, 640)
+        self.resize(1000, 640)
 
     # Building
     def _build(self, company_names: list[str], groups: list[GroupRow]) -> None:
@@ -172,7 +172,7 @@ class ContactDialog(FormDialog):
         postal_row.addWidget(label_for("C&ountry:", self.country))
         postal_row.addWidget(self.country, 1)
         address_form.addRow(label_for("&Postal code:", self.postal_code), postal_row)
-        self.fields = ValueRows(FIELD_LABELS, "value", "+ Add field")
+        self.fields = ValueRows(FIELD_LABELS, "value", "+ Add field", label_width=130)
         address_form.addRow("More fie&lds:", self.fields)
 
         self.groups = QListWidget()
@@ -200,8 +200,8 @@ class ContactDialog(FormDialog):
         grid.addWidget(reach, 0, 1)
         grid.addWidget(address, 1, 0)
         grid.addWidget(more, 1, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(0, 5)
+        grid.setColumnStretch(1, 6)
 
         self.finish_layout(grid)
 

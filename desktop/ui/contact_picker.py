@@ -71,11 +71,23 @@ class ContactPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.chosen)
         layout.addLayout(row)
+        self.changed.connect(self._update_state)
+        self.chosen.itemSelectionChanged.connect(self._update_state)
+        self._update_state()
+
+    def _update_state(self) -> None:
+        """Remove shows only with someone to remove; a single pick hides its empty list."""
+        count = self.chosen.count()
+        self.remove_button.setVisible(count > 0)
+        self.remove_button.setEnabled(self.single or bool(self.chosen.selectedItems()))
+        if self.single:
+            self.chosen.setVisible(count > 0)
 
     def set_contacts(self, contacts: list[tuple[uuid.UUID, str]]) -> None:
         self.chosen.clear()
         for contact_id, name in contacts:
             self.add(contact_id, name)
+        self._update_state()
 
     def add(self, contact_id: uuid.UUID, name: str) -> None:
         if contact_id in self.contact_ids():
@@ -94,7 +106,11 @@ class ContactPicker(QWidget):
         return [self.chosen.item(n).text() for n in range(self.chosen.count())]
 
     def remove_selected(self) -> None:
-        for item in self.chosen.selectedItems():
+        """Take out the selected contacts (the one chosen, for a single pick)."""
+        items = self.chosen.selectedItems() or (
+            [self.chosen.item(0)] if self.single and self.chosen.count() else []
+        )
+        for item in items:
             self.chosen.takeItem(self.chosen.row(item))
         self.changed.emit()
 

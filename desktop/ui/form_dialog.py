@@ -1,8 +1,9 @@
-"""A dialog that checks its form on Save, marks each problem on its field, and asks
-before throwing away anything typed."""
+"""A dialog that checks its form on Save, marks each problem on its field (and checks
+again as the user fixes them), and asks before throwing away anything typed."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,6 +21,10 @@ from PySide6.QtWidgets import (
 from db.errors import ValidationError
 
 PROBLEM_STYLE = "border: 2px solid #c62828; border-radius: 3px; background: #fff6f6;"
+BANNER_LINES = 3  # more problems are marked on their fields, not listed
+_INDEXED = re.compile(r"^(\w+)\[(\d+)\]$")
+# A list field's name for one of its values ("emails[1]" -> "Email 2").
+ONE_OF = {"emails": "Email", "phones": "Phone", "urls": "Web address", "addresses": "Address"}
 
 
 class FormDialog(QDialog):
@@ -69,8 +74,33 @@ class FormDialog(QDialog):
         raise NotImplementedError
 
     def mark_dirty(self, *_args: object) -> None:
-        """Something was typed: leaving without saving now asks first."""
+        """Something was typed: leaving without saving now asks first; problems shown
+        are checked again, so a fixed one goes away."""
         self._dirty = True
+        if self.problems_label.isVisible():
+            self.recheck()
+
+    def recheck(self) -> None:
+        try:
+            self.checked_value()
+        except ValidationError as error:
+            self.show_problems(error.problems, move_focus=False)
+            return
+        self.clear_problems()
+
+    def clear_problems(self) -> None:
+        for widget in self.markable_widgets():
+            mark(widget, None)
+        self.problems_label.hide()
+
+    def field_title(self, key: str) -> str:
+        """What the banner calls a problem's field: "emails[1]" -> "Email 2"."""
+        indexed = _INDEXED.match(key)
+        if indexed:
+            base, position = indexed.groups()
+            one = ONE_OF.get(base, base.replace("_", " ").capitalize())
+            return f"{one} {int(position) + 1}"
+        return key.replace("_", " ").capitalize()
 
     def mark_clean(self) -> None:
         self._dirty = False
@@ -100,8 +130,8 @@ class FormDialog(QDialog):
             return
         super().closeEvent(event)
 
-    def show_problems(self, problems: dict[str, str]) -> None:
-        """Say what is wrong above the form and mark each field concerned."""
+    def show_problems(self, problems: dict[str, str], *, move_focus: bool = True) -> None:
+        """Say what is wrong above the form, naming each field, and mark the fields."""
         for widget in self.markable_widgets():
             mark(widget, None)
         lines = []
@@ -111,10 +141,13 @@ class FormDialog(QDialog):
             if widget is not None:
                 mark(widget, message)
                 first_bad = first_bad or widget
-            lines.append(f"• {message}")
+            lines.append(f"• {self.field_title(key)}: {message}")
+        if len(lines) > BANNER_LINES:
+            rest = len(lines) - BANNER_LINES + 1
+            lines = [*lines[: BANNER_LINES - 1], f"• and {rest} more, marked in red"]
         self.problems_label.setText("Please fix before saving:\n" + "\n".join(lines))
         self.problems_label.show()
-        if first_bad is not None:
+        if first_bad is not None and move_focus:
             first_bad.setFocus()
 
     def _confirm_discard(self) -> bool:

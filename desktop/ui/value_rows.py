@@ -22,10 +22,17 @@ class ValueRows(QWidget):
     changed = Signal()
 
     def __init__(
-        self, labels: list[str], placeholder: str, add_text: str, parent: QWidget | None = None
+        self,
+        labels: list[str],
+        placeholder: str,
+        add_text: str,
+        parent: QWidget | None = None,
+        *,
+        label_width: int = 90,
     ) -> None:
         super().__init__(parent)
         self.labels = labels
+        self.label_width = label_width
         self.placeholder = placeholder
         self._rows: list[tuple[QWidget, QComboBox, QLineEdit]] = []
         self._layout = QVBoxLayout(self)
@@ -47,7 +54,7 @@ class ValueRows(QWidget):
         kind.setEditable(True)
         kind.addItems(self.labels)
         kind.setCurrentText(label or self.labels[0])
-        kind.setFixedWidth(100)
+        kind.setFixedWidth(self.label_width)
         edit = QLineEdit(value, row)
         edit.setPlaceholderText(self.placeholder)
         edit.setClearButtonEnabled(True)

@@ -209,3 +209,37 @@ def pick(box, code: str) -> None:  # type: ignore[no-untyped-def]
     index = box.findData(code)
     box.setCurrentIndex(index)
     box.activated.emit(index)
+
+
+def test_the_banner_names_each_field_and_goes_as_the_fields_are_fixed(
+    qtbot, book: ContactBook
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_dialog(qtbot, book)
+    qtbot.keyClicks(dialog.given, "Maya")
+    qtbot.keyClicks(dialog.emails.edit_at(0), "maya@@fjordline")
+    qtbot.keyClicks(dialog.phones.edit_at(0), "12")
+    dialog.save_button.click()
+    banner = dialog.problems_label
+    assert banner.isVisible()
+    assert "• Email 1: " in banner.text() and "• Phone 1: " in banner.text()
+    email = dialog.emails.edit_at(0)
+    email.clear()
+    qtbot.keyClicks(email, "maya@fjordline.example")
+    assert "Email 1" not in banner.text() and "Phone 1" in banner.text()  # fixed: gone
+    assert email.styleSheet() == ""
+    phone = dialog.phones.edit_at(0)
+    phone.clear()
+    qtbot.keyClicks(phone, "55 30 12 40")
+    assert not banner.isVisible()
+    assert dialog.save_button.mapTo(dialog, dialog.save_button.rect().bottomLeft()).y() < 800
+
+
+def test_referred_by_offers_remove_only_when_someone_is_set(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
+    ola = add_contact(book, "Ola", "Berg")
+    dialog = make_dialog(qtbot, book)
+    picker = dialog.referred_by
+    assert not picker.remove_button.isVisible() and not picker.chosen.isVisible()
+    picker.add(ola, "Ola Berg")
+    assert picker.remove_button.isVisible() and picker.remove_button.isEnabled()
+    picker.remove_button.click()
+    assert picker.contact_ids() == () and not picker.remove_button.isVisible()
