@@ -407,7 +407,7 @@ def _apply(
         or activity.alarm_minutes != draft.alarm_minutes
     )
     activity.kind = draft.kind
-    activity.regarding = draft.regarding.strip() or draft.kind.capitalize()
+    activity.regarding = draft.regarding.strip()
     activity.starts_at = timing.starts_at
     activity.duration_minutes = timing.duration_minutes
     activity.time_zone = draft.time_zone

@@ -113,6 +113,9 @@ SOURCE_URLS = {
 }
 # "" reads numbers as this computer's locale says; an ISO code ("NL") overrides it.
 PHONE_REGION = Setting("phones/default_region", str, "", "Default phone &region", lockable=True)
+WORKING_DAYS: Setting[tuple[str, ...]] = Setting(
+    "calendar/working_days", tuple, ("mon", "tue", "wed", "thu", "fri"), "Working days"
+)
 LIST_SORT = Setting("list/sort", str, "name", "Contact list sorted by")
 LIST_DESCENDING = Setting("list/descending", bool, False, "Contact list sorted descending")
 LIST_VIEW = Setting("list/view", str, "all:", "Contact list shows")
@@ -130,6 +133,7 @@ SCHEMA: tuple[Setting[Any], ...] = (
     CALLS_COMMAND,
     *SOURCE_URLS.values(),
     PHONE_REGION,
+    WORKING_DAYS,
     LIST_SORT,
     LIST_DESCENDING,
     LIST_VIEW,

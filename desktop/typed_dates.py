@@ -18,7 +18,15 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RELATIVE = re.compile(r"^(?:in\s+)?\+?\s*(\d{1,3})\s*(d|day|days|w|wk|week|weeks)?$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})[./](\d{1,2})\.?$")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?\s*(am|pm|a|p)?$")
-DATE_HINT = "try 2026-11-25, 25.11., tomorrow, fri or +3"
+
+
+def date_hint(today: date) -> str:
+    """Examples of dates to type, the written ones a week ahead of `today` (an example
+    in the past would be refused as a follow-up's date)."""
+    ahead = today + timedelta(days=7)
+    return f"try {ahead.isoformat()}, {ahead.day}.{ahead.month}., tomorrow, fri or +3"
+
+
 TIME_HINT = "try 9, 9:30, 14:00 or 2pm"
 
 
@@ -26,7 +34,7 @@ def parse_day(text: str, today: date, *, day_first: bool = True) -> date:
     """The date `text` means, relative to `today`."""
     typed = " ".join(text.strip().lower().split())
     if not typed:
-        raise InputError(f"Enter a date ({DATE_HINT}).")
+        raise InputError(f"Enter a date ({date_hint(today)}).")
     named = {"today": 0, "tod": 0, "tomorrow": 1, "tom": 1, "tmrw": 1, "yesterday": -1}
     if typed in named:
         return today + timedelta(days=named[typed])
@@ -52,12 +60,12 @@ def parse_day(text: str, today: date, *, day_first: bool = True) -> date:
         try:
             return date(today.year, month, day)
         except ValueError:
-            raise InputError(f"“{text.strip()}” is not a date ({DATE_HINT}).") from None
+            raise InputError(f"“{text.strip()}” is not a date ({date_hint(today)}).") from None
     default = datetime(today.year, today.month, today.day)
     try:
         parsed = date_parser.parse(typed.rstrip("."), default=default, dayfirst=day_first)
     except (ValueError, OverflowError):
-        raise InputError(f"“{text.strip()}” is not a date ({DATE_HINT}).") from None
+        raise InputError(f"“{text.strip()}” is not a date ({date_hint(today)}).") from None
     return parsed.date()
 
 

@@ -1,4 +1,5 @@
-"""Counts in sentences: "1 contact", "2 contacts" (no Qt: the CLI uses it too)."""
+"""Words for things: counts in sentences ("1 contact", "2 contacts") and follow-up
+titles ("Call: Send pricing"). No Qt: the CLI uses it too."""
 
 from __future__ import annotations
 
@@ -6,3 +7,15 @@ from __future__ import annotations
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """ "1 contact", "12,000 contacts"; `plural` where adding "s" is wrong ("entries")."""
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+KIND_TITLES = {"call": "Call", "meeting": "Meeting", "to-do": "To-do", "email": "Email"}
+HISTORY_KIND_TITLES = {**KIND_TITLES, "note": "Note"}
+
+
+def titled(kind: str, regarding: str) -> str:
+    """ "Call: Send pricing", or just "Call" when nothing more was said (older books
+    stored the kind as the subject: "Call: Call" reads as "Call")."""
+    title = HISTORY_KIND_TITLES.get(kind, kind.capitalize())
+    about = regarding.strip()
+    return title if not about or about.casefold() == title.casefold() else f"{title}: {about}"

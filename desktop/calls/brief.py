@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from desktop.calls.sheet import CallSheet
 from desktop.social.profiles import LINK_ONLY, NETWORK_TITLES
+from desktop.wording import titled
 
 
 def age(then: datetime, now: datetime) -> str:
@@ -45,7 +46,7 @@ def render_text(sheet: CallSheet, zone: str) -> str:
     lines += _section(
         "Open follow-ups",
         [
-            f"{row.due.astimezone(here):%a %d %b %H:%M}  {row.kind}: {row.regarding}"
+            f"{row.due.astimezone(here):%a %d %b %H:%M}  {titled(row.kind, row.regarding)}"
             + ("  (overdue)" if row.overdue else "")
             for row in sheet.follow_ups
         ],

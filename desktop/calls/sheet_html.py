@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 from desktop.calls.brief import age
 from desktop.calls.sheet import CallSheet
 from desktop.social.profiles import LINK_ONLY, NETWORK_TITLES
+from desktop.wording import titled
 
 MUTED = "#546e7a"
 GOOD = "#2e7d32"
 WARN = "#b26a00"
 BAD = "#c62828"
-KIND_TITLES = {"call": "Call", "meeting": "Meeting", "to-do": "To-do", "email": "Email"}
 
 
 def render_html(sheet: CallSheet, zone: str) -> str:
@@ -26,10 +26,9 @@ def render_html(sheet: CallSheet, zone: str) -> str:
         for row in sheet.follow_ups:
             color = BAD if row.overdue else "inherit"
             when = row.due.astimezone(here).strftime("%a %d %b %H:%M")
-            kind = escape(KIND_TITLES.get(row.kind, row.kind))
             rows.append(
                 f'<li><span style="color:{color}">{escape(when)}</span> · '
-                f"{kind}: <b>{escape(row.regarding)}</b></li>"
+                f"<b>{escape(titled(row.kind, row.regarding))}</b></li>"
             )
         parts.append(_section("Open follow-ups and promises", "<ul>" + "".join(rows) + "</ul>"))
     else:

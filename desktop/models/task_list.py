@@ -15,12 +15,11 @@ from PySide6.QtGui import QColor, QFont
 from db.clock import Moment
 from db.tasks import Bucket, TaskQuery, TaskRow, TaskSort
 from desktop.contact_book import ContactBook
+from desktop.wording import KIND_TITLES, titled
 
 PAGE_SIZE = 300
 OVERDUE_COLOR = QColor("#c62828")
 DONE_COLOR = QColor("#546e7a")
-KIND_TITLES = {"call": "Call", "meeting": "Meeting", "to-do": "To-do", "email": "Email"}
-HISTORY_KIND_TITLES = {**KIND_TITLES, "note": "Note"}
 COLUMNS = ("Due", "Kind", "Regarding", "With", "Priority")
 DONE_COLUMNS = ("Cleared", "Kind", "Regarding", "With", "Outcome")
 SORTS = (TaskSort.DUE, TaskSort.KIND, TaskSort.REGARDING, None, TaskSort.PRIORITY)
@@ -92,7 +91,7 @@ class TaskListModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{KIND_TITLES.get(row.kind, row.kind)}: {row.regarding}"
+            tip = titled(row.kind, row.regarding)
             if row.contacts:
                 tip += f"\nWith {row.contacts}"
             if row.recurring:

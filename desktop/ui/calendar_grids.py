@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPe
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from db.calendar import CalendarDay, CalendarItem
+from desktop.wording import titled
 
 HOUR_HEIGHT = 44
 GUTTER = 52
@@ -29,7 +30,6 @@ TODAY_FILL = QColor("#fff8e1")
 NOW_LINE = QColor("#d32f2f")
 GRID_LINE = QColor("#d0d4d8")
 DONE_COLOR = QColor("#90a4ae")
-KIND_TITLES = {"call": "Call", "meeting": "Meeting", "to-do": "To-do", "email": "Email"}
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,10 @@ def item_color(item: CalendarItem) -> QColor:
 
 
 def item_label(item: CalendarItem, local: datetime | None) -> str:
-    kind = KIND_TITLES.get(item.kind, item.kind)
     who = f" · {item.contacts}" if item.contacts else ""
     clock = f"{local:%H:%M} " if local is not None and item.timing == "timed" else ""
     repeat = "↻ " if item.recurring else ""
-    return f"{repeat}{clock}{kind}: {item.regarding}{who}"
+    return f"{repeat}{clock}{titled(item.kind, item.regarding)}{who}"
 
 
 def paint_item(

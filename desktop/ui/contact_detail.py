@@ -30,15 +30,11 @@ from db.errors import CallsheetError
 from db.tasks import Bucket, TaskQuery
 from desktop.contact_book import ContactBook
 from desktop.models.formats import birthday, country_name, when
-from desktop.models.task_list import (
-    HISTORY_KIND_TITLES,
-    KIND_TITLES,
-    OVERDUE_COLOR,
-    describe_due,
-)
+from desktop.models.task_list import OVERDUE_COLOR, describe_due
 from desktop.social.profiles import NETWORK_TITLES
 from desktop.ui.avatar import InitialsAvatar
 from desktop.ui.undo import TrashNote
+from desktop.wording import HISTORY_KIND_TITLES, KIND_TITLES, titled
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -239,10 +235,10 @@ class ContactDetailView(QWidget):
         if rows:
             self.follow_ups.setCurrentItem(self.follow_ups.topLevelItem(0))
             first = rows[0]
-            kind = KIND_TITLES.get(first.kind, first.kind)
+            what = titled(first.kind, first.regarding)
             due = describe_due(first.due, first.timing, now)
             overdue = " (overdue)" if first.overdue else ""
-            self.next_step_label.setText(f"Next step: {kind} {due}{overdue} · {first.regarding}")
+            self.next_step_label.setText(f"Next step: {what}, {due}{overdue}")
             color = "#c62828" if first.overdue else "#2e7d32"
         else:
             self.next_step_label.setText("⚑ No next step: Ctrl+Shift+F schedules one")

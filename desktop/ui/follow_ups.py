@@ -15,8 +15,9 @@ from db.activity_values import ActivityDraft, HistoryDraft
 from db.clock import Moment
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
+from desktop.settings import WORKING_DAYS, Settings
 from desktop.ui.log_dialog import LogDialog, LogEntry
-from desktop.ui.schedule_dialog import ScheduleDialog, preset_start
+from desktop.ui.schedule_dialog import WORKWEEK, ScheduleDialog, preset_start
 from desktop.ui.undo import (
     ClearActivity,
     EditActivity,
@@ -47,10 +48,12 @@ class FollowUps(QObject):
         book: ContactBook,
         undo_stack: object,
         parent: QWidget,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__(parent)
         self.book = book
         self.undo_stack = undo_stack
+        self.settings = settings
         self.window = parent
 
     # Scheduling
@@ -240,7 +243,9 @@ class FollowUps(QObject):
 
     def _follow_up(self, entry: LogEntry, contacts: Contacts, zone: str) -> None:
         assert entry.follow_up is not None
-        start = preset_start(entry.follow_up, self.book.clock.moment().local_now)
+        start = preset_start(
+            entry.follow_up, self.book.clock.moment().local_now, self._working_days()
+        )
         kind = entry.kind if entry.kind in ("call", "meeting", "to-do", "email") else "call"
         preset = ActivityDraft(
             kind=kind,
@@ -259,9 +264,14 @@ class FollowUps(QObject):
             validate=self.book.validate_activity,
             now=now.local_now,
             zone=now.zone,
+            working_days=self._working_days(),
             parent=self.window,
             **kwargs,  # type: ignore[arg-type]
         )
+
+    def _working_days(self) -> tuple[str, ...]:
+        """The user's working days (Preferences), Monday to Friday unless set."""
+        return self.settings.get(WORKING_DAYS) if self.settings is not None else WORKWEEK
 
     def _push(self, command: type, *args: object) -> None:
         refresh = self.changed.emit

@@ -25,11 +25,11 @@ from db.activity_values import OUTCOMES, ActivityDraft
 from db.errors import ValidationError
 from db.history import HistoryDetails
 from db.search import LookupHit
-from desktop.models.task_list import HISTORY_KIND_TITLES, KIND_TITLES
 from desktop.typed_dates import parse_duration
 from desktop.ui.contact_picker import ContactPicker
 from desktop.ui.form_dialog import FormDialog, label_for
 from desktop.ui.when_fields import DayEdit, TimeEdit
+from desktop.wording import HISTORY_KIND_TITLES, KIND_TITLES
 
 FOLLOW_UPS = {"tomorrow": "tomorrow 9:00", "3 days": "in 3 days", "next week": "next week"}
 

@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         self.detail.editRequested.connect(lambda: self.contacts.edit())
         self.detail.companyChosen.connect(lambda cid: self.choose(View("company", cid)))
         self.detail.failed.connect(self.show_error)
-        self.follow_ups = FollowUps(self.book, self.undo_stack, self)
+        self.follow_ups = FollowUps(self.book, self.undo_stack, self, self.settings)
         self.follow_ups.changed.connect(self.follow_up_actions.changed)
         self.follow_ups.failed.connect(self.show_error)
         self.follow_ups.message.connect(lambda text: self.statusBar().showMessage(text, 8000))

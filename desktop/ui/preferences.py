@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -30,6 +31,7 @@ from desktop.settings import (
     SOCIAL_DISABLED,
     SOCIAL_ENABLED,
     SOCIAL_MAX_AGE_DAYS,
+    WORKING_DAYS,
     Setting,
     Settings,
 )
@@ -37,6 +39,7 @@ from desktop.social.profiles import NETWORK_TITLES
 from desktop.social.refresh import SOURCE_NAMES, RefreshPolicy
 from desktop.ui.country_box import RegionBox
 from desktop.ui.form_dialog import FormDialog
+from desktop.ui.schedule_dialog import WEEKDAYS
 
 SOURCE_TITLES = {**NETWORK_TITLES, "gravatar": "Gravatar (by email)", "website": "Web pages"}
 
@@ -106,6 +109,21 @@ class PreferencesDialog(FormDialog):
             ]
         )
 
+        working = settings.get(WORKING_DAYS)
+        self.working_days = {day: QCheckBox(day.capitalize()) for day in WEEKDAYS}
+        days_row = QHBoxLayout()
+        for day, box in self.working_days.items():
+            box.setChecked(day in working)
+            box.toggled.connect(self.mark_dirty)
+            days_row.addWidget(box)
+        days_row.addStretch(1)
+        calendar = QGroupBox("Follow-ups")
+        calendar_form = QFormLayout(calendar)
+        calendar_form.addRow("&Working days:", days_row)
+        calendar_form.addRow(
+            "", QLabel("Quick choices such as “Tomorrow 9:00” skip the other days.")
+        )
+
         self.passwords = QLabel((credentials or CredentialStore()).describe())
         self.passwords.setObjectName("passwordStore")
         self.passwords.setWordWrap(True)
@@ -114,6 +132,7 @@ class PreferencesDialog(FormDialog):
 
         layout = QVBoxLayout()
         layout.addWidget(calls)
+        layout.addWidget(calendar)
         layout.addWidget(profiles)
         layout.addWidget(passwords)
         self.finish_layout(layout)
@@ -172,6 +191,8 @@ class PreferencesDialog(FormDialog):
                 self.settings.set(SOCIAL_BY_EMAIL, "")  # left as it was: still to be asked
             if not self.settings.is_locked(PHONE_REGION):
                 self.settings.set(PHONE_REGION, self.region.code())
+            days = tuple(day for day, box in self.working_days.items() if box.isChecked())
+            self.settings.set(WORKING_DAYS, days or WORKING_DAYS.default)
             self.settings.sync()
 
     def widget_for(self, key: str) -> QWidget | None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from db.activities import AlarmRow
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
+from desktop.wording import titled
 
 POLL_MS = 60_000
 MISSED_AFTER = timedelta(minutes=1)
@@ -97,8 +98,7 @@ class Reminders(QObject):
 
 def describe(alarm: AlarmRow, now: datetime) -> str:
     """ "Call: Send pricing with Maya Lund, in 15 minutes"."""
-    kind = alarm.kind.capitalize() if alarm.kind != "to-do" else "To-do"
-    text = f"{kind}: {alarm.regarding}"
+    text = titled(alarm.kind, alarm.regarding)
     if alarm.contacts:
         text += f" with {alarm.contacts}"
     minutes = round((alarm.starts_at - now).total_seconds() / 60)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -29,10 +29,10 @@ from db.activity_values import ActivityDraft
 from db.errors import ValidationError
 from db.recurrence import Recurrence, month_week_of
 from db.search import LookupHit
-from desktop.models.task_list import KIND_TITLES
 from desktop.ui.contact_picker import ContactPicker
 from desktop.ui.form_dialog import FormDialog, label_for
 from desktop.ui.when_fields import DayEdit, TimeEdit
+from desktop.wording import KIND_TITLES
 
 PRIORITY_TITLES = {"high": "High", "normal": "Normal", "low": "Low"}
 TIMING_TITLES = {"timed": "At a time", "all_day": "All day", "timeless": "Any time that day"}
@@ -49,11 +49,26 @@ ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 DEFAULT_MINUTES = {"call": 15, "meeting": 60, "to-do": 0, "email": 0}
 
 
-def preset_start(name: str, now: datetime) -> datetime:
-    """Quick choices: "tomorrow" 9:00, "3 days" and "next week" (Monday) at 9:00."""
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WORKWEEK = WEEKDAYS[:5]
+
+
+def preset_start(name: str, now: datetime, working_days: Sequence[str] = WORKWEEK) -> datetime:
+    """Quick choices at 9:00: "tomorrow", "3 days" and "next week" (its first working
+    day), each moved on to the next working day when it falls on a day off."""
     today = now.date()
     days = {"tomorrow": 1, "3 days": 3, "next week": 7 - today.weekday()}[name]
-    return datetime.combine(today + timedelta(days=days), time(9, 0))
+    return datetime.combine(next_working_day(today + timedelta(days=days), working_days), time(9))
+
+
+def next_working_day(day: date, working_days: Sequence[str]) -> date:
+    """`day`, or the first working day after it (any day, if none is one)."""
+    for ahead in range(7):
+        candidate = day + timedelta(days=ahead)
+        if WEEKDAYS[candidate.weekday()] in working_days:
+            return candidate
+    return day
 
 
 class ScheduleDialog(FormDialog):
@@ -72,29 +87,36 @@ class ScheduleDialog(FormDialog):
         details: ActivityDetails | None = None,
         preset: ActivityDraft | None = None,
         contacts: list[tuple[uuid.UUID, str]] | None = None,
+        working_days: Sequence[str] = WORKWEEK,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.validate = validate
         self.now = now
+        self.working_days = tuple(working_days)
         self.setObjectName("scheduleDialog")
         self.setWindowTitle("Edit follow-up" if details else "Schedule follow-up")
         self._build(lookup, now.date(), zone)
         draft = details.draft if details else preset
         if draft is None:
-            draft = ActivityDraft(start=preset_start("tomorrow", now), time_zone=zone)
+            draft = ActivityDraft(
+                start=preset_start("tomorrow", now, self.working_days), time_zone=zone
+            )
         self._load(draft, details.contacts if details else tuple(contacts or ()))
         self._update_repeat_fields()
         self._update_summary()
         self.mark_clean()
         self.regarding.setFocus()
-        self.resize(640, 560)
+        self.resize(640, self.sizeHint().height())  # the repeat rows grow it when shown
 
     # Building
     def _build(self, lookup: Callable[[str, int], list[LookupHit]], today: date, zone: str) -> None:
         self.presets = QHBoxLayout()
+        tomorrow = today + timedelta(days=1)
+        first_day = next_working_day(tomorrow, self.working_days)
+        soonest = "&Tomorrow" if first_day == tomorrow else f"&{DAY_NAMES[first_day.weekday()]}"
         for title, name in (
-            ("&Tomorrow 9:00", "tomorrow"),
+            (f"{soonest} 9:00", "tomorrow"),
             ("In &3 days", "3 days"),
             ("Ne&xt week", "next week"),
         ):
@@ -246,7 +268,7 @@ class ScheduleDialog(FormDialog):
         _select(self.kind, draft.kind)
         self.regarding.setText(draft.regarding)
         self.contacts.set_contacts(list(contacts))
-        start = draft.start or preset_start("tomorrow", self.now)
+        start = draft.start or preset_start("tomorrow", self.now, self.working_days)
         self.day.set_day(start.date())
         self.start_time.set_time(start.time())
         end = draft.end or start + timedelta(minutes=DEFAULT_MINUTES.get(draft.kind, 15))
@@ -283,7 +305,7 @@ class ScheduleDialog(FormDialog):
 
     # Reacting
     def apply_preset(self, name: str) -> None:
-        start = preset_start(name, self.now)
+        start = preset_start(name, self.now, self.working_days)
         self.day.set_day(start.date())
         _select(self.timing, "timed")
         self.start_time.set_time(start.time())
@@ -377,6 +399,9 @@ class ScheduleDialog(FormDialog):
                 pass
         if draft.repeat is not None:
             text += f"\n{draft.repeat.describe(draft.start)}"
+        weekday = draft.start.weekday()
+        if WEEKDAYS[weekday] not in self.working_days:
+            text += f"\n{DAY_NAMES[weekday]} is not one of your working days."
         self.summary.setText(text)
 
     # FormDialog

@@ -26,7 +26,8 @@ from db.groups import GroupRow
 from db.tasks import Bucket
 from desktop.contact_book import ContactBook
 from desktop.models.formats import number
-from desktop.models.task_list import DUE, KIND_TITLES, TaskListModel
+from desktop.models.task_list import DUE, TaskListModel
+from desktop.wording import KIND_TITLES
 
 BUCKETS = (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING, Bucket.OPEN, Bucket.DONE)
 PRIORITY_TITLES = {"high": "High", "normal": "Normal", "low": "Low"}

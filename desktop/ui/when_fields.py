@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from desktop.typed_dates import DATE_HINT, TIME_HINT, parse_day, parse_time
+from desktop.typed_dates import TIME_HINT, date_hint, parse_day, parse_time
 
 
 def day_first() -> bool:
@@ -36,7 +36,7 @@ class DayEdit(QWidget):
         self.today = today
         self.text = QLineEdit()
         self.text.setPlaceholderText("tomorrow, fri, +3, 25.11.")
-        self.text.setToolTip(DATE_HINT.capitalize())
+        self.text.setToolTip(date_hint(today).capitalize())
         self.text.textChanged.connect(self.changed)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)

@@ -98,7 +98,7 @@ def test_the_sheet_gathers_everything_before_a_call(data_dir: Path) -> None:
     text = render_text(sheet, "Europe/Oslo")
     assert "Local time: 09:12 in Oslo (a good time to call)" in text
     assert "X: https://x.com/mayalund (link only: not public)" in text
-    assert "Tue 24 Nov 09:00  call: Send cold-chain pilot pricing" in text
+    assert "Tue 24 Nov 09:00  Call: Send cold-chain pilot pricing" in text
     book.close()
 
 

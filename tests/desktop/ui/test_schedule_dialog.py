@@ -17,9 +17,8 @@ def dialog(qtbot, **kwargs: object) -> ScheduleDialog:  # type: ignore[no-untype
     made = ScheduleDialog(
         lookup=lambda text, limit: [],
         validate=lambda draft: validate(draft) and None,
-        now=MONDAY,
         zone="Europe/Oslo",
-        **kwargs,  # type: ignore[arg-type]
+        **{"now": MONDAY, **kwargs},  # type: ignore[arg-type]
     )
     qtbot.addWidget(made)
     return made
@@ -83,3 +82,34 @@ def test_editing_loads_every_field_back(qtbot) -> None:  # type: ignore[no-untyp
     assert form.checked_value() == draft
     assert form.windowTitle() == "Edit follow-up"
     assert "America/New_York" in form.summary.text() and "here" in form.summary.text()
+
+
+def test_on_a_saturday_the_soonest_choice_is_the_next_working_day(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPushButton
+
+    saturday = datetime(2026, 11, 28, 10, 30)
+    form = dialog(qtbot, now=saturday)
+    titles = [b.text() for b in form.findChildren(QPushButton) if "9:00" in b.text()]
+    assert titles == ["&Monday 9:00"]
+    assert form.checked_value().start == datetime(2026, 11, 30, 9, 0)  # not Sunday
+    form.day.text.setText("2026-11-29")
+    assert "Sunday is not one of your working days." in form.summary.text()
+    six_days = dialog(qtbot, now=saturday, working_days=("mon", "tue", "wed", "thu", "fri", "sun"))
+    assert six_days.checked_value().start == datetime(2026, 11, 29, 9, 0)
+
+
+def test_an_empty_regarding_reads_as_the_kind_and_a_bad_date_s_example_lies_ahead(
+    qtbot,
+) -> None:  # type: ignore[no-untyped-def]
+    from db.errors import ValidationError
+    from desktop.wording import titled
+
+    assert titled("call", "") == "Call" and titled("call", "Call") == "Call"
+    assert titled("call", "Send pricing") == "Call: Send pricing"
+    form = dialog(qtbot)
+    form.day.text.setText("someday")
+    try:
+        form.checked_value()
+    except ValidationError as error:
+        message = " ".join(error.problems.values())
+    assert "try 2026-11-30, 30.11.," in message  # a week after MONDAY (2026-11-23)
