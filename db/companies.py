@@ -66,6 +66,38 @@ def list_companies(session: Session) -> list[CompanyRow]:
     return [CompanyRow(cid, name) for cid, name in rows]
 
 
+@dataclass(frozen=True)
+class CompanyOverview:
+    """A row of the Companies page."""
+
+    id: uuid.UUID
+    name: str
+    city: str
+    country: str
+    contacts: int
+
+
+def company_overview(session: Session) -> list[CompanyOverview]:
+    """Every live company by name, with where it is and how many live contacts work
+    there (one pass over the contacts' company index)."""
+    counts = dict(
+        session.execute(
+            select(Contact.company_id, func.count())
+            .where(Contact.deleted_at.is_(None), Contact.company_id.is_not(None))
+            .group_by(Contact.company_id)
+        ).all()
+    )
+    rows = session.execute(
+        select(Company.id, Company.name, Company.city, Company.country)
+        .where(Company.deleted_at.is_(None))
+        .order_by(Company.sort_name)
+    )
+    return [
+        CompanyOverview(cid, name, city or "", country or "", counts.get(cid, 0))
+        for cid, name, city, country in rows
+    ]
+
+
 def count_contacts_of(session: Session, company_id: uuid.UUID) -> int:
     return (
         session.scalar(

@@ -34,7 +34,7 @@ from db.activities import ActivityDetails, AlarmRow, ClearResult
 from db.activity_values import ActivityDraft, HistoryDraft
 from db.calendar import CalendarDay
 from db.clock import Clock, Moment
-from db.companies import CompanyDetails, CompanyDraft, CompanyRow
+from db.companies import CompanyDetails, CompanyDraft, CompanyOverview, CompanyRow
 from db.contact_values import ContactDetails, ContactDraft
 from db.contacts import ContactRow, ListQuery
 from db.engine import Database, database_path, open_database
@@ -163,6 +163,10 @@ class ContactBook:
     def companies(self) -> list[CompanyRow]:
         with self._db.reading() as session:
             return companies.list_companies(session)
+
+    def company_overview(self) -> list[CompanyOverview]:
+        with self._db.reading() as session:
+            return companies.company_overview(session)
 
     def company_names(self, limit: int = 5000) -> list[str]:
         return [row.name for row in self.companies()[:limit]]

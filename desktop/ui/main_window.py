@@ -39,6 +39,7 @@ from desktop.ui.call_list_bar import CallListBar
 from desktop.ui.call_lists import CallListsController
 from desktop.ui.call_sheet import CallSheetWindow
 from desktop.ui.companies_controller import CompaniesController
+from desktop.ui.companies_view import CompaniesView
 from desktop.ui.company_bar import CompanyBar
 from desktop.ui.contact_detail import ContactDetailView
 from desktop.ui.contact_table import fill_columns_menu, make_contact_table, make_empty_state
@@ -174,10 +175,21 @@ class MainWindow(QMainWindow):
         )
 
         self.trash_view = make_trash_view(self)
+        self.companies_view = CompaniesView(self.book)
+        self.companies_view.companyChosen.connect(lambda cid: self.choose(View("company", cid)))
+        self.companies_view.newRequested.connect(lambda: self.companies.new())
+        self.companies_view.failed.connect(self.show_error)
         self.task_view = make_task_view(self)
         self.calendar_view = make_calendar_view(self)
         self.pages = QStackedWidget()
-        for page in (self.contacts_split, self.trash_view, self.task_view, self.calendar_view):
+        pages = (
+            self.contacts_split,
+            self.trash_view,
+            self.task_view,
+            self.calendar_view,
+            self.companies_view,
+        )
+        for page in pages:
             self.pages.addWidget(page)
 
         self.sidebar = Sidebar()
@@ -186,7 +198,6 @@ class MainWindow(QMainWindow):
         self.sidebar.contactsDropped.connect(lambda gid, ids: self.groups.dropped_on(gid, ids))
         self.sidebar.renameGroupRequested.connect(lambda gid: self.groups.rename(gid))
         self.sidebar.deleteGroupRequested.connect(lambda gid: self.groups.delete(gid))
-        self.sidebar.itemExpanded.connect(self._expanded)
 
         self.main_split = side_by_side("mainSplit", self.sidebar, self.pages, (0, 1))
         self.main_split.setSizes([190, 1090])
@@ -197,8 +208,6 @@ class MainWindow(QMainWindow):
 
     # Navigation and refreshing
     def choose(self, view: View) -> None:
-        if view.kind == "company" and not self.sidebar.select(view):
-            self.sidebar.set_companies(self.book.companies())
         if not self.sidebar.select(view):
             self.show_view(view)
 
@@ -213,6 +222,10 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.calendar_view)
             self.calendar_view.scroll_to_working_hours()
             self.calendar_view.setFocus()
+        elif view.kind == "companies":
+            self.companies_view.reload()
+            self.pages.setCurrentWidget(self.companies_view)
+            self.companies_view.search.setFocus()
         elif view.kind == "tasks":
             self.task_view.set_groups(self.book.groups())
             self.task_view.reload()
@@ -252,8 +265,8 @@ class MainWindow(QMainWindow):
         """Re-read groups (and companies, when shown); counts follow from a worker."""
         try:
             self.sidebar.set_groups(self.book.groups())
-            if self.sidebar.companies_item.isExpanded() or self.view.kind == "company":
-                self.sidebar.set_companies(self.book.companies())
+            if self.view.kind == "companies":
+                self.companies_view.reload()
         except CallsheetError as error:
             self.show_error(error)
         self._counts_generation += 1
@@ -362,10 +375,6 @@ class MainWindow(QMainWindow):
 
     def update_actions(self) -> None:
         enable_actions(self)
-
-    def _expanded(self, item: object) -> None:
-        if item is self.sidebar.companies_item:
-            self.sidebar.set_companies(self.book.companies())
 
     # Contacts
     def selected_ids(self) -> list[uuid.UUID]:

@@ -9,7 +9,6 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
-from db.companies import CompanyRow
 from db.groups import GroupRow
 from desktop.contact_book import NavigationCounts
 from desktop.models.contact_list import CONTACT_IDS_MIME
@@ -23,8 +22,8 @@ OVERDUE_BRUSH = QBrush(QColor("#c62828"))
 
 @dataclass(frozen=True)
 class View:
-    """What the main area shows: kind is "all", "group", "company", "trash", "tasks"
-    or "calendar"."""
+    """What the main area shows: kind is "all", "group", "company" (one company's
+    contacts), "companies" (the Companies page), "trash", "tasks" or "calendar"."""
 
     kind: str
     id: uuid.UUID | None = None
@@ -35,7 +34,7 @@ class View:
     @classmethod
     def from_key(cls, key: str) -> View:
         kind, _, ident = key.partition(":")
-        if kind not in ("all", "group", "company", "trash", "tasks", "calendar"):
+        if kind not in ("all", "group", "company", "companies", "trash", "tasks", "calendar"):
             return cls("all")
         try:
             return cls(kind, uuid.UUID(ident) if ident else None)
@@ -68,10 +67,11 @@ class Sidebar(QTreeWidget):
         self.calendar_item = self._top("Calendar", View("calendar"))
         self.all_item = self._top("All contacts", View("all"))
         self.groups_item = self._top("Groups", None)
-        self.companies_item = self._top("Companies", None)
+        self.companies_item = self._top("Companies", View("companies"))
         self.trash_item = self._top("Trash", View("trash"))
         self.groups_item.setExpanded(True)
         self.currentItemChanged.connect(self._changed)
+        self.itemClicked.connect(self._clicked)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
 
@@ -106,9 +106,6 @@ class Sidebar(QTreeWidget):
             hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
             hint.setForeground(0, self.palette().placeholderText())
 
-    def set_companies(self, companies: list[CompanyRow]) -> None:
-        self._fill(self.companies_item, [(c.id, c.name) for c in companies], "company")
-
     def _fill(self, parent: QTreeWidgetItem, rows: list[tuple[uuid.UUID, str]], kind: str) -> None:
         current = self.current_view()
         self.blockSignals(True)
@@ -126,7 +123,13 @@ class Sidebar(QTreeWidget):
         return item.data(0, ROLE) if item is not None else None
 
     def select(self, view: View) -> bool:
-        """Select the item showing `view`; False when there is none (e.g. a deleted group)."""
+        """Select the item showing `view`; False when there is none (e.g. a deleted group).
+        One company's contacts mark Companies, without choosing the Companies page."""
+        if view.kind == "company":
+            self.blockSignals(True)
+            self.setCurrentItem(self.companies_item)
+            self.blockSignals(False)
+            return False
         for item in self._items():
             if item.data(0, ROLE) == view:
                 self.setCurrentItem(item)
@@ -145,6 +148,12 @@ class Sidebar(QTreeWidget):
         view = item.data(0, ROLE) if item is not None else None
         if view is not None:
             self.chosen.emit(view)
+
+    def _clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        """A click on the entry already marked (Companies, while one company is shown)
+        goes there again."""
+        if item is self.currentItem():
+            self._changed(item, None)
 
     def group_at(self, position: QPoint) -> View | None:
         """The group under `position` (viewport coordinates), if any."""

@@ -338,9 +338,23 @@ def test_a_company_shows_its_contacts(qtbot, window: MainWindow, book: ContactBo
     window.detail.role_label.linkActivated.emit(f"company:{company}")
     assert window.view == View("company", company)
     assert shown_names(window) == ["Kari Hansen"]
-    fjordline = next(c for c in book.companies() if c.name == "Fjordline Logistics")
-    window.sidebar.companies_item.setExpanded(True)
-    assert window.sidebar.select(View("company", fjordline.id))
+    assert window.sidebar.currentItem() is window.sidebar.companies_item
+    assert window.sidebar.companies_item.childCount() == 0  # no names dumped in the sidebar
+    # The Companies page: every company with its count, found by typing; Enter opens one.
+    window.sidebar.itemClicked.emit(window.sidebar.companies_item, 0)
+    page = window.companies_view
+    assert window.pages.currentWidget() is page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+    assert [page.shown.index(n, 3).data() for n in range(2)] == ["1", "2"]  # by name
+    page.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    assert [page.shown.index(n, 0).data() for n in range(2)] == [
+        "Fjordline Logistics",
+        "Bergen Foods",
+    ]
+    qtbot.keyClicks(page.search, "fjord log")
+    assert page.shown.rowCount() == 1 and page.status.text() == "1 of 2 companies."
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert window.pages.currentWidget() is window.contacts_split
     assert shown_names(window) == ["Maya Lund", "Ola Nordmann"]
     assert window.count_label.text() == "2 contacts"
 
