@@ -42,4 +42,4 @@ class CallList:
 
     def progress(self) -> str:
         """ "3 of 24 · 2 logged"."""
-        return f"{self.position + 1} of {len(self.ids)} · {len(self.logged)} logged"
+        return f"{self.position + 1:,} of {len(self.ids):,} · {len(self.logged):,} logged"

@@ -170,9 +170,11 @@ class MainWindow(QMainWindow):
         self.contacts_split = side_by_side(
             "contactsSplit",
             stacked(self.company_bar, self.list_stack),
-            stacked(self.call_list_bar, self.detail, spacing=4),
+            self.detail,
             (3, 2),
         )
+        # The call list's bar spans the page, so starting one moves no splitter.
+        self.contacts_page = stacked(self.call_list_bar, self.contacts_split, spacing=4)
 
         self.trash_view = make_trash_view(self)
         self.companies_view = CompaniesView(self.book)
@@ -183,7 +185,7 @@ class MainWindow(QMainWindow):
         self.calendar_view = make_calendar_view(self)
         self.pages = QStackedWidget()
         pages = (
-            self.contacts_split,
+            self.contacts_page,
             self.trash_view,
             self.task_view,
             self.calendar_view,
@@ -232,7 +234,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.task_view)
             self.task_view.table.setFocus()
         else:
-            self.pages.setCurrentWidget(self.contacts_split)
+            self.pages.setCurrentWidget(self.contacts_page)
             self.lookup.clear_quietly()
             self.browse()
         self.update_actions()
@@ -451,7 +453,7 @@ class MainWindow(QMainWindow):
             self.detail.show_contact(contact_id)
 
     def on_contacts_page(self) -> bool:
-        return self.pages.currentWidget() is self.contacts_split
+        return self.pages.currentWidget() is self.contacts_page
 
     def add_note(self) -> None:
         if self.detail.details is not None:

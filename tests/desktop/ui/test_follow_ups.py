@@ -347,9 +347,12 @@ def test_a_group_becomes_a_call_list_walked_with_logging(
     window.refresh_navigation()
     window.choose(View("group", group))
     assert window.call_list_action.shortcut() == QKeySequence("Ctrl+Shift+L")
+    sizes = window.contacts_split.sizes()
     window.call_list_action.trigger()
     bar = window.call_list_bar
     assert bar.isVisible()
+    qtbot.wait(20)
+    assert window.contacts_split.sizes() == sizes  # the list keeps its width
     assert bar.label.text() == "Call list: Bergen distributors · 1 of 3 · 0 logged"
     assert window.detail.details is not None and window.detail.details.id == people[0]
     assert window.next_in_list_action.shortcut() == QKeySequence("Alt+Right")

@@ -354,7 +354,7 @@ def test_a_company_shows_its_contacts(qtbot, window: MainWindow, book: ContactBo
     qtbot.keyClicks(page.search, "fjord log")
     assert page.shown.rowCount() == 1 and page.status.text() == "1 of 2 companies."
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
-    assert window.pages.currentWidget() is window.contacts_split
+    assert window.pages.currentWidget() is window.contacts_page
     assert shown_names(window) == ["Maya Lund", "Ola Nordmann"]
     assert window.count_label.text() == "2 contacts"
 
