@@ -8,6 +8,14 @@ from PySide6.QtWidgets import QInputDialog, QProgressDialog
 from desktop.ui.controller import WindowController
 
 DEMO_COUNT = 1000
+PREPARING = "Preparing names, streets and companies…"
+
+
+def _advance(progress: QProgressDialog, done: int, total: int) -> None:
+    if progress.maximum() != total:
+        progress.setRange(0, total)
+    progress.setLabelText(f"Adding demo contacts: {done:,} of {total:,}…")
+    progress.setValue(done)
 
 
 class DemoDataController(WindowController):
@@ -27,10 +35,14 @@ class DemoDataController(WindowController):
     def load(self, count: int = DEMO_COUNT) -> None:
         """Add `count` demo contacts (a writer job with progress and Stop)."""
         window = self.window
-        progress = QProgressDialog("Adding demo contacts…", "Stop", 0, count, window)
+        # Drawing the names, streets and companies takes a few seconds before the first
+        # contact is written: the box shows at once, busy, until counts come.
+        progress = QProgressDialog(PREPARING, "Stop", 0, 0, window)
         progress.setWindowTitle("Demo data")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
+        progress.setMinimumDuration(0)
+        progress.setValue(0)
+        progress.show()
 
         def finished(error: Exception | None = None) -> None:
             progress.hide()
@@ -46,5 +58,5 @@ class DemoDataController(WindowController):
             with_progress=True,
             writes=True,
         )
-        job.signals.progress.connect(lambda done, _total: progress.setValue(done))
+        job.signals.progress.connect(lambda done, total: _advance(progress, done, total))
         progress.canceled.connect(job.cancel)

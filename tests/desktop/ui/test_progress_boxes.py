@@ -80,3 +80,21 @@ def test_a_long_import_closes_its_progress_box(
     qtbot.waitUntil(lambda: not any(box.isVisible() for box in boxes(window)), timeout=5_000)
     assert_window_takes_input_again(window)
     assert book.count() == 2
+
+
+def test_demo_data_shows_its_box_at_once_and_closes_it(
+    qtbot, window: MainWindow, book: ContactBook, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Preparing the names takes seconds before the first count: the box is there from
+    the start (busy), then counts, then goes."""
+    from desktop.ui.demo_data import PREPARING
+
+    release = threading.Event()
+    monkeypatch.setattr(ContactBook, "seed", gate(ContactBook.seed, release))
+    window.demo.load(150)
+    [box] = [b for b in boxes(window) if b.isVisible()]
+    assert box.labelText() == PREPARING and box.maximum() == 0  # busy, before any count
+    release.set()
+    qtbot.waitUntil(lambda: book.count() == 150, timeout=60_000)
+    qtbot.waitUntil(lambda: not any(b.isVisible() for b in boxes(window)), timeout=10_000)
+    assert_window_takes_input_again(window)
