@@ -477,7 +477,10 @@ class CallSheetWindow(QWidget):
             x = frame.left() - width
         else:
             x = max(screen.left(), min(frame.right() - width, screen.right() - width))
-        y = max(screen.top(), min(frame.top(), screen.bottom() - height))
+        # Not yet on screen, the sheet's own frame is unknown: align its inside with the
+        # main window's inside, so both title bars show.
+        top = parent.geometry().top()
+        y = max(screen.top() + top - frame.top(), min(top, screen.bottom() - height))
         self.resize(width, height)
         self.move(x, y)
 

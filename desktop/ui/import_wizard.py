@@ -374,7 +374,10 @@ class PreviewPage(QWizardPage):
         super().__init__()
         self.owner = wizard
         self.setTitle("What the import will do")
-        self.setSubTitle("Nothing has been written yet. Records with problems stay out.")
+        self.setSubTitle(
+            "Nothing has been written yet. A value that cannot be read waits in a custom "
+            "field; only a record with nothing usable stays out."
+        )
         self._generation = 0
         self.ready = False
         self.on_duplicate = QComboBox()
