@@ -80,13 +80,14 @@ class CompanyOverview:
 def company_overview(session: Session) -> list[CompanyOverview]:
     """Every live company by name, with where it is and how many live contacts work
     there (one pass over the contacts' company index)."""
-    counts = dict(
-        session.execute(
+    counts: dict[uuid.UUID | None, int] = {
+        company_id: count
+        for company_id, count in session.execute(
             select(Contact.company_id, func.count())
             .where(Contact.deleted_at.is_(None), Contact.company_id.is_not(None))
             .group_by(Contact.company_id)
-        ).all()
-    )
+        )
+    }
     rows = session.execute(
         select(Company.id, Company.name, Company.city, Company.country)
         .where(Company.deleted_at.is_(None))
