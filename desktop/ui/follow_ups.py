@@ -119,12 +119,7 @@ class FollowUps(QObject):
         except CallsheetError as error:
             self.failed.emit(error)
             return
-        dialog = LogDialog(
-            lookup=self.book.lookup,
-            now=now.local_now,
-            activity=details,
-            parent=self.window,
-        )
+        dialog = self._log_dialog(now, activity=details)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         entry = dialog.entry()
@@ -170,12 +165,7 @@ class FollowUps(QObject):
         dialed from the call sheet, with its start and length filled in. The next
         follow-up is offered in `their_zone` when the contact's zone is known."""
         now = self.book.clock.moment()
-        dialog = LogDialog(
-            lookup=self.book.lookup,
-            now=now.local_now,
-            contacts=contacts,
-            parent=self.window,
-        )
+        dialog = self._log_dialog(now, contacts=contacts)
         if call_started is not None:
             local_start = call_started.astimezone(ZoneInfo(now.zone)).replace(tzinfo=None)
             dialog.set_call(local_start, call_minutes or 0)
@@ -212,13 +202,7 @@ class FollowUps(QObject):
             self.failed.emit(error)
             return False
         now = self.book.clock.moment()
-        dialog = LogDialog(
-            lookup=self.book.lookup,
-            now=now.local_now,
-            entry=details,
-            zone=now.zone,
-            parent=self.window,
-        )
+        dialog = self._log_dialog(now, entry=details, zone=now.zone)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         entry = dialog.entry()
@@ -272,6 +256,14 @@ class FollowUps(QObject):
     def _working_days(self) -> tuple[str, ...]:
         """The user's working days (Preferences), Monday to Friday unless set."""
         return self.settings.get(WORKING_DAYS) if self.settings is not None else WORKWEEK
+
+    def _log_dialog(self, now: Moment, **kwargs: object) -> LogDialog:
+        return LogDialog(
+            lookup=self.book.lookup,
+            now=now.local_now,
+            parent=self.window,
+            **kwargs,  # type: ignore[arg-type]
+        )
 
     def _push(self, command: type, *args: object) -> None:
         refresh = self.changed.emit

@@ -71,6 +71,11 @@ def maya_with_snapshot(book: ContactBook, data_dir: Path) -> uuid.UUID:
     return maya
 
 
+def without_pauses(cancel: threading.Event) -> Fetcher:
+    """A fetcher without the polite pause between requests (the tests hit one host)."""
+    return Fetcher(gate=RateGate(spacing_s=0.0), cancelled=cancel)
+
+
 def sheet_window(
     qtbot, book: ContactBook, window: MainWindow, data_dir: Path, **kwargs
 ) -> CallSheetWindow:  # type: ignore[no-untyped-def]
@@ -207,7 +212,7 @@ def test_a_due_profile_is_refreshed_in_the_background(
         window,
         data_dir,
         policy=RefreshPolicy(),
-        fetcher_factory=lambda cancel: Fetcher(gate=RateGate(spacing_s=0.0), cancelled=cancel),
+        fetcher_factory=without_pauses,
     )
     sheet.show_contact(maya)
     assert sheet.status.text() == "Refreshing profiles…"
@@ -342,7 +347,7 @@ def test_nothing_is_looked_up_by_email_until_the_user_says_so_and_each_fetch_is_
         data_dir,
         policy=RefreshPolicy.from_settings(settings),
         settings=settings,
-        fetcher_factory=lambda cancel: Fetcher(gate=RateGate(spacing_s=0.0), cancelled=cancel),
+        fetcher_factory=without_pauses,
     )
     sheet.show_contact(maya)
     assert sheet.email_question.isVisible()
@@ -397,7 +402,7 @@ def test_offline_the_sheet_says_so_and_shows_what_is_cached(
         window,
         data_dir,
         policy=RefreshPolicy(),
-        fetcher_factory=lambda cancel: Fetcher(gate=RateGate(spacing_s=0.0), cancelled=cancel),
+        fetcher_factory=without_pauses,
     )
     sheet.show_contact(maya)
     sheet.refresh(force=True)
