@@ -28,6 +28,7 @@ from db.errors import (
     DatabaseError,
     DatabaseLockedError,
     DataDirectoryError,
+    EmptyDatabaseError,
     MissingDatabaseError,
     NewerDatabaseError,
     NotADatabaseError,
@@ -115,6 +116,8 @@ def open_database(
     _prepare_directory(data_dir, create)
     revision: str | None = None
     if path.exists():
+        if path.stat().st_size == 0:
+            raise EmptyDatabaseError(path)
         _check_is_sqlite(path)
         if create and not os.access(path, os.W_OK):
             raise ReadOnlyDatabaseError(path)
@@ -123,10 +126,13 @@ def open_database(
     elif not create:
         raise MissingDatabaseError(path)
     clock = clock or SystemClock()
+    with translate_errors(path):
+        if revision != HEAD_REVISION:
+            _upgrade_aside(path, revision, clock, busy_timeout_ms)
     engine = make_engine(path, busy_timeout_ms)
     try:
         with translate_errors(path):
-            _migrate(engine, path, revision, clock)
+            bulk.restore_indexes(engine)
     except BaseException:
         engine.dispose()
         raise
@@ -230,17 +236,61 @@ def _stored_revision(path: Path) -> str | None:
     return row[0] if row else None
 
 
-def _migrate(engine: Engine, path: Path, revision: str | None, clock: Clock) -> None:
-    if revision == HEAD_REVISION:
-        bulk.restore_indexes(engine)
-        return
+def _upgrade_aside(path: Path, revision: str | None, clock: Clock, busy_timeout_ms: int) -> None:
+    """Bring the file to the newest schema all at once: a copy is migrated beside it and
+    moved into its place only when every step succeeded, so an upgrade (or a first
+    open) that is interrupted leaves the file as it was, and the next open starts over.
+    An existing file is backed up first (one backup per old revision: the newest)."""
     from db import migrations
 
     if revision is not None and revision not in migrations.known_revisions():
         raise NewerDatabaseError(path, revision)
+    working = path.with_name(f"{path.name}.upgrading")
+    _remove_with_journals(working)  # what an interrupted upgrade left
     if revision is not None:
-        backup_copy(engine, path, revision, clock.now())
-    migrations.upgrade(engine)
+        original = make_engine(path, busy_timeout_ms)
+        try:
+            backup_copy(original, path, revision, clock.now())
+            _copy_database(original, working)
+        finally:
+            original.dispose()
+    engine = make_engine(working, busy_timeout_ms)
+    try:
+        migrations.upgrade(engine)
+        with engine.connect() as conn:
+            problems = conn.exec_driver_sql("PRAGMA quick_check").scalar_one()
+            if problems != "ok":
+                raise DatabaseError(path, f"the upgraded copy is damaged ({problems})")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    _durable_replace(working, path)
+
+
+def _copy_database(engine: Engine, target: Path) -> None:
+    with engine.connect() as conn:
+        source = conn.connection.dbapi_connection
+        assert isinstance(source, sqlite3.Connection)
+        with contextlib.closing(sqlite3.connect(target)) as dest:
+            source.backup(dest)
+
+
+def _durable_replace(source: Path, target: Path) -> None:
+    """Move `source` over `target` (its WAL already checkpointed away), on disk."""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)  # the old file's, now stale
+    os.replace(source, target)
+    _remove_with_journals(source)
+    descriptor = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove_with_journals(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def backup_copy(engine: Engine, path: Path, revision: str, now: datetime) -> Path:
@@ -254,9 +304,10 @@ def backup_copy(engine: Engine, path: Path, revision: str, now: datetime) -> Pat
             "there is not enough free disk space to back it up before upgrading",
             "Free some space and open it again.",
         )
-    with engine.connect() as conn:
-        source = conn.connection.dbapi_connection
-        assert isinstance(source, sqlite3.Connection)
-        with contextlib.closing(sqlite3.connect(target)) as dest:
-            source.backup(dest)
+    partial = target.with_name(f"{target.name}.part")
+    _copy_database(engine, partial)
+    os.replace(partial, target)
+    for older in path.parent.glob(f"{path.stem}.schema-{revision}.*.bak"):
+        if older != target:
+            older.unlink(missing_ok=True)  # the same revision, backed up before
     return target

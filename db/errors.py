@@ -10,7 +10,7 @@ traceback, the app logs it and says "something went wrong".
     ├── InputError           one typed value that cannot be read (a date, a phone, a rule)
     │   └── db.recurrence.RecurrenceError
     ├── NotFoundError
-    ├── DatabaseError        the file: not a database, newer, locked, read-only, missing
+    ├── DatabaseError        the file: not a database, empty, newer, locked, read-only, missing
     ├── desktop.social.fetch.FetchError   a profile source that gave nothing usable
     └── import/export and start-up errors (ImportFileError, ExportError, NoDisplayError)
 """
@@ -60,6 +60,18 @@ class NotADatabaseError(DatabaseError):
             "this file is not a Callsheet database (it may be damaged or another kind of file)",
             "Move it aside or restore it from a backup, or choose another data directory "
             "with --data-dir. Callsheet has not changed it.",
+        )
+
+
+class EmptyDatabaseError(DatabaseError):
+    """A database file of zero bytes: cut off, not new (Callsheet never leaves one)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            "this file is empty (0 bytes): it was probably cut off by a crash or a full disk",
+            "Put a backup in its place (the callsheet.schema-*.bak files beside it), or move "
+            "it aside to start a new book. Callsheet has not changed it.",
         )
 
 

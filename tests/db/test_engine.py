@@ -239,3 +239,106 @@ def test_the_file_as_upgrade_files_existing_contacts_by_family_name(data_dir: Pa
         rows = conn.execute("SELECT sort_name, file_as FROM contacts ORDER BY id").fetchall()
     assert rows == [("maya lund", "lund maya"), ("ola berg", "berg ola")]
     db.close()
+
+
+def _book_at(data_dir: Path, revision: str) -> None:
+    """A book with one contact, taken back to `revision` (as an older Callsheet left it)."""
+    from alembic import command
+
+    db = open_database(data_dir)
+    add_contact(db, "Maya", "Lund")
+    command.downgrade(migrations.alembic_config(db.engine), revision)
+    db.close()
+
+
+def _revision(data_dir: Path) -> str:
+    with sqlite3.connect(database_path(data_dir)) as conn:
+        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+
+
+def test_an_upgrade_that_fails_halfway_leaves_the_book_as_it_was(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15.1: steps used to commit one by one, and the retry then failed for good
+    ("duplicate column name"). Now a copy is upgraded and swapped in only when done."""
+    _book_at(data_dir, "0001")
+    real_upgrade = migrations.upgrade
+
+    def halfway(engine: sa.Engine, revision: str = "head") -> None:
+        real_upgrade(engine, "0004")
+        raise OSError("the power went")
+
+    monkeypatch.setattr(migrations, "upgrade", halfway)
+    for _attempt in range(3):
+        with pytest.raises(OSError):
+            open_database(data_dir)
+        assert _revision(data_dir) == "0001"
+    monkeypatch.setattr(migrations, "upgrade", real_upgrade)
+    db = open_database(data_dir)
+    assert db.engine.connect().exec_driver_sql("SELECT display_name FROM contacts").all() == [
+        ("Maya Lund",)
+    ]
+    db.close()
+    assert _revision(data_dir) == HEAD_REVISION
+    assert len(list(data_dir.glob("callsheet.schema-0001.*.bak"))) == 1  # not one per retry
+    assert not list(data_dir.glob("*.upgrading*"))
+
+
+def test_an_upgrade_killed_with_sigkill_opens_on_the_next_try(data_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    _book_at(data_dir, "0001")
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from db import migrations\n"
+        "from db.engine import open_database\n"
+        "real = migrations.upgrade\n"
+        "def killed(engine, revision='head'):\n"
+        "    real(engine, '0005')\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "migrations.upgrade = killed\n"
+        "open_database(Path(sys.argv[1]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(data_dir)], check=False)
+    assert result.returncode == -9
+    assert _revision(data_dir) == "0001"
+    db = open_database(data_dir)
+    assert db.engine.connect().exec_driver_sql("SELECT count(*) FROM contacts").scalar() == 1
+    db.close()
+
+
+def test_a_first_open_killed_halfway_leaves_nothing_that_blocks_the_next(data_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from db import migrations\n"
+        "from db.engine import open_database\n"
+        "real = migrations.upgrade\n"
+        "def killed(engine, revision='head'):\n"
+        "    real(engine, '0003')\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "migrations.upgrade = killed\n"
+        "open_database(Path(sys.argv[1]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(data_dir)], check=False)
+    assert result.returncode == -9
+    assert not database_path(data_dir).exists()  # no half-made book in its place
+    db = open_database(data_dir)
+    add_contact(db, "Maya", "Lund")
+    db.close()
+    assert _revision(data_dir) == HEAD_REVISION
+
+
+def test_a_zero_byte_book_is_refused_not_started_afresh(data_dir: Path) -> None:
+    from db.errors import EmptyDatabaseError
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_path(data_dir).write_bytes(b"")
+    with pytest.raises(EmptyDatabaseError, match="empty"):
+        open_database(data_dir)
+    assert database_path(data_dir).stat().st_size == 0
