@@ -112,6 +112,7 @@ def open_database(
 
     Raises a `db.errors.DatabaseError` subclass naming the file when it cannot.
     """
+    data_dir = data_dir.expanduser().absolute()  # a relative folder, as typed, works too
     path = database_path(data_dir)
     _prepare_directory(data_dir, create)
     revision: str | None = None

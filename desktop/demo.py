@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import random
 import re
+import threading
 import time
 import uuid
 import zlib
@@ -220,7 +222,9 @@ def _load(
     done = 0
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        1, context, initializer=partial(_start_generator, master, moment, group_ids, companies)
+        1,
+        context,
+        initializer=partial(_start_generator, master, moment, group_ids, companies, os.getpid()),
     ) as generator:
         pending = deque(
             generator.submit(_generate, n, size) for n, size in enumerate(sizes[:PREFETCH])
@@ -257,10 +261,18 @@ _generator: tuple[int, Moment, list[_Pool], list[str], dict[str, str]] | None = 
 
 
 def _start_generator(
-    master: int, moment: Moment, group_ids: list[str], companies: dict[str, str]
+    master: int, moment: Moment, group_ids: list[str], companies: dict[str, str], parent: int
 ) -> None:
     global _generator
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     _generator = (master, moment, _make_pools(random.Random(master)), group_ids, companies)
+
+
+def _exit_with(parent: int) -> None:
+    """End the helper when the seed that started it is gone (killed, it cannot say so)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 def _generate(index: int, size: int) -> ContactRows:

@@ -4,6 +4,7 @@ failed export never leaves half a file where a good one was."""
 
 from __future__ import annotations
 
+import glob
 import os
 import stat
 import tempfile
@@ -30,6 +31,9 @@ class ExportError(CallsheetError):
     """The export file could not be written."""
 
 
+PART = ".part"  # the temporary file an export writes before moving it into place
+
+
 class ExportCancelled(CallsheetError):
     """The user stopped the export; no file was written."""
 
@@ -44,13 +48,15 @@ def write_export(
 ) -> int:
     """Write the contacts `ids` (or, for ics, their follow-ups and history) to `out`;
     returns how many records were written."""
+    _remove_orphans(out)
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then moved
             "w",
             encoding="utf-8-sig" if format == "csv" else "utf-8",
             newline="",
             dir=out.parent,
-            prefix=f".{out.name}.",
+            prefix=f".{out.name}.{os.getpid()}.",
+            suffix=PART,
             delete=False,
         )
     except OSError as error:
@@ -67,6 +73,27 @@ def write_export(
         Path(handle.name).unlink(missing_ok=True)
         raise
     return count
+
+
+def _remove_orphans(out: Path) -> None:
+    """Delete what killed exports to `out` left behind: temporary files whose process
+    is gone (one still running keeps its own)."""
+    if os.name != "posix":  # no signal-0 probe elsewhere; leave them
+        return
+    for orphan in out.parent.glob(f".{glob.escape(out.name)}.*{PART}"):
+        pid = orphan.name[len(out.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            orphan.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _file_mode(out: Path) -> int:

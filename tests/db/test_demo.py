@@ -159,3 +159,51 @@ def test_opening_rebuilds_indexes_a_killed_bulk_load_left_out(data_dir) -> None:
     with db.engine.connect() as conn:
         assert missing_indexes(conn) == []
     db.close()
+
+
+def test_a_killed_seed_leaves_no_helper_processes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15.8: a SIGKILLed `seed` left its generator processes running (~133 MB)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    def children(pid: int) -> set[int]:
+        found = set()
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                text = status.read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{pid}\n" in text:
+                found.add(int(status.parent.name))
+        return found
+
+    def running(pid: int) -> bool:
+        """Alive and not a zombie (a container's init may never reap what it adopts)."""
+        try:
+            return "(zombie)" not in Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return False
+
+    seed = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "--data-dir", str(tmp_path), "seed", "--count", "300000"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    helpers: set[int] = set()
+    while not helpers and time.monotonic() < deadline:
+        time.sleep(0.2)
+        helpers = children(seed.pid)
+    assert helpers, "the seed never started its generator"
+    time.sleep(1.0)
+    helpers |= children(seed.pid)
+    os.kill(seed.pid, signal.SIGKILL)
+    seed.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(running(p) for p in helpers):
+        time.sleep(0.3)
+    assert [p for p in helpers if running(p)] == []

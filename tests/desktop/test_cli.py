@@ -321,3 +321,36 @@ def test_import_previews_then_imports_a_google_export(data_dir: Path, tmp_path: 
     assert "is empty" in assert_one_clear_line(
         callsheet("import", str(empty), data_dir=data_dir), 1
     )
+
+
+def test_a_relative_data_dir_works_once_the_book_exists(tmp_path: Path) -> None:
+    """Issue 15.8: `--data-dir book` broke every command once callsheet.db existed."""
+    command = [sys.executable, "-m", "desktop", "--data-dir", "book"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for args in (["seed", "--count", "5", "--seed", "1"], ["find", "a"], ["agenda"]):
+        result = subprocess.run(
+            [*command, *args], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300
+        )
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "book" / "callsheet.db").exists()
+
+
+def test_export_works_on_a_read_only_book(data_dir: Path, tmp_path: Path) -> None:
+    as_root = os.getuid() == 0
+    if as_root and shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to drop root's file powers")
+    callsheet("seed", "--count", "10", "--seed", "3", data_dir=data_dir)
+    database = data_dir / "callsheet.db"
+    database.chmod(0o444)
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o777)
+    try:
+        exported = callsheet(
+            "export", "--format", "csv", "--out", str(out / "all.csv"),
+            data_dir=data_dir, without_root_powers=as_root,
+        )  # fmt: skip
+        assert exported.returncode == 0, exported.stderr
+        assert "Exported 10 contacts" in exported.stdout
+    finally:
+        database.chmod(0o644)

@@ -338,3 +338,25 @@ def test_an_export_gets_the_mode_of_a_saved_file_or_of_the_file_it_replaces(
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o640
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert "BEGIN:VCARD" in kept.read_text(encoding="utf-8")
+
+
+def test_an_export_clears_what_a_killed_export_left_behind(db: Database, tmp_path: Path) -> None:
+    """Issue 15.8: killed exports left hidden temporary files beside the target."""
+    import subprocess
+    import sys
+
+    from desktop.interop.export import write_export
+
+    _rich_book(db)
+    target = tmp_path / "all.vcf"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    orphan = tmp_path / f".all.vcf.{gone.stdout.strip()}.x1y2.part"
+    orphan.write_text("half an export")
+    running = tmp_path / ".all.vcf.1.z9.part"  # pid 1 lives: not ours to remove
+    running.write_text("another export at work")
+    with db.reading() as session:
+        write_export(session, exports.export_ids(session), "vcf", target)
+    assert not orphan.exists() and running.exists()
+    left = sorted(p.name for p in tmp_path.glob("*all.vcf*"))
+    assert left == sorted([target.name, running.name])
