@@ -14,7 +14,8 @@ from typing import IO
 from db.contact_values import ExportedContact
 from desktop.interop.vcard import NO_YEAR
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list of what makes a spreadsheet cell a formula (or a DDE call, "|").
+FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r")
 _NUMBER_LIKE = re.compile(r"[+\-]?[\d\s().\-/]*")
 
 SCALARS = (
@@ -106,7 +107,7 @@ def row(contact: ExportedContact, widths: dict[str, int]) -> list[str]:
 
 
 def guarded(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula (=, +, -, @ first) gets an apostrophe
+    """A cell a spreadsheet would run as a formula (=, +, -, @, | first) gets an apostrophe
     in front, which spreadsheets show as text (OWASP's advice); phone numbers and plain
     numbers stay as they are. The import takes the apostrophe off again."""
     if cell[:1] in FORMULA_STARTS and not _NUMBER_LIKE.fullmatch(cell):

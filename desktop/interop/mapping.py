@@ -21,6 +21,7 @@ from db.contact_values import (
 from db.errors import InputError, ValidationError
 from db.gc_pause import cyclic_gc_paused
 from desktop.interop.countries import country_code
+from desktop.interop.csv_export import FORMULA_STARTS
 from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem, normal_label, record_id
 from desktop.interop.presets import REPEATS_OTHERS
 from desktop.interop.set_aside import field_for, keep_aside, note, validate_setting_aside
@@ -68,7 +69,7 @@ def _holds_values(rows: list[list[str]], column: int) -> bool:
 
 def _unguarded(cell: str) -> str:
     """A cell without the apostrophe an export put before a would-be formula."""
-    if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@"):
+    if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS:
         return cell[1:]
     return cell
 

@@ -212,6 +212,7 @@ def test_a_csv_export_runs_no_formula_and_still_round_trips(db: Database, tmp_pa
                 given_name='=HYPERLINK("https://evil.example","click")',
                 family_name="@SUM(A1)",
                 title="-2+3",  # arithmetic: guarded too
+                department="|calc.exe",  # a DDE call
                 background="+cmd|' /C calc'!A0",
                 phones=(PhoneValue("+47 912 34 567"),),
                 default_region="NO",
@@ -230,6 +231,7 @@ def test_a_csv_export_runs_no_formula_and_still_round_trips(db: Database, tmp_pa
     assert cell["Last Name"] == "'@SUM(A1)"
     assert cell["Notes"].startswith("'+cmd")
     assert cell["Organization Title"] == "'-2+3"
+    assert cell["Organization Department"] == "'|calc.exe"
     assert cell["Phone 1 - Value"] == "+47 912 34 567"
     after = _imported_into_empty_book(out, tmp_path / "fresh")
     assert [(d, p) for d, _photo, _extra, p in after] == [(d, p) for d, _photo, _extra, p in before]
