@@ -12,6 +12,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -20,6 +22,7 @@ from db.activity_values import HISTORY_KINDS, KINDS, ActivityDraft, HistoryDraft
 from db.errors import CallsheetError, InputError
 from db.recurrence import Recurrence
 from desktop.interop.plan import RowProblem
+from desktop.interop.table import decode
 
 PRODID = "-//Callsheet//Callsheet//EN"
 _PRIORITY_OUT = {"high": 1, "normal": 5, "low": 9}
@@ -51,7 +54,14 @@ class CalendarReading:
 
 
 def read_calendar(data: bytes) -> CalendarReading:
-    """Every VTODO and VJOURNAL of one or more VCALENDARs, in file order."""
+    """Every VTODO and VJOURNAL of one or more VCALENDARs, in file order. A file in an
+    encoding other than UTF-8 (Shift-JIS, GB18030, Windows-1252) is read as what it is,
+    not as garbled UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        text, _encoding = decode(data, Path("The calendar file"))
+        data = text.encode("utf-8")
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except (ValueError, KeyError, IndexError) as error:
@@ -97,30 +107,46 @@ def _kinds(component: icalendar.cal.Component) -> list[str]:
     return [str(c).lower() for line in lines for c in line.cats]
 
 
+def _one(component: icalendar.cal.Component, name: str, default: Any = None) -> Any:
+    """A property as given once, or the first of one given twice (a second PRIORITY or
+    DTSTART is a writer's mistake, not a reason to refuse the item)."""
+    value = component.get(name, default)
+    return value[0] if isinstance(value, list) and value else value
+
+
+def _decoded(component: icalendar.cal.Component, name: str) -> Any:
+    """`_one`, as a date, datetime or timedelta."""
+    value = _one(component, name)
+    for attribute in ("dt", "td"):
+        if hasattr(value, attribute):
+            return getattr(value, attribute)
+    return component.decoded(name)
+
+
 def _follow_up(component: icalendar.cal.Component) -> ActivityDraft | None:
-    if str(component.get("status", "NEEDS-ACTION")).upper() in ("COMPLETED", "CANCELLED"):
+    if str(_one(component, "status", "NEEDS-ACTION")).upper() in ("COMPLETED", "CANCELLED"):
         return None
     kind = next((k for k in _kinds(component) if k in KINDS), "to-do")
-    start = component.decoded("dtstart") if "dtstart" in component else None
+    start = _decoded(component, "dtstart") if "dtstart" in component else None
     if start is None and "due" in component:
-        start = component.decoded("due")
+        start = _decoded(component, "due")
     if start is None:
         raise InputError("has no start or due date")
-    duration = component.decoded("duration") if "duration" in component else timedelta(0)
+    duration = _decoded(component, "duration") if "duration" in component else timedelta(0)
     if isinstance(start, datetime):
         zone_name = getattr(start.tzinfo, "key", None) or "UTC"
         local = start.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
         timing, end = "timed", local + duration
     else:
-        zone_name = str(component.get("x-callsheet-zone", "UTC"))
+        zone_name = str(_one(component, "x-callsheet-zone", "UTC"))
         local = datetime.combine(start, datetime.min.time())
-        timeless = str(component.get("x-callsheet-timeless", "")).upper() == "TRUE"
+        timeless = str(_one(component, "x-callsheet-timeless", "")).upper() == "TRUE"
         timing = "timeless" if timeless else "all_day"
         days = max(duration.days, 1)
         end = local + timedelta(days=days - 1) if timing == "all_day" else local
     repeat = None
     if "rrule" in component:
-        rule = component["rrule"].to_ical()
+        rule = _one(component, "rrule").to_ical()
         repeat = Recurrence.from_rrule(
             rule.decode() if isinstance(rule, bytes) else rule, zone_name
         )
@@ -131,12 +157,12 @@ def _follow_up(component: icalendar.cal.Component) -> ActivityDraft | None:
             alarm_minutes = int(-trigger.total_seconds() // 60)
     return ActivityDraft(
         kind=kind,
-        regarding=str(component.get("summary", "")),
+        regarding=str(_one(component, "summary", "")),
         start=local,
         end=end,
         timing=timing,
         time_zone=zone_name,
-        priority=_priority_in(int(component.get("priority", 5))),
+        priority=_priority_in(int(_one(component, "priority", 5))),
         alarm_minutes=alarm_minutes,
         repeat=repeat,
         contact_ids=named_contacts(component),
@@ -146,19 +172,19 @@ def _follow_up(component: icalendar.cal.Component) -> ActivityDraft | None:
 def _history(component: icalendar.cal.Component) -> HistoryDraft:
     if "dtstart" not in component:
         raise InputError("has no date")
-    occurred = component.decoded("dtstart")
+    occurred = _decoded(component, "dtstart")
     if isinstance(occurred, date) and not isinstance(occurred, datetime):
         occurred = datetime.combine(occurred, datetime.min.time(), UTC)
     if occurred.tzinfo is None:
         occurred = occurred.replace(tzinfo=UTC)
-    description = component.get("description")
+    description = _one(component, "description")
     return HistoryDraft(
         contact_ids=named_contacts(component),
         kind=next((k for k in _kinds(component) if k in HISTORY_KINDS), "note"),
         occurred_at=occurred,
-        regarding=str(component.get("summary", "")),
-        outcome=str(component.get("x-callsheet-outcome", "completed")),
-        duration_minutes=int(str(component.get("x-callsheet-duration", "0")) or 0),
+        regarding=str(_one(component, "summary", "")),
+        outcome=str(_one(component, "x-callsheet-outcome", "completed")),
+        duration_minutes=int(str(_one(component, "x-callsheet-duration", "0")) or 0),
         notes=str(description) if description is not None else None,
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,15 +65,21 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
 
 
 def read_raw(path: Path) -> bytes:
-    """A file's bytes; an empty, vanished or oversized file is refused with a message
-    saying so."""
+    """A file's bytes; an empty, vanished or oversized file, or one that is not a plain
+    file (a pipe, a device such as /dev/zero), is refused with a message saying so."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(status.st_mode):
+            raise ImportFileError(f"{path} is not a plain file (a pipe or a device?).")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # a file that grows is still capped
+        if len(raw) > MAX_FILE_BYTES:
             raise ImportFileError(
-                f"{path} is {size // 1_000_000} MB; at most 200 MB can be imported."
+                f"{path} is more than {MAX_FILE_BYTES // 1_000_000} MB; at most 200 MB can "
+                "be imported."
             )
-        raw = path.read_bytes()
     except FileNotFoundError:
         raise ImportFileError(f"{path} no longer exists (was it moved or deleted?).") from None
     except IsADirectoryError:
@@ -118,6 +125,8 @@ def decode(raw: bytes, path: Path) -> tuple[str, str]:
         guessed = raw.decode(guess)
     except (UnicodeDecodeError, LookupError):
         guess, guessed = "cp1252", raw.decode("cp1252", errors="replace")
+    if any(ch >= "\u2e80" for ch in guessed):
+        return guessed, guess  # Chinese, Japanese or Korean read cleanly: no Western misreading
     try:
         western = raw.decode("cp1252")
     except UnicodeDecodeError:

@@ -1,0 +1,54 @@
+"""Files a tester throws at the importer (issue 15.4): each is read or refused in one
+clear line, quickly, and changes nothing it should not."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db.errors import CallsheetError
+from desktop.interop.calendar_items import read_calendar
+from desktop.interop.table import read_raw
+
+TODO = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nBEGIN:VTODO\r\nUID:x-1@test\r\n"
+    "SUMMARY:{summary}\r\n{extra}DUE:20261212T090000Z\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+)
+
+
+def test_a_property_given_twice_takes_the_first_instead_of_failing() -> None:
+    extra = "PRIORITY:1\r\nPRIORITY:5\r\nDTSTART:20261210T090000Z\r\nDTSTART:20261211T090000Z\r\n"
+    reading = read_calendar(TODO.format(summary="Twice", extra=extra).encode())
+    assert reading.problems == []
+    [item] = reading.items
+    assert item.follow_up is not None
+    assert item.follow_up.priority == "high" and item.follow_up.start is not None
+    assert item.follow_up.start.day == 10
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "gb18030"])
+def test_a_calendar_in_an_east_asian_encoding_is_read_as_what_it_is(encoding: str) -> None:
+    summary = "山田さんに電話する" if encoding == "shift_jis" else "给王先生打电话确认报价"
+    reading = read_calendar(TODO.format(summary=summary, extra="").encode(encoding))
+    [item] = reading.items
+    assert item.follow_up is not None and item.follow_up.regarding == summary
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_or_a_pipe_is_refused_at_once(tmp_path: Path) -> None:
+    with pytest.raises(CallsheetError, match="not a plain file"):
+        read_raw(Path("/dev/zero"))
+    pipe = tmp_path / "calendar.ics"
+    os.mkfifo(pipe)
+    with pytest.raises(CallsheetError, match="not a plain file"):
+        read_raw(pipe)  # opening a pipe nobody writes to would wait for ever
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(tmp_path / "data"), "import",
+         "/dev/zero", "--format", "ics"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1 and "not a plain file" in result.stderr
