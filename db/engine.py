@@ -261,7 +261,11 @@ def _upgrade_aside(path: Path, revision: str | None, clock: Clock, busy_timeout_
         with engine.connect() as conn:
             problems = conn.exec_driver_sql("PRAGMA quick_check").scalar_one()
             if problems != "ok":
-                raise DatabaseError(path, f"the upgraded copy is damaged ({problems})")
+                raise DatabaseError(
+                    path,
+                    f"upgrading it made a damaged copy ({problems})",
+                    "The book itself is unchanged; report this with callsheet.log.",
+                )
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         engine.dispose()
