@@ -190,7 +190,8 @@ class ContactWriter:
         ):
             self.companies.setdefault(key, (cid, name))
         known = groups.list_groups(session)
-        self.group_ids = {g.name.casefold(): g.id for g in known}
+        # Keyed as group names are unique: case and accents aside ("Café" is "Cafe").
+        self.group_ids = {sort_key(g.name): g.id for g in known}
         self.group_names = {g.id: g.name for g in known}
         self._loaded = True
 
@@ -205,7 +206,7 @@ class ContactWriter:
 
     def _group(self, session: Session, batch_id: uuid.UUID, name: str) -> uuid.UUID | None:
         """The group called `name`; one the import makes is recorded, for its undo."""
-        key = name.strip().casefold()
+        key = sort_key(name.strip())
         if not key:
             return None
         if key not in self.group_ids:

@@ -52,3 +52,21 @@ def test_a_device_or_a_pipe_is_refused_at_once(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 1 and "not a plain file" in result.stderr
+
+
+def test_labels_that_differ_only_by_accents_are_one_group(tmp_path: Path) -> None:
+    """Issue 15.4: "Café" and "Cafe" (one group name, as Callsheet compares them) aborted
+    the whole import."""
+    sheet = tmp_path / "labels.csv"
+    sheet.write_text("First Name,Last Name,Labels\nMaya,Lund,Café\nOla,Berg,Cafe\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(tmp_path / "data"), "import",
+         str(sheet)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "data" / "callsheet.db") as conn:
+        assert conn.execute("SELECT name FROM groups").fetchall() == [("Café",)]
+        assert conn.execute("SELECT count(*) FROM group_members").fetchone() == (2,)
