@@ -251,6 +251,27 @@ def _book_at(data_dir: Path, revision: str) -> None:
     db.close()
 
 
+def _open_killed_after(data_dir: Path, revision: str) -> None:
+    """Open the book in another process that is SIGKILLed once `revision` is reached."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from db import migrations\n"
+        "from db.engine import open_database\n"
+        "real = migrations.upgrade\n"
+        "def killed(engine, revision='head'):\n"
+        f"    real(engine, '{revision}')\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "migrations.upgrade = killed\n"
+        "open_database(Path(sys.argv[1]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(data_dir)], check=False)
+    assert result.returncode == -9
+
+
 def _revision(data_dir: Path) -> str:
     with sqlite3.connect(database_path(data_dir)) as conn:
         return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
@@ -285,24 +306,8 @@ def test_an_upgrade_that_fails_halfway_leaves_the_book_as_it_was(
 
 
 def test_an_upgrade_killed_with_sigkill_opens_on_the_next_try(data_dir: Path) -> None:
-    import subprocess
-    import sys
-
     _book_at(data_dir, "0001")
-    script = (
-        "import os, signal, sys\n"
-        "from pathlib import Path\n"
-        "from db import migrations\n"
-        "from db.engine import open_database\n"
-        "real = migrations.upgrade\n"
-        "def killed(engine, revision='head'):\n"
-        "    real(engine, '0005')\n"
-        "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "migrations.upgrade = killed\n"
-        "open_database(Path(sys.argv[1]))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script, str(data_dir)], check=False)
-    assert result.returncode == -9
+    _open_killed_after(data_dir, "0005")
     assert _revision(data_dir) == "0001"
     db = open_database(data_dir)
     assert db.engine.connect().exec_driver_sql("SELECT count(*) FROM contacts").scalar() == 1
@@ -310,23 +315,7 @@ def test_an_upgrade_killed_with_sigkill_opens_on_the_next_try(data_dir: Path) ->
 
 
 def test_a_first_open_killed_halfway_leaves_nothing_that_blocks_the_next(data_dir: Path) -> None:
-    import subprocess
-    import sys
-
-    script = (
-        "import os, signal, sys\n"
-        "from pathlib import Path\n"
-        "from db import migrations\n"
-        "from db.engine import open_database\n"
-        "real = migrations.upgrade\n"
-        "def killed(engine, revision='head'):\n"
-        "    real(engine, '0003')\n"
-        "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "migrations.upgrade = killed\n"
-        "open_database(Path(sys.argv[1]))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script, str(data_dir)], check=False)
-    assert result.returncode == -9
+    _open_killed_after(data_dir, "0003")
     assert not database_path(data_dir).exists()  # no half-made book in its place
     db = open_database(data_dir)
     add_contact(db, "Maya", "Lund")
