@@ -197,8 +197,8 @@ def _card_row(number: int, card: Component, region: str) -> PlannedRow:
         elif name == "X-CALLSHEET-FIELD":
             custom[label(ln, "Field", keep_case=True)] = unescape(ln.value)
         elif name == "PHOTO" and _inline_photo(ln):
-            photo = _photo(ln, warn)
-            if photo is None:
+            photo, keep_line = _photo(ln, warn)
+            if keep_line:
                 extra.append(_kept(ln))
         elif name == "RELATED" and REFERRED_BY in ln.types:
             referred_by = record_id(ln.value)
@@ -304,25 +304,25 @@ def _inline_photo(ln: ContentLine) -> bool:
     return encoding in ("B", "BASE64") or ln.value.startswith("data:")
 
 
-def _photo(ln: ContentLine, warn: Warn) -> bytes | None:
+def _photo(ln: ContentLine, warn: Warn) -> tuple[bytes | None, bool]:
+    """The photo's bytes, and whether its line is kept to write back as it was (one
+    Callsheet cannot read); an oversized photo is neither stored nor kept."""
     value = ln.value
     if value.startswith("data:"):
         _, _, value = value.partition(",")
+    if len(value) * 3 // 4 > MAX_PHOTO_BYTES:  # said before decoding megabytes
+        size = len(value) * 3 / 4 / 1_000_000
+        warn(ln, f"the photo is {size:.0f} MB (at most 2 MB); it is left out")
+        return None, False
     try:
         data = decode_base64(value)
     except ValueError as error:
         warn(ln, f"the photo {error}; it is kept as it was")
-        return None
-    if len(data) > MAX_PHOTO_BYTES:
-        warn(
-            ln,
-            f"the photo is {len(data) / 1_000_000:.0f} MB (at most 2 MB); it is left out",
-        )
-        return None
+        return None, True
     if image_kind(data) is None:
         warn(ln, "the photo is not a JPEG, PNG, GIF or WebP image; it is kept as it was")
-        return None
-    return data
+        return None, True
+    return data, False
 
 
 def _kept(ln: ContentLine) -> str:

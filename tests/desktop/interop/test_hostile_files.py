@@ -70,3 +70,20 @@ def test_labels_that_differ_only_by_accents_are_one_group(tmp_path: Path) -> Non
     with sqlite3.connect(tmp_path / "data" / "callsheet.db") as conn:
         assert conn.execute("SELECT name FROM groups").fetchall() == [("Café",)]
         assert conn.execute("SELECT count(*) FROM group_members").fetchone() == (2,)
+
+
+def test_an_oversized_photo_said_to_be_left_out_is_left_out() -> None:
+    """Issue 15.4: a 3 MB PHOTO was reported "left out" and still stored, verbatim, in the
+    lines kept for the next export."""
+    import base64
+
+    from desktop.interop.vcard import read_card
+
+    photo = base64.b64encode(b"\xff\xd8\xff" + b"\x00" * 3_000_000).decode()
+    row = read_card(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Maya Lund\r\nN:Lund;Maya;;;\r\n"
+        f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}\r\nEND:VCARD\r\n"
+    )
+    assert row.draft is not None and row.photo is None
+    assert not any(line.startswith("PHOTO") for line in row.vcard_extra)
+    assert any("left out" in p.message for p in row.problems)
