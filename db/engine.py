@@ -251,6 +251,8 @@ def _upgrade_aside(path: Path, revision: str | None, clock: Clock, busy_timeout_
     if revision is not None:
         original = make_engine(path, busy_timeout_ms)
         try:
+            with original.connect() as conn:  # its WAL into the file, so none is left stale
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             backup_copy(original, path, revision, clock.now())
             _copy_database(original, working)
         finally:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from db.bulk import chunks
+from db.contacts import ContactRow
 from db.search import phone_shaped, query_terms
 from db.text import digits, fold
 
@@ -31,7 +32,7 @@ def reasons(query: str, values: Iterable[tuple[str, str]]) -> list[Reason]:
     candidates = [(field, value, fold(value).split(), digits(value)) for field, value in values]
     terms = [digits(query)] if phone_shaped(query) else query_terms(query)
     for term in terms:
-        number = digits(term) if term.isdigit() else ""
+        number = term if term.isdigit() else ""
         for field, value, words, value_digits in candidates:
             if field == "phone":
                 hit = bool(number) and number in value_digits
@@ -46,14 +47,16 @@ def reasons(query: str, values: Iterable[tuple[str, str]]) -> list[Reason]:
 
 
 def contact_values(
-    session: Session, ids: Sequence[uuid.UUID]
+    session: Session, rows: Sequence[ContactRow]
 ) -> dict[uuid.UUID, list[tuple[str, str]]]:
-    """Every searched value of these contacts, as (field, value) in FIELDS order."""
+    """Every searched value of these list rows' contacts, as (field, value) in FIELDS
+    order (name, company and title from the rows themselves)."""
     conn = session.connection()
     out: dict[uuid.UUID, list[tuple[str, str]]] = defaultdict(list)
+    for row in rows:
+        shown = (("name", row.display_name), ("company", row.company), ("title", row.title))
+        out[row.id] = [(field, value) for field, value in shown if value]
     queries = (
-        ("SELECT id, display_name, company_name, title FROM contacts WHERE id IN ({})",
-         ("name", "company", "title")),
         ("SELECT contact_id, address FROM contact_emails WHERE contact_id IN ({})", ("email",)),
         ("SELECT contact_id, number FROM contact_phones WHERE contact_id IN ({})", ("phone",)),
         ("SELECT contact_id, city, region, postal_code FROM contact_addresses "
@@ -62,10 +65,10 @@ def contact_values(
          "WHERE g.deleted_at IS NULL AND m.contact_id IN ({})", ("group",)),
     )  # fmt: skip
     for sql, fields in queries:
-        for part in chunks([i.hex for i in ids]):
+        for part in chunks([row.id.hex for row in rows]):
             marks = ", ".join("?" * len(part))
-            for cid, *row in conn.exec_driver_sql(sql.format(marks), tuple(part)):
+            for cid, *found in conn.exec_driver_sql(sql.format(marks), tuple(part)):
                 key = uuid.UUID(hex=cid)
-                out[key] += [(f, v) for f, v in zip(fields, row, strict=True) if v]
+                out[key] += [(f, v) for f, v in zip(fields, found, strict=True) if v]
     order = {field: n for n, field in enumerate(FIELDS)}
     return {cid: sorted(values, key=lambda fv: order[fv[0]]) for cid, values in out.items()}

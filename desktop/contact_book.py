@@ -49,6 +49,8 @@ from db.tasks import Bucket, TaskQuery, TaskRow
 from db.trash import TrashItem
 
 if TYPE_CHECKING:  # the import, export and duplicate code loads when first used
+    from sqlalchemy.orm import Session
+
     from db.duplicates import DuplicateGroup
     from desktop.interop.ical import CalendarPlan
     from desktop.interop.importer import OnDuplicate, Outcome, Preview
@@ -109,17 +111,15 @@ class ContactBook:
     def lookup_rows(self, text: str, limit: int = 200) -> list[ContactRow]:
         """The list rows of what `lookup` finds, best match first."""
         with self._db.reading() as session:
-            hits = LOOKUP.lookup(session, text, limit)
-            rows = {row.id: row for row in contacts.rows_for(session, [hit.id for hit in hits])}
-        return [rows[hit.id] for hit in hits if hit.id in rows]
+            return _found_rows(session, text, limit)
 
     def lookup_explained(
         self, text: str, limit: int = 200
     ) -> tuple[list[ContactRow], dict[uuid.UUID, list[Reason]]]:
         """`lookup_rows`, and for each row the values the typed words matched."""
-        rows = self.lookup_rows(text, limit)
         with self._db.reading() as session:
-            values = lookup_reasons.contact_values(session, [row.id for row in rows])
+            rows = _found_rows(session, text, limit)
+            values = lookup_reasons.contact_values(session, rows)
         return rows, {cid: lookup_reasons.reasons(text, found) for cid, found in values.items()}
 
     def rows(self, contact_ids: Sequence[uuid.UUID]) -> list[ContactRow]:
@@ -540,3 +540,9 @@ class ContactBook:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _found_rows(session: Session, text: str, limit: int) -> list[ContactRow]:
+    hits = LOOKUP.lookup(session, text, limit)
+    rows = {row.id: row for row in contacts.rows_for(session, [hit.id for hit in hits])}
+    return [rows[hit.id] for hit in hits if hit.id in rows]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from db.models import Group
 from db.notes import add_note
 from db.social_profiles import add_profile
 from db.text import sort_key
+from desktop.typed_dates import next_working_day
 
 SHOWCASE_COMPANY = "Fjordline Logistics AS"
 SHOWCASE_GROUP = "Bergen distributors"
@@ -97,7 +98,7 @@ def add_showcase(session: Session, moment: Moment) -> int:
         when = now - timedelta(days=days, hours=2)
         record_history(session, [maya], kind=kind, occurred_at=when, regarding=regarding)
     zone = ZoneInfo(moment.zone)
-    due = _working_day(now.astimezone(zone).date() + timedelta(days=2))
+    due = next_working_day(now.astimezone(zone).date() + timedelta(days=2))
     schedule(
         session,
         ActivityDraft(
@@ -135,9 +136,3 @@ def _create(session: Session, person: _Person, group_id: uuid.UUID | None) -> uu
         default_region=person.country,
     )
     return create_contact(session, draft)
-
-
-def _working_day(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day

@@ -8,13 +8,16 @@ type are handled here first.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from dateutil import parser as date_parser
 
 from db.errors import InputError
 
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WORKWEEK = WEEKDAYS[:5]
 _RELATIVE = re.compile(r"^(?:in\s+)?\+?\s*(\d{1,3})\s*(d|day|days|w|wk|week|weeks)?$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})[./](\d{1,2})\.?$")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?\s*(am|pm|a|p)?$")
@@ -45,7 +48,7 @@ def parse_day(text: str, today: date, *, day_first: bool = True) -> date:
         amount = int(relative.group(1))
         weeks = (relative.group(2) or "d").startswith("w")
         return today + timedelta(days=amount * (7 if weeks else 1))
-    for index, name in enumerate(_WEEKDAYS):
+    for index, name in enumerate(WEEKDAYS):
         if typed.removeprefix("next ")[:3] == name and typed.removeprefix("next ").isalpha():
             ahead = (index - today.weekday()) % 7 or (7 if typed.startswith("next") else 0)
             return today + timedelta(days=ahead)
@@ -100,3 +103,12 @@ def parse_duration(text: str) -> int:
         value = float(number.group(1).replace(",", "."))
         return round(value * 60) if (number.group(2) or "m").startswith("h") else round(value)
     raise InputError(f"“{text.strip()}” is not a length of time (try 30, 45m, 1h or 1:30).")
+
+
+def next_working_day(day: date, working_days: Sequence[str] = WORKWEEK) -> date:
+    """`day`, or the first working day after it (any day, if none is one)."""
+    for ahead in range(7):
+        candidate = day + timedelta(days=ahead)
+        if WEEKDAYS[candidate.weekday()] in working_days:
+            return candidate
+    return day

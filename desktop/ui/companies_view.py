@@ -40,7 +40,7 @@ COLUMNS: tuple[Column[CompanyOverview], ...] = (
     Column("Country", lambda c: country_name(c.country) if c.country else ""),
     Column("Contacts", lambda c: number(c.contacts), align_right=True),
 )
-CONTACTS = 3
+NAME, CONTACTS = 0, 3
 
 
 class CompanyFilter(QSortFilterProxyModel):
@@ -52,11 +52,12 @@ class CompanyFilter(QSortFilterProxyModel):
         self.source = source
         self.setSourceModel(source)
         self.words: list[str] = []
-        self._keys: list[str] = []
-        source.modelReset.connect(self._remember_keys)
+        self._keys: list[str] = []  # each company's folded name, by source row
 
-    def _remember_keys(self) -> None:
-        self._keys = [fold(record.name) for record in self.source.records]
+    def set_companies(self, rows: list[CompanyOverview]) -> None:
+        """Show `rows`; their names are folded once, for filtering and sorting."""
+        self._keys = [fold(row.name) for row in rows]
+        self.source.set_records(rows)
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
@@ -64,10 +65,11 @@ class CompanyFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, _source_parent: _Index) -> bool:
-        key = self._keys[source_row] if source_row < len(self._keys) else ""
-        return all(word in key for word in self.words)
+        return all(word in self._keys[source_row] for word in self.words)
 
     def lessThan(self, left: _Index, right: _Index) -> bool:
+        if left.column() == NAME:
+            return self._keys[left.row()] < self._keys[right.row()]
         if left.column() == CONTACTS:
             records = self.source.records
             return records[left.row()].contacts < records[right.row()].contacts
@@ -145,7 +147,7 @@ class CompaniesView(QWidget):
         self.jobs.start(self.book.company_overview, on_done=self._show, on_failed=self.failed.emit)
 
     def _show(self, rows: list[CompanyOverview]) -> None:
-        self.model.set_records(rows)
+        self.shown.set_companies(rows)
         self._filter()
 
     def _filter(self) -> None:

@@ -8,22 +8,30 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from desktop.models.formats import country_name
 
 
-class CountryBox(QComboBox):
-    """Every country phonenumbers knows, by name, plus a blank first entry."""
+class _CodeBox(QComboBox):
+    """Entries that each stand for an ISO country code (or "" for none)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, entries: list[tuple[str, str]], tip: str, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.addItem("", "")
-        choices = sorted((country_name(c), c) for c in phonenumbers.SUPPORTED_REGIONS)
-        for name, code in choices:
-            self.addItem(name, code)
-        self.setToolTip("Type the first letters of the country to pick it")
+        for title, code in entries:
+            self.addItem(title, code)
+        self.setToolTip(tip)
 
     def code(self) -> str:
         return str(self.currentData() or "")
 
     def set_code(self, code: str) -> None:
         self.setCurrentIndex(max(self.findData(code.upper()), 0))
+
+
+class CountryBox(_CodeBox):
+    """Every country phonenumbers knows, by name, plus a blank first entry."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        choices = sorted((country_name(c), c) for c in phonenumbers.SUPPORTED_REGIONS)
+        super().__init__(
+            [("", ""), *choices], "Type the first letters of the country to pick it", parent
+        )
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -35,14 +43,12 @@ def region_choices() -> list[tuple[str, str]]:
     return sorted(choices, key=lambda c: c[1])
 
 
-class RegionBox(CountryBox):
+class RegionBox(_CodeBox):
     """The country numbers typed without +country code belong to: "Norway (+47)".
     `automatic` adds a first entry (value "") for "as this computer's locale says"."""
 
     def __init__(self, parent: QWidget | None = None, automatic: str = "") -> None:
-        QComboBox.__init__(self, parent)
-        if automatic:
-            self.addItem(automatic, "")
-        for code, label in region_choices():
-            self.addItem(label, code)
-        self.setToolTip("Numbers typed without +country code are read as numbers of this country.")
+        first = [(automatic, "")] if automatic else []
+        regions = [(label, code) for code, label in region_choices()]
+        tip = "Numbers typed without +country code are read as numbers of this country."
+        super().__init__([*first, *regions], tip, parent)

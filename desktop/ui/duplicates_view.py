@@ -84,6 +84,7 @@ class DuplicatesView(QDialog):
         self.busy.setRange(0, 0)  # a scan cannot say how far it is
         self.busy.setTextVisible(False)
         self.busy.hide()
+        self._scanning = False
         self.tree = QTreeWidget()
         self.tree.setObjectName("duplicateGroups")
         self.tree.setHeaderLabels(["Name", "Company", "Email", "Phone", "City"])
@@ -121,9 +122,10 @@ class DuplicatesView(QDialog):
         self.jobs.start(find_duplicates, self.book, on_done=self._show, on_failed=self._scan_failed)
 
     def scanning(self) -> bool:
-        return self.busy.isVisible()
+        return self._scanning
 
     def _set_scanning(self, scanning: bool) -> None:
+        self._scanning = scanning
         self.busy.setVisible(scanning)
         self.scan_button.setEnabled(not scanning)
         self.tree.setEnabled(not scanning)

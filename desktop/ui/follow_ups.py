@@ -16,8 +16,9 @@ from db.clock import Moment
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
 from desktop.settings import WORKING_DAYS, Settings
+from desktop.typed_dates import WORKWEEK
 from desktop.ui.log_dialog import LogDialog, LogEntry
-from desktop.ui.schedule_dialog import WORKWEEK, ScheduleDialog, preset_start
+from desktop.ui.schedule_dialog import ScheduleDialog, preset_start
 from desktop.ui.undo import (
     ClearActivity,
     EditActivity,

@@ -37,9 +37,9 @@ from desktop.settings import (
 )
 from desktop.social.profiles import NETWORK_TITLES
 from desktop.social.refresh import SOURCE_NAMES, RefreshPolicy
+from desktop.typed_dates import WEEKDAYS
 from desktop.ui.country_box import RegionBox
-from desktop.ui.form_dialog import FormDialog
-from desktop.ui.schedule_dialog import WEEKDAYS
+from desktop.ui.form_dialog import FormDialog, label_for
 
 SOURCE_TITLES = {**NETWORK_TITLES, "gravatar": "Gravatar (by email)", "website": "Web pages"}
 
@@ -119,7 +119,7 @@ class PreferencesDialog(FormDialog):
         days_row.addStretch(1)
         calendar = QGroupBox("Follow-ups")
         calendar_form = QFormLayout(calendar)
-        calendar_form.addRow("&Working days:", days_row)
+        calendar_form.addRow(label_for("&Working days:", self.working_days["mon"]), days_row)
         calendar_form.addRow(
             "", QLabel("Quick choices such as “Tomorrow 9:00” skip the other days.")
         )

@@ -29,6 +29,7 @@ from db.activity_values import ActivityDraft
 from db.errors import ValidationError
 from db.recurrence import Recurrence, month_week_of
 from db.search import LookupHit
+from desktop.typed_dates import DAY_NAMES, WEEKDAYS, WORKWEEK, next_working_day
 from desktop.ui.contact_picker import ContactPicker
 from desktop.ui.form_dialog import FormDialog, label_for
 from desktop.ui.when_fields import DayEdit, TimeEdit
@@ -49,26 +50,12 @@ ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 DEFAULT_MINUTES = {"call": 15, "meeting": 60, "to-do": 0, "email": 0}
 
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-WORKWEEK = WEEKDAYS[:5]
-
-
 def preset_start(name: str, now: datetime, working_days: Sequence[str] = WORKWEEK) -> datetime:
     """Quick choices at 9:00: "tomorrow", "3 days" and "next week" (its first working
     day), each moved on to the next working day when it falls on a day off."""
     today = now.date()
     days = {"tomorrow": 1, "3 days": 3, "next week": 7 - today.weekday()}[name]
     return datetime.combine(next_working_day(today + timedelta(days=days), working_days), time(9))
-
-
-def next_working_day(day: date, working_days: Sequence[str]) -> date:
-    """`day`, or the first working day after it (any day, if none is one)."""
-    for ahead in range(7):
-        candidate = day + timedelta(days=ahead)
-        if WEEKDAYS[candidate.weekday()] in working_days:
-            return candidate
-    return day
 
 
 class ScheduleDialog(FormDialog):

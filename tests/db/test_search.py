@@ -240,7 +240,7 @@ def test_a_lookup_says_which_value_each_word_matched(db: Database) -> None:
         country="NO",
     )
     with db.reading() as session:
-        values = contact_values(session, [maya])[maya]
+        values = contact_values(session, contacts.rows_for(session, [maya]))[maya]
     assert reasons("fjord ber", values) == [
         Reason("company", "Fjordline Logistics"),
         Reason("city", "Bergen"),
