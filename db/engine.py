@@ -34,6 +34,7 @@ from db.errors import (
     NotADatabaseError,
     ReadOnlyDatabaseError,
 )
+from db.job_lock import JobLock, OnWait, job_lock
 
 DB_FILENAME = "callsheet.db"
 HEAD_REVISION = "0008"
@@ -58,6 +59,7 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock
+    jobs: JobLock
     _writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @contextlib.contextmanager
@@ -104,11 +106,13 @@ def open_database(
     clock: Clock | None = None,
     create: bool = True,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    on_wait: OnWait | None = None,
 ) -> Database:
     """Open (creating or upgrading as needed) the database in `data_dir`.
 
     `clock` is what "now" means for everything stored through it (the computer's
-    clock unless given).
+    clock unless given). An upgrade waits for another process's job on the book
+    (`db.job_lock`), and `on_wait` hears what it waits for.
 
     Raises a `db.errors.DatabaseError` subclass naming the file when it cannot.
     """
@@ -127,17 +131,26 @@ def open_database(
     elif not create:
         raise MissingDatabaseError(path)
     clock = clock or SystemClock()
-    with translate_errors(path):
-        if revision != HEAD_REVISION:
-            _upgrade_aside(path, revision, clock, busy_timeout_ms)
+    jobs = job_lock(path)
+    if revision != HEAD_REVISION:
+        what = "an upgrade" if revision else "the book's set-up"
+        with jobs.held(what, on_wait), translate_errors(path):
+            revision = _stored_revision(path) if path.exists() else None  # done meanwhile?
+            if revision != HEAD_REVISION:
+                _upgrade_aside(path, revision, clock, busy_timeout_ms)
     engine = make_engine(path, busy_timeout_ms)
     try:
-        with translate_errors(path):
-            bulk.restore_indexes(engine)
+        # Indexes are missing while a bulk load runs, or after one was killed: only
+        # the second is this open's to mend.
+        with jobs.try_hold() as free, translate_errors(path):
+            if free:
+                bulk.restore_indexes(engine)
     except BaseException:
         engine.dispose()
         raise
-    return Database(path=path, engine=engine, sessions=make_sessions(engine, clock), clock=clock)
+    return Database(
+        path=path, engine=engine, sessions=make_sessions(engine, clock), clock=clock, jobs=jobs
+    )
 
 
 def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:

@@ -59,6 +59,9 @@ def member_counts(session: Session) -> dict[uuid.UUID, int]:
     return {gid: n for gid, n in counts.items() if n}
 
 
+MAX_GROUP_NAME = 200
+
+
 def create_group(session: Session, name: str) -> uuid.UUID:
     """Add a group; names are unique among live groups, ignoring case and accents."""
     clean = _checked_name(session, name, None)
@@ -140,8 +143,8 @@ def _checked_name(
     clean = " ".join(name.split())
     if not clean:
         raise ValidationError({"name": "Enter a name for the group."})
-    if len(clean) > 200:
-        raise ValidationError({"name": "Keep the group's name under 200 characters."})
+    if len(clean) > MAX_GROUP_NAME:
+        raise ValidationError({"name": f"Keep the group's name under {MAX_GROUP_NAME} characters."})
     candidate, n = clean, 1
     while _name_taken(session, candidate, own_id):
         if not renaming_on_clash:
@@ -151,13 +154,22 @@ def _checked_name(
     return candidate
 
 
-def _name_taken(session: Session, name: str, own_id: uuid.UUID | None) -> bool:
+def group_called(session: Session, name: str) -> uuid.UUID | None:
+    """The live group whose name is `name`, case and accents aside."""
+    return _group_called(session, name, None)
+
+
+def _group_called(session: Session, name: str, own_id: uuid.UUID | None) -> uuid.UUID | None:
     statement = select(Group.id).where(
         Group.sort_name == sort_key(name), Group.deleted_at.is_(None)
     )
     if own_id is not None:
         statement = statement.where(Group.id != own_id)
-    return session.scalar(statement.limit(1)) is not None
+    return session.scalar(statement.limit(1))
+
+
+def _name_taken(session: Session, name: str, own_id: uuid.UUID | None) -> bool:
+    return _group_called(session, name, own_id) is not None
 
 
 def _members_changed(session: Session, group_id: uuid.UUID) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from db import activities, contacts, groups, history, snapshots, social_profiles
@@ -210,10 +210,14 @@ class ContactWriter:
         if not key:
             return None
         if key not in self.group_ids:
-            made = groups.create_group(session, name.strip())
-            session.add(ImportItem(batch_id=batch_id, contact_id=made, action="group"))
-            self.group_ids[key] = made
-            self.group_names[made] = name.strip()
+            found = groups.group_called(session, name)  # someone may have made it meanwhile
+            if found is None:
+                found = groups.create_group(session, name.strip())
+                session.add(ImportItem(batch_id=batch_id, contact_id=found, action="group"))
+            self.group_ids[key] = found
+            group = session.get(Group, found)
+            assert group is not None
+            self.group_names[found] = group.name
         return self.group_ids[key]
 
 
@@ -249,6 +253,15 @@ def record_calendar_items(
 
 def finish_batch(session: Session, batch_id: uuid.UUID, status: str = "done") -> None:
     _batch(session, batch_id).status = status
+
+
+def drop_if_empty(session: Session, batch_id: uuid.UUID) -> None:
+    """Forget a failed import that landed nothing; one that landed some stays
+    "running" (shown as interrupted) so that it can still be taken back."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is not None and not batch.created_count and not batch.changed_count:
+        session.execute(delete(ImportItem).where(ImportItem.batch_id == batch_id))
+        session.delete(batch)
 
 
 def undo_batch(session: Session, batch_id: uuid.UUID) -> int:

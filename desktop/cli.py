@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import logs
-from desktop.cli_interop import add_commands, run_export, run_import, run_undo_import
+from desktop.cli_interop import (
+    add_commands,
+    run_export,
+    run_import,
+    run_undo_import,
+    say_waiting,
+)
 from desktop.paths import default_data_dir
 
 if TYPE_CHECKING:
@@ -182,7 +188,7 @@ def _not_negative(value: str) -> int:
 def _seed(args: argparse.Namespace) -> int:
     from desktop.contact_book import ContactBook
 
-    book = ContactBook.open(args.data_dir)
+    book = ContactBook.open(args.data_dir, on_wait=say_waiting)
     logs.configure(args.data_dir, debug=args.debug)
     started = time.perf_counter()
     interactive = sys.stderr.isatty()
@@ -193,7 +199,8 @@ def _seed(args: argparse.Namespace) -> int:
         return True
 
     try:
-        added = book.seed(args.count, seed=args.seed, progress=progress)
+        with book.job("demo data being added", say_waiting):
+            added = book.seed(args.count, seed=args.seed, progress=progress)
     finally:
         book.close()
     elapsed = time.perf_counter() - started

@@ -74,7 +74,8 @@ def run_import(args: argparse.Namespace, region: str) -> int:
         data_dir = args.data_dir
         if args.dry_run and not ContactBook.exists_in(data_dir):
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))  # change nothing
-        return _import_contacts(args, plan, described, format, ContactBook.open(data_dir))
+        book = ContactBook.open(data_dir, on_wait=say_waiting)
+        return _import_contacts(args, plan, described, format, book)
 
 
 def _import_contacts(
@@ -82,7 +83,10 @@ def _import_contacts(
 ) -> int:
     from desktop.interop.importer import OnDuplicate
 
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.callback(book.close)
+        if not args.dry_run:  # seen and done in one turn: no other import in between
+            stack.enter_context(book.job("an import", say_waiting))
         preview = book.import_preview(plan, OnDuplicate(args.on_duplicate))
         print(f"{args.file.name}: {described}; {preview.summary()}.")
         if preview.unmapped:
@@ -94,8 +98,6 @@ def _import_contacts(
         if args.dry_run:
             return EXIT_OK
         outcome = book.import_contacts(preview, str(args.file), format)
-    finally:
-        book.close()
     if outcome.batch_id is None:
         print("Nothing to import.")
     else:
@@ -111,22 +113,28 @@ def _import_calendar(args: argparse.Namespace) -> int:
     from desktop.interop.table import read_raw
 
     data = read_raw(args.file)
-    book = ContactBook.open(args.data_dir)
-    try:
+    book = ContactBook.open(args.data_dir, on_wait=say_waiting)
+    with contextlib.ExitStack() as stack:
+        stack.callback(book.close)
+        if not args.dry_run:
+            stack.enter_context(book.job("an import", say_waiting))
         plan = book.calendar_plan(data)
         print(f"{args.file.name}: {plan.summary()}.")
         _print_problems([str(p) for p in plan.problems])
         if args.dry_run:
             return EXIT_OK
         batch = book.import_calendar(plan, str(args.file))
-    finally:
-        book.close()
     if batch is not None:
         print(
             f"Imported {len(plan.todos):,} follow-ups and {len(plan.journals):,} history "
             f"entries ({batch})."
         )
     return EXIT_OK
+
+
+def say_waiting(message: str) -> None:
+    """Tell the user on stderr that the command waits for another job on the book."""
+    print(f"callsheet: {message[:1].lower()}{message[1:]}", file=sys.stderr, flush=True)
 
 
 def _print_problems(problems: list[str]) -> None:
@@ -161,8 +169,10 @@ def run_export(args: argparse.Namespace) -> int:
 def run_undo_import(args: argparse.Namespace) -> int:
     from desktop.contact_book import ContactBook
 
-    book = ContactBook.open(args.data_dir)
-    try:
+    book = ContactBook.open(args.data_dir, on_wait=say_waiting)
+    with contextlib.ExitStack() as stack:
+        stack.callback(book.close)
+        stack.enter_context(book.job("an import being taken back", say_waiting))
         done = [b for b in book.import_batches() if b.status != "undone"]
         if args.batch:
             try:
@@ -175,7 +185,5 @@ def run_undo_import(args: argparse.Namespace) -> int:
             print("callsheet: there is no import to take back.", file=sys.stderr)
             return EXIT_FAILED
         count = book.undo_import(done[0].id)
-    finally:
-        book.close()
     print(f"Took back import {done[0].id} ({done[0].source}): {count:,} records.")
     return EXIT_OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -41,6 +42,7 @@ from db.engine import Database, database_path, open_database
 from db.groups import GroupRow
 from db.history import HistoryDetails, HistoryRow
 from db.imports import BatchRow
+from db.job_lock import OnWait
 from db.lookup_reasons import Reason
 from db.notes import NoteRow
 from db.search import LOOKUP, LookupHit
@@ -73,13 +75,24 @@ class ContactBook:
 
     @classmethod
     def open(
-        cls, data_dir: Path, *, clock: Clock | None = None, create: bool = True
+        cls,
+        data_dir: Path,
+        *,
+        clock: Clock | None = None,
+        create: bool = True,
+        on_wait: OnWait | None = None,
     ) -> ContactBook:
-        """The book in `data_dir` (created there unless `create` is False).
+        """The book in `data_dir` (created there unless `create` is False); `on_wait`
+        hears when an upgrade waits for another process's job on it.
 
         Raises a `db.errors.DatabaseError` naming the file when it cannot be opened.
         """
-        return cls(open_database(data_dir, clock=clock, create=create))
+        return cls(open_database(data_dir, clock=clock, create=create, on_wait=on_wait))
+
+    def job(self, what: str, on_wait: OnWait | None = None) -> AbstractContextManager[None]:
+        """Hold the book's job lock for `what` (see `db.job_lock`) across several calls;
+        imports, seeding and undoing an import take it themselves as well."""
+        return self._db.jobs.held(what, on_wait)
 
     @staticmethod
     def exists_in(data_dir: Path) -> bool:
@@ -437,20 +450,22 @@ class ContactBook:
         """Do what `preview` says, in chunks, as one import batch (see `importer.run`)."""
         from desktop.interop import importer
 
-        return importer.run(self._db, preview, source, format, progress, cancelled)
+        with self._db.jobs.held("an import"):
+            return importer.run(self._db, preview, source, format, progress, cancelled)
 
     def import_calendar(self, plan: CalendarPlan, source: str) -> uuid.UUID | None:
         """Add the follow-ups and history `plan` holds as one import batch."""
         from desktop.interop import ical
 
-        return ical.import_calendar(self._db, plan, source)
+        with self._db.jobs.held("an import"):
+            return ical.import_calendar(self._db, plan, source)
 
     def import_batches(self) -> list[BatchRow]:
         with self._db.reading() as session:
             return imports.batches(session)
 
     def undo_import(self, batch_id: uuid.UUID) -> int:
-        with self._db.transaction() as session:
+        with self._db.jobs.held("an import being taken back"), self._db.transaction() as session:
             return imports.undo_batch(session, batch_id)
 
     def seed(
@@ -463,7 +478,8 @@ class ContactBook:
         """Add `count` demo contacts (see `desktop.demo.seed`); returns how many."""
         from desktop import demo
 
-        return demo.seed(self._db, count, seed=seed, progress=progress)
+        with self._db.jobs.held("demo data being added"):
+            return demo.seed(self._db, count, seed=seed, progress=progress)
 
     def group_named(self, name: str) -> uuid.UUID | None:
         """The group called `name` (case aside), if there is one."""

@@ -28,6 +28,7 @@ from db.engine import Database
 from db.errors import NotFoundError
 from db.exports import load_contacts
 from db.gc_pause import cyclic_gc_paused
+from db.groups import MAX_GROUP_NAME
 from db.ids import new_id
 from db.imports import ContactWriter, ImportedContact
 from db.merge import combined_draft
@@ -126,11 +127,12 @@ def _preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> P
     for row in plan.ready:
         assert row.draft is not None
         profiles, profile_problems = _profiles(row)
-        result.problems += profile_problems
+        labels, label_problems = _labels(row)
+        result.problems += profile_problems + label_problems
         cid = row.uid if row.uid and (row.uid not in taken or row.uid in index.ids) else new_id()
         if row.uid:
             by_uid[row.uid] = cid
-        record = ImportedContact(cid, row.draft, row.groups, profiles, row.photo, row.vcard_extra)
+        record = ImportedContact(cid, row.draft, labels, profiles, row.photo, row.vcard_extra)
         prepared.append((row, record, keys_of(cid, row.draft, [p.url for p in profiles])))
     index.count(keys for _, _, keys in prepared)
     for row, record, keys in prepared:
@@ -246,6 +248,22 @@ def _profiles(row: PlannedRow) -> tuple[tuple[ProfileLink, ...], list[RowProblem
     return tuple(dict.fromkeys(links)), problems
 
 
+def _labels(row: PlannedRow) -> tuple[tuple[str, ...], list[RowProblem]]:
+    """The row's group names, without those no group can be called."""
+    kept = tuple(name for name in row.groups if len(" ".join(name.split())) <= MAX_GROUP_NAME)
+    problems = [
+        RowProblem(
+            row.row,
+            "labels",
+            f"the label “{name[:40]}…” is longer than {MAX_GROUP_NAME} characters; it is left out.",
+            row.unit,
+        )
+        for name in row.groups
+        if name not in kept
+    ]
+    return kept, problems
+
+
 def _ids_in_use(session: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
     """Which of `ids` some contact (live or in the Trash) already has."""
     used: set[uuid.UUID] = set()
@@ -291,6 +309,22 @@ def _run(
         return Outcome(None, 0, 0)
     with db.transaction(origin="import") as session:
         batch = imports.start_batch(session, source, format)
+    try:
+        return _write(db, steps, batch, progress, cancelled)
+    except BaseException:
+        # The failure itself is what gets reported, not one in tidying up after it.
+        with contextlib.suppress(Exception), db.transaction(origin="import") as session:
+            imports.drop_if_empty(session, batch)
+        raise
+
+
+def _write(
+    db: Database,
+    steps: list[Step],
+    batch: uuid.UUID,
+    progress: Progress | None,
+    cancelled: Callable[[], bool],
+) -> Outcome:
     writer = ContactWriter()
     created = changed = done = 0
     stopped = False

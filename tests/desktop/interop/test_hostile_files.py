@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from db.errors import CallsheetError
+from desktop.contact_book import ContactBook
 from desktop.interop.calendar_items import read_calendar
+from desktop.interop.files import plan_contacts
+from desktop.interop.importer import CHUNK, OnDuplicate
 from desktop.interop.table import read_raw
 
 TODO = (
@@ -87,3 +90,58 @@ def test_an_oversized_photo_said_to_be_left_out_is_left_out() -> None:
     assert row.draft is not None and row.photo is None
     assert not any(line.startswith("PHOTO") for line in row.vcard_extra)
     assert any("left out" in p.message for p in row.problems)
+
+
+def test_an_overlong_label_is_left_out_not_the_whole_import(tmp_path: Path) -> None:
+    """A 300-character label stopped the import at its first chunk ("Keep the group's
+    name under 200 characters"), with nothing imported."""
+    sheet = tmp_path / "labels.csv"
+    sheet.write_text("First Name,Last Name,Labels\nMaya,Lund,Ok\nOla,Berg," + "x" * 300 + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(tmp_path / "data"), "import",
+         str(sheet)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "row 3, labels: the label “xxxx" in result.stdout
+    assert "Imported: 2 created" in result.stdout
+
+
+def failing_import(book: ContactBook, tmp_path: Path, rows: int, fail_after: int) -> None:
+    """Import `rows` people, the run failing unexpectedly once `fail_after` have landed."""
+    sheet = tmp_path / "people.csv"
+    sheet.write_text(
+        "First Name,Last Name\n" + "".join(f"P{n},Q{n}\n" for n in range(rows)), "utf-8"
+    )
+    plan, _ = plan_contacts(sheet, "csv", None, "NO")
+    preview = book.import_preview(plan, OnDuplicate.MERGE)
+
+    def progress(done: int, _total: int) -> None:
+        if done >= fail_after:
+            raise RuntimeError("the worker died")
+
+    def cancelled() -> bool:
+        if fail_after == 0:
+            raise RuntimeError("the worker died")
+        return False
+
+    with pytest.raises(RuntimeError, match="the worker died"):
+        book.import_contacts(preview, str(sheet), "csv", progress, cancelled)
+
+
+def test_an_import_that_fails_before_anything_lands_leaves_no_empty_batch(
+    book: ContactBook, tmp_path: Path
+) -> None:
+    failing_import(book, tmp_path, rows=3, fail_after=0)
+    assert book.import_batches() == []
+    assert book.count() == 0
+
+
+def test_an_import_that_fails_halfway_can_still_be_taken_back(
+    book: ContactBook, tmp_path: Path
+) -> None:
+    failing_import(book, tmp_path, rows=CHUNK + 10, fail_after=CHUNK)
+    [batch] = book.import_batches()
+    assert (batch.status, batch.created_count) == ("running", CHUNK)
+    assert book.undo_import(batch.id) == CHUNK
+    assert book.count() == 0
