@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import bulk, journal, search
+from db import backups, bulk, journal, search
 from db.clock import Clock, SystemClock, session_info
 from db.errors import (
     DatabaseError,
@@ -85,6 +85,11 @@ class Database:
             with conn.begin():
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
                 yield conn
+
+    def writers_waiting(self) -> contextlib.AbstractContextManager[bool]:
+        """Keep this process's writers waiting (for work beneath the ORM, such as a
+        restore, that writes on a connection of its own)."""
+        return self._writer
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
@@ -291,8 +296,7 @@ def _copy_database(engine: Engine, target: Path) -> None:
     with engine.connect() as conn:
         source = conn.connection.dbapi_connection
         assert isinstance(source, sqlite3.Connection)
-        with contextlib.closing(sqlite3.connect(target)) as dest:
-            source.backup(dest)
+        backups.copy_database(source, target)
 
 
 def _durable_replace(source: Path, target: Path) -> None:
@@ -301,11 +305,7 @@ def _durable_replace(source: Path, target: Path) -> None:
         Path(f"{target}{suffix}").unlink(missing_ok=True)  # the old file's, now stale
     os.replace(source, target)
     _remove_with_journals(source)
-    descriptor = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    backups.sync_folder(target.parent)
 
 
 def _remove_with_journals(path: Path) -> None:
@@ -324,9 +324,7 @@ def backup_copy(engine: Engine, path: Path, revision: str, now: datetime) -> Pat
             "there is not enough free disk space to back it up before upgrading",
             "Free some space and open it again.",
         )
-    partial = target.with_name(f"{target.name}.part")
-    _copy_database(engine, partial)
-    os.replace(partial, target)
+    _copy_database(engine, target)
     for older in path.parent.glob(f"{path.stem}.schema-{revision}.*.bak"):
         if older != target:
             older.unlink(missing_ok=True)  # the same revision, backed up before

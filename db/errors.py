@@ -10,7 +10,8 @@ traceback, the app logs it and says "something went wrong".
     ├── InputError           one typed value that cannot be read (a date, a phone, a rule)
     │   └── db.recurrence.RecurrenceError
     ├── NotFoundError
-    ├── DatabaseError        the file: not a database, empty, newer, locked, read-only, missing
+    ├── DatabaseError        the file: not a database, empty, newer, locked, read-only,
+    │                        missing, damaged; a backup that cannot be restored
     ├── desktop.social.fetch.FetchError   a profile source that gave nothing usable
     └── import/export and start-up errors (ImportFileError, ExportError, NoDisplayError)
 """
@@ -70,8 +71,8 @@ class EmptyDatabaseError(DatabaseError):
         super().__init__(
             path,
             "this file is empty (0 bytes): it was probably cut off by a crash or a full disk",
-            "Put a backup in its place (the callsheet.schema-*.bak files beside it), or move "
-            "it aside to start a new book. Callsheet has not changed it.",
+            "Move it aside and restore a backup (`callsheet backup --list` shows them), or "
+            "move it aside to start a new book. Callsheet has not changed it.",
         )
 
 
@@ -82,6 +83,13 @@ class NewerDatabaseError(DatabaseError):
             f"this database was written by a newer Callsheet (schema {revision})",
             "Install the newer version of Callsheet to open it. It has not been changed.",
         )
+
+
+class UnusableBackupError(DatabaseError):
+    """A file offered as a backup that cannot be restored; the book is left as it is."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(path, why, "Choose another backup. Your book has not been changed.")
 
 
 class DatabaseLockedError(DatabaseError):

@@ -16,14 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop import logs
-from desktop.cli_interop import (
-    add_commands,
-    run_export,
-    run_import,
-    run_undo_import,
-    say_waiting,
-)
+from desktop import cli_backup, logs
+from desktop.cli_book import say_waiting
+from desktop.cli_interop import add_commands, run_export, run_import, run_undo_import
 from desktop.paths import default_data_dir
 
 if TYPE_CHECKING:
@@ -72,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--json", action="store_true", help="one JSON object per line")
 
     add_commands(commands)
+    cli_backup.add_commands(commands)
 
     commands.add_parser(
         "selftest", help="check this installation: open the window, add and find a contact"
@@ -131,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_export(args)
         if args.command == "undo-import":
             return run_undo_import(args)
+        if args.command == "backup":
+            return cli_backup.run_backup(args)
+        if args.command == "restore":
+            return cli_backup.run_restore(args)
         if args.command == "selftest":
             from desktop.app import run_selftest
 

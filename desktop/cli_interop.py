@@ -10,6 +10,8 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.cli_book import open_book, say_waiting
+
 if TYPE_CHECKING:
     from desktop.contact_book import ContactBook
     from desktop.interop.plan import ImportPlan
@@ -74,8 +76,7 @@ def run_import(args: argparse.Namespace, region: str) -> int:
         data_dir = args.data_dir
         if args.dry_run and not ContactBook.exists_in(data_dir):
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))  # change nothing
-        book = ContactBook.open(data_dir, on_wait=say_waiting)
-        return _import_contacts(args, plan, described, format, book)
+        return _import_contacts(args, plan, described, format, open_book(data_dir))
 
 
 def _import_contacts(
@@ -109,11 +110,10 @@ def _import_contacts(
 
 
 def _import_calendar(args: argparse.Namespace) -> int:
-    from desktop.contact_book import ContactBook
     from desktop.interop.table import read_raw
 
     data = read_raw(args.file)
-    book = ContactBook.open(args.data_dir, on_wait=say_waiting)
+    book = open_book(args.data_dir)
     with contextlib.ExitStack() as stack:
         stack.callback(book.close)
         if not args.dry_run:
@@ -130,11 +130,6 @@ def _import_calendar(args: argparse.Namespace) -> int:
             f"entries ({batch})."
         )
     return EXIT_OK
-
-
-def say_waiting(message: str) -> None:
-    """Tell the user on stderr that the command waits for another job on the book."""
-    print(f"callsheet: {message[:1].lower()}{message[1:]}", file=sys.stderr, flush=True)
 
 
 def _print_problems(problems: list[str]) -> None:
@@ -167,9 +162,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_undo_import(args: argparse.Namespace) -> int:
-    from desktop.contact_book import ContactBook
-
-    book = ContactBook.open(args.data_dir, on_wait=say_waiting)
+    book = open_book(args.data_dir)
     with contextlib.ExitStack() as stack:
         stack.callback(book.close)
         stack.enter_context(book.job("an import being taken back", say_waiting))

@@ -11,12 +11,13 @@ import uuid
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from db import (
     activities,
+    backups,
     calendar,
     companies,
     contact_values,
@@ -31,8 +32,10 @@ from db import (
     tasks,
     trash,
 )
+from db import restore as restoring
 from db.activities import ActivityDetails, AlarmRow, ClearResult
 from db.activity_values import ActivityDraft, HistoryDraft
+from db.backups import BackupFile, BackupSummary
 from db.calendar import CalendarDay
 from db.clock import Clock, Moment
 from db.companies import CompanyDetails, CompanyDraft, CompanyOverview, CompanyRow
@@ -45,6 +48,7 @@ from db.imports import BatchRow
 from db.job_lock import OnWait
 from db.lookup_reasons import Reason
 from db.notes import NoteRow
+from db.restore import BackupPlan
 from db.search import LOOKUP, LookupHit
 from db.social_profiles import ProfileRow
 from db.tasks import Bucket, TaskQuery, TaskRow
@@ -59,6 +63,9 @@ if TYPE_CHECKING:  # the import, export and duplicate code loads when first used
     from desktop.interop.plan import ImportPlan
 
 
+DAILY = timedelta(hours=24)
+
+
 @dataclass(frozen=True)
 class NavigationCounts:
     contacts: int
@@ -70,8 +77,9 @@ class NavigationCounts:
 class ContactBook:
     """Contacts, companies, groups, notes and the Trash of one open database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, backups: BackupPlan | None = None) -> None:
         self._db = db
+        self.backups = backups or BackupPlan(db.path.parent / "backups")
 
     @classmethod
     def open(
@@ -81,13 +89,16 @@ class ContactBook:
         clock: Clock | None = None,
         create: bool = True,
         on_wait: OnWait | None = None,
+        backups: BackupPlan | None = None,
     ) -> ContactBook:
         """The book in `data_dir` (created there unless `create` is False); `on_wait`
-        hears when an upgrade waits for another process's job on it.
+        hears when an upgrade waits for another process's job on it; `backups` says
+        where automatic backups go (`data_dir/backups`, seven kept, unless given).
 
         Raises a `db.errors.DatabaseError` naming the file when it cannot be opened.
         """
-        return cls(open_database(data_dir, clock=clock, create=create, on_wait=on_wait))
+        db = open_database(data_dir, clock=clock, create=create, on_wait=on_wait)
+        return cls(db, backups)
 
     def job(self, what: str, on_wait: OnWait | None = None) -> AbstractContextManager[None]:
         """Hold the book's job lock for `what` (see `db.job_lock`) across several calls;
@@ -451,6 +462,7 @@ class ContactBook:
         from desktop.interop import importer
 
         with self._db.jobs.held("an import"):
+            self.back_up("before-import")
             return importer.run(self._db, preview, source, format, progress, cancelled)
 
     def import_calendar(self, plan: CalendarPlan, source: str) -> uuid.UUID | None:
@@ -458,6 +470,7 @@ class ContactBook:
         from desktop.interop import ical
 
         with self._db.jobs.held("an import"):
+            self.back_up("before-import")
             return ical.import_calendar(self._db, plan, source)
 
     def import_batches(self) -> list[BatchRow]:
@@ -553,6 +566,35 @@ class ContactBook:
     def purge_items(self, items: list[TrashItem]) -> None:
         with self._db.transaction() as session:
             trash.purge(session, items)
+
+    # Backups
+    def back_up(self, reason: str = "manual") -> Path:
+        """An automatic backup now (`db.backups.REASONS`), kept in rotation."""
+        return restoring.take_backup(self._db, self.backups, reason)
+
+    def back_up_to(self, target: Path) -> Path:
+        """A backup written to the file `target`, outside the rotation."""
+        return restoring.backup_to(self._db, target)
+
+    def back_up_daily(self) -> Path | None:
+        """The day's backup, unless one was taken in the last 24 hours (by the book's
+        clock); returns it, or None."""
+        newest = backups.newest_taken_at(self.backups.folder)
+        if newest is not None and self.clock.now() - newest < DAILY:
+            return None
+        return self.back_up("daily")
+
+    def backup_list(self) -> list[BackupFile]:
+        """The backups a restore can choose from, newest first."""
+        return backups.all_backups(self.backups.folder, self._db.path.parent)
+
+    def check_backup(self, path: Path) -> BackupSummary:
+        """What the backup at `path` holds; a `DatabaseError` says why it cannot be used."""
+        return restoring.check_backup(path)
+
+    def restore_backup(self, path: Path) -> tuple[BackupSummary, Path]:
+        """Put the book back as the backup at `path` holds it (see `db.restore.restore`)."""
+        return restoring.restore(self._db, path, self.backups)
 
     def close(self) -> None:
         self._db.close()

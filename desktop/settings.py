@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
+    from db.restore import BackupPlan
     from desktop.defaults import MachineDefaults
 
 T = TypeVar("T")
@@ -121,6 +122,11 @@ LIST_DESCENDING = Setting("list/descending", bool, False, "Contact list sorted d
 LIST_VIEW = Setting("list/view", str, "all:", "Contact list shows")
 IMPORT_ON_DUPLICATE = Setting("import/onDuplicate", str, "merge", "Import: someone already here")
 EXPORT_FOLDER = Setting("export/folder", str, "", "Export folder")
+# "" keeps backups in the data folder's "backups" folder.
+BACKUP_FOLDER = Setting("backups/folder", str, "", "&Backup folder", lockable=True)
+BACKUP_KEEP = Setting(
+    "backups/keep", int, 7, "Backups &kept", lockable=True, minimum=1, maximum=365
+)
 
 SCHEMA: tuple[Setting[Any], ...] = (
     DATA_DIR,
@@ -139,6 +145,8 @@ SCHEMA: tuple[Setting[Any], ...] = (
     LIST_VIEW,
     IMPORT_ON_DUPLICATE,
     EXPORT_FOLDER,
+    BACKUP_FOLDER,
+    BACKUP_KEEP,
 )
 BY_KEY = {setting.key: setting for setting in SCHEMA}
 LOCKABLE = {setting.key: setting for setting in SCHEMA if setting.lockable}
@@ -217,3 +225,14 @@ def read_only_settings(config_dir: Path) -> Settings:
     from desktop.defaults import load_defaults
 
     return Settings(IniFile(config_dir / "callsheet.ini"), load_defaults())
+
+
+def backup_plan(settings: Settings, data_dir: Path) -> BackupPlan:
+    """Where automatic backups of the book in `data_dir` go, and how many are kept."""
+    import os
+
+    from db.restore import BackupPlan
+
+    folder = os.path.expandvars(settings.get(BACKUP_FOLDER).strip())
+    place = data_dir / (Path(folder).expanduser() if folder else Path("backups"))
+    return BackupPlan(place.absolute(), settings.get(BACKUP_KEEP))

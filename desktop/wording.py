@@ -19,3 +19,13 @@ def titled(kind: str, regarding: str) -> str:
     title = HISTORY_KIND_TITLES.get(kind, kind.capitalize())
     about = regarding.strip()
     return title if not about or about.casefold() == title.casefold() else f"{title}: {about}"
+
+
+def file_size(size: int) -> str:
+    """A file's size as people read it: "912 bytes", "3.4 MB"."""
+    amount = float(size)
+    for unit in ("bytes", "KB", "MB"):
+        if amount < 1024:
+            return f"{amount:,.0f} {unit}" if unit == "bytes" else f"{amount:,.1f} {unit}"
+        amount /= 1024
+    return f"{amount:,.1f} GB"

@@ -1,0 +1,109 @@
+"""Restoring a book from a backup, and taking backups of an open book.
+
+A restore checks the backup, keeps the current book as a backup, brings a copy of the
+backup up to this version's schema beside the book, and only then copies it into the
+open database with SQLite's backup API, in one step that readers never see half done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from db import backups, bulk
+from db.backups import BackupSummary
+from db.engine import HEAD_REVISION, Database, make_engine, translate_errors
+from db.errors import DatabaseError
+
+
+@dataclass(frozen=True)
+class BackupPlan:
+    """Where automatic backups go and how many are kept."""
+
+    folder: Path
+    keep: int = 7
+
+
+def take_backup(db: Database, plan: BackupPlan, reason: str) -> Path:
+    """An automatic backup of the open book, by its clock, rotated with the others."""
+    with translate_errors(db.path), _raw(db) as conn:
+        return backups.take_automatic(conn, plan.folder, reason, db.clock.now(), plan.keep)
+
+
+def backup_to(db: Database, target: Path) -> Path:
+    """A backup of the open book written to the file `target` (replaced when whole)."""
+    target = target.expanduser().absolute()
+    if target.resolve() == db.path.resolve():
+        raise DatabaseError(target, "that is the book itself", "Choose another file name.")
+    with translate_errors(db.path), _raw(db) as conn:
+        try:
+            backups.copy_database(conn, target)
+        except OSError as error:
+            raise DatabaseError(
+                target, f"the backup could not be written ({error.strerror})", ""
+            ) from error
+    return target
+
+
+def check_backup(path: Path) -> BackupSummary:
+    """What the backup at `path` holds, or a `DatabaseError` saying why it cannot be used."""
+    from db import migrations
+
+    return backups.summarize(path, set(migrations.known_revisions()))
+
+
+def restore(db: Database, backup: Path, plan: BackupPlan) -> tuple[BackupSummary, Path]:
+    """Put the book back as `backup` holds it; the book as it was is backed up first.
+
+    Returns what the backup held and where the book as it was now is. Waits for
+    another process's job on the book (imports, seeding) to finish first.
+    """
+    with db.jobs.held("a restore from a backup"):
+        summary = check_backup(backup)
+        working = db.path.with_name(f"{db.path.name}.restoring")
+        _remove(working)
+        try:
+            with backups.open_read_only(backup) as source:
+                backups.copy_database(source, working)
+            kept = take_backup(db, plan, "before-restore")  # may rotate `backup` away
+            _bring_up_to_date(working, summary.revision)
+            with (
+                contextlib.closing(sqlite3.connect(working)) as source,
+                db.writers_waiting(),
+                _raw(db) as live,
+            ):
+                source.backup(live)  # in one step: readers see the old book or the new
+            bulk.restore_indexes(db.engine)
+        finally:
+            _remove(working)
+    return summary, kept
+
+
+def _bring_up_to_date(path: Path, revision: str) -> None:
+    if revision == HEAD_REVISION:
+        return
+    from db import migrations
+
+    engine = make_engine(path)
+    try:
+        migrations.upgrade(engine)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def _raw(db: Database) -> Iterator[sqlite3.Connection]:
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        yield raw
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal", ".part"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
