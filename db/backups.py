@@ -43,6 +43,7 @@ class BackupFile:
     taken_at: datetime  # UTC
     reason: str  # a key of REASONS, or "before-upgrade"
     size: int
+    written_ns: int = 0  # orders two taken in the same second
 
     @property
     def description(self) -> str:
@@ -192,10 +193,11 @@ def _parsed(path: Path, pattern: re.Pattern[str], stamp_format: str) -> BackupFi
     stamp = match.group(1) if automatic else match.group(2)
     try:
         taken = datetime.strptime(stamp, stamp_format).replace(tzinfo=UTC)
-        size = path.stat().st_size
+        status = path.stat()
     except (ValueError, OSError):
         return None
-    return BackupFile(path, taken, match.group(2) if automatic else "before-upgrade", size)
+    reason = match.group(2) if automatic else "before-upgrade"
+    return BackupFile(path, taken, reason, status.st_size, status.st_mtime_ns)
 
 
 def backup_file(path: Path) -> BackupFile | None:
@@ -203,8 +205,8 @@ def backup_file(path: Path) -> BackupFile | None:
     return _parsed(path, _NAME, _STAMP) or _parsed(path, _UPGRADE_NAME, _UPGRADE_STAMP)
 
 
-def _newest_first(backup: BackupFile) -> tuple[float, str]:
-    return (-backup.taken_at.timestamp(), backup.path.name)
+def _newest_first(backup: BackupFile) -> tuple[float, int, str]:
+    return (-backup.taken_at.timestamp(), -backup.written_ns, backup.path.name)
 
 
 def _check_room(source: sqlite3.Connection, folder: Path) -> None:

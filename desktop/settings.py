@@ -123,7 +123,7 @@ LIST_VIEW = Setting("list/view", str, "all:", "Contact list shows")
 IMPORT_ON_DUPLICATE = Setting("import/onDuplicate", str, "merge", "Import: someone already here")
 EXPORT_FOLDER = Setting("export/folder", str, "", "Export folder")
 # "" keeps backups in the data folder's "backups" folder.
-BACKUP_FOLDER = Setting("backups/folder", str, "", "&Backup folder", lockable=True)
+BACKUP_FOLDER = Setting("backups/folder", str, "", "Backup folder", lockable=True)
 BACKUP_KEEP = Setting(
     "backups/keep", int, 7, "Backups &kept", lockable=True, minimum=1, maximum=365
 )

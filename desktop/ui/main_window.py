@@ -35,6 +35,7 @@ from desktop.contact_book import ContactBook, NavigationCounts
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
 from desktop.settings import PHONE_REGION
+from desktop.ui.backups import BackupsController
 from desktop.ui.call_list_bar import CallListBar
 from desktop.ui.call_lists import CallListsController
 from desktop.ui.call_sheet import CallSheetWindow
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.companies = CompaniesController(self)
         self.call_lists = CallListsController(self)
         self.demo = DemoDataController(self)
+        self.backups = BackupsController(self)
         build_actions(self)
         self.update_actions()
         restore_window(self)
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
             self.sidebar.select(self.view)
         self.show_view(self.view)
         QTimer.singleShot(0, self.reminders.start)
+        self.backups.start()
         problem = self.settings.machine.problem
         if problem:
             log.warning("%s", problem)
@@ -415,6 +418,7 @@ class MainWindow(QMainWindow):
         change up."""
         if PreferencesDialog(self.settings, self, locale_region=self.locale_region).exec():
             self.follow_up_actions.settings_changed()
+            self.backups.apply_settings()
 
     def view_name(self) -> str:
         if self.view.kind == "group":

@@ -1,19 +1,22 @@
 """Preferences: how numbers are dialed, the country numbers typed without +country code
-belong to, and whether (and how often) public profiles are fetched, per source. Stored
-in the user's settings file; IT can preset the same keys."""
+belong to, whether (and how often) public profiles are fetched, per source, and where
+backups go. Stored in the user's settings file; IT can preset the same keys."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -24,6 +27,8 @@ from desktop.calls.dialer import SCHEMES, DialSettings, dial_command
 from desktop.credentials import CredentialStore
 from desktop.models.formats import country_name
 from desktop.settings import (
+    BACKUP_FOLDER,
+    BACKUP_KEEP,
     CALLS_COMMAND,
     CALLS_SCHEME,
     PHONE_REGION,
@@ -39,6 +44,7 @@ from desktop.social.profiles import NETWORK_TITLES
 from desktop.social.refresh import SOURCE_NAMES, RefreshPolicy
 from desktop.typed_dates import WEEKDAYS
 from desktop.ui.country_box import RegionBox
+from desktop.ui.file_row import file_row
 from desktop.ui.form_dialog import FormDialog, label_for
 
 SOURCE_TITLES = {**NETWORK_TITLES, "gravatar": "Gravatar (by email)", "website": "Web pages"}
@@ -124,6 +130,29 @@ class PreferencesDialog(FormDialog):
             "", QLabel("Quick choices such as “Tomorrow 9:00” skip the other days.")
         )
 
+        self.backup_folder = QLineEdit(settings.get(BACKUP_FOLDER))
+        self.backup_folder.setObjectName("backupFolder")
+        self.backup_folder.setPlaceholderText("“backups” in the data folder")
+        self.backup_folder.textEdited.connect(self.mark_dirty)
+        self.backups_kept = QSpinBox()
+        self.backups_kept.setObjectName("backupsKept")
+        self.backups_kept.setRange(BACKUP_KEEP.minimum or 1, BACKUP_KEEP.maximum or 365)
+        self.backups_kept.setValue(settings.get(BACKUP_KEEP))
+        self.backups_kept.valueChanged.connect(self.mark_dirty)
+        folder_label, folder_row = file_row(self.backup_folder, self._browse_backup_folder)
+        folder_label.setText("F&older:")
+        backups = QGroupBox("Backups")
+        backups_form = QFormLayout(backups)
+        backups_form.addRow(folder_label, folder_row)
+        backups_form.addRow(f"{BACKUP_KEEP.label}:", self.backups_kept)
+        backups_form.addRow(
+            "", QLabel("One is taken every day while Callsheet runs, and before every import.")
+        )
+        self._lock(
+            [(BACKUP_FOLDER, [self.backup_folder, *_buttons(folder_row)]),
+             (BACKUP_KEEP, [self.backups_kept])]
+        )  # fmt: skip
+
         self.passwords = QLabel((credentials or CredentialStore()).describe())
         self.passwords.setObjectName("passwordStore")
         self.passwords.setWordWrap(True)
@@ -134,6 +163,7 @@ class PreferencesDialog(FormDialog):
         layout.addWidget(calls)
         layout.addWidget(calendar)
         layout.addWidget(profiles)
+        layout.addWidget(backups)
         layout.addWidget(passwords)
         self.finish_layout(layout)
         signals = (
@@ -193,10 +223,25 @@ class PreferencesDialog(FormDialog):
                 self.settings.set(PHONE_REGION, self.region.code())
             days = tuple(day for day, box in self.working_days.items() if box.isChecked())
             self.settings.set(WORKING_DAYS, days or WORKING_DAYS.default)
+            self.settings.set(BACKUP_FOLDER, self.backup_folder.text().strip())
+            self.settings.set(BACKUP_KEEP, self.backups_kept.value())
             self.settings.sync()
+
+    def _browse_backup_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Backup folder", self.backup_folder.text() or str(Path.home())
+        )
+        if chosen:
+            self.backup_folder.setText(chosen)
+            self.mark_dirty()
 
     def widget_for(self, key: str) -> QWidget | None:
         return {"command": self.command}.get(key)
 
     def markable_widgets(self) -> list[QWidget]:
         return [self.command]
+
+
+def _buttons(row: QHBoxLayout) -> list[QWidget]:
+    items = (row.itemAt(n).widget() for n in range(row.count()))
+    return [widget for widget in items if isinstance(widget, QPushButton)]

@@ -61,6 +61,10 @@ ACTIONS = (
     ActionSpec("merge", "&Merge Selected Contacts…",
                lambda w: lambda: w.interop.merge(w.selected_ids()), "Ctrl+M",
                "Merge the selected records of one person into one"),
+    ActionSpec("back_up", "&Back Up Now", lambda w: w.backups.back_up_now, "Ctrl+Shift+B",
+               "Take a backup of the book now (kept with the daily ones)"),
+    ActionSpec("restore_backup", "&Restore from Backup…", lambda w: w.backups.restore, None,
+               "Put the book back as a backup holds it; the book as it is now is kept"),
     ActionSpec("demo", "Add &Demo Data…", lambda w: w.demo.ask),
     ActionSpec("preferences", "&Preferences…", lambda w: w.edit_preferences, Key.Preferences),
     ActionSpec("quit", "&Quit", lambda w: w.close, Key.Quit),
@@ -97,8 +101,8 @@ ACTIONS = (
 
 # Menus in order; "-" is a separator, "undo"/"redo" are the undo stack's own actions.
 MENUS = (
-    ("&File", ("new", "-", "import", "export", "import_history", "-", "demo", "preferences",
-               "-", "quit")),
+    ("&File", ("new", "-", "import", "export", "import_history", "-", "back_up",
+               "restore_backup", "-", "demo", "preferences", "-", "quit")),
     ("&Edit", ("undo", "redo", "-", "edit", "note", "delete", "-", "merge", "duplicates", "-",
                "find")),
     ("&View", ("all", "trash", "tasks", "calendar")),

@@ -1,0 +1,99 @@
+"""File > Restore from Backup and File > Back Up Now (issue 15.10), as a user tries them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QMessageBox
+
+from db.clock import FixedClock
+from desktop.contact_book import ContactBook
+from desktop.settings import BACKUP_FOLDER, BACKUP_KEEP
+from desktop.ui.main_window import MainWindow
+from desktop.ui.preferences import PreferencesDialog
+from desktop.ui.restore_dialog import RestoreDialog
+from tests.desktop.conftest import when_dialog_opens
+from tests.factories import add_contact
+
+
+def answer(button: QMessageBox.StandardButton) -> None:
+    when_dialog_opens(lambda box: box.button(button).click())  # type: ignore[attr-defined]
+
+
+def test_restoring_a_backup_from_the_file_menu(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, book: ContactBook, clock: FixedClock
+) -> None:
+    add_contact(book._db, "Maya", "Lund")
+    older = book.back_up("manual")
+    clock.advance(timedelta(hours=2))
+    add_contact(book._db, "Ola", "Berg")
+    book.back_up("before-import")
+    window.refresh_all()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    window.undo_stack.push(QUndoCommand("an edit made before the restore"))
+
+    dialog = RestoreDialog(book, window)
+    qtbot.addWidget(dialog)
+    dialog.restored.connect(window.backups._restored)
+    dialog.show()
+    listed = [dialog.list.topLevelItem(n).text(1) for n in range(dialog.list.topLevelItemCount())]
+    assert listed == ["Before an import", "Taken by hand"]  # newest first
+    dialog.list.setCurrentItem(dialog.list.topLevelItem(1))
+    qtbot.waitUntil(lambda: dialog.restore.isEnabled())
+    assert dialog.details.text() == f"1 contact · {older}"
+
+    answer(QMessageBox.StandardButton.Cancel)
+    dialog.restore_selected()
+    assert book.count() == 2  # a second thought changes nothing
+
+    answer(QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(dialog.restored, timeout=60_000):
+        dialog.restore_selected()
+    assert book.count() == 1
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.undo_stack.count() == 0
+    assert "The book as it was is kept as callsheet-" in window.statusBar().currentMessage()
+    assert book.backup_list()[0].reason == "before-restore"
+
+
+def test_a_damaged_backup_is_shown_as_such_and_cannot_be_restored(  # type: ignore[no-untyped-def]
+    qtbot, book: ContactBook, tmp_path: Path
+) -> None:
+    good = book.back_up("manual")
+    good.write_bytes(good.read_bytes()[:5000])
+    dialog = RestoreDialog(book)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "cannot be restored" in dialog.details.text())
+    assert "not a whole Callsheet book" in dialog.details.text()
+    assert not dialog.restore.isEnabled()
+
+
+def test_with_no_backups_the_dialog_says_when_they_are_taken(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
+    dialog = RestoreDialog(book)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.empty.isVisible()
+    assert "every day while it runs and before every import" in dialog.empty.text()
+    assert not dialog.restore.isEnabled()
+
+
+def test_back_up_now_and_the_backup_preferences(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, book: ContactBook, tmp_path: Path
+) -> None:
+    dialog = PreferencesDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.backup_folder.setText(str(tmp_path / "safe"))
+    dialog.backups_kept.setValue(2)
+    dialog.accept()
+    assert window.settings.get(BACKUP_FOLDER) == str(tmp_path / "safe")
+    assert window.settings.get(BACKUP_KEEP) == 2
+    window.backups.apply_settings()
+
+    for _ in range(3):
+        window.back_up_action.trigger()
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Backed up to"))
+        window.statusBar().clearMessage()
+        book.clock.advance(timedelta(seconds=1))  # type: ignore[attr-defined]
+    assert len(list((tmp_path / "safe").iterdir())) == 2
