@@ -59,6 +59,7 @@ class BackupSummary:
     revision: str
     contacts: int
     taken_at: datetime | None  # of a recognised backup file name
+    older: bool = False  # written by an earlier Callsheet: brought up to date on restore
 
 
 def copy_database(source: sqlite3.Connection, target: Path) -> None:
@@ -134,9 +135,10 @@ def newest_taken_at(folder: Path) -> datetime | None:
     return found[0].taken_at if found else None
 
 
-def summarize(path: Path, known_revisions: set[str]) -> BackupSummary:
-    """Check that `path` is a whole Callsheet book this version can open, and say what
-    it holds. Raises `UnusableBackupError` saying why when it is not."""
+def summarize(path: Path, known_revisions: set[str], head: str) -> BackupSummary:
+    """Check that `path` is a whole Callsheet book this version can open (one of
+    `known_revisions`; `head` is this version's), and say what it holds. Raises
+    `UnusableBackupError` saying why when it is not."""
     if not path.exists():
         raise UnusableBackupError(path, "there is no such file")
     if not path.is_file():
@@ -159,7 +161,8 @@ def summarize(path: Path, known_revisions: set[str]) -> BackupSummary:
     except (sqlite3.Error, NotADatabaseError) as error:
         raise UnusableBackupError(path, not_a_book) from error
     known = backup_file(path)
-    return BackupSummary(revision[0], contacts, known.taken_at if known else None)
+    older = revision[0] != head
+    return BackupSummary(revision[0], contacts, known.taken_at if known else None, older)
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ name the file and say what to do. It never overwrites a file it cannot read.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import backups, bulk, journal, search
 from db.clock import Clock, SystemClock, session_info
 from db.errors import (
+    DamagedDatabaseError,
     DatabaseError,
     DatabaseLockedError,
     DataDirectoryError,
@@ -35,6 +37,8 @@ from db.errors import (
     ReadOnlyDatabaseError,
 )
 from db.job_lock import JobLock, OnWait, job_lock
+
+log = logging.getLogger(__name__)
 
 DB_FILENAME = "callsheet.db"
 HEAD_REVISION = "0008"
@@ -99,6 +103,7 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        closed_cleanly(self.path)
 
 
 def database_path(data_dir: Path) -> Path:
@@ -137,6 +142,7 @@ def open_database(
         raise MissingDatabaseError(path)
     clock = clock or SystemClock()
     jobs = job_lock(path)
+    checked = revision != HEAD_REVISION  # an upgrade or a first open checks its result
     if revision != HEAD_REVISION:
         what = "an upgrade" if revision else "the book's set-up"
         with jobs.held(what, on_wait), translate_errors(path):
@@ -145,6 +151,10 @@ def open_database(
                 _upgrade_aside(path, revision, clock, busy_timeout_ms)
     engine = make_engine(path, busy_timeout_ms)
     try:
+        with translate_errors(path):
+            if not checked and not _unchanged_since_clean_close(path):
+                _check_integrity(engine, path)
+            _forget_clean_close(path)
         # Indexes are missing while a bulk load runs, or after one was killed: only
         # the second is this open's to mend.
         with jobs.try_hold() as free, translate_errors(path):
@@ -202,11 +212,17 @@ def translate_errors(path: Path) -> Iterator[None]:
         raise _translate(path, error.orig) from error
     except sqlite3.Error as error:
         raise _translate(path, error) from error
+    except UnicodeDecodeError as error:  # text that is not text, even in the schema
+        raise DamagedDatabaseError(path, "unreadable text in it") from error
 
 
 def _translate(path: Path, error: BaseException | None) -> Exception:
     message = str(error).lower()
-    if "not a database" in message or "malformed" in message or "file is encrypted" in message:
+    if "could not decode" in message:  # text that is not text: damaged pages
+        return DamagedDatabaseError(path, "unreadable text in it")
+    if "malformed" in message:
+        return DamagedDatabaseError(path, "SQLite says its disk image is malformed")
+    if "not a database" in message or "file is encrypted" in message:
         return NotADatabaseError(path)
     if "locked" in message or "busy" in message:
         return DatabaseLockedError(path)
@@ -215,6 +231,54 @@ def _translate(path: Path, error: BaseException | None) -> Exception:
     if "disk" in message and "full" in message:
         return DatabaseError(path, "the disk is full", "Free some space and try again.")
     return error if isinstance(error, Exception) else RuntimeError(message)
+
+
+def closed_cleanly(path: Path) -> None:
+    """Note that the book was closed as it is now (no other connection holds it, its
+    WAL is gone), so the next open may skip the integrity check."""
+    if Path(f"{path}-wal").exists() or not path.exists():
+        return  # another process still has it open: its close will say
+    status = path.stat()
+    with contextlib.suppress(OSError):
+        _clean_marker(path).write_text(f"{status.st_size} {status.st_mtime_ns}", "ascii")
+
+
+def _unchanged_since_clean_close(path: Path) -> bool:
+    try:
+        noted = _clean_marker(path).read_text("ascii").split()
+        status = path.stat()
+    except OSError:
+        return False
+    wal = Path(f"{path}-wal")
+    return noted == [str(status.st_size), str(status.st_mtime_ns)] and (
+        not wal.exists() or wal.stat().st_size == 0
+    )
+
+
+def _forget_clean_close(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _clean_marker(path).unlink(missing_ok=True)
+
+
+def _clean_marker(path: Path) -> Path:
+    return path.with_name(f"{path.name}.closed")
+
+
+def _check_integrity(engine: Engine, path: Path) -> None:
+    """SQLite's quick check, run when the book may have changed since it was last
+    closed cleanly (a crash, a copy, a disk fault): a damaged book is not used."""
+    with engine.connect() as conn:
+        found = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check(10)")]
+    if found != ["ok"]:
+        log.warning("integrity check of %s failed: %s", path, found)
+        lines = [
+            line.strip()
+            for text in found
+            for line in str(text).splitlines()
+            if line.strip() and not line.startswith("***")
+        ]
+        more = f", and {len(lines) - 1} more problems" if len(lines) > 1 else ""
+        raise DamagedDatabaseError(path, f"{lines[0] if lines else found[0]}{more}")
 
 
 def _prepare_directory(data_dir: Path, create: bool) -> None:

@@ -85,6 +85,28 @@ class NewerDatabaseError(DatabaseError):
         )
 
 
+class DamagedDatabaseError(DatabaseError):
+    """A book that fails SQLite's integrity check: used no further until restored."""
+
+    def __init__(self, path: Path, problem: str, backup: Path | None = None) -> None:
+        self.problem = problem
+        self.backup = backup
+        restore = (
+            f"Restore the last backup: callsheet restore {backup}"
+            if backup is not None
+            else "Restore a backup kept elsewhere with callsheet restore FILE"
+        )
+        super().__init__(
+            path,
+            f"this book is damaged ({problem})",
+            f"{restore} (or File > Restore from Backup). Callsheet has not changed it.",
+        )
+
+    def naming(self, backup: Path | None) -> DamagedDatabaseError:
+        """The same error, pointing at `backup` as the one to restore."""
+        return DamagedDatabaseError(self.path, self.problem, backup)
+
+
 class UnusableBackupError(DatabaseError):
     """A file offered as a backup that cannot be restored; the book is left as it is."""
 

@@ -8,15 +8,18 @@ open database with SQLite's backup API, in one step that readers never see half 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from db import backups, bulk
 from db.backups import BackupSummary
 from db.engine import HEAD_REVISION, Database, make_engine, translate_errors
 from db.errors import DatabaseError
+from db.job_lock import job_lock
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,17 @@ def backup_to(db: Database, target: Path) -> Path:
     return target
 
 
+def newest_backup(plan: BackupPlan, data_dir: Path) -> Path | None:
+    """The newest backup of the book in `data_dir`, automatic or kept before an upgrade."""
+    found = backups.all_backups(plan.folder, data_dir)
+    return found[0].path if found else None
+
+
 def check_backup(path: Path) -> BackupSummary:
     """What the backup at `path` holds, or a `DatabaseError` saying why it cannot be used."""
     from db import migrations
 
-    return backups.summarize(path, set(migrations.known_revisions()))
+    return backups.summarize(path, migrations.known_revisions(), HEAD_REVISION)
 
 
 def restore(db: Database, backup: Path, plan: BackupPlan) -> tuple[BackupSummary, Path]:
@@ -80,6 +89,30 @@ def restore(db: Database, backup: Path, plan: BackupPlan) -> tuple[BackupSummary
         finally:
             _remove(working)
     return summary, kept
+
+
+def replace_damaged(path: Path, backup: Path, plan: BackupPlan, now: datetime) -> Path:
+    """Put the backup in the place of the damaged book at `path`, which is moved aside
+    (not deleted: something may yet be saved from it). Returns where it went."""
+    with job_lock(path).held("a restore from a backup"):
+        summary = check_backup(backup)
+        working = path.with_name(f"{path.name}.restoring")
+        _remove(working)
+        try:
+            with backups.open_read_only(backup) as source:
+                backups.copy_database(source, working)
+            _bring_up_to_date(working, summary.revision)
+            stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+            aside = path.with_name(f"{path.stem}.damaged-{stamp}Z.db")
+            for suffix in ("-wal", "-shm"):
+                if Path(f"{path}{suffix}").exists():
+                    os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+            os.replace(path, aside)
+            os.replace(working, path)
+            backups.sync_folder(path.parent)
+        finally:
+            _remove(working)
+    return aside
 
 
 def _bring_up_to_date(path: Path, revision: str) -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli_book import open_book
+from desktop.cli_book import backup_plan_of, open_book
 
 if TYPE_CHECKING:
     from db.backups import BackupFile
@@ -46,9 +46,18 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from db.errors import DamagedDatabaseError
+    from desktop.contact_book import ContactBook
     from desktop.wording import counted
 
-    book = open_book(args.data_dir, create=False)
+    try:
+        book = open_book(args.data_dir, create=False)
+    except DamagedDatabaseError as error:
+        aside = ContactBook.replace_damaged(args.data_dir, args.file, backup_plan_of(args.data_dir))
+        book = open_book(args.data_dir, create=False)
+        book.close()
+        print(f"Restored {error.path} from {args.file}. The damaged book was moved to {aside}.")
+        return EXIT_OK
     try:
         summary, kept = book.restore_backup(args.file)
     finally:

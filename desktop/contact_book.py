@@ -37,11 +37,12 @@ from db.activities import ActivityDetails, AlarmRow, ClearResult
 from db.activity_values import ActivityDraft, HistoryDraft
 from db.backups import BackupFile, BackupSummary
 from db.calendar import CalendarDay
-from db.clock import Clock, Moment
+from db.clock import Clock, Moment, SystemClock
 from db.companies import CompanyDetails, CompanyDraft, CompanyOverview, CompanyRow
 from db.contact_values import ContactDetails, ContactDraft
 from db.contacts import ContactRow, ListQuery
 from db.engine import Database, database_path, open_database
+from db.errors import DamagedDatabaseError
 from db.groups import GroupRow
 from db.history import HistoryDetails, HistoryRow
 from db.imports import BatchRow
@@ -97,13 +98,28 @@ class ContactBook:
 
         Raises a `db.errors.DatabaseError` naming the file when it cannot be opened.
         """
-        db = open_database(data_dir, clock=clock, create=create, on_wait=on_wait)
-        return cls(db, backups)
+        plan = backups or BackupPlan(data_dir.expanduser().absolute() / "backups")
+        try:
+            db = open_database(data_dir, clock=clock, create=create, on_wait=on_wait)
+        except DamagedDatabaseError as error:
+            raise error.naming(restoring.newest_backup(plan, error.path.parent)) from error
+        return cls(db, plan)
 
     def job(self, what: str, on_wait: OnWait | None = None) -> AbstractContextManager[None]:
         """Hold the book's job lock for `what` (see `db.job_lock`) across several calls;
         imports, seeding and undoing an import take it themselves as well."""
         return self._db.jobs.held(what, on_wait)
+
+    @staticmethod
+    def replace_damaged(
+        data_dir: Path, backup: Path, backups: BackupPlan | None = None, clock: Clock | None = None
+    ) -> Path:
+        """Put `backup` in the place of the damaged book in `data_dir` (which cannot be
+        opened to restore into); returns where the damaged file was moved."""
+        data_dir = data_dir.expanduser().absolute()
+        plan = backups or BackupPlan(data_dir / "backups")
+        now = (clock or SystemClock()).now()
+        return restoring.replace_damaged(database_path(data_dir), backup, plan, now)
 
     @staticmethod
     def exists_in(data_dir: Path) -> bool:

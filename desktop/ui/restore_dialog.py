@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from db.backups import BackupFile, BackupSummary
-from db.engine import HEAD_REVISION
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
 from desktop.models.formats import when
@@ -154,7 +153,7 @@ class RestoreDialog(QDialog):
         else:
             self.details.setText(
                 f"{counted(known.contacts, 'contact')} · {path}"
-                + ("" if known.revision == HEAD_REVISION else " · from an earlier Callsheet")
+                + (" · from an earlier Callsheet" if known.older else "")
             )
             self.restore.setEnabled(True)
 

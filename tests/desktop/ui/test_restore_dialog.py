@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from db.clock import FixedClock
 from desktop.contact_book import ContactBook
@@ -97,3 +98,33 @@ def test_back_up_now_and_the_backup_preferences(  # type: ignore[no-untyped-def]
         window.statusBar().clearMessage()
         book.clock.advance(timedelta(seconds=1))  # type: ignore[attr-defined]
     assert len(list((tmp_path / "safe").iterdir())) == 2
+
+
+def test_a_damaged_book_at_start_up_offers_its_last_backup(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from db.errors import DamagedDatabaseError
+    from desktop.app import _restore_damaged
+    from tests.db.test_damage import damage
+
+    book = ContactBook.open(data_dir)
+    for n in range(300):
+        add_contact(book, f"Given{n}", f"Family{n}")
+    book.back_up("daily")
+    plan = book.backups
+    book.close()
+    damage(Path(book.path))
+    with pytest.raises(DamagedDatabaseError) as raised:
+        ContactBook.open(data_dir)
+
+    def choose_restore(box: QDialog) -> None:
+        assert isinstance(box, QMessageBox)
+        assert "is damaged" in box.text() and "moved aside, not deleted" in box.informativeText()
+        [restore] = [b for b in box.buttons() if b.text() == "&Restore Last Backup"]
+        restore.click()
+
+    when_dialog_opens(choose_restore)
+    assert _restore_damaged(raised.value, plan)
+    book = ContactBook.open(data_dir)
+    try:
+        assert book.count() == 300
+    finally:
+        book.close()
