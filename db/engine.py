@@ -30,6 +30,7 @@ from db.errors import (
     DatabaseError,
     DatabaseLockedError,
     DataDirectoryError,
+    DiskFullError,
     EmptyDatabaseError,
     MissingDatabaseError,
     NewerDatabaseError,
@@ -47,6 +48,7 @@ HEAD_REVISION = "0008"
 CACHE_KIB = 32 * 1024
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+NEARLY_FULL_BYTES = 1 << 20  # an I/O error with less free than this: the disk is full
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -136,8 +138,13 @@ def open_database(
         _check_is_sqlite(path)
         if create and not os.access(path, os.W_OK):
             raise ReadOnlyDatabaseError(path)
-        with translate_errors(path):
-            revision = _stored_revision(path)
+        try:
+            with translate_errors(path):
+                revision = _stored_revision(path)
+        except DiskFullError:
+            if create or _has_unsaved_log(path):
+                raise
+            return _snapshot(path, clock or SystemClock())
     elif not create:
         raise MissingDatabaseError(path)
     clock = clock or SystemClock()
@@ -160,6 +167,11 @@ def open_database(
         with jobs.try_hold() as free, translate_errors(path):
             if free:
                 bulk.restore_indexes(engine)
+    except DiskFullError:
+        engine.dispose()
+        if create or _has_unsaved_log(path):
+            raise
+        return _snapshot(path, clock)
     except BaseException:
         engine.dispose()
         raise
@@ -195,6 +207,29 @@ def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     return engine
 
 
+def _snapshot(path: Path, clock: Clock) -> Database:
+    """The book read as the file holds it, without writing a byte beside it (no WAL
+    index): for finding and exporting on a full disk, where nothing can be written."""
+    uri = f"{path.as_uri()}?immutable=1"
+    engine = create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+    )
+    with translate_errors(path), engine.connect() as conn:
+        revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    if revision != HEAD_REVISION:
+        engine.dispose()
+        raise DiskFullError(path)  # an upgrade needs room
+    log.warning("the disk is full: %s is read as it is, and cannot be changed", path)
+    sessions = make_sessions(engine, clock)
+    return Database(path=path, engine=engine, sessions=sessions, clock=clock, jobs=job_lock(path))
+
+
+def _has_unsaved_log(path: Path) -> bool:
+    """Whether the book's WAL holds changes not yet in the file itself."""
+    wal = Path(f"{path}-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
 def make_sessions(engine: Engine, clock: Clock) -> sessionmaker[Session]:
     """A session factory whose sessions keep the journal and the lookup index by `clock`."""
     sessions = sessionmaker(engine, expire_on_commit=False, info=session_info(clock))
@@ -228,8 +263,10 @@ def _translate(path: Path, error: BaseException | None) -> Exception:
         return DatabaseLockedError(path)
     if "readonly" in message or "read-only" in message or "unable to open" in message:
         return ReadOnlyDatabaseError(path)
-    if "disk" in message and "full" in message:
-        return DatabaseError(path, "the disk is full", "Free some space and try again.")
+    if ("disk" in message and "full" in message) or (
+        "disk i/o error" in message and _nearly_full(path)
+    ):
+        return DiskFullError(path)
     return error if isinstance(error, Exception) else RuntimeError(message)
 
 
@@ -279,6 +316,13 @@ def _check_integrity(engine: Engine, path: Path) -> None:
         ]
         more = f", and {len(lines) - 1} more problems" if len(lines) > 1 else ""
         raise DamagedDatabaseError(path, f"{lines[0] if lines else found[0]}{more}")
+
+
+def _nearly_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
 
 
 def _prepare_directory(data_dir: Path, create: bool) -> None:

@@ -107,6 +107,15 @@ class DamagedDatabaseError(DatabaseError):
         return DamagedDatabaseError(self.path, self.problem, backup)
 
 
+class DiskFullError(DatabaseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            "the disk is full",
+            "Free some space and try again; finding and exporting still work meanwhile.",
+        )
+
+
 class UnusableBackupError(DatabaseError):
     """A file offered as a backup that cannot be restored; the book is left as it is."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 from pathlib import Path
@@ -24,7 +25,7 @@ def configure(data_dir: Path, *, debug: bool = False) -> Path | None:
         if getattr(existing, "baseFilename", None) == str(path.absolute()):
             return path
     try:
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = QuietFileHandler(
             path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
     except OSError:
@@ -32,3 +33,18 @@ def configure(data_dir: Path, *, debug: bool = False) -> Path | None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     return path
+
+
+class QuietFileHandler(logging.handlers.RotatingFileHandler):
+    """The log file, which says nothing when it cannot be written (a full disk): the
+    user has already been told what failed, in one line, and the log is no place to
+    add a traceback to that on stderr."""
+
+    dropped = 0
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        type(self).dropped += 1
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):  # what could not be flushed is lost already
+            super().close()
