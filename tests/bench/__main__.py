@@ -9,6 +9,7 @@
     python -m tests.bench interop --contacts 100000    (import, export, duplicate scan)
     python -m tests.bench duplicates --contacts 100000 (precision on planted duplicates)
     python -m tests.bench ui-stall --contacts 100000   (the UI thread during an import)
+    python -m tests.bench migrations --contacts 1000000 (each upgrade step, at N/4 and N)
     python -m tests.bench packaged            (after bash .ci/build)
     python -m tests.bench all --contacts 1000000      (startup uses 100,000)
 
@@ -26,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench import duplicates, follow_ups, interop, lookup, ui_stall
+from tests.bench import duplicates, follow_ups, interop, lookup, migrations, ui_stall
 from tests.bench.databases import seeded
 
 PROBE = [sys.executable, "-m", "tests.bench.app_probe"]
@@ -205,6 +206,17 @@ def bench_ui_stall(contacts: int) -> None:
     ui_stall.report(ui_stall.run(seeded(contacts)))
 
 
+def bench_migrations(contacts: int) -> None:
+    figures = migrations.run(contacts)
+    small, full = figures["small"], figures["contacts"]
+    for revision, seconds in figures["at_full"].items():  # type: ignore[attr-defined]
+        before = figures["at_small"][revision]  # type: ignore[index]
+        print(
+            f"upgrade to {revision}: {before:.2f} s at {small:,}, {seconds:.2f} s at {full:,} "
+            f"(x{seconds / max(before, 1e-3):.1f} for x{full / small:.0f} the contacts)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tests.bench",
@@ -223,6 +235,7 @@ def main() -> None:
             "interop",
             "duplicates",
             "ui-stall",
+            "migrations",
             "packaged",
             "all",
         ],
@@ -239,6 +252,7 @@ def main() -> None:
         "interop": bench_interop,
         "duplicates": bench_duplicates,
         "ui-stall": bench_ui_stall,
+        "migrations": bench_migrations,
         "packaged": bench_packaged,
     }
     if args.what == "all":

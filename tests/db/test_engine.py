@@ -191,6 +191,31 @@ def test_upgrading_from_0001_backs_up_and_fills_the_follow_up_state(data_dir: Pa
     assert list(data_dir.glob("callsheet.schema-0001.*.bak"))
 
 
+def test_the_follow_up_state_is_backfilled_in_one_pass_not_one_probe_per_contact(
+    data_dir: Path,
+) -> None:
+    """Issue 15.3: the 0001->0002 backfill ran a subquery per contact that scanned the
+    link tables (63 s of CPU at 20,000 contacts). Each aggregate now runs once; its plan
+    has no per-row (correlated) subquery. `python -m tests.bench migrations` times it."""
+    import importlib
+
+    from alembic import command
+
+    backfill = importlib.import_module(
+        "db.migrations.versions.0002_follow_up_state_and_activity_scheduling"
+    )._BACKFILL
+    db = open_database(data_dir)
+    command.downgrade(migrations.alembic_config(db.engine), "0001")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE contacts ADD COLUMN last_contacted_at DATETIME")
+        conn.exec_driver_sql("ALTER TABLE contacts ADD COLUMN next_step_at DATETIME")
+        for statement in backfill:
+            plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}")]
+            assert not [step for step in plan if "CORRELATED" in step], plan
+            assert any(step.startswith("SEARCH contacts USING") for step in plan), plan
+    db.close()
+
+
 def test_a_table_rebuilt_by_a_migration_keeps_its_children(data_dir: Path) -> None:
     """SQLite migrations rebuild tables by copy-and-drop; with foreign keys on, dropping
     the old table would cascade and silently delete every child row."""

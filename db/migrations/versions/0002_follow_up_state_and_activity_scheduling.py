@@ -57,7 +57,8 @@ def upgrade() -> None:
     )
     op.add_column("contacts", sa.Column("last_contacted_at", sa.DateTime(), nullable=True))
     op.add_column("contacts", sa.Column("next_step_at", sa.DateTime(), nullable=True))
-    op.execute(_BACKFILL)
+    for statement in _BACKFILL:
+        op.execute(statement)
     op.create_index(
         "ix_contacts_live_last_contacted",
         "contacts",
@@ -74,17 +75,31 @@ def upgrade() -> None:
     )
 
 
-_BACKFILL = """
-UPDATE contacts SET
-  last_contacted_at = (
-    SELECT max(h.occurred_at) FROM history_entries h
-    JOIN history_contacts hc ON hc.history_id = h.id
-    WHERE hc.contact_id = contacts.id AND h.deleted_at IS NULL),
-  next_step_at = (
-    SELECT min(a.starts_at) FROM activities a
-    JOIN activity_contacts ac ON ac.activity_id = a.id
-    WHERE ac.contact_id = contacts.id AND a.deleted_at IS NULL AND a.status = 'open')
-"""
+# Each aggregate is computed once for every contact (GROUP BY), then joined to the
+# contacts by their key: linear in the book. (A subquery per contact probed the link
+# tables by a column no index leads with: 63 s at 20,000 contacts, quadratic.)
+_BACKFILL = (
+    """
+UPDATE contacts SET last_contacted_at = latest.at
+FROM (
+  SELECT hc.contact_id AS contact_id, max(h.occurred_at) AS at
+  FROM history_contacts hc JOIN history_entries h ON h.id = hc.history_id
+  WHERE h.deleted_at IS NULL
+  GROUP BY hc.contact_id
+) AS latest
+WHERE latest.contact_id = contacts.id
+""",
+    """
+UPDATE contacts SET next_step_at = soonest.at
+FROM (
+  SELECT ac.contact_id AS contact_id, min(a.starts_at) AS at
+  FROM activity_contacts ac JOIN activities a ON a.id = ac.activity_id
+  WHERE a.deleted_at IS NULL AND a.status = 'open'
+  GROUP BY ac.contact_id
+) AS soonest
+WHERE soonest.contact_id = contacts.id
+""",
+)
 
 
 def downgrade() -> None:
