@@ -86,9 +86,9 @@ def run_app(data_dir: Path) -> int:
     """Open the main window on the database in `data_dir`; returns the exit code."""
     check_display()
     from desktop.contact_book import ContactBook
-    from desktop.settings import backup_plan
+    from desktop.settings import apply_source_urls, backup_plan
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.settings import apply_source_urls, user_settings
+    from desktop.ui.settings import user_settings
     from desktop.ui.single_instance import SingleInstance
     from desktop.ui.unexpected_errors import UnexpectedErrors
 

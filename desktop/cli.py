@@ -320,14 +320,16 @@ def _brief(args: argparse.Namespace) -> int:
 def _refresh_profiles(book: ContactBook, contact_id: uuid.UUID, data_dir: Path) -> str:
     """Fetch the contact's profiles now, within the user's (or IT's) settings."""
     from desktop.paths import config_dir
-    from desktop.settings import read_only_settings
-    from desktop.social.fetch import Fetcher
+    from desktop.settings import apply_source_urls, read_only_settings
+    from desktop.social.fetch import Fetcher, RateGate
     from desktop.social.refresh import ProfileRefresher, RefreshPolicy
 
-    policy = RefreshPolicy.from_settings(read_only_settings(config_dir()))
+    settings = read_only_settings(config_dir())
+    policy = RefreshPolicy.from_settings(settings)
     if not policy.enabled:
         return "fetching is turned off in the settings; showing what was cached"
-    fetcher = Fetcher()
+    apply_source_urls(settings)  # as the app does: proxies and self-hosted servers
+    fetcher = Fetcher(gate=RateGate.kept_in(data_dir))
     try:
         refresher = ProfileRefresher(book, fetcher, data_dir / "avatars", policy)
         summary = refresher.refresh_contact(contact_id, force=True).summary()

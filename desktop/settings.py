@@ -236,3 +236,14 @@ def backup_plan(settings: Settings, data_dir: Path) -> BackupPlan:
     folder = os.path.expandvars(settings.get(BACKUP_FOLDER).strip())
     place = data_dir / (Path(folder).expanduser() if folder else Path("backups"))
     return BackupPlan(place.absolute(), settings.get(BACKUP_KEEP))
+
+
+def apply_source_urls(settings: Settings) -> None:
+    """Base URLs set in the settings (`social/<source>_url`, for proxies and self-hosted
+    servers) apply unless the environment already sets `CALLSHEET_<SOURCE>_URL`."""
+    import os
+
+    for name, setting in SOURCE_URLS.items():
+        value = settings.get(setting).strip()
+        if value:
+            os.environ.setdefault(f"CALLSHEET_{name.upper()}_URL", value)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from desktop.calls.sheet import CallSheet
 from desktop.social.profiles import LINK_ONLY, NETWORK_TITLES
+from desktop.social.snapshot import shown
 from desktop.wording import titled
 
 
@@ -84,7 +85,7 @@ def render_text(sheet: CallSheet, zone: str) -> str:
         if profile.last_error:
             profile_lines.append(f"    last refresh failed: {profile.last_error}")
     lines += _section("Profiles", profile_lines)
-    return "\n".join(lines) + "\n"
+    return shown("\n".join(lines)) + "\n"  # nothing stored may drive the terminal
 
 
 def _section(title: str, items: list[str]) -> list[str]:

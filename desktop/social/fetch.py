@@ -1,19 +1,26 @@
-"""Careful HTTP for public profile sources: short timeouts, capped bodies, expected
-content types only, redirects only within the same host, per-host rate limits that
-honour 429 and Retry-After, and cancellation between chunks.
+"""Careful HTTP for public profile sources: short timeouts and an overall deadline per
+request, capped bodies, expected content types only, redirects only within the same
+host, no private, loopback, link-local or multicast targets (addresses come from
+contact data, which anyone can write), per-host rate limits that honour 429 and
+Retry-After across runs, and cancellation between chunks.
 
 Every failure is a FetchError subclass, so a caller keeps its last good snapshot.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import ipaddress
 import json
 import logging
+import os
+import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -24,11 +31,17 @@ from desktop import __version__
 from desktop.image_kinds import image_kind
 
 log = logging.getLogger(__name__)
+# httpx logs each request's whole URL, credentials of a proxy override included; this
+# module logs them itself, without credentials or queries.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 USER_AGENT = f"Callsheet/{__version__} (contact manager; public profile snapshots)"
 TIMEOUT = httpx.Timeout(6.0, connect=3.0)
 MAX_REDIRECTS = 3
 DEFAULT_SPACING_S = 0.5
 MAX_POLITE_WAIT_S = 2.0
+REQUEST_DEADLINE_S = 20.0  # the whole request, however slowly a server drips its bytes
+WAITS_FILE = "profile-source-waits.json"
+OVERRIDES = ("bluesky", "github", "gravatar", "mastodon")  # CALLSHEET_<NAME>_URL
 
 
 class FetchError(CallsheetError):
@@ -76,12 +89,52 @@ class Limits:
 
 @dataclass
 class RateGate:
-    """When each host may be asked again (monotonic seconds)."""
+    """When each host may be asked again (monotonic seconds). A gate `kept` in a file
+    remembers a host's request to wait (Retry-After) for the next run too, by `wall`
+    time (seconds since the epoch)."""
 
     clock: Callable[[], float] = time.monotonic
     spacing_s: float = DEFAULT_SPACING_S
     not_before: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    kept: Path | None = None
+    wall: Callable[[], float] = time.time
+
+    @classmethod
+    def kept_in(cls, data_dir: Path, wall: Callable[[], float] = time.time) -> RateGate:
+        """A gate that remembers waits in `data_dir` between runs."""
+        gate = cls(kept=data_dir / WAITS_FILE, wall=wall)
+        now, wall_now = gate.clock(), wall()
+        for host, until in gate._read_kept().items():
+            if until > wall_now:
+                gate.not_before[host] = now + (until - wall_now)
+        return gate
+
+    def _read_kept(self) -> dict[str, float]:
+        if self.kept is None:
+            return {}
+        try:
+            data = json.loads(self.kept.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {
+            str(host): float(until)
+            for host, until in data.items()
+            if isinstance(until, int | float) and not isinstance(until, bool)
+        }
+
+    def _keep(self, host: str, seconds: float) -> None:
+        if self.kept is None:
+            return
+        wall_now = self.wall()
+        waits = {h: u for h, u in self._read_kept().items() if u > wall_now}
+        waits[host] = max(waits.get(host, 0.0), wall_now + seconds)
+        partial = self.kept.with_name(f"{self.kept.name}.part")
+        with contextlib.suppress(OSError):  # only a politeness: never worth failing over
+            partial.write_text(json.dumps(waits), "utf-8")
+            os.replace(partial, self.kept)
 
     def claim(self, host: str) -> float:
         """Take the host's next turn: the seconds to wait for it (at most a polite
@@ -98,6 +151,7 @@ class RateGate:
     def back_off(self, host: str, seconds: float) -> None:
         with self.lock:
             self.not_before[host] = max(self.not_before.get(host, 0.0), self.clock() + seconds)
+            self._keep(host, seconds)
 
 
 class Fetcher:
@@ -109,13 +163,28 @@ class Fetcher:
         gate: RateGate | None = None,
         limits: Limits = Limits(),
         cancelled: threading.Event | None = None,
+        trusted: Iterable[str] | None = None,
+        deadline_s: float = REQUEST_DEADLINE_S,
     ) -> None:
+        """`trusted`: base URLs whose hosts may be private or local (a proxy, a
+        self-hosted server, a test server); by default the `CALLSHEET_<NAME>_URL`
+        overrides."""
         self.client = client or httpx.Client(
-            timeout=TIMEOUT, follow_redirects=False, headers={"User-Agent": USER_AGENT}
+            timeout=TIMEOUT,
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+            # A new connection per request, so each request's deadline has its socket.
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
         self.gate = gate or RateGate()
         self.limits = limits
         self.cancelled = cancelled or threading.Event()
+        if trusted is None:
+            trusted = filter(
+                None, (os.environ.get(f"CALLSHEET_{n.upper()}_URL") for n in OVERRIDES)
+            )
+        self.trusted = {_origin(url) for url in trusted}
+        self.deadline_s = deadline_s
 
     def close(self) -> None:
         self.client.close()
@@ -166,10 +235,16 @@ class Fetcher:
         host = _host(url)
         for _ in range(MAX_REDIRECTS + 1):
             self._check_cancelled()
+            self._check_target(url)
             if self.cancelled.wait(self.gate.claim(host)):
                 raise Cancelled("Cancelled.")
             try:
-                with self.client.stream("GET", url, params=params) as response:
+                with (
+                    _Deadline(self.deadline_s) as deadline,
+                    self.client.stream(
+                        "GET", url, params=params, extensions={"trace": deadline.trace}
+                    ) as response,
+                ):
                     log.info("GET %s: HTTP %s", _logged(url), response.status_code)
                     if response.is_redirect:
                         target = urljoin(str(response.url), response.headers.get("location", ""))
@@ -187,10 +262,13 @@ class Fetcher:
                             f"{host} sent {content_type or 'an unlabelled body'}, "
                             f"not {types[0].rstrip('/')}."
                         )
-                    return self._read(response, limit, host, truncate), content_type
+                    body = self._read(response, limit, host, truncate, deadline)
+                    return body, content_type
             except httpx.TimeoutException:
                 raise Unavailable(f"{host} did not answer in time.") from None
             except httpx.TransportError as error:
+                if deadline.expired:
+                    raise Unavailable(f"{host} took too long to answer.") from None
                 log.info("GET %s failed: %s", _logged(url), error.__class__.__name__)
                 raise Unreachable(
                     f"Could not reach {host} ({error.__class__.__name__}).", host
@@ -210,11 +288,42 @@ class Fetcher:
         if not 200 <= status < 300:
             raise BadResponse(f"{host} answered HTTP {status}.")
 
-    def _read(self, response: httpx.Response, limit: int, host: str, truncate: bool) -> bytes:
+    def _check_target(self, url: str) -> None:
+        """Refuse a URL whose host is (or resolves to) an address that is not public:
+        a profile, avatar or redirect must not make Callsheet reach into the user's
+        network or this computer. Trusted base URLs aside."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise BadResponse(f"“{_logged(url)}” is not a web address; not fetched.")
+        if _origin(url) in self.trusted:
+            return
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            raise Unreachable(f"Could not find {parts.hostname}.", parts.hostname) from None
+        for address in {str(info[4][0]) for info in found}:
+            if not _public(address):
+                log.warning("refused %s: %s is not a public address", _logged(url), address)
+                raise BadResponse(
+                    f"{parts.hostname} points at a private or local address ({address}); "
+                    "not fetched."
+                )
+
+    def _read(
+        self,
+        response: httpx.Response,
+        limit: int,
+        host: str,
+        truncate: bool,
+        deadline: _Deadline,
+    ) -> bytes:
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
             self._check_cancelled()
+            if deadline.expired:
+                raise Unavailable(f"{host} took too long to answer.")
             size += len(chunk)
             chunks.append(chunk)
             if size > limit:
@@ -260,5 +369,59 @@ def _logged(url: str) -> str:
 
 
 def _host(url: str) -> str:
+    """The host (and port) of `url`, as messages name it: never its credentials."""
     parts = urlsplit(url)
-    return parts.netloc or url
+    if not parts.hostname:
+        return _logged(url)
+    return parts.hostname + (f":{parts.port}" if parts.port else "")
+
+
+def _public(address: str) -> bool:
+    """Whether `address` is a public unicast address (an IPv4-mapped one as its IPv4)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class _Deadline:
+    """Ends a request that runs past `seconds`, however its server trickles bytes:
+    its socket (seen through httpx's trace hook) is shut when time is up."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event == "connection.connect_tcp.complete":
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if isinstance(sock, socket.socket):
+                with self._lock:
+                    self._sockets.append(sock)
+                    if self.expired:
+                        self._shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from db.errors import ValidationError
 from db.social_profiles import ProfileRow
@@ -23,7 +25,14 @@ from desktop.settings import (
     SOCIAL_MAX_AGE_DAYS,
     Settings,
 )
-from desktop.social.fetch import Cancelled, Fetcher, FetchError, NotFound, Unreachable
+from desktop.social.fetch import (
+    BadResponse,
+    Cancelled,
+    Fetcher,
+    FetchError,
+    NotFound,
+    Unreachable,
+)
 from desktop.social.profiles import ProfileRef, recognise
 from desktop.social.snapshot import Snapshot
 from desktop.social.sources import SOURCES, gravatar
@@ -143,7 +152,9 @@ class ProfileRefresher:
     def _refresh(self, row: ProfileRow, now: datetime, report: RefreshReport) -> None:
         ref = ProfileRef(row.network, row.handle, row.url)
         try:
-            snapshot = SOURCES[row.network](self.fetcher, ref)
+            snapshot = _read(
+                row.network, row.handle, lambda: SOURCES[row.network](self.fetcher, ref)
+            )
         except Cancelled:
             raise
         except NotFound as error:
@@ -172,7 +183,7 @@ class ProfileRefresher:
             if row is not None and not force and not self.policy.due(row, now):
                 continue
             try:
-                snapshot = gravatar.fetch_email(self.fetcher, address)
+                snapshot = _read("gravatar", address, gravatar.fetch_email, self.fetcher, address)
             except Cancelled:
                 raise
             except NotFound:
@@ -242,6 +253,22 @@ class ProfileRefresher:
         partial.write_bytes(data)
         os.replace(partial, path)
         return str(path)
+
+
+def _read(source: str, handle: str, fetch: Callable[..., Snapshot], *args: Any) -> Snapshot:
+    """What `fetch(*args)` brought, or BadResponse when it is not a profile worth keeping
+    in place of the last one: a body in another shape, or one with nothing in it."""
+    try:
+        snapshot = fetch(*args)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+        if isinstance(error, FetchError):
+            raise
+        raise BadResponse(
+            f"{source} sent a profile in a form Callsheet cannot read; the last one is kept."
+        ) from error
+    if snapshot.says_nothing(handle):
+        raise BadResponse(f"{source} sent a profile with nothing in it; the last one is kept.")
+    return snapshot
 
 
 def _gravatar_url(address: str) -> str:

@@ -35,17 +35,41 @@ class Snapshot:
     details: dict[str, str] = field(default_factory=dict)
     links: tuple[str, ...] = ()  # other profiles this one points at (Gravatar)
 
+    def says_nothing(self, handle: str) -> bool:
+        """Whether nothing came but, at most, the handle we asked for: an answer in a
+        shape the source does not usually send, not a profile worth keeping."""
+        told = (self.headline, self.avatar_url, self.counts, self.posts, self.details, self.links)
+        return not any(told) and self.display_name in ("", handle)
+
+
+# Control characters (terminal escapes among them) and the bidirectional overrides and
+# isolates that make text read in another order than it is stored ("Trojan Source").
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """`text` without what could disguise it or drive a terminal: control characters
+    (new lines and tabs aside) and bidirectional overrides."""
+    return _HIDDEN.sub("", text)
+
 
 def plain(text: object, limit: int = MAX_TEXT) -> str:
-    """Plain text from what a source sent, which may be HTML: tags stripped (paragraph
-    and line breaks kept as new lines), entities decoded, whitespace tidied, capped."""
+    """Plain text as a source sent it (a GitHub bio, a page's title): hidden characters
+    removed, whitespace tidied, capped. "&lt;" stays "&lt;": it is what was written."""
+    if not isinstance(text, str):
+        return ""
+    lines = [" ".join(line.split()) for line in shown(text).splitlines()]
+    tidy = "\n".join(line for line in lines if line)
+    return tidy if len(tidy) <= limit else tidy[: limit - 1] + "…"
+
+
+def from_html(text: object, limit: int = MAX_TEXT) -> str:
+    """Plain text from HTML a source sent (a Mastodon note or post): tags stripped
+    (paragraph and line breaks kept as new lines), entities decoded, then as `plain`."""
     if not isinstance(text, str):
         return ""
     with_breaks = re.sub(r"(?i)<br\s*/?>|</p>\s*<p[^>]*>", "\n", text)
-    stripped = html.unescape(nh3.clean(with_breaks, tags=set()))
-    lines = [" ".join(line.split()) for line in stripped.splitlines()]
-    tidy = "\n".join(line for line in lines if line)
-    return tidy if len(tidy) <= limit else tidy[: limit - 1] + "…"
+    return plain(html.unescape(nh3.clean(with_breaks, tags=set())), limit)
 
 
 def count(value: object) -> int | None:

@@ -32,7 +32,7 @@ from desktop.calls.sheet import CallSheet, build_sheet
 from desktop.calls.sheet_html import render_html
 from desktop.contact_book import ContactBook
 from desktop.settings import SOCIAL_BY_EMAIL, Settings
-from desktop.social.fetch import Fetcher
+from desktop.social.fetch import Fetcher, RateGate
 from desktop.social.profiles import recognise
 from desktop.social.refresh import ProfileRefresher, RefreshPolicy, RefreshReport
 from desktop.ui.avatar import InitialsAvatar
@@ -78,7 +78,9 @@ class CallSheetWindow(QWidget):
         self.avatars = avatars
         self.dial_settings = dial_settings
         self.policy = policy
-        self.fetcher_factory = fetcher_factory or (lambda cancel: Fetcher(cancelled=cancel))
+        self.fetcher_factory = fetcher_factory or (
+            lambda cancel: Fetcher(cancelled=cancel, gate=RateGate.kept_in(avatars.parent))
+        )
         self.opener = opener
         self.runner = runner
         self.default_region = default_region

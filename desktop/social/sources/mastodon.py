@@ -8,7 +8,15 @@ from urllib.parse import urlsplit
 
 from desktop.social.fetch import BadResponse, Fetcher
 from desktop.social.profiles import ProfileRef
-from desktop.social.snapshot import MAX_POSTS, Post, Snapshot, counts_from, plain, web_url
+from desktop.social.snapshot import (
+    MAX_POSTS,
+    Post,
+    Snapshot,
+    counts_from,
+    from_html,
+    plain,
+    web_url,
+)
 
 PROFILE_PAGE = "http://webfinger.net/rel/profile-page"
 
@@ -37,15 +45,15 @@ def fetch(fetcher: Fetcher, ref: ProfileRef) -> Snapshot:
     posts = [
         Post(
             str(status.get("created_at", ""))[:40],
-            plain(status.get("content"), 500),
+            from_html(status.get("content"), 500),
             web_url(status.get("url")),
         )
         for status in (statuses if isinstance(statuses, list) else [])
-        if isinstance(status, dict) and plain(status.get("content"), 500)
+        if isinstance(status, dict) and from_html(status.get("content"), 500)
     ]
     return Snapshot(
         display_name=plain(account.get("display_name"), 200) or user,
-        headline=plain(account.get("note")),
+        headline=from_html(account.get("note")),
         avatar_url=web_url(account.get("avatar")),
         counts=counts,
         posts=tuple(posts[:MAX_POSTS]),

@@ -32,8 +32,9 @@ def sources(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServ
 
 
 @pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    """A fetcher without the polite pause between requests (tests hit one host)."""
-    made = Fetcher(gate=RateGate(spacing_s=0.0))
+def fetcher(httpserver: HTTPServer) -> Iterator[Fetcher]:
+    """A fetcher without the polite pause between requests (tests hit one host), which
+    trusts the loopback server as it would a configured proxy."""
+    made = Fetcher(gate=RateGate(spacing_s=0.0), trusted=[httpserver.url_for("")])
     yield made
     made.close()
