@@ -50,6 +50,14 @@ TRAVEL_FOLDER = Path(__file__).with_name("time_travel")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
+        "--fault-trials", type=int, default=10, metavar="N",
+        help="processes killed by the fault campaign (tests/reliability); CI runs 10",
+    )  # fmt: skip
+    parser.addoption(
+        "--fuzz-examples", type=int, default=60, metavar="N",
+        help="inputs per parser for the fuzzers (tests/reliability); CI runs 60",
+    )  # fmt: skip
+    parser.addoption(
         "--clock-ahead",
         metavar="DATE",
         help="run with the process clock (and the callsheet processes tests start) moved "
@@ -58,6 +66,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    os.environ["CALLSHEET_FUZZ_EXAMPLES"] = str(config.getoption("--fuzz-examples"))
     destination = config.getoption("--clock-ahead")
     if destination:
         import time_machine

@@ -255,6 +255,12 @@ class ProfileRefresher:
         return str(path)
 
 
+def fetch_profile(fetcher: Fetcher, ref: ProfileRef) -> Snapshot:
+    """The profile `ref` names, fetched from its source; a `FetchError` when nothing
+    usable came (see `_read`)."""
+    return _read(ref.network, ref.handle, SOURCES[ref.network], fetcher, ref)
+
+
 def _read(source: str, handle: str, fetch: Callable[..., Snapshot], *args: Any) -> Snapshot:
     """What `fetch(*args)` brought, or BadResponse when it is not a profile worth keeping
     in place of the last one: a body in another shape, or one with nothing in it."""

@@ -27,7 +27,7 @@ def fetch(fetcher: Fetcher, ref: ProfileRef) -> Snapshot:
         f"{_server(domain)}/.well-known/webfinger", {"resource": f"acct:{ref.handle}"}
     )
     server = domain
-    for link in finger.get("links", []) if isinstance(finger, dict) else []:
+    for link in (finger.get("links") or []) if isinstance(finger, dict) else []:
         if isinstance(link, dict) and link.get("rel") == PROFILE_PAGE:
             server = urlsplit(str(link.get("href", ""))).hostname or domain
     base = _server(server)
