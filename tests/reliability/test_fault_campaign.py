@@ -9,7 +9,8 @@ integrity-check and holds exactly the live contacts; every live contact has its
 journal rows; nothing that existed before the kill, or was reported committed, is gone;
 an export's file is whole or absent.
 
-CI runs `--fault-trials 10`; docs/RELIABILITY.md records a longer run and its command.
+CI runs `--fault-trials 10`; docs/RELIABILITY.md records a longer run and its command
+(which raises pytest-timeout's limit with `--timeout`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,28 +34,11 @@ from alembic import command
 from db import migrations
 from db.engine import database_path, open_database
 from desktop.contact_book import ContactBook
+from tests.db.test_crash import WRITER
 from tests.locations import ROOT
 
 BASE_CONTACTS = 1500
 LONGEST_WAIT_S = 4.0  # kills land anywhere from start-up to the end of most jobs
-
-SAVER = textwrap.dedent("""
-    import sys
-    from pathlib import Path
-    from db.engine import open_database
-    from db.contacts import ContactDraft, EmailValue, create_contact
-
-    db = open_database(Path(sys.argv[1]))
-    n = 0
-    while True:
-        with db.transaction() as session:
-            for _ in range(5):
-                n += 1
-                create_contact(session, ContactDraft(
-                    given_name=f"Saved{n}", family_name="Fault",
-                    emails=(EmailValue(f"saved{n}@fault.example"),)))
-        print(n, flush=True)
-""")
 
 
 @dataclass
@@ -114,7 +97,7 @@ OPERATIONS: dict[str, Callable[[dict[str, Path], Path], list[str]]] = {
     "seed": lambda bases, out: cli("seed", "--count", "6000", "--seed", "5"),
     "import": lambda bases, out: cli("import", str(bases["sheet"])),
     "export": lambda bases, out: cli("export", "--format", "vcf", "--out", str(out)),
-    "save": lambda bases, out: [sys.executable, "-c", SAVER, "{data}"],
+    "save": lambda bases, out: [sys.executable, "-c", WRITER, "{data}"],
     "migration": lambda bases, out: cli("find", "anything"),
 }
 
@@ -175,7 +158,7 @@ def check(
         if unjournaled:
             problems.append(f"{unjournaled} contacts have no journal rows")
         saved = conn.execute(
-            "SELECT count(*) FROM contacts WHERE family_name = 'Fault' AND given_name LIKE 'Saved%'"
+            "SELECT count(*) FROM contacts WHERE family_name = 'Test' AND given_name LIKE 'Crash%'"
         ).fetchone()[0]
     gone = len(before - contact_ids(data)) + max(committed - saved, 0)
     if gone:

@@ -85,20 +85,15 @@ def read_or_refuse(path: Path, format: str) -> None:
         plan_contacts(path, format, None, "NO")
 
 
+@pytest.mark.parametrize(("format", "alphabet"), [("csv", CSV_PIECES), ("vcf", VCARD_PIECES)])
 @FUZZ
-@given(data=st.one_of(pieces(CSV_PIECES), st.binary(max_size=400)))
-def test_any_table_file_is_read_or_refused(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "fuzz.csv"
-    path.write_bytes(data)
-    read_or_refuse(path, "csv")
-
-
-@FUZZ
-@given(data=st.one_of(pieces(VCARD_PIECES), st.binary(max_size=400)))
-def test_any_vcard_file_is_read_or_refused(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "fuzz.vcf"
-    path.write_bytes(data)
-    read_or_refuse(path, "vcf")
+@given(data=st.data())
+def test_any_contacts_file_is_read_or_refused(
+    tmp_path: Path, format: str, alphabet: st.SearchStrategy[str], data: st.DataObject
+) -> None:
+    path = tmp_path / f"fuzz.{format}"
+    path.write_bytes(data.draw(st.one_of(pieces(alphabet), st.binary(max_size=400))))
+    read_or_refuse(path, format)
 
 
 @FUZZ
@@ -172,10 +167,15 @@ PROFILE_KEYS = st.sampled_from(
      "followers", "followersCount", "feed", "post", "record", "text", "content", "id", "url",
      "verified_accounts", "links", "company", "location", "blog"]
 )  # fmt: skip
-PROFILE_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(PROFILE_KEYS, inner, max_size=6),
-    max_leaves=25,
+PROFILE_JSON: st.SearchStrategy[object] = st.deferred(
+    lambda: (
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.text(max_size=30)
+        | st.lists(PROFILE_JSON, max_size=3)
+        | st.dictionaries(PROFILE_KEYS, PROFILE_JSON, max_size=6)
+    )
 )
 
 

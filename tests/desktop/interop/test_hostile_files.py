@@ -57,17 +57,23 @@ def test_a_device_or_a_pipe_is_refused_at_once(tmp_path: Path) -> None:
     assert result.returncode == 1 and "not a plain file" in result.stderr
 
 
-def test_labels_that_differ_only_by_accents_are_one_group(tmp_path: Path) -> None:
-    """Issue 15.4: "Café" and "Cafe" (one group name, as Callsheet compares them) aborted
-    the whole import."""
+def import_labels(tmp_path: Path, rows: str) -> subprocess.CompletedProcess[str]:
+    """`callsheet import` of a table of people with labels, into `tmp_path/data`."""
     sheet = tmp_path / "labels.csv"
-    sheet.write_text("First Name,Last Name,Labels\nMaya,Lund,Café\nOla,Berg,Cafe\n")
+    sheet.write_text("First Name,Last Name,Labels\n" + rows)
     result = subprocess.run(
         [sys.executable, "-m", "desktop", "--data-dir", str(tmp_path / "data"), "import",
          str(sheet)],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_labels_that_differ_only_by_accents_are_one_group(tmp_path: Path) -> None:
+    """Issue 15.4: "Café" and "Cafe" (one group name, as Callsheet compares them) aborted
+    the whole import."""
+    import_labels(tmp_path, "Maya,Lund,Café\nOla,Berg,Cafe\n")
     import sqlite3
 
     with sqlite3.connect(tmp_path / "data" / "callsheet.db") as conn:
@@ -95,14 +101,7 @@ def test_an_oversized_photo_said_to_be_left_out_is_left_out() -> None:
 def test_an_overlong_label_is_left_out_not_the_whole_import(tmp_path: Path) -> None:
     """A 300-character label stopped the import at its first chunk ("Keep the group's
     name under 200 characters"), with nothing imported."""
-    sheet = tmp_path / "labels.csv"
-    sheet.write_text("First Name,Last Name,Labels\nMaya,Lund,Ok\nOla,Berg," + "x" * 300 + "\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "desktop", "--data-dir", str(tmp_path / "data"), "import",
-         str(sheet)],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    result = import_labels(tmp_path, "Maya,Lund,Ok\nOla,Berg," + "x" * 300 + "\n")
     assert "row 3, labels: the label “xxxx" in result.stdout
     assert "Imported: 2 created" in result.stdout
 
