@@ -266,6 +266,8 @@ class Fetcher:
                     return body, content_type
             except httpx.TimeoutException:
                 raise Unavailable(f"{host} did not answer in time.") from None
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol):
+                raise BadResponse(f"“{_logged(url)}” is not a web address; not fetched.") from None
             except httpx.TransportError as error:
                 if deadline.expired:
                     raise Unavailable(f"{host} took too long to answer.") from None
@@ -292,7 +294,11 @@ class Fetcher:
         """Refuse a URL whose host is (or resolves to) an address that is not public:
         a profile, avatar or redirect must not make Callsheet reach into the user's
         network or this computer. Trusted base URLs aside."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 (reading it checks it: "http://host:99999" fails here)
+        except ValueError:
+            raise BadResponse("A source gave an address that is not a web address.") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise BadResponse(f"“{_logged(url)}” is not a web address; not fetched.")
         if _origin(url) in self.trusted:
