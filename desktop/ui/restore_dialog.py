@@ -169,17 +169,20 @@ class RestoreDialog(QDialog):
         if path is None or not isinstance(summary, BackupSummary) or item is None:
             return
         taken = item.text(0)
-        answer = QMessageBox.question(
-            self,
-            "Restore from Backup",
+        box = QMessageBox(QMessageBox.Icon.Question, "Restore from Backup", "", parent=self)
+        box.setText(
             f"Put the book back as it was in the backup of {taken} "
-            f"({counted(summary.contacts, 'contact')})?\n\nEverything changed since then is "
-            "replaced. The book as it is now is kept as a backup first, so you can restore "
-            "it again.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+            f"({counted(summary.contacts, 'contact')})?"
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        box.setInformativeText(
+            "Everything changed since then is replaced. The book as it is now is kept as a "
+            "backup first, so you can restore it again."
+        )
+        restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not restore:
             return
         self.restore.setEnabled(False)
         self.other.setEnabled(False)
