@@ -47,11 +47,14 @@ class Tally:
     killed: int = 0  # the process was still running when the kill came
     failures: list[str] = field(default_factory=list)
     lost: int = 0  # records that existed or were committed before the kill, gone after
+    by_operation: dict[str, list[int]] = field(default_factory=dict)  # [trials, killed]
 
     def line(self) -> str:
+        each = ", ".join(f"{name} {n}/{k}" for name, (n, k) in sorted(self.by_operation.items()))
         return (
             f"fault campaign: {self.trials} trials, {self.killed} killed mid-way, "
-            f"{len(self.failures)} failures, {self.lost} records lost"
+            f"{len(self.failures)} failures, {self.lost} records lost "
+            f"(trials/killed: {each})"
         )
 
 
@@ -115,8 +118,11 @@ def trial(
     )
     time.sleep(chance.uniform(0.05, LONGEST_WAIT_S))
     committed = 0
+    counts = tally.by_operation.setdefault(operation, [0, 0])
+    counts[0] += 1
     if process.poll() is None:
         tally.killed += 1
+        counts[1] += 1
         os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert process.stdout is not None
