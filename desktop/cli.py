@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import cli_backup, logs
-from desktop.cli_book import say_waiting
+from desktop.cli_book import open_book, say_waiting
 from desktop.cli_interop import add_commands, run_export, run_import, run_undo_import
 from desktop.paths import default_data_dir
 
@@ -186,9 +186,8 @@ def _not_negative(value: str) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    from desktop.contact_book import ContactBook
 
-    book = ContactBook.open(args.data_dir, on_wait=say_waiting)
+    book = open_book(args.data_dir)
     logs.configure(args.data_dir, debug=args.debug)
     started = time.perf_counter()
     interactive = sys.stderr.isatty()
@@ -214,9 +213,8 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _find(args: argparse.Namespace) -> int:
-    from desktop.contact_book import ContactBook
 
-    book = ContactBook.open(args.data_dir, create=False)
+    book = open_book(args.data_dir, create=False)
     try:
         hits = book.lookup(args.text, limit=args.limit + 1)
     finally:
@@ -260,9 +258,7 @@ def _find(args: argparse.Namespace) -> int:
 def _agenda(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
-    from desktop.contact_book import ContactBook
-
-    book = ContactBook.open(args.data_dir, create=False)
+    book = open_book(args.data_dir, create=False)
     try:
         now = book.clock.moment()
         rows = book.agenda(now, args.days, overdue_only=args.overdue)
@@ -297,9 +293,8 @@ def _brief(args: argparse.Namespace) -> int:
     from db.errors import NotFoundError
     from desktop.calls.brief import render_text
     from desktop.calls.sheet import build_sheet
-    from desktop.contact_book import ContactBook
 
-    book = ContactBook.open(args.data_dir, create=False)
+    book = open_book(args.data_dir, create=False)
     try:
         hits = book.lookup(args.query, limit=2)
         if not hits:

@@ -140,9 +140,8 @@ def _print_problems(problems: list[str]) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from desktop.contact_book import ContactBook
 
-    book = ContactBook.open(args.data_dir, create=False)  # reads only: a read-only book will do
+    book = open_book(args.data_dir, create=False)  # reads only: a read-only book will do
     try:
         group_id = None
         if args.group:
