@@ -131,6 +131,18 @@ def open_database(
     data_dir = data_dir.expanduser().absolute()  # a relative folder, as typed, works too
     path = database_path(data_dir)
     _prepare_directory(data_dir, create)
+    clock = clock or SystemClock()
+    try:
+        return _open(path, clock, create, busy_timeout_ms, on_wait)
+    except DiskFullError:
+        if create or _has_unsaved_log(path):
+            raise
+        return _snapshot(path, clock)  # reading needs no room: find and export still work
+
+
+def _open(
+    path: Path, clock: Clock, create: bool, busy_timeout_ms: int, on_wait: OnWait | None
+) -> Database:
     revision: str | None = None
     if path.exists():
         if path.stat().st_size == 0:
@@ -138,16 +150,10 @@ def open_database(
         _check_is_sqlite(path)
         if create and not os.access(path, os.W_OK):
             raise ReadOnlyDatabaseError(path)
-        try:
-            with translate_errors(path):
-                revision = _stored_revision(path)
-        except DiskFullError:
-            if create or _has_unsaved_log(path):
-                raise
-            return _snapshot(path, clock or SystemClock())
+        with translate_errors(path):
+            revision = _stored_revision(path)
     elif not create:
         raise MissingDatabaseError(path)
-    clock = clock or SystemClock()
     jobs = job_lock(path)
     checked = revision != HEAD_REVISION  # an upgrade or a first open checks its result
     if revision != HEAD_REVISION:
@@ -167,11 +173,6 @@ def open_database(
         with jobs.try_hold() as free, translate_errors(path):
             if free:
                 bulk.restore_indexes(engine)
-    except DiskFullError:
-        engine.dispose()
-        if create or _has_unsaved_log(path):
-            raise
-        return _snapshot(path, clock)
     except BaseException:
         engine.dispose()
         raise
@@ -373,7 +374,7 @@ def _upgrade_aside(path: Path, revision: str | None, clock: Clock, busy_timeout_
     if revision is not None and revision not in migrations.known_revisions():
         raise NewerDatabaseError(path, revision)
     working = path.with_name(f"{path.name}.upgrading")
-    _remove_with_journals(working)  # what an interrupted upgrade left
+    remove_with_journals(working)  # what an interrupted upgrade left
     if revision is not None:
         original = make_engine(path, busy_timeout_ms)
         try:
@@ -383,6 +384,15 @@ def _upgrade_aside(path: Path, revision: str | None, clock: Clock, busy_timeout_
             _copy_database(original, working)
         finally:
             original.dispose()
+    upgrade_copy(working, path, busy_timeout_ms)
+    durable_replace(working, path)
+
+
+def upgrade_copy(working: Path, book: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    """Bring the copy `working` of `book` to the newest schema, check it and fold its WAL
+    into the file, ready to be moved (or copied) into the book's place."""
+    from db import migrations
+
     engine = make_engine(working, busy_timeout_ms)
     try:
         migrations.upgrade(engine)
@@ -390,34 +400,41 @@ def _upgrade_aside(path: Path, revision: str | None, clock: Clock, busy_timeout_
             problems = conn.exec_driver_sql("PRAGMA quick_check").scalar_one()
             if problems != "ok":
                 raise DatabaseError(
-                    path,
+                    book,
                     f"upgrading it made a damaged copy ({problems})",
                     "The book itself is unchanged; report this with callsheet.log.",
                 )
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         engine.dispose()
-    _durable_replace(working, path)
+
+
+@contextlib.contextmanager
+def raw_connection(engine: Engine) -> Iterator[sqlite3.Connection]:
+    """The sqlite3 connection under a pooled one (for the backup API)."""
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        yield raw
 
 
 def _copy_database(engine: Engine, target: Path) -> None:
-    with engine.connect() as conn:
-        source = conn.connection.dbapi_connection
-        assert isinstance(source, sqlite3.Connection)
+    with raw_connection(engine) as source:
         backups.copy_database(source, target)
 
 
-def _durable_replace(source: Path, target: Path) -> None:
+def durable_replace(source: Path, target: Path) -> None:
     """Move `source` over `target` (its WAL already checkpointed away), on disk."""
     for suffix in ("-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)  # the old file's, now stale
     os.replace(source, target)
-    _remove_with_journals(source)
+    remove_with_journals(source)
     backups.sync_folder(target.parent)
 
 
-def _remove_with_journals(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
+def remove_with_journals(path: Path) -> None:
+    """Delete a database file with its WAL, index, journal and half-written copy."""
+    for suffix in ("", "-wal", "-shm", "-journal", ".part"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 

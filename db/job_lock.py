@@ -81,12 +81,9 @@ class JobLock:
             finally:
                 self._file.release()
 
-    def try_hold(self) -> contextlib.AbstractContextManager[bool]:
-        """The lock if no other job holds it now: yields whether it was taken."""
-        return self._try_hold()
-
     @contextlib.contextmanager
-    def _try_hold(self) -> Iterator[bool]:
+    def try_hold(self) -> Iterator[bool]:
+        """The lock if no other job holds it now: yields whether it was taken."""
         if not self._threads.acquire(blocking=False):
             yield False  # a thread of this process holds it
             return

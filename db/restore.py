@@ -17,7 +17,15 @@ from pathlib import Path
 
 from db import backups, bulk
 from db.backups import BackupSummary
-from db.engine import HEAD_REVISION, Database, make_engine, translate_errors
+from db.engine import (
+    HEAD_REVISION,
+    Database,
+    durable_replace,
+    raw_connection,
+    remove_with_journals,
+    translate_errors,
+    upgrade_copy,
+)
 from db.errors import DatabaseError
 from db.job_lock import job_lock
 
@@ -29,10 +37,15 @@ class BackupPlan:
     folder: Path
     keep: int = 7
 
+    @classmethod
+    def beside(cls, data_dir: Path) -> BackupPlan:
+        """The default: `backups` in the data folder, seven kept."""
+        return cls(data_dir.expanduser().absolute() / "backups")
+
 
 def take_backup(db: Database, plan: BackupPlan, reason: str) -> Path:
     """An automatic backup of the open book, by its clock, rotated with the others."""
-    with translate_errors(db.path), _raw(db) as conn:
+    with translate_errors(db.path), raw_connection(db.engine) as conn:
         return backups.take_automatic(conn, plan.folder, reason, db.clock.now(), plan.keep)
 
 
@@ -41,7 +54,7 @@ def backup_to(db: Database, target: Path) -> Path:
     target = target.expanduser().absolute()
     if target.resolve() == db.path.resolve():
         raise DatabaseError(target, "that is the book itself", "Choose another file name.")
-    with translate_errors(db.path), _raw(db) as conn:
+    with translate_errors(db.path), raw_connection(db.engine) as conn:
         try:
             backups.copy_database(conn, target)
         except OSError as error:
@@ -70,73 +83,44 @@ def restore(db: Database, backup: Path, plan: BackupPlan) -> tuple[BackupSummary
     Returns what the backup held and where the book as it was now is. Waits for
     another process's job on the book (imports, seeding) to finish first.
     """
-    with db.jobs.held("a restore from a backup"):
-        summary = check_backup(backup)
-        working = db.path.with_name(f"{db.path.name}.restoring")
-        _remove(working)
-        try:
-            with backups.open_read_only(backup) as source:
-                backups.copy_database(source, working)
-            kept = take_backup(db, plan, "before-restore")  # may rotate `backup` away
-            _bring_up_to_date(working, summary.revision)
-            with (
-                contextlib.closing(sqlite3.connect(working)) as source,
-                db.writers_waiting(),
-                _raw(db) as live,
-            ):
-                source.backup(live)  # in one step: readers see the old book or the new
-            bulk.restore_indexes(db.engine)
-        finally:
-            _remove(working)
+    with db.jobs.held("a restore from a backup"), _staged(db.path, backup) as (summary, working):
+        kept = take_backup(db, plan, "before-restore")  # may rotate `backup` away: staged
+        with (
+            contextlib.closing(sqlite3.connect(working)) as source,
+            db.writers_waiting(),
+            raw_connection(db.engine) as live,
+        ):
+            source.backup(live)  # in one step: readers see the old book or the new
+        bulk.restore_indexes(db.engine)
     return summary, kept
 
 
-def replace_damaged(path: Path, backup: Path, plan: BackupPlan, now: datetime) -> Path:
+def replace_damaged(path: Path, backup: Path, now: datetime) -> Path:
     """Put the backup in the place of the damaged book at `path`, which is moved aside
     (not deleted: something may yet be saved from it). Returns where it went."""
-    with job_lock(path).held("a restore from a backup"):
-        summary = check_backup(backup)
-        working = path.with_name(f"{path.name}.restoring")
-        _remove(working)
-        try:
-            with backups.open_read_only(backup) as source:
-                backups.copy_database(source, working)
-            _bring_up_to_date(working, summary.revision)
-            stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
-            aside = path.with_name(f"{path.stem}.damaged-{stamp}Z.db")
-            for suffix in ("-wal", "-shm"):
-                if Path(f"{path}{suffix}").exists():
-                    os.replace(f"{path}{suffix}", f"{aside}{suffix}")
-            os.replace(path, aside)
-            os.replace(working, path)
-            backups.sync_folder(path.parent)
-        finally:
-            _remove(working)
+    stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.stem}.damaged-{stamp}Z.db")
+    with job_lock(path).held("a restore from a backup"), _staged(path, backup) as (_, working):
+        for suffix in ("-wal", "-shm"):
+            if Path(f"{path}{suffix}").exists():
+                os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+        os.replace(path, aside)
+        durable_replace(working, path)
     return aside
 
 
-def _bring_up_to_date(path: Path, revision: str) -> None:
-    if revision == HEAD_REVISION:
-        return
-    from db import migrations
-
-    engine = make_engine(path)
-    try:
-        migrations.upgrade(engine)
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        engine.dispose()
-
-
 @contextlib.contextmanager
-def _raw(db: Database) -> Iterator[sqlite3.Connection]:
-    with db.engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        assert isinstance(raw, sqlite3.Connection)
-        yield raw
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal", ".part"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+def _staged(book: Path, backup: Path) -> Iterator[tuple[BackupSummary, Path]]:
+    """The checked backup copied beside `book` and brought up to this version's schema;
+    the copy is gone afterwards, whatever happened."""
+    summary = check_backup(backup)
+    working = book.with_name(f"{book.name}.restoring")
+    remove_with_journals(working)
+    try:
+        with backups.open_read_only(backup) as source:
+            backups.copy_database(source, working)
+        if summary.older:
+            upgrade_copy(working, book)
+        yield summary, working
+    finally:
+        remove_with_journals(working)

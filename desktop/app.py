@@ -6,7 +6,6 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QIcon
@@ -15,9 +14,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from db.errors import CallsheetError, DamagedDatabaseError
 from desktop import __version__, logs
 from desktop.resources import app_icon_path
-
-if TYPE_CHECKING:
-    from db.restore import BackupPlan
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +102,7 @@ def run_app(data_dir: Path) -> int:
         try:
             book = ContactBook.open(data_dir, backups=plan)
         except DamagedDatabaseError as error:
-            if not _restore_damaged(error, plan):
+            if not _restore_damaged(error):
                 return 1
             book = ContactBook.open(data_dir, backups=plan)
     except CallsheetError as error:
@@ -126,7 +122,7 @@ def run_app(data_dir: Path) -> int:
         book.close()
 
 
-def _restore_damaged(error: DamagedDatabaseError, plan: BackupPlan) -> bool:
+def _restore_damaged(error: DamagedDatabaseError) -> bool:
     """Offer to put the last backup in the place of a damaged book; True if it was."""
     from desktop.contact_book import ContactBook
 
@@ -150,7 +146,7 @@ def _restore_damaged(error: DamagedDatabaseError, plan: BackupPlan) -> bool:
     box.exec()
     if box.clickedButton() is not restore:
         return False
-    ContactBook.replace_damaged(error.path.parent, error.backup, plan)
+    ContactBook.replace_damaged(error.path.parent, error.backup)
     return True
 
 

@@ -186,7 +186,6 @@ def _not_negative(value: str) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-
     book = open_book(args.data_dir)
     logs.configure(args.data_dir, debug=args.debug)
     started = time.perf_counter()
@@ -198,8 +197,7 @@ def _seed(args: argparse.Namespace) -> int:
         return True
 
     try:
-        with book.job("demo data being added", say_waiting):
-            added = book.seed(args.count, seed=args.seed, progress=progress)
+        added = book.seed(args.count, seed=args.seed, progress=progress, on_wait=say_waiting)
     finally:
         book.close()
     elapsed = time.perf_counter() - started
@@ -213,7 +211,6 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _find(args: argparse.Namespace) -> int:
-
     book = open_book(args.data_dir, create=False)
     try:
         hits = book.lookup(args.text, limit=args.limit + 1)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli_book import backup_plan_of, open_book
+from desktop.cli_book import open_book
 
 if TYPE_CHECKING:
     from db.backups import BackupFile
@@ -53,7 +53,7 @@ def run_restore(args: argparse.Namespace) -> int:
     try:
         book = open_book(args.data_dir, create=False)
     except DamagedDatabaseError as error:
-        aside = ContactBook.replace_damaged(args.data_dir, args.file, backup_plan_of(args.data_dir))
+        aside = ContactBook.replace_damaged(args.data_dir, args.file)
         book = open_book(args.data_dir, create=False)
         book.close()
         print(f"Restored {error.path} from {args.file}. The damaged book was moved to {aside}.")

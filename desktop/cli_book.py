@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from db.restore import BackupPlan
     from desktop.contact_book import ContactBook
 
 
@@ -19,14 +18,8 @@ def say_waiting(message: str) -> None:
 def open_book(data_dir: Path, *, create: bool = True) -> ContactBook:
     """The book in `data_dir`, backed up where the user's (or IT's) settings say."""
     from desktop.contact_book import ContactBook
-
-    plan = backup_plan_of(data_dir)
-    return ContactBook.open(data_dir, create=create, on_wait=say_waiting, backups=plan)
-
-
-def backup_plan_of(data_dir: Path) -> BackupPlan:
-    """Where the user's (or IT's) settings keep the backups of the book in `data_dir`."""
     from desktop.paths import config_dir
     from desktop.settings import backup_plan, read_only_settings
 
-    return backup_plan(read_only_settings(config_dir()), data_dir.expanduser().absolute())
+    plan = backup_plan(read_only_settings(config_dir()), data_dir.expanduser().absolute())
+    return ContactBook.open(data_dir, create=create, on_wait=say_waiting, backups=plan)

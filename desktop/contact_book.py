@@ -80,7 +80,7 @@ class ContactBook:
 
     def __init__(self, db: Database, backups: BackupPlan | None = None) -> None:
         self._db = db
-        self.backups = backups or BackupPlan(db.path.parent / "backups")
+        self.backups = backups or BackupPlan.beside(db.path.parent)
 
     @classmethod
     def open(
@@ -98,7 +98,7 @@ class ContactBook:
 
         Raises a `db.errors.DatabaseError` naming the file when it cannot be opened.
         """
-        plan = backups or BackupPlan(data_dir.expanduser().absolute() / "backups")
+        plan = backups or BackupPlan.beside(data_dir)
         try:
             db = open_database(data_dir, clock=clock, create=create, on_wait=on_wait)
         except DamagedDatabaseError as error:
@@ -111,15 +111,11 @@ class ContactBook:
         return self._db.jobs.held(what, on_wait)
 
     @staticmethod
-    def replace_damaged(
-        data_dir: Path, backup: Path, backups: BackupPlan | None = None, clock: Clock | None = None
-    ) -> Path:
+    def replace_damaged(data_dir: Path, backup: Path, clock: Clock | None = None) -> Path:
         """Put `backup` in the place of the damaged book in `data_dir` (which cannot be
         opened to restore into); returns where the damaged file was moved."""
-        data_dir = data_dir.expanduser().absolute()
-        plan = backups or BackupPlan(data_dir / "backups")
-        now = (clock or SystemClock()).now()
-        return restoring.replace_damaged(database_path(data_dir), backup, plan, now)
+        path = database_path(data_dir.expanduser().absolute())
+        return restoring.replace_damaged(path, backup, (clock or SystemClock()).now())
 
     @staticmethod
     def exists_in(data_dir: Path) -> bool:
@@ -503,11 +499,13 @@ class ContactBook:
         *,
         seed: int | None = None,
         progress: Callable[[int, int], bool] | None = None,
+        on_wait: OnWait | None = None,
     ) -> int:
-        """Add `count` demo contacts (see `desktop.demo.seed`); returns how many."""
+        """Add `count` demo contacts (see `desktop.demo.seed`); returns how many.
+        `on_wait` hears when another process's job on the book holds it up."""
         from desktop import demo
 
-        with self._db.jobs.held("demo data being added"):
+        with self._db.jobs.held("demo data being added", on_wait):
             return demo.seed(self._db, count, seed=seed, progress=progress)
 
     def group_named(self, name: str) -> uuid.UUID | None:

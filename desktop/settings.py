@@ -13,6 +13,7 @@ the window's own state, kept beside the settings as opaque values, not settings.
 from __future__ import annotations
 
 import configparser
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
@@ -229,8 +230,6 @@ def read_only_settings(config_dir: Path) -> Settings:
 
 def backup_plan(settings: Settings, data_dir: Path) -> BackupPlan:
     """Where automatic backups of the book in `data_dir` go, and how many are kept."""
-    import os
-
     from db.restore import BackupPlan
 
     folder = os.path.expandvars(settings.get(BACKUP_FOLDER).strip())
@@ -241,8 +240,6 @@ def backup_plan(settings: Settings, data_dir: Path) -> BackupPlan:
 def apply_source_urls(settings: Settings) -> None:
     """Base URLs set in the settings (`social/<source>_url`, for proxies and self-hosted
     servers) apply unless the environment already sets `CALLSHEET_<SOURCE>_URL`."""
-    import os
-
     for name, setting in SOURCE_URLS.items():
         value = settings.get(setting).strip()
         if value:

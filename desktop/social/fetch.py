@@ -29,6 +29,7 @@ import httpx
 from db.errors import CallsheetError
 from desktop import __version__
 from desktop.image_kinds import image_kind
+from desktop.settings import SOURCE_URLS
 
 log = logging.getLogger(__name__)
 # httpx logs each request's whole URL, credentials of a proxy override included; this
@@ -41,7 +42,6 @@ DEFAULT_SPACING_S = 0.5
 MAX_POLITE_WAIT_S = 2.0
 REQUEST_DEADLINE_S = 20.0  # the whole request, however slowly a server drips its bytes
 WAITS_FILE = "profile-source-waits.json"
-OVERRIDES = ("bluesky", "github", "gravatar", "mastodon")  # CALLSHEET_<NAME>_URL
 
 
 class FetchError(CallsheetError):
@@ -181,7 +181,7 @@ class Fetcher:
         self.cancelled = cancelled or threading.Event()
         if trusted is None:
             trusted = filter(
-                None, (os.environ.get(f"CALLSHEET_{n.upper()}_URL") for n in OVERRIDES)
+                None, (os.environ.get(f"CALLSHEET_{n.upper()}_URL") for n in SOURCE_URLS)
             )
         self.trusted = {_origin(url) for url in trusted}
         self.deadline_s = deadline_s
