@@ -382,3 +382,16 @@ class ExportedContact:
     photo: bytes | None
     vcard_extra: tuple[str, ...]
     profiles: tuple[ProfileLink, ...]
+
+
+@dataclass(frozen=True)
+class ImportedContact:
+    """A contact as an import (or a sync) writes it: a validated draft and what comes
+    with it. `draft.group_ids` is ignored: `groups` names them (made when missing)."""
+
+    id: uuid.UUID
+    draft: ContactDraft
+    groups: tuple[str, ...] = ()
+    profiles: tuple[ProfileLink, ...] = ()
+    photo: bytes | None = None
+    vcard_extra: tuple[str, ...] = ()

@@ -107,10 +107,13 @@ class ContactRow:
     next_step_at: datetime | None = None
 
 
-def create_contact(session: Session, draft: ContactDraft) -> uuid.UUID:
-    """Validate and add a contact; returns its id."""
+def create_contact(
+    session: Session, draft: ContactDraft, contact_id: uuid.UUID | None = None
+) -> uuid.UUID:
+    """Validate and add a contact (with `contact_id`, as sync makes one a server named);
+    returns its id."""
     clean = validate(draft)
-    contact = Contact(display_name="", sort_name="", file_as="")
+    contact = Contact(id=contact_id, display_name="", sort_name="", file_as="")
     session.add(contact)
     _apply(session, contact, clean)
     session.flush()

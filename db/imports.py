@@ -23,7 +23,7 @@ from db import activities, contacts, groups, history, snapshots, social_profiles
 from db.bulk import chunks, stamp
 from db.clock import session_now
 from db.contact_rows import ContactRows, NewContact
-from db.contact_values import ContactDraft, ProfileLink
+from db.contact_values import ImportedContact
 from db.errors import NotFoundError, ValidationError
 from db.ids import hex_ids, new_id
 from db.journal import origin_of
@@ -39,19 +39,6 @@ from db.models import (
     history_contacts,
 )
 from db.text import sort_key
-
-
-@dataclass(frozen=True)
-class ImportedContact:
-    """A contact as an import writes it: a validated draft and what comes with it.
-    `draft.group_ids` is ignored: `groups` names them (made when missing)."""
-
-    id: uuid.UUID
-    draft: ContactDraft
-    groups: tuple[str, ...] = ()
-    profiles: tuple[ProfileLink, ...] = ()
-    photo: bytes | None = None
-    vcard_extra: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 The journal row is added in the same flush, hence the same transaction, as the
 change it describes, so no edit made offline can be forgotten by a later sync.
+A change to a contact's emails, phones, addresses, links or social profiles is
+also a change to the contact (its `rev` goes up), since a synced card carries them.
 Listeners downstream (the lookup index) read `changed_contact_ids(session)`.
 """
 
@@ -24,6 +26,7 @@ from db.models import (
     ContactPhone,
     ContactUrl,
     Record,
+    SocialProfile,
 )
 
 _CONTACT_PARTS = (ContactEmail, ContactPhone, ContactAddress, ContactUrl)
@@ -73,6 +76,8 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             handled.add(id(obj))
             if isinstance(obj, Contact):
                 changed.add(obj.id)
+            elif isinstance(obj, SocialProfile):
+                _collect_parent(session, obj, parents)
         elif isinstance(obj, _CONTACT_PARTS):
             _collect_parent(session, obj, parents)
 
@@ -82,6 +87,8 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             handled.add(id(obj))
             if isinstance(obj, Contact):
                 changed.add(obj.id)
+            elif isinstance(obj, SocialProfile):
+                _collect_parent(session, obj, parents)
         elif isinstance(obj, _CONTACT_PARTS) and session.is_modified(obj):
             _collect_parent(session, obj, parents)
 
@@ -91,6 +98,8 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             handled.add(id(obj))
             if isinstance(obj, Contact):
                 changed.add(obj.id)
+            elif isinstance(obj, SocialProfile):
+                _collect_parent(session, obj, parents)
         elif isinstance(obj, _CONTACT_PARTS):
             _collect_parent(session, obj, parents)
 

@@ -477,3 +477,60 @@ RECORD_TYPES: dict[type[Record], str] = {
     Activity: "activity",
     HistoryEntry: "history",
 }
+
+
+class SyncAccount(Base):
+    """A CardDAV/CalDAV account this book syncs with (its password is in the keychain,
+    under `desktop.credentials.account_key(server_url, username)`)."""
+
+    __tablename__ = "sync_accounts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    server_url: Mapped[str] = mapped_column(String(2000))
+    username: Mapped[str] = mapped_column(String(300))
+    contacts_url: Mapped[str | None] = mapped_column(String(2000))
+    contacts_token: Mapped[str | None] = mapped_column(String(2000))
+    vcard_version: Mapped[str] = mapped_column(String(5), default="4.0")
+    created_at: Mapped[datetime]
+    last_synced_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncItem(Base):
+    """One record as it stands on one account's server: where (`href`), which version
+    (`etag`), the record's `rev` when the two last agreed, and the server's text then
+    (`base`, the common ancestor a three-way merge starts from)."""
+
+    __tablename__ = "sync_items"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("sync_accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    record_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    href: Mapped[str] = mapped_column(String(2000))
+    etag: Mapped[str | None] = mapped_column(String(300))
+    synced_rev: Mapped[int] = mapped_column(Integer)
+    base: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_sync_items_href", "account_id", "href", unique=True),)
+
+
+class SyncConflict(Base):
+    """A value that lost a conflict (the server's won), kept so the user can restore it."""
+
+    __tablename__ = "sync_conflicts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("sync_accounts.id", ondelete="CASCADE"), index=True
+    )
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    record_name: Mapped[str] = mapped_column(String(300))
+    field: Mapped[str] = mapped_column(String(60))
+    kept: Mapped[Any] = mapped_column(JSON)  # the value that lost, as the merge saw it
+    chosen: Mapped[Any] = mapped_column(JSON)  # the value that won
+    detected_at: Mapped[datetime]
+    restored_at: Mapped[datetime | None]

@@ -29,6 +29,7 @@ from db import (
     lookup_reasons,
     notes,
     social_profiles,
+    sync_state,
     tasks,
     trash,
 )
@@ -52,16 +53,20 @@ from db.notes import NoteRow
 from db.restore import BackupPlan
 from db.search import LOOKUP, LookupHit
 from db.social_profiles import ProfileRow
+from db.sync_state import AccountRow, ConflictRow
 from db.tasks import Bucket, TaskQuery, TaskRow
 from db.trash import TrashItem
 
-if TYPE_CHECKING:  # the import, export and duplicate code loads when first used
+if TYPE_CHECKING:  # the import, export, duplicate and sync code loads when first used
+    import httpx
     from sqlalchemy.orm import Session
 
     from db.duplicates import DuplicateGroup
     from desktop.interop.ical import CalendarPlan
     from desktop.interop.importer import OnDuplicate, Outcome, Preview
     from desktop.interop.plan import ImportPlan
+    from desktop.sync.engine import Progress as SyncProgress
+    from desktop.sync.engine import Report as SyncReport
 
 
 DAILY = timedelta(hours=24)
@@ -609,6 +614,81 @@ class ContactBook:
     def restore_backup(self, path: Path) -> tuple[BackupSummary, Path]:
         """Put the book back as the backup at `path` holds it (see `db.restore.restore`)."""
         return restoring.restore(self._db, path, self.backups)
+
+    # Sync
+    def sync_accounts(self) -> list[AccountRow]:
+        with self._db.reading() as session:
+            return sync_state.accounts(session)
+
+    def sync_account(self, name_or_id: str | uuid.UUID) -> AccountRow:
+        """The account of this name or id; NotFoundError when there is none."""
+        with self._db.reading() as session:
+            return sync_state.account(session, name_or_id)
+
+    def add_sync_account(
+        self, name: str, server_url: str, username: str, contacts_url: str
+    ) -> AccountRow:
+        with self._db.transaction() as session:
+            account_id = sync_state.add_account(session, name, server_url, username, contacts_url)
+            return sync_state.account(session, account_id)
+
+    def remove_sync_account(self, account_id: uuid.UUID) -> None:
+        """Forget the account and what sync kept for it; the contacts stay."""
+        with self._db.transaction() as session:
+            sync_state.remove_account(session, account_id)
+
+    def sync_pending(self, account_id: uuid.UUID) -> int:
+        """How many contacts wait to be sent to the account's server."""
+        with self._db.reading() as session:
+            return len(sync_state.pending_contacts(session, account_id))
+
+    def sync_contacts(
+        self,
+        account: AccountRow,
+        http: httpx.Client,
+        region: str,
+        *,
+        progress: SyncProgress | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+        dry_run: bool = False,
+        on_wait: OnWait | None = None,
+    ) -> SyncReport:
+        """One sync run of the account's address book (see `desktop.sync.engine`); the
+        book is backed up first when the account has never synced. A `SyncError` is
+        noted on the account (its status says it) and raised."""
+        from desktop.sync.dav import SyncError
+        from desktop.sync.engine import ContactSync
+
+        with self.job(f"Syncing with {account.name}", on_wait):
+            if account.last_synced_at is None and not dry_run:
+                self.back_up("before-sync")
+            try:
+                report = ContactSync(self._db, account, http, region, progress, cancelled).run(
+                    dry_run
+                )
+            except SyncError as error:
+                if not dry_run:
+                    self._finish_sync(account.id, str(error), synced=False)
+                raise
+            if not dry_run:
+                problems = "; ".join(report.problems[:3]) or None
+                self._finish_sync(account.id, problems, synced=not report.stopped)
+            return report
+
+    def _finish_sync(self, account_id: uuid.UUID, error: str | None, synced: bool) -> None:
+        with self._db.transaction() as session:
+            sync_state.finish_run(session, account_id, error, synced)
+
+    def conflicts(self, include_restored: bool = False) -> list[ConflictRow]:
+        """The sync conflict log, newest first."""
+        with self._db.reading() as session:
+            return sync_state.conflicts(session, include_restored)
+
+    def restore_conflict(self, conflict_id: uuid.UUID, region: str) -> str:
+        """Put back the value that lost a conflict; returns the contact's name."""
+        from desktop.sync.conflicts import restore_value
+
+        return restore_value(self._db, conflict_id, region)
 
     def close(self) -> None:
         self._db.close()

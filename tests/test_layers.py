@@ -31,6 +31,7 @@ STORAGE_MODULES = ("sqlalchemy", "alembic", "db.engine", "db.models", "db.migrat
 PURE_MAPPINGS = (
     "desktop.interop.vcard",
     "desktop.interop.calendar_items",
+    "desktop.sync.cards",
     "db.contact_values",
     "db.activity_values",
 )

@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session
 
 from db import contact_values, imports
 from db.bulk import IMPORT_TABLES, indexes_deferred
-from db.contact_values import ContactDraft, ExportedContact, ProfileLink, compose_display_name
+from db.contact_values import (
+    ContactDraft,
+    ExportedContact,
+    ImportedContact,
+    ProfileLink,
+    compose_display_name,
+)
 from db.duplicates import DuplicateIndex, keys_of
 from db.engine import Database
 from db.errors import NotFoundError
@@ -30,7 +36,7 @@ from db.exports import load_contacts
 from db.gc_pause import cyclic_gc_paused
 from db.groups import MAX_GROUP_NAME
 from db.ids import new_id
-from db.imports import ContactWriter, ImportedContact
+from db.imports import ContactWriter
 from db.merge import combined_draft
 from db.models import Contact
 from desktop.interop.plan import ImportPlan, PlannedRow, RowProblem

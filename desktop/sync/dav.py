@@ -8,6 +8,7 @@ and server XML read with defusedxml (a server is not trusted to send sane XML).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import Element
@@ -149,7 +150,7 @@ def make_collection(http: httpx.Client, home: str, slug: str, name: str, kind: s
             "<D:resourcetype><D:collection/><C:addressbook/></D:resourcetype>"
             f"<D:displayname>{_escape(name)}</D:displayname></D:prop></D:set></D:mkcol>"
         )
-        response = _send(http, "MKCOL", url, body)
+        response = send(http, "MKCOL", url, body)
     else:
         body = (
             f'<C:mkcalendar xmlns:D="DAV:" xmlns:C="{CALDAV}"><D:set><D:prop>'
@@ -157,7 +158,7 @@ def make_collection(http: httpx.Client, home: str, slug: str, name: str, kind: s
             '<C:supported-calendar-component-set><C:comp name="VTODO"/>'
             "</C:supported-calendar-component-set></D:prop></D:set></C:mkcalendar>"
         )
-        response = _send(http, "MKCALENDAR", url, body)
+        response = send(http, "MKCALENDAR", url, body)
     if response.status_code not in (200, 201):
         raise SyncError(
             f"{_host(url)} would not make “{name}” (HTTP {response.status_code}). "
@@ -197,7 +198,7 @@ def _propfind(
         '<?xml version="1.0" encoding="utf-8"?>'
         f'<propfind xmlns="DAV:"><prop>{wanted}</prop></propfind>'
     )
-    response = _send(http, "PROPFIND", url, body, depth=depth)
+    response = send(http, "PROPFIND", url, body, depth=depth)
     if response.status_code != 207:
         if quiet:
             return {}
@@ -206,30 +207,55 @@ def _propfind(
             "server answers 207."
         )
     try:
-        root = ElementTree.fromstring(response.content)
-    except ElementTree.ParseError:
+        root = read_multistatus(response)
+    except NotADavServer:
         if quiet:
             return {}
-        raise NotADavServer(f"{_host(url)} sent XML that cannot be read.") from None
-    found: dict[str, dict[str, Element]] = {}
+        raise
+    return {href: props for href, _status, props in responses(root, str(response.url))}
+
+
+def read_multistatus(response: httpx.Response) -> Element:
+    """The root of a 207 answer's XML."""
+    try:
+        root: Element = ElementTree.fromstring(response.content)
+    except ElementTree.ParseError:
+        raise NotADavServer(f"{_host(str(response.url))} sent XML that cannot be read.") from None
+    return root
+
+
+def responses(root: Element, base: str) -> Iterator[tuple[str, int, dict[str, Element]]]:
+    """Each `response` of a multistatus: its absolute href, its own status (200 unless
+    it says), and the properties found with status 200."""
     for entry in root.findall(f"{{{DAV}}}response"):
         href = (entry.findtext(f"{{{DAV}}}href") or "").strip()
-        props_found: dict[str, Element] = {}
+        found: dict[str, Element] = {}
         for propstat in entry.findall(f"{{{DAV}}}propstat"):
-            if " 200 " not in f" {propstat.findtext(f'{{{DAV}}}status') or ''} ":
+            if _status(propstat.findtext(f"{{{DAV}}}status")) != 200:
                 continue
             for prop in propstat.findall(f"{{{DAV}}}prop"):
                 for child in prop:
-                    props_found[child.tag] = child
-        found[urljoin(str(response.url), href)] = props_found
-    return found
+                    found[child.tag] = child
+        yield urljoin(base, href), _status(entry.findtext(f"{{{DAV}}}status")), found
 
 
-def _send(
-    http: httpx.Client, method: str, url: str, body: str, depth: int | None = None
+def _status(line: str | None) -> int:
+    """200 from "HTTP/1.1 200 OK" (and when there is no status line)."""
+    parts = (line or "").split()
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 200
+
+
+def send(
+    http: httpx.Client,
+    method: str,
+    url: str,
+    body: str = "",
+    depth: int | None = None,
+    headers: dict[str, str] | None = None,
 ) -> httpx.Response:
-    """One request, following redirects on the same server (GET-safe methods keep theirs)."""
-    headers = {"Content-Type": "application/xml; charset=utf-8"}
+    """One request (XML unless `headers` say otherwise), following redirects on the same
+    server; no answer is `ServerUnreachable`, a refused password `AuthenticationFailed`."""
+    headers = {"Content-Type": "application/xml; charset=utf-8", **(headers or {})}
     if depth is not None:
         headers["Depth"] = str(depth)
     target = url

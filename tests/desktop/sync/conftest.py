@@ -8,11 +8,20 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+
+from db.clock import FixedClock
+from db.sync_state import AccountRow
+from desktop.contact_book import ContactBook
+from desktop.sync.accounts import choose_address_book
+from desktop.sync.dav import client
+from desktop.sync.engine import Report
 
 _users = itertools.count(1)
 
@@ -68,3 +77,38 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DavServer]:
 @pytest.fixture
 def account(radicale: DavServer) -> tuple[str, str]:
     return radicale.add_user()
+
+
+@dataclass
+class Device:
+    """One computer with its own book, syncing with one account (a rep's laptop)."""
+
+    book: ContactBook
+    account: AccountRow
+    password: str
+
+    def sync(self, transport: httpx.BaseTransport | None = None, **options: Any) -> Report:
+        account = self.book.sync_account(self.account.id)
+        with client(account.username, self.password, transport) as http:
+            return self.book.sync_contacts(account, http, "NO", **options)
+
+
+@pytest.fixture
+def devices(
+    radicale: DavServer, account: tuple[str, str], tmp_path: Path, clock: FixedClock
+) -> Iterator[Callable[[str], Device]]:
+    """Computers with books of their own, all syncing with the test user's address book."""
+    user, password = account
+    opened: list[ContactBook] = []
+
+    def device(name: str) -> Device:
+        book = ContactBook.open(tmp_path / name, clock=clock)
+        opened.append(book)
+        with client(user, password) as http:
+            server, chosen = choose_address_book(http, radicale.url, "Contacts")
+        added = book.add_sync_account("Office", server, user, chosen.url)
+        return Device(book, added, password)
+
+    yield device
+    for book in opened:
+        book.close()

@@ -1,0 +1,320 @@
+"""What sync remembers between runs: the accounts, where each record lives on each
+account's server and the version both last agreed on, and the conflict log.
+
+A contact needs pushing when it has no place on the server yet or its `rev` moved
+since the two last agreed (`synced_rev`): the journal bumps `rev` in the same
+transaction as every edit, so nothing edited offline is missed, however long ago.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from db.clock import session_now
+from db.errors import NotFoundError, ValidationError
+from db.models import Contact, SyncAccount, SyncConflict, SyncItem
+
+CONTACT = "contact"
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: uuid.UUID
+    name: str
+    server_url: str
+    username: str
+    contacts_url: str | None
+    contacts_token: str | None
+    vcard_version: str
+    last_synced_at: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    record_id: uuid.UUID
+    href: str
+    etag: str | None
+    synced_rev: int
+    base: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A contact to send: `rev` is None when the contact is gone (purged)."""
+
+    contact_id: uuid.UUID
+    rev: int | None
+    trashed: bool
+    item: ItemRow | None
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: uuid.UUID
+    account: str
+    record_id: uuid.UUID
+    record_name: str
+    field: str
+    kept: Any
+    chosen: Any
+    detected_at: datetime
+    restored_at: datetime | None
+
+
+# Accounts
+
+
+def add_account(
+    session: Session,
+    name: str,
+    server_url: str,
+    username: str,
+    contacts_url: str | None,
+    vcard_version: str = "4.0",
+) -> uuid.UUID:
+    """A new account; its name must be new to this book."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise ValidationError({"name": "An account needs a name."})
+    if session.scalar(select(SyncAccount.id).where(func.lower(SyncAccount.name) == clean.lower())):
+        raise ValidationError({"name": f"There is already an account called “{clean}”."})
+    account = SyncAccount(
+        name=clean,
+        server_url=server_url,
+        username=username,
+        contacts_url=contacts_url,
+        vcard_version=vcard_version,
+        created_at=session_now(session),
+    )
+    session.add(account)
+    session.flush()
+    return account.id
+
+
+def accounts(session: Session) -> list[AccountRow]:
+    return [
+        _account_row(a) for a in session.scalars(select(SyncAccount).order_by(SyncAccount.name))
+    ]
+
+
+def account(session: Session, name_or_id: str | uuid.UUID) -> AccountRow:
+    """The account with this id or name (case aside)."""
+    found = (
+        session.get(SyncAccount, name_or_id)
+        if isinstance(name_or_id, uuid.UUID)
+        else session.scalar(
+            select(SyncAccount).where(func.lower(SyncAccount.name) == name_or_id.strip().lower())
+        )
+    )
+    if found is None:
+        raise NotFoundError(f"There is no sync account called “{name_or_id}”.")
+    return _account_row(found)
+
+
+def remove_account(session: Session, account_id: uuid.UUID) -> None:
+    """Forget an account and everything sync kept for it (the contacts stay)."""
+    for table in (SyncItem, SyncConflict):
+        session.execute(delete(table).where(table.account_id == account_id))
+    session.execute(delete(SyncAccount).where(SyncAccount.id == account_id))
+
+
+def finish_run(session: Session, account_id: uuid.UUID, error: str | None, synced: bool) -> None:
+    """Note how a run ended: `synced` stamps the time, `error` says what went wrong."""
+    values: dict[str, Any] = {"last_error": error}
+    if synced:
+        values["last_synced_at"] = session_now(session)
+    session.execute(update(SyncAccount).where(SyncAccount.id == account_id).values(**values))
+
+
+def store_token(session: Session, account_id: uuid.UUID, token: str | None) -> None:
+    session.execute(
+        update(SyncAccount).where(SyncAccount.id == account_id).values(contacts_token=token)
+    )
+
+
+def _account_row(a: SyncAccount) -> AccountRow:
+    return AccountRow(
+        a.id,
+        a.name,
+        a.server_url,
+        a.username,
+        a.contacts_url,
+        a.contacts_token,
+        a.vcard_version,
+        a.last_synced_at,
+        a.last_error,
+    )
+
+
+# Items
+
+
+def pending_contacts(session: Session, account_id: uuid.UUID) -> list[Pending]:
+    """Contacts whose card the server has not seen: new, edited, trashed or purged
+    since the last agreement (a trashed contact the server never had is not sent)."""
+    joined = (
+        select(Contact.id, Contact.rev, Contact.deleted_at, SyncItem)
+        .outerjoin(
+            SyncItem,
+            (SyncItem.account_id == account_id)
+            & (SyncItem.record_type == CONTACT)
+            & (SyncItem.record_id == Contact.id),
+        )
+        .where(
+            or_(
+                SyncItem.record_id.is_(None) & Contact.deleted_at.is_(None),
+                SyncItem.synced_rev != Contact.rev,
+            )
+        )
+    )
+    found = [
+        Pending(cid, rev, deleted_at is not None, _item_row(item) if item else None)
+        for cid, rev, deleted_at, item in session.execute(joined)
+    ]
+    gone = select(SyncItem).where(
+        SyncItem.account_id == account_id,
+        SyncItem.record_type == CONTACT,
+        ~select(Contact.id).where(Contact.id == SyncItem.record_id).exists(),
+    )
+    found += [Pending(i.record_id, None, True, _item_row(i)) for i in session.scalars(gone)]
+    return found
+
+
+def rev_of(session: Session, contact_id: uuid.UUID) -> int | None:
+    """The contact's `rev` (None when there is no such contact)."""
+    return session.scalar(select(Contact.rev).where(Contact.id == contact_id))
+
+
+def item_by_href(session: Session, account_id: uuid.UUID, href: str) -> ItemRow | None:
+    found = session.scalar(
+        select(SyncItem).where(SyncItem.account_id == account_id, SyncItem.href == href)
+    )
+    return _item_row(found) if found else None
+
+
+def item_of(session: Session, account_id: uuid.UUID, record_id: uuid.UUID) -> ItemRow | None:
+    found = session.get(SyncItem, (account_id, CONTACT, record_id))
+    return _item_row(found) if found else None
+
+
+def etags(session: Session, account_id: uuid.UUID) -> dict[str, str | None]:
+    """Every href this account's records have on the server, with its ETag."""
+    rows = session.execute(
+        select(SyncItem.href, SyncItem.etag).where(SyncItem.account_id == account_id)
+    )
+    return {href: etag for href, etag in rows}
+
+
+def put_item(
+    session: Session,
+    account_id: uuid.UUID,
+    record_id: uuid.UUID,
+    href: str,
+    etag: str | None,
+    synced_rev: int,
+    base: str,
+) -> None:
+    """Remember that the server holds `base` at `href` (as `etag`), agreed at `synced_rev`."""
+    item = session.get(SyncItem, (account_id, CONTACT, record_id))
+    if item is None:
+        session.execute(
+            delete(SyncItem).where(SyncItem.account_id == account_id, SyncItem.href == href)
+        )
+        session.add(
+            SyncItem(
+                account_id=account_id,
+                record_type=CONTACT,
+                record_id=record_id,
+                href=href,
+                etag=etag,
+                synced_rev=synced_rev,
+                base=base,
+            )
+        )
+    else:
+        item.href, item.etag, item.synced_rev, item.base = href, etag, synced_rev, base
+    session.flush()
+
+
+def forget_items(session: Session, account_id: uuid.UUID, record_ids: Iterable[uuid.UUID]) -> None:
+    ids = list(record_ids)
+    if ids:
+        session.execute(
+            delete(SyncItem).where(
+                SyncItem.account_id == account_id,
+                SyncItem.record_type == CONTACT,
+                SyncItem.record_id.in_(ids),
+            )
+        )
+
+
+def _item_row(item: SyncItem) -> ItemRow:
+    return ItemRow(item.record_id, item.href, item.etag, item.synced_rev, item.base)
+
+
+# The conflict log
+
+
+def log_conflict(
+    session: Session,
+    account_id: uuid.UUID,
+    record_id: uuid.UUID,
+    record_name: str,
+    field: str,
+    kept: Any,
+    chosen: Any,
+) -> None:
+    session.add(
+        SyncConflict(
+            account_id=account_id,
+            record_type=CONTACT,
+            record_id=record_id,
+            record_name=record_name[:300],
+            field=field,
+            kept=kept,
+            chosen=chosen,
+            detected_at=session_now(session),
+        )
+    )
+
+
+def conflicts(session: Session, include_restored: bool = False) -> list[ConflictRow]:
+    """The conflict log, newest first."""
+    statement = (
+        select(SyncConflict, SyncAccount.name)
+        .join(SyncAccount, SyncAccount.id == SyncConflict.account_id)
+        .order_by(SyncConflict.detected_at.desc(), SyncConflict.field)
+    )
+    if not include_restored:
+        statement = statement.where(SyncConflict.restored_at.is_(None))
+    return [_conflict_row(c, name) for c, name in session.execute(statement)]
+
+
+def conflict(session: Session, conflict_id: uuid.UUID) -> ConflictRow:
+    found = session.get(SyncConflict, conflict_id)
+    if found is None:
+        raise NotFoundError("That conflict is no longer in the log.")
+    return _conflict_row(found, account(session, found.account_id).name)
+
+
+def _conflict_row(c: SyncConflict, account_name: str) -> ConflictRow:
+    return ConflictRow(
+        c.id, account_name, c.record_id, c.record_name, c.field, c.kept, c.chosen,
+        c.detected_at, c.restored_at,
+    )  # fmt: skip
+
+
+def mark_restored(session: Session, conflict_id: uuid.UUID) -> None:
+    session.execute(
+        update(SyncConflict)
+        .where(SyncConflict.id == conflict_id)
+        .values(restored_at=session_now(session))
+    )

@@ -1,0 +1,231 @@
+"""Two computers syncing their contacts through one real Radicale (issue 16.4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from db.contact_values import ContactDraft, EmailValue, PhoneValue
+from desktop.sync import resources
+from desktop.sync.dav import ServerUnreachable, client
+from tests.desktop.sync.conftest import Device
+from tests.desktop.sync.faults import FaultyTransport, on
+
+Devices = Callable[[str], Device]
+
+
+def maya() -> ContactDraft:
+    return ContactDraft(
+        given_name="Maya",
+        family_name="Lund",
+        company="Fjordline",
+        title="Buyer",
+        emails=(EmailValue("maya@fjordline.example", "work", True),),
+        phones=(PhoneValue("+47 55 12 34 56", "mobile", True),),
+        background="Met at the Bergen fair.",
+    )
+
+
+def server_cards(device: Device) -> dict[str, str]:
+    """Every card in the device's address book, byte for byte as the server keeps it."""
+    account = device.account
+    assert account.contacts_url
+    with client(account.username, device.password) as http:
+        found = {
+            href: resources.get(http, href)
+            for href in resources.listing(http, account.contacts_url).changed
+        }
+    return {href: got[1] for href, got in found.items() if got is not None}
+
+
+def test_a_contact_made_on_one_computer_arrives_on_the_other(devices: Devices) -> None:
+    laptop, desktop = devices("laptop"), devices("desktop")
+    group = laptop.book.create_group("Key accounts")
+    maya_id = laptop.book.create(replace(maya(), group_ids=(group,)))
+
+    first = laptop.sync()
+    assert (first.pushed, first.pulled) == (1, 0)
+    second = desktop.sync()
+    assert second.pulled == 1
+
+    there = desktop.book.contact(maya_id)
+    here = laptop.book.contact(maya_id)
+    assert there.display_name == "Maya Lund"
+    assert (there.title, there.company, there.background) == ("Buyer", "Fjordline", here.background)
+    assert there.emails == here.emails and there.phones[0].number == "+47 55 12 34 56"
+    assert [g.name for g in there.groups] == ["Key accounts"]
+
+
+def test_a_second_sync_sends_and_fetches_nothing(devices: Devices) -> None:
+    laptop, desktop = devices("laptop"), devices("desktop")
+    laptop.book.create(maya())
+    laptop.sync()
+    desktop.sync()
+
+    again = laptop.sync(), desktop.sync()
+    assert [(r.pushed, r.pulled, r.conflicts) for r in again] == [(0, 0, 0), (0, 0, 0)]
+    assert laptop.book.sync_pending(laptop.account.id) == 0
+
+
+def test_edits_of_different_fields_on_both_computers_both_survive(devices: Devices) -> None:
+    laptop, desktop = devices("laptop"), devices("desktop")
+    maya_id = laptop.book.create(maya())
+    laptop.sync()
+    desktop.sync()
+
+    laptop.book.update(maya_id, replace(maya(), title="Head of buying"))
+    on_desktop = desktop.book.contact(maya_id).to_draft("NO")
+    desktop.book.update(
+        maya_id,
+        replace(on_desktop, phones=(*on_desktop.phones, PhoneValue("+47 22 00 00 00", "work"))),
+    )
+    laptop.sync()
+    report = desktop.sync()
+    laptop.sync()
+
+    assert report.conflicts == 0
+    for device in (laptop, desktop):
+        contact = device.book.contact(maya_id)
+        assert contact.title == "Head of buying"
+        assert [p.number for p in contact.phones] == ["+47 55 12 34 56", "+47 22 00 00 00"]
+    assert desktop.book.conflicts() == []
+
+
+def test_the_same_field_changed_on_both_keeps_the_loser_in_the_conflict_log(
+    devices: Devices,
+) -> None:
+    laptop, desktop = devices("laptop"), devices("desktop")
+    maya_id = laptop.book.create(maya())
+    laptop.sync()
+    desktop.sync()
+
+    laptop.book.update(maya_id, replace(maya(), title="Head of buying"))
+    desktop.book.update(maya_id, replace(maya(), title="Purchasing director"))
+    laptop.sync()
+    report = desktop.sync()
+
+    assert report.conflicts == 1
+    assert desktop.book.contact(maya_id).title == "Head of buying"  # the server's won
+    [logged] = desktop.book.conflicts()
+    assert (logged.record_name, logged.field) == ("Maya Lund", "title")
+    assert (logged.kept, logged.chosen) == ("Purchasing director", "Head of buying")
+
+    desktop.book.restore_conflict(logged.id, "NO")
+    assert desktop.book.conflicts() == []
+    desktop.sync()
+    laptop.sync()
+    assert laptop.book.contact(maya_id).title == "Purchasing director"
+
+
+def test_a_contact_deleted_on_one_computer_goes_to_the_trash_on_the_other(
+    devices: Devices,
+) -> None:
+    laptop, desktop = devices("laptop"), devices("desktop")
+    maya_id = laptop.book.create(maya())
+    laptop.sync()
+    desktop.sync()
+
+    laptop.book.trash([maya_id])
+    assert laptop.sync().deleted_on_server == 1
+    assert server_cards(laptop) == {}
+    assert desktop.sync().trashed == 1
+    assert desktop.book.contact(maya_id).deleted_at is not None
+
+    desktop.book.restore([maya_id])  # restorable, and sent again
+    desktop.sync()
+    laptop.sync()
+    assert laptop.book.contact(maya_id).deleted_at is None
+
+
+def test_an_edit_wins_over_a_delete_made_elsewhere(devices: Devices) -> None:
+    laptop, desktop = devices("laptop"), devices("desktop")
+    maya_id = laptop.book.create(maya())
+    laptop.sync()
+    desktop.sync()
+
+    laptop.book.trash([maya_id])
+    desktop.book.update(maya_id, replace(maya(), title="Head of buying"))
+    laptop.sync()
+    desktop.sync()
+    laptop.sync()
+
+    for device in (laptop, desktop):
+        contact = device.book.contact(maya_id)
+        assert (contact.deleted_at, contact.title) == (None, "Head of buying")
+    assert len(server_cards(laptop)) == 1
+
+
+def test_a_create_whose_reply_was_lost_is_not_made_twice(devices: Devices) -> None:
+    laptop, desktop = devices("laptop"), devices("desktop")
+    maya_id = laptop.book.create(maya())
+    faulty = FaultyTransport(on("PUT", "drop-reply"))
+    with pytest.raises(ServerUnreachable):
+        laptop.sync(faulty)
+    assert faulty.faults  # the server has the card; the laptop does not know it
+
+    assert laptop.sync().conflicts == 0
+    assert list(server_cards(laptop)) == [f"{laptop.account.contacts_url}{maya_id}.vcf"]
+    desktop.sync()
+    assert desktop.book.contact(maya_id).title == "Buyer"
+
+
+def test_a_card_another_app_wrote_comes_back_unchanged(devices: Devices) -> None:
+    laptop = devices("laptop")
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iPhone OS 17.0//EN\r\n"
+        "N:Berg;Ola;;;\r\nFN:Ola Berg\r\nORG:Havbruk AS;\r\n"
+        "item1.TEL;type=pref:+47 90 00 00 01\r\nitem1.X-ABLabel:_$!<Mobile>!$_\r\n"
+        "X-PHONETIC-FIRST-NAME:Oola\r\nUID:4F1C8A2E-APPLE-CARD\r\nEND:VCARD\r\n"
+    )
+    href = f"{laptop.account.contacts_url}ola.vcf"
+    with client(laptop.account.username, laptop.password) as http:
+        resources.put(http, href, card, None)
+    as_stored = server_cards(laptop)[href]  # Radicale puts the properties in its own order
+    laptop.sync()
+    [(contact_id)] = [r.id for r in laptop.book.lookup_rows("Ola")]
+    assert laptop.book.contact(contact_id).company == "Havbruk AS"
+
+    assert laptop.sync().pushed == 0
+    assert server_cards(laptop)[href] == as_stored
+
+    laptop.book.update(
+        contact_id, replace(laptop.book.contact(contact_id).to_draft("NO"), title="CEO")
+    )
+    laptop.sync()
+    written = server_cards(laptop)[href]
+    assert "TITLE:CEO" in written
+    assert "UID:4F1C8A2E-APPLE-CARD" in written and "X-PHONETIC-FIRST-NAME:Oola" in written
+
+
+def test_a_forgotten_sync_token_falls_back_to_a_listing(devices: Devices) -> None:
+    laptop, desktop = devices("laptop"), devices("desktop")
+    laptop.book.create(maya())
+    laptop.sync()
+    desktop.sync()
+    ola = laptop.book.create(ContactDraft(given_name="Ola", family_name="Berg"))
+    laptop.sync()
+
+    refuse_token = FaultyTransport(
+        lambda request, _n: (
+            403 if request.method == "REPORT" and b"sync-token>http" in request.content else None
+        )
+    )
+    report = desktop.sync(refuse_token)
+    assert refuse_token.faults and report.pulled == 1
+    assert desktop.book.contact(ola).display_name == "Ola Berg"
+
+
+def test_nothing_is_lost_when_the_server_cannot_be_reached(devices: Devices) -> None:
+    laptop = devices("laptop")
+    maya_id = laptop.book.create(maya())
+    offline = FaultyTransport(lambda _request, _n: "drop-request")
+    with pytest.raises(ServerUnreachable):
+        laptop.sync(offline)
+    assert laptop.book.sync_pending(laptop.account.id) == 1
+    account = laptop.book.sync_account(laptop.account.id)
+    assert account.last_error and "Could not reach" in account.last_error
+    laptop.sync()
+    assert laptop.book.sync_pending(laptop.account.id) == 0
+    assert list(server_cards(laptop)) == [f"{laptop.account.contacts_url}{maya_id}.vcf"]
