@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop import cli_backup, logs
+from desktop import cli_backup, cli_sync, logs
 from desktop.cli_book import open_book, say_waiting
 from desktop.cli_interop import add_commands, run_export, run_import, run_undo_import
 from desktop.paths import default_data_dir
@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(commands)
     cli_backup.add_commands(commands)
+    cli_sync.add_commands(commands)
 
     commands.add_parser(
         "selftest", help="check this installation: open the window, add and find a contact"
@@ -131,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_backup.run_backup(args)
         if args.command == "restore":
             return cli_backup.run_restore(args)
+        if args.command == "sync":
+            return cli_sync.run_sync(args, _region())
         if args.command == "selftest":
             from desktop.app import run_selftest
 

@@ -693,6 +693,12 @@ class ContactBook:
     def close(self) -> None:
         self._db.close()
 
+    def __enter__(self) -> ContactBook:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
 
 def _found_rows(session: Session, text: str, limit: int) -> list[ContactRow]:
     hits = LOOKUP.lookup(session, text, limit)

@@ -3,11 +3,21 @@ one (or make one), keep the password in the keychain and the rest in the book.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
 import httpx
 
 from desktop.credentials import CredentialStore, account_key
 from desktop.sync import dav
 from desktop.sync.dav import Collection, SyncError
+
+if TYPE_CHECKING:
+    from db.job_lock import OnWait
+    from db.sync_state import AccountRow
+    from desktop.contact_book import ContactBook
+    from desktop.sync.engine import Progress, Report
 
 DEFAULT_BOOK = "Callsheet"
 
@@ -57,6 +67,82 @@ def open_client(
             "Preferences > Sync, or run: callsheet sync add URL --user NAME --password-stdin"
         )
     return dav.client(username, password, transport)
+
+
+def set_up(
+    book: ContactBook,
+    credentials: CredentialStore,
+    address: str,
+    username: str,
+    password: str,
+    *,
+    name: str | None = None,
+    address_book: str | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> AccountRow:
+    """Sign in at `address`, choose (or make) the address book, keep the account in the
+    book and its password in the keychain. Nothing is kept when any step fails."""
+    with dav.client(username.strip(), password, transport) as http:
+        server, chosen = choose_address_book(http, address, address_book)
+    added = book.add_sync_account(
+        name or _default_name(book, server, username), server, username.strip(), chosen.url
+    )
+    try:
+        credentials.set(account_key(server, added.username), password)
+    except Exception:
+        book.remove_sync_account(added.id)
+        raise
+    return added
+
+
+def forget(book: ContactBook, credentials: CredentialStore, account: AccountRow) -> None:
+    """Remove the account (its contacts stay) and, unless another account signs in the
+    same way, its password."""
+    book.remove_sync_account(account.id)
+    same_sign_in = [
+        other
+        for other in book.sync_accounts()
+        if (other.server_url, other.username) == (account.server_url, account.username)
+    ]
+    if not same_sign_in:
+        credentials.delete(account_key(account.server_url, account.username))
+
+
+def sync_now(
+    book: ContactBook,
+    credentials: CredentialStore,
+    account: AccountRow,
+    region: str,
+    *,
+    password: str | None = None,
+    transport: httpx.BaseTransport | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+    dry_run: bool = False,
+    on_wait: OnWait | None = None,
+) -> Report:
+    """One run for `account`, signed in with `password` or the keychain's."""
+    http = (
+        dav.client(account.username, password, transport)
+        if password is not None
+        else open_client(credentials, account.server_url, account.username, transport)
+    )
+    with http:
+        return book.sync_contacts(
+            account,
+            http,
+            region,
+            progress=progress,
+            cancelled=cancelled,
+            dry_run=dry_run,
+            on_wait=on_wait,
+        )
+
+
+def _default_name(book: ContactBook, server: str, username: str) -> str:
+    host = urlsplit(server).hostname or server
+    taken = {a.name.casefold() for a in book.sync_accounts()}
+    return host if host.casefold() not in taken else f"{username.strip()} on {host}"
 
 
 def _slug(name: str) -> str:

@@ -151,8 +151,8 @@ class ContactSync:
             if not dry_run:
                 self._agree(waiting.contact_id, item.href, item.etag, waiting.rev, item.base)
             return
-        self.report.pushed += 1
         if dry_run:
+            self.report.pushed += 1
             return
         href = item.href if item else self._href_for(waiting.contact_id)
         etag = item.etag if item else None
@@ -162,6 +162,7 @@ class ContactSync:
             self._settle(waiting.contact_id, href, item if etag else None)
             return
         self._agree(waiting.contact_id, href, new_etag, waiting.rev, text)
+        self.report.pushed += 1
 
     def _push_delete(self, waiting: Pending, dry_run: bool) -> None:
         item = waiting.item
@@ -200,6 +201,7 @@ class ContactSync:
             etag, remote_text = found
             with self.db.transaction(origin="remote") as session:
                 needs_push = self._take(session, href, etag, remote_text, item, contact_id)
+            self.report.pulled += 1
             if not needs_push:
                 return
             contact = self._load(contact_id)

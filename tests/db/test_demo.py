@@ -45,7 +45,8 @@ def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
         assert one("SELECT count(*) FROM group_members") > 0
         assert (
             one(
-                "SELECT count(*) FROM change_journal WHERE record_type = 'contact' AND op = 'create'"
+                "SELECT count(*) FROM change_journal "
+                "WHERE record_type = 'contact' AND op = 'create'"
             )
             == 2000
         )
