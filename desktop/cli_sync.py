@@ -162,6 +162,8 @@ def _state(book: ContactBook, account: AccountRow, conflicts: int) -> dict[str, 
 
 
 def _conflicts(book: ContactBook, as_json: bool) -> int:
+    from desktop.sync.cards import LABELS, describe_value
+
     for conflict in book.conflicts():
         if as_json:
             print(
@@ -181,19 +183,12 @@ def _conflicts(book: ContactBook, as_json: bool) -> int:
             )
         else:
             when = conflict.detected_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            print(
-                f"{when}  {conflict.record_name}, {conflict.field}: "
-                f"{_shown(conflict.kept)} lost to {_shown(conflict.chosen)} ({conflict.account})"
-            )
+            lost = describe_value(conflict.field, conflict.kept)
+            kept = describe_value(conflict.field, conflict.chosen)
+            label = LABELS.get(conflict.field, conflict.field)
+            who = f"{conflict.record_name}, {label}"
+            print(f"{when}  {who}: {lost} lost to {kept} ({conflict.account})")
     return EXIT_OK
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == [] or value == "":
-        return "(empty)"
-    if isinstance(value, list):
-        return "; ".join(_shown(v) for v in value)
-    return f"“{value}”" if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _run(

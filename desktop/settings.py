@@ -86,6 +86,10 @@ class Setting(Generic[T]):
 
 DATA_DIR = Setting("data/dir", str, "", "Data folder", lockable=True)
 SYNC_SERVER_URL = Setting("sync/server_url", str, "", "Sync server", lockable=True)
+SYNC_AUTOMATIC = Setting("sync/automatic", bool, True, "Sync in the &background", lockable=True)
+SYNC_EVERY_MINUTES = Setting(
+    "sync/every_minutes", int, 15, "Sync &every", lockable=True, minimum=1, maximum=1440
+)
 SOCIAL_ENABLED = Setting(
     "social/enabled", bool, True, "Fetch public profile snapshots", lockable=True
 )
@@ -132,6 +136,8 @@ BACKUP_KEEP = Setting(
 SCHEMA: tuple[Setting[Any], ...] = (
     DATA_DIR,
     SYNC_SERVER_URL,
+    SYNC_AUTOMATIC,
+    SYNC_EVERY_MINUTES,
     SOCIAL_ENABLED,
     SOCIAL_DISABLED,
     SOCIAL_BY_EMAIL,

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 DEFAULT_BOOK = "Callsheet"
 
 
+class ChooseAddressBook(SyncError):
+    """The account has several address books and none was named."""
+
+
 class NoPassword(SyncError):
     """The keychain holds no password for the account (a new computer, a new keychain)."""
 
@@ -50,7 +54,7 @@ def choose_address_book(
             http, found.contacts_home, _slug(DEFAULT_BOOK), DEFAULT_BOOK, "contacts"
         )
     names = ", ".join(f"“{b.name}”" for b in books)
-    raise SyncError(f"This account has several address books ({names}): say which one.")
+    raise ChooseAddressBook(f"This account has several address books ({names}): say which one.")
 
 
 def open_client(

@@ -29,6 +29,7 @@ from db.contact_values import (
 from db.errors import InputError
 from desktop.interop.vcard import read_card, write_vcard
 from desktop.social.profiles import recognise
+from desktop.wording import counted
 
 Fields = dict[str, Any]
 
@@ -51,6 +52,25 @@ LABELS = {
     "groups": "Groups", "profiles": "Social profiles", "custom_fields": "Custom fields",
     "photo": "Photo", "extra": "Other card details", "referred_by": "Referred by",
 }  # fmt: skip
+
+
+def describe_value(name: str, value: Any) -> str:
+    """A field's value as the conflict log shows it: “Buyer”, two numbers, (empty)."""
+    if value in (None, "", [], {}):
+        return "(empty)"
+    if name == "photo":
+        return "a photo"
+    if name == "custom_fields":
+        return "; ".join(f"{key}: {text}" for key, text in dict(value).items())
+    if name == "extra":
+        return counted(len(value), "other card detail")
+    if name == "addresses":
+        return "; ".join(", ".join(part for part in a[:-2] if part) or "(blank)" for a in value)
+    if name in VALUE_LISTS:
+        return "; ".join(str(item[0]) for item in value)
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return f"“{value}”"
 
 
 class UnreadableCard(InputError):

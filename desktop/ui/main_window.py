@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from db.contacts import ListQuery, SortColumn
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook, NavigationCounts
+from desktop.credentials import CredentialStore
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
 from desktop.settings import PHONE_REGION
@@ -57,6 +58,7 @@ from desktop.ui.no_match import NoMatchPanel
 from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.settings import user_settings
 from desktop.ui.sidebar import Sidebar, View
+from desktop.ui.sync_controller import SyncController
 from desktop.ui.window_actions import build_actions, enable_actions
 from desktop.ui.window_pages import (
     make_calendar_view,
@@ -79,6 +81,7 @@ class MainWindow(QMainWindow):
         self,
         book: ContactBook,
         default_region: str = "US",
+        credentials: CredentialStore | None = None,
     ) -> None:
         super().__init__()
         self.book = book
@@ -97,6 +100,7 @@ class MainWindow(QMainWindow):
         self.call_lists = CallListsController(self)
         self.demo = DemoDataController(self)
         self.backups = BackupsController(self)
+        self.sync = SyncController(self)
         build_actions(self)
         self.update_actions()
         restore_window(self)
@@ -109,6 +113,7 @@ class MainWindow(QMainWindow):
         self.show_view(self.view)
         QTimer.singleShot(0, self.reminders.start)
         self.backups.start()
+        self.sync.start(credentials)
         problem = self.settings.machine.problem
         if problem:
             log.warning("%s", problem)
@@ -413,12 +418,32 @@ class MainWindow(QMainWindow):
         Preferences, else this computer's locale's."""
         return self.settings.get(PHONE_REGION) or self.locale_region
 
-    def edit_preferences(self) -> None:
-        """Dialing, the phone region and profile fetching; an open call sheet picks the
-        change up."""
-        if PreferencesDialog(self.settings, self, locale_region=self.locale_region).exec():
+    def edit_preferences(self, page: str | None = None) -> None:
+        """Dialing, the phone region, profile fetching, backups and sync; an open call
+        sheet picks the change up, and a sync account just added syncs at once."""
+        dialog = PreferencesDialog(
+            self.settings,
+            self,
+            credentials=self.sync.credentials,
+            locale_region=self.locale_region,
+            book=self.book,
+            page=page,
+        )
+        accounts_changed = False
+        if dialog.sync_page is not None:
+
+            def changed() -> None:
+                nonlocal accounts_changed
+                accounts_changed = True
+
+            dialog.sync_page.accountsChanged.connect(changed)
+        if dialog.exec():
             self.follow_up_actions.settings_changed()
             self.backups.apply_settings()
+            self.sync.apply_settings()
+        if accounts_changed and not self.sync.running:
+            self.sync.sync(asked=True)
+        dialog.deleteLater()
 
     def view_name(self) -> str:
         if self.view.kind == "group":
@@ -515,6 +540,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.save_pending_note()
         self.save_settings()
+        self.sync.stop()
         jobs = executor()
         jobs.cancel(owner=self)
         jobs.wait()

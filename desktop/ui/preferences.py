@@ -1,6 +1,7 @@
 """Preferences: how numbers are dialed, the country numbers typed without +country code
-belong to, whether (and how often) public profiles are fetched, per source, and where
-backups go. Stored in the user's settings file; IT can preset the same keys."""
+belong to, whether (and how often) public profiles are fetched, per source, where
+backups go, and the sync accounts. Stored in the user's settings file (the accounts in
+the book); IT can preset the same keys."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from db.errors import ValidationError
 from desktop.calls.dialer import SCHEMES, DialSettings, dial_command
+from desktop.contact_book import ContactBook
 from desktop.credentials import CredentialStore
 from desktop.models.formats import country_name
 from desktop.settings import (
@@ -46,6 +49,7 @@ from desktop.typed_dates import WEEKDAYS
 from desktop.ui.country_box import RegionBox
 from desktop.ui.file_row import file_row
 from desktop.ui.form_dialog import FormDialog, label_for
+from desktop.ui.sync_accounts_page import SyncAccountsPage
 
 SOURCE_TITLES = {**NETWORK_TITLES, "gravatar": "Gravatar (by email)", "website": "Web pages"}
 
@@ -57,7 +61,10 @@ class PreferencesDialog(FormDialog):
         parent: QWidget | None = None,
         credentials: CredentialStore | None = None,
         locale_region: str = "US",
+        book: ContactBook | None = None,
+        page: str | None = None,
     ) -> None:
+        """`book` adds the Sync page (its accounts); `page` ("sync") opens on a page."""
         super().__init__(parent)
         self.settings = settings
         self.setObjectName("preferences")
@@ -153,18 +160,27 @@ class PreferencesDialog(FormDialog):
              (BACKUP_KEEP, [self.backups_kept])]
         )  # fmt: skip
 
-        self.passwords = QLabel((credentials or CredentialStore()).describe())
+        credentials = credentials or CredentialStore()
+        self.passwords = QLabel(credentials.describe())
         self.passwords.setObjectName("passwordStore")
         self.passwords.setWordWrap(True)
         passwords = QGroupBox("Passwords")
         QVBoxLayout(passwords).addWidget(self.passwords)
 
+        self.pages = QTabWidget()
+        self.pages.setObjectName("preferencePages")
+        self.pages.addTab(_page(calls, calendar), "&General")
+        self.pages.addTab(_page(profiles), "P&rofiles")
+        self.pages.addTab(_page(backups, passwords), "&Backups")
+        self.sync_page: SyncAccountsPage | None = None
+        if book is not None:
+            self.sync_page = SyncAccountsPage(book, credentials, settings, self)
+            self.sync_page.edited.connect(self.mark_dirty)
+            self.pages.addTab(self.sync_page, "S&ync")
+            if page == "sync":
+                self.pages.setCurrentWidget(self.sync_page)
         layout = QVBoxLayout()
-        layout.addWidget(calls)
-        layout.addWidget(calendar)
-        layout.addWidget(profiles)
-        layout.addWidget(backups)
-        layout.addWidget(passwords)
+        layout.addWidget(self.pages)
         self.finish_layout(layout)
         signals = (
             self.command.textEdited,
@@ -225,6 +241,8 @@ class PreferencesDialog(FormDialog):
             self.settings.set(WORKING_DAYS, days or WORKING_DAYS.default)
             self.settings.set(BACKUP_FOLDER, self.backup_folder.text().strip())
             self.settings.set(BACKUP_KEEP, self.backups_kept.value())
+            if self.sync_page is not None:
+                self.sync_page.save()
             self.settings.sync()
 
     def _browse_backup_folder(self) -> None:
@@ -240,6 +258,15 @@ class PreferencesDialog(FormDialog):
 
     def markable_widgets(self) -> list[QWidget]:
         return [self.command]
+
+
+def _page(*groups: QWidget) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    for group in groups:
+        layout.addWidget(group)
+    layout.addStretch(1)
+    return page
 
 
 def _buttons(row: QHBoxLayout) -> list[QWidget]:

@@ -65,6 +65,10 @@ ACTIONS = (
                "Take a backup of the book now (kept with the daily ones)"),
     ActionSpec("restore_backup", "&Restore from Backup…", lambda w: w.backups.restore, None,
                "Put the book back as a backup holds it; the book as it is now is kept"),
+    ActionSpec("sync_now", "&Sync Now", lambda w: w.sync.sync_now, "Ctrl+Shift+S",
+               "Sync with every account now (again to stop a sync that is running)"),
+    ActionSpec("sync_conflicts", "Sync &Conflicts…", lambda w: w.sync.show_conflicts, None,
+               "Values that lost when this computer and the server changed the same detail"),
     ActionSpec("demo", "Add &Demo Data…", lambda w: w.demo.ask),
     ActionSpec("preferences", "&Preferences…", lambda w: w.edit_preferences, Key.Preferences),
     ActionSpec("quit", "&Quit", lambda w: w.close, Key.Quit),
@@ -102,7 +106,8 @@ ACTIONS = (
 # Menus in order; "-" is a separator, "undo"/"redo" are the undo stack's own actions.
 MENUS = (
     ("&File", ("new", "-", "import", "export", "import_history", "-", "back_up",
-               "restore_backup", "-", "demo", "preferences", "-", "quit")),
+               "restore_backup", "-", "sync_now", "sync_conflicts", "-", "demo", "preferences",
+               "-", "quit")),
     ("&Edit", ("undo", "redo", "-", "edit", "note", "delete", "-", "merge", "duplicates", "-",
                "find")),
     ("&View", ("all", "trash", "tasks", "calendar")),

@@ -173,7 +173,7 @@ def test_conflicts_are_listed_and_an_account_is_removed_with_its_password(
         "Head of buying",
     )
     code, out, _ = run(capsys, monkeypatch, folder, "conflicts")
-    assert "Maya Lund, title: “Chief buyer” lost to “Head of buying” (Office)" in out
+    assert "Maya Lund, Job title: “Chief buyer” lost to “Head of buying” (Office)" in out
 
     code, out, _ = run(capsys, monkeypatch, folder, "remove", "office")
     assert code == 0 and "Removed the account “Office”" in out

@@ -1,0 +1,184 @@
+"""Preferences > Sync: the accounts (added and removed at once, since signing in is
+checked on the spot) and when the app syncs by itself (saved with the dialog)."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.sync_state import AccountRow
+from desktop.contact_book import ContactBook
+from desktop.credentials import CredentialStore
+from desktop.models.formats import when
+from desktop.settings import SYNC_AUTOMATIC, SYNC_EVERY_MINUTES, SYNC_SERVER_URL, Settings
+from desktop.ui.sync_account_dialog import SyncAccountDialog
+
+ID = Qt.ItemDataRole.UserRole
+
+
+class SyncAccountsPage(QWidget):
+    """Signals:
+    edited(): a setting here changed (the dialog has something to save).
+    accountsChanged(): an account was added or removed (already stored).
+    """
+
+    edited = Signal()
+    accountsChanged = Signal()
+
+    def __init__(
+        self,
+        book: ContactBook,
+        credentials: CredentialStore,
+        settings: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.book = book
+        self.credentials = credentials
+        self.settings = settings
+        self.setObjectName("syncPage")
+        self.list = QTreeWidget()
+        self.list.setObjectName("syncAccounts")
+        self.list.setHeaderLabels(["Account", "User", "Last synced", "State"])
+        self.list.setRootIsDecorated(False)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setColumnWidth(0, 150)
+        self.list.setColumnWidth(1, 110)
+        self.list.setColumnWidth(2, 130)
+        self.list.itemSelectionChanged.connect(self._update)
+        self.empty = QLabel(
+            "No account yet. Add one to keep this book in step with a CardDAV server "
+            "(Nextcloud, Radicale, Fastmail, iCloud, SOGo…) and, through it, your phone "
+            "and your colleagues' computers."
+        )
+        self.empty.setObjectName("noSyncAccounts")
+        self.empty.setWordWrap(True)
+        self.add = QPushButton("&Add Account…")
+        self.add.setObjectName("addSyncAccount")
+        self.add.clicked.connect(self.add_account)
+        self.remove = QPushButton("Re&move…")
+        self.remove.setObjectName("removeSyncAccount")
+        self.remove.clicked.connect(self.remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add)
+        buttons.addWidget(self.remove)
+        buttons.addStretch(1)
+        accounts = QGroupBox("Accounts")
+        accounts_layout = QVBoxLayout(accounts)
+        accounts_layout.addWidget(self.list)
+        accounts_layout.addWidget(self.empty)
+        accounts_layout.addLayout(buttons)
+
+        self.automatic = QCheckBox(SYNC_AUTOMATIC.label)
+        self.automatic.setObjectName("syncAutomatic")
+        self.automatic.setChecked(settings.get(SYNC_AUTOMATIC))
+        self.every = QSpinBox()
+        self.every.setObjectName("syncEvery")
+        self.every.setRange(SYNC_EVERY_MINUTES.minimum or 1, SYNC_EVERY_MINUTES.maximum or 1440)
+        self.every.setSuffix(" minutes")
+        self.every.setValue(settings.get(SYNC_EVERY_MINUTES))
+        self.automatic.toggled.connect(self._update)
+        for signal in (self.automatic.toggled, self.every.valueChanged):
+            signal.connect(lambda *_: self.edited.emit())
+        when_group = QGroupBox("When")
+        when_form = QFormLayout(when_group)
+        when_form.addRow(self.automatic)
+        when_form.addRow(f"{SYNC_EVERY_MINUTES.label}:", self.every)
+        when_form.addRow(
+            QLabel("Also when Callsheet starts, shortly after an edit, and with Ctrl+Shift+S.")
+        )
+        for setting, widget in ((SYNC_AUTOMATIC, self.automatic), (SYNC_EVERY_MINUTES, self.every)):
+            if settings.is_locked(setting):
+                widget.setEnabled(False)
+                widget.setToolTip("Set by your IT department for this computer.")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(accounts, 1)
+        layout.addWidget(when_group)
+        self.load()
+
+    def load(self, select: uuid.UUID | None = None) -> None:
+        self.list.clear()
+        accounts = self.book.sync_accounts()
+        for account in accounts:
+            item = QTreeWidgetItem(
+                [
+                    account.name,
+                    account.username,
+                    when(account.last_synced_at) if account.last_synced_at else "never",
+                    _state(account),
+                ]
+            )
+            item.setToolTip(0, account.contacts_url or account.server_url)
+            item.setToolTip(3, account.last_error or "")
+            item.setData(0, ID, account.id)
+            self.list.addTopLevelItem(item)
+            if account.id == select or self.list.currentItem() is None:
+                self.list.setCurrentItem(item)
+        self.list.setVisible(bool(accounts))
+        self.empty.setVisible(not accounts)
+        self._update()
+
+    def _update(self) -> None:
+        self.remove.setEnabled(self.list.currentItem() is not None)
+        self.every.setEnabled(
+            self.automatic.isChecked() and not self.settings.is_locked(SYNC_EVERY_MINUTES)
+        )
+
+    def add_account(self) -> None:
+        dialog = SyncAccountDialog(
+            self.book, self.credentials, self.settings.get(SYNC_SERVER_URL), self
+        )
+        if dialog.exec() and dialog.account is not None:
+            self.load(select=dialog.account.id)
+            self.accountsChanged.emit()
+        dialog.deleteLater()
+
+    def remove_selected(self) -> None:
+        from desktop.sync.accounts import forget
+
+        item = self.list.currentItem()
+        if item is None:
+            return
+        account = self.book.sync_account(item.data(0, ID))
+        answer = QMessageBox.question(
+            self,
+            "Remove Sync Account",
+            f"Stop syncing with “{account.name}”? The contacts stay in Callsheet and on the "
+            "server; the password is removed from this computer's keychain.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        forget(self.book, self.credentials, account)
+        self.load()
+        self.accountsChanged.emit()
+
+    def save(self) -> None:
+        if not self.settings.is_locked(SYNC_AUTOMATIC):
+            self.settings.set(SYNC_AUTOMATIC, self.automatic.isChecked())
+        if not self.settings.is_locked(SYNC_EVERY_MINUTES):
+            self.settings.set(SYNC_EVERY_MINUTES, self.every.value())
+
+
+def _state(account: AccountRow) -> str:
+    if account.last_error:
+        return f"Problem: {account.last_error}"
+    return "Synced" if account.last_synced_at else "Waiting for its first sync"
