@@ -134,7 +134,8 @@ def _status(book: ContactBook, as_json: bool) -> int:
         if as_json:
             print(json.dumps(state, ensure_ascii=False))
             continue
-        when = state["last_synced_at"] or "never"
+        synced = account.last_synced_at
+        when = synced.astimezone().strftime("%Y-%m-%d %H:%M") if synced else "never"
         line = f"{account.name}: {account.contacts_url}, last synced {when}, "
         line += f"{state['pending']} waiting to be sent"
         if state["conflicts"]:

@@ -86,10 +86,15 @@ class Lost:
     chosen: Any
 
 
-def read_fields(text: str, region: str) -> tuple[uuid.UUID | None, Fields]:
+def read_fields(
+    text: str, region: str, problems: list[str] | None = None
+) -> tuple[uuid.UUID | None, Fields]:
     """The card's UID (as a contact id) and its fields; `UnreadableCard` when it holds no
-    contact. A value that cannot be read is set aside, never the whole card."""
+    contact. A value that cannot be read is set aside, never the whole card (and said in
+    `problems`, when given)."""
     row = read_card(text, region)
+    if problems is not None:
+        problems += [p.message for p in row.problems]
     if row.draft is None:
         why = "; ".join(p.message for p in row.problems) or "it holds no contact"
         raise UnreadableCard(f"The card cannot be kept as a contact: {why}.")
@@ -98,7 +103,7 @@ def read_fields(text: str, region: str) -> tuple[uuid.UUID | None, Fields]:
     fields.update(
         birthday=d.birthday.isoformat() if d.birthday else "",
         emails=[[e.address, e.label, e.is_primary] for e in d.emails],
-        phones=[[p.number, p.label, p.is_primary] for p in d.phones],
+        phones=[[p.number, p.label, p.is_primary, p.e164] for p in d.phones],
         addresses=[
             [a.street, a.city, a.region, a.postal_code, a.country, a.label, a.is_primary]
             for a in d.addresses

@@ -285,8 +285,9 @@ class ContactSync:
     ) -> bool:
         """Merge the server's card at `href` into its contact; True when the merge holds
         something the server has not got (the contact should be written back)."""
+        notes: list[str] = []
         try:
-            uid, remote = read_fields(text, self.region)
+            uid, remote = read_fields(text, self.region, notes)
         except UnreadableCard as error:
             self.report.problems.append(f"{href.rsplit('/', 1)[-1]}: {error}")
             return False
@@ -299,12 +300,13 @@ class ContactSync:
             merged, lost = remote, list[Lost]()
         else:
             merged, lost = merge(self._fields(item.base) if item else None, local, remote)
+        name = merged["display_name"] or href.rsplit("/", 1)[-1]
         try:
             rev = self._put(session, contact_id, merged, current, local)
         except ValidationError as error:
-            self.report.problems.append(f"{href.rsplit('/', 1)[-1]}: {error}")
+            self.report.problems.append(f"{name}: {error}")
             return False
-        name = merged["display_name"] or href.rsplit("/", 1)[-1]
+        self.report.problems += [f"{name}: {note}" for note in notes]
         for loss in lost:
             sync_state.log_conflict(
                 session, self.account.id, contact_id, name, loss.field, loss.kept, loss.chosen

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from db.errors import CallsheetError, ValidationError
@@ -65,7 +66,8 @@ class SyncAccountDialog(FormDialog):
         self.state.setObjectName("syncSigningIn")
         form.addRow(self.state)
         self.finish_layout(form)
-        self.save_button.setText("&Sign In and Add")
+        self.save_button.setText("Sign In and Add")
+        self.save_button.setShortcut(QKeySequence("Ctrl+S"))  # setText replaced it
         for editor in self.markable_widgets():
             editor.textEdited.connect(self.mark_dirty)  # type: ignore[attr-defined]
         self.setMinimumWidth(520)

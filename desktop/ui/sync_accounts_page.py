@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from db.sync_state import AccountRow
 from desktop.contact_book import ContactBook
-from desktop.credentials import CredentialStore
+from desktop.credentials import CredentialStore, account_key
 from desktop.models.formats import when
 from desktop.settings import SYNC_AUTOMATIC, SYNC_EVERY_MINUTES, SYNC_SERVER_URL, Settings
 from desktop.ui.sync_account_dialog import SyncAccountDialog
@@ -72,11 +74,16 @@ class SyncAccountsPage(QWidget):
         self.add = QPushButton("&Add Account…")
         self.add.setObjectName("addSyncAccount")
         self.add.clicked.connect(self.add_account)
+        self.password = QPushButton("&Password…")
+        self.password.setObjectName("syncEnterPassword")
+        self.password.setToolTip("Enter the account's password again (a new computer or keychain)")
+        self.password.clicked.connect(self.enter_password)
         self.remove = QPushButton("Re&move…")
         self.remove.setObjectName("removeSyncAccount")
         self.remove.clicked.connect(self.remove_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add)
+        buttons.addWidget(self.password)
         buttons.addWidget(self.remove)
         buttons.addStretch(1)
         accounts = QGroupBox("Accounts")
@@ -137,6 +144,7 @@ class SyncAccountsPage(QWidget):
 
     def _update(self) -> None:
         self.remove.setEnabled(self.list.currentItem() is not None)
+        self.password.setEnabled(self.list.currentItem() is not None)
         self.every.setEnabled(
             self.automatic.isChecked() and not self.settings.is_locked(SYNC_EVERY_MINUTES)
         )
@@ -149,6 +157,22 @@ class SyncAccountsPage(QWidget):
             self.load(select=dialog.account.id)
             self.accountsChanged.emit()
         dialog.deleteLater()
+
+    def enter_password(self) -> None:
+        """Keep a new password for the selected account; the next sync uses it."""
+        item = self.list.currentItem()
+        if item is None:
+            return
+        account = self.book.sync_account(item.data(0, ID))
+        password, given = QInputDialog.getText(
+            self,
+            "Password",
+            f"Password for {account.username} at {account.server_url}:",
+            QLineEdit.EchoMode.Password,
+        )
+        if given and password:
+            self.credentials.set(account_key(account.server_url, account.username), password)
+            self.accountsChanged.emit()
 
     def remove_selected(self) -> None:
         from desktop.sync.accounts import forget
@@ -181,4 +205,4 @@ class SyncAccountsPage(QWidget):
 def _state(account: AccountRow) -> str:
     if account.last_error:
         return f"Problem: {account.last_error}"
-    return "Synced" if account.last_synced_at else "Waiting for its first sync"
+    return "Synced" if account.last_synced_at else "Not synced yet"

@@ -21,6 +21,8 @@ def restore_window(window: MainWindow) -> None:
     geometry = s.state("window/geometry")
     if geometry is not None:
         window.restoreGeometry(geometry)
+    else:
+        fit_first_window(window)
     state = s.state("window/state")
     if state is not None:
         window.restoreState(state)
@@ -45,6 +47,19 @@ def restore_window(window: MainWindow) -> None:
         column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
     )
     window.view = View.from_key(s.get(LIST_VIEW))
+
+
+# Room for the window manager's title bar and frame, unknown until the window shows.
+FRAME_ALLOWANCE = 48
+
+
+def fit_first_window(window: MainWindow) -> None:
+    """The first window fits the screen's free area (its status bar stays in view)."""
+    free = window.screen().availableGeometry()
+    width = min(window.width(), free.width())
+    height = min(window.height(), free.height() - FRAME_ALLOWANCE)
+    window.resize(width, height)
+    window.move(free.x() + (free.width() - width) // 2, free.y())
 
 
 def save_window(window: MainWindow) -> None:

@@ -86,28 +86,29 @@ class Device:
     book: ContactBook
     account: AccountRow
     password: str
+    region: str = "NO"  # where numbers typed without +country code belong
 
     def sync(self, transport: httpx.BaseTransport | None = None, **options: Any) -> Report:
         account = self.book.sync_account(self.account.id)
         with client(account.username, self.password, transport) as http:
-            return self.book.sync_contacts(account, http, "NO", **options)
+            return self.book.sync_contacts(account, http, self.region, **options)
 
 
 @pytest.fixture
 def devices(
     radicale: DavServer, account: tuple[str, str], tmp_path: Path, clock: FixedClock
-) -> Iterator[Callable[[str], Device]]:
+) -> Iterator[Callable[..., Device]]:
     """Computers with books of their own, all syncing with the test user's address book."""
     user, password = account
     opened: list[ContactBook] = []
 
-    def device(name: str) -> Device:
+    def device(name: str, region: str = "NO") -> Device:
         book = ContactBook.open(tmp_path / name, clock=clock)
         opened.append(book)
         with client(user, password) as http:
             server, chosen = choose_address_book(http, radicale.url, "Contacts")
         added = book.add_sync_account("Office", server, user, chosen.url)
-        return Device(book, added, password)
+        return Device(book, added, password, region)
 
     yield device
     for book in opened:

@@ -13,7 +13,7 @@ from desktop.sync.dav import ServerUnreachable, client
 from tests.desktop.sync.conftest import Device
 from tests.desktop.sync.faults import FaultyTransport, on
 
-Devices = Callable[[str], Device]
+Devices = Callable[..., Device]
 
 
 def maya() -> ContactDraft:
@@ -197,6 +197,46 @@ def test_a_card_another_app_wrote_comes_back_unchanged(devices: Devices) -> None
     written = server_cards(laptop)[href]
     assert "TITLE:CEO" in written
     assert "UID:4F1C8A2E-APPLE-CARD" in written and "X-PHONETIC-FIRST-NAME:Oola" in written
+
+
+def test_a_number_typed_without_country_code_arrives_in_another_region(
+    devices: Devices,
+) -> None:
+    oslo, boston = devices("oslo", region="NO"), devices("boston", region="US")
+    draft = replace(maya(), phones=(PhoneValue("40 58 59 44", "mobile", True),))
+    maya_id = oslo.book.create(replace(draft, default_region="NO"))
+    oslo.sync()
+
+    report = boston.sync()
+    assert (report.pulled, report.problems) == (1, [])
+    (phone,) = boston.book.contact(maya_id).phones
+    assert (phone.number, phone.e164) == ("40 58 59 44", "+4740585944")
+
+
+def test_a_value_this_book_cannot_take_is_set_aside_not_the_card_refused(
+    devices: Devices,
+) -> None:
+    boston = devices("boston", region="US")
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Berg;Ola;;;\r\nFN:Ola Berg\r\n"
+        "TEL;TYPE=CELL:40 58 59 44\r\nTEL;TYPE=WORK:+1 617 555 0100\r\n"
+        "UID:ola-from-a-phone\r\nEND:VCARD\r\n"
+    )
+    href = f"{boston.account.contacts_url}ola.vcf"
+    with client(boston.account.username, boston.password) as http:
+        resources.put(http, href, card, None)
+    as_stored = server_cards(boston)[href]
+
+    report = boston.sync()
+    assert report.pulled == 1
+    (problem,) = report.problems
+    assert problem.startswith("Ola Berg: “40 58 59 44” has the wrong number of digits")
+    [(contact_id)] = [r.id for r in boston.book.lookup_rows("Ola")]
+    kept = boston.book.contact(contact_id)
+    assert [p.e164 for p in kept.phones] == ["+16175550100"]
+    assert kept.custom_fields == {"Phone as imported": "40 58 59 44"}
+    assert boston.sync().pushed == 0
+    assert server_cards(boston)[href] == as_stored
 
 
 def test_a_forgotten_sync_token_falls_back_to_a_listing(devices: Devices) -> None:
