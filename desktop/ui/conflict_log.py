@@ -64,7 +64,7 @@ class ConflictLogDialog(QDialog):
         self.empty = QLabel("No conflicts: every change made here reached the server as it was.")
         self.empty.setObjectName("noConflicts")
         self.empty.setWordWrap(True)
-        self.show_restored = QCheckBox("Show &restored ones too")
+        self.show_restored = QCheckBox("S&how restored ones too")
         self.show_restored.toggled.connect(lambda _on: self.load())
         self.restore = QPushButton("&Restore This Computer's Value")
         self.restore.setObjectName("restoreConflict")

@@ -218,6 +218,10 @@ class SyncController(WindowController):
         from desktop.ui.conflict_log import ConflictLogDialog
 
         dialog = ConflictLogDialog(self.book, self.window.default_region, self.window)
+        restored = []
+        dialog.restored.connect(lambda: restored.append(True))
         dialog.restored.connect(lambda: self.window.refresh_all())
         dialog.exec()
         dialog.deleteLater()
+        if restored and not self.running:
+            self.sync()  # sends what was put back, and counts the conflicts left
