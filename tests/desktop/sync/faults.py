@@ -15,7 +15,8 @@ Rule = Callable[[httpx.Request, int], str | int | None]
 @dataclass
 class FaultyTransport(httpx.BaseTransport):
     """Passes requests to a real transport unless `rule(request, n)` (n counts the
-    requests so far) says "drop-request", "drop-reply", "duplicate" or a status code."""
+    requests so far) says "drop-request", "drop-reply", "timeout" (no answer in time,
+    after the server acted), "duplicate" or a status code."""
 
     rule: Rule
     inner: httpx.BaseTransport = field(default_factory=httpx.HTTPTransport)
@@ -35,9 +36,11 @@ class FaultyTransport(httpx.BaseTransport):
         if fault == "duplicate":
             self.inner.handle_request(_copy(request)).close()
         response = self.inner.handle_request(request)
-        if fault == "drop-reply":
+        if fault in ("drop-reply", "timeout"):
             response.read()
             response.close()
+            if fault == "timeout":
+                raise httpx.ReadTimeout("no answer in time (injected)")
             raise httpx.ReadError("connection lost after the server answered (injected)")
         return response
 

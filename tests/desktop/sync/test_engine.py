@@ -9,7 +9,7 @@ import pytest
 
 from db.contact_values import ContactDraft, EmailValue, PhoneValue
 from desktop.sync import resources
-from desktop.sync.dav import ServerUnreachable, client
+from desktop.sync.dav import ServerUnreachable, SyncError, client
 from tests.desktop.sync.conftest import Device
 from tests.desktop.sync.faults import FaultyTransport, on
 
@@ -169,6 +169,45 @@ def test_a_create_whose_reply_was_lost_is_not_made_twice(devices: Devices) -> No
     assert list(server_cards(laptop)) == [f"{laptop.account.contacts_url}{maya_id}.vcf"]
     desktop.sync()
     assert desktop.book.contact(maya_id).title == "Buyer"
+
+
+@pytest.mark.parametrize(
+    "fault", ["drop-request", "drop-reply", "timeout", "duplicate", 500, 503, 507, 401]
+)
+def test_a_fault_half_way_through_a_push_loses_and_doubles_nothing(
+    devices: Devices, fault: str | int
+) -> None:
+    laptop, desktop = devices("laptop"), devices("desktop")
+    made = [
+        laptop.book.create(replace(maya(), given_name=name))
+        for name in ("Maya", "Ingrid", "Ola", "Kari")
+    ]
+    faulty = FaultyTransport(on("PUT", fault, after=2))
+    try:
+        laptop.sync(faulty)
+    except SyncError as error:
+        assert str(error)  # said in words; the account notes it
+        assert laptop.book.sync_account(laptop.account.id).last_error
+    assert faulty.faults
+
+    laptop.sync()
+    assert laptop.book.sync_pending(laptop.account.id) == 0
+    hrefs = sorted(server_cards(laptop))
+    assert hrefs == sorted(f"{laptop.account.contacts_url}{c}.vcf" for c in made)
+    desktop.sync()
+    assert sorted(r.display_name for r in desktop.book.lookup_rows("Lund")) == [
+        "Ingrid Lund", "Kari Lund", "Maya Lund", "Ola Lund",
+    ]  # fmt: skip
+
+
+def test_a_card_the_server_refuses_is_reported_and_sent_next_time(devices: Devices) -> None:
+    laptop = devices("laptop")
+    laptop.book.create(maya())
+    report = laptop.sync(FaultyTransport(on("PUT", 409, times=2)))  # both pushes of the run
+    assert report.problems and all("409" in problem for problem in report.problems)
+    assert laptop.book.sync_pending(laptop.account.id) == 1
+    assert laptop.sync().pushed == 1
+    assert laptop.book.sync_pending(laptop.account.id) == 0
 
 
 def test_a_card_another_app_wrote_comes_back_unchanged(devices: Devices) -> None:
