@@ -4,10 +4,6 @@ an empty storage of their own) for each test."""
 from __future__ import annotations
 
 import itertools
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +18,7 @@ from desktop.contact_book import ContactBook
 from desktop.sync.accounts import choose_address_book
 from desktop.sync.dav import client
 from desktop.sync.engine import Report
+from tests.radicale_server import running_radicale
 
 _users = itertools.count(1)
 
@@ -39,39 +36,11 @@ class DavServer:
         return user, password
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DavServer]:
     folder = tmp_path_factory.mktemp("radicale")
-    users = folder / "users"
-    users.write_text("", "utf-8")
-    port = _free_port()
-    log = (folder / "log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--server-hosts", f"127.0.0.1:{port}",
-         "--storage-filesystem-folder", str(folder / "collections"),
-         "--auth-type", "htpasswd", "--auth-htpasswd-filename", str(users),
-         "--auth-htpasswd-encryption", "plain", "--logging-level", "warning"],
-        stdout=subprocess.DEVNULL, stderr=log,
-    )  # fmt: skip
-    log.close()  # the server has its own copy
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((folder / "log").read_text()) from None
-            time.sleep(0.1)
-    yield DavServer(f"http://127.0.0.1:{port}/", users)
-    server.terminate()
-    server.wait(30)
+    with running_radicale(folder) as (url, users):
+        yield DavServer(url, users)
 
 
 @pytest.fixture

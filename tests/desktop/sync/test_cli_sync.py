@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from desktop.cli import main
 from desktop.contact_book import ContactBook
 from desktop.credentials import SERVICE, CredentialStore, account_key
 from tests.desktop.sync.conftest import DavServer, Device
+from tests.radicale_server import free_port
 
 Devices = Callable[[str], Device]
 
@@ -114,9 +114,7 @@ def test_offline_is_exit_code_3_and_the_changes_wait(
 ) -> None:
     laptop = devices("laptop")
     laptop.book.create(ContactDraft(given_name="Maya", family_name="Lund"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    closed = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
     nowhere = laptop.book.add_sync_account("Road", closed, "rep", f"{closed}rep/book/")
     CredentialStore().set(account_key(nowhere.server_url, "rep"), "secret")
     folder = Path(laptop.book.path).parent

@@ -3,7 +3,6 @@ against a real Radicale (issue 16.1, 16.4 and 16.5)."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.sync_account_dialog import SyncAccountDialog
 from tests.desktop.conftest import find, when_dialog_opens
 from tests.desktop.sync.conftest import DavServer, Device
+from tests.radicale_server import free_port
 
 Devices = Callable[[str], Device]
 WAIT_MS = 60_000
@@ -146,9 +146,7 @@ def test_offline_says_what_waits_and_keeps_it(
     open_window: Callable[[ContactBook], MainWindow],
     tmp_path: Path,
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    closed = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
     road = book.add_sync_account("Road", closed, "rep", f"{closed}rep/book/")
     CredentialStore().set(account_key(closed, "rep"), "secret")
     book.create(ContactDraft(given_name="Maya", family_name="Lund"))
