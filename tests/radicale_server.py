@@ -22,6 +22,7 @@ def free_port() -> int:
 def running_radicale(folder: Path) -> Iterator[tuple[str, Path]]:
     """Radicale serving `folder`; yields its URL and its users file (add "user:password"
     lines to let users in)."""
+    folder.mkdir(parents=True, exist_ok=True)
     users = folder / "users"
     users.write_text("", "utf-8")
     port = free_port()

@@ -10,6 +10,7 @@
     python -m tests.bench duplicates --contacts 100000 (precision on planted duplicates)
     python -m tests.bench ui-stall --contacts 100000   (the UI thread during an import)
     python -m tests.bench migrations --contacts 1000000 (each upgrade step, at N/4 and N)
+    python -m tests.bench sync --contacts 10000        (against Radicale on loopback)
     python -m tests.bench packaged            (after bash .ci/build)
     python -m tests.bench all --contacts 1000000      (startup uses 100,000)
 
@@ -27,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench import duplicates, follow_ups, interop, lookup, migrations, ui_stall
+from tests.bench import duplicates, follow_ups, interop, lookup, migrations, sync, ui_stall
 from tests.bench.databases import seeded
 
 PROBE = [sys.executable, "-m", "tests.bench.app_probe"]
@@ -217,6 +218,18 @@ def bench_migrations(contacts: int) -> None:
         )
 
 
+def bench_sync(contacts: int) -> None:
+    f = sync.run(contacts)
+    print(
+        f"sync of {contacts:,} contacts with Radicale on loopback: first sync "
+        f"{f['first_s']:.1f} s against the server's floor (a plain PUT loop of the same "
+        f"cards) {f['floor_s']:.1f} s, ratio {f['first_ratio']:.2f}; peak RSS "
+        f"{f['first_rss_mb']:.0f} MB; no-op sync {f['noop_s']:.2f} s "
+        f"({f['noop_sent']:.0f} sent); one change pushed {f['push_one_s']:.2f} s, pulled "
+        f"on another computer {f['pull_one_s']:.2f} s ({f['pushed']:.0f}/{f['pulled']:.0f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tests.bench",
@@ -236,6 +249,7 @@ def main() -> None:
             "duplicates",
             "ui-stall",
             "migrations",
+            "sync",
             "packaged",
             "all",
         ],
@@ -253,6 +267,7 @@ def main() -> None:
         "duplicates": bench_duplicates,
         "ui-stall": bench_ui_stall,
         "migrations": bench_migrations,
+        "sync": bench_sync,
         "packaged": bench_packaged,
     }
     if args.what == "all":
