@@ -12,10 +12,11 @@ from desktop.ui.main_window import MainWindow
 
 @pytest.fixture
 def open_window(qtbot, book: ContactBook) -> Callable[[], MainWindow]:  # type: ignore[no-untyped-def]
-    """Opens a main window on the test's database (again, to test what it remembers)."""
+    """Opens a main window on the test's database (again, to test what it remembers),
+    or on another book."""
 
-    def opener() -> MainWindow:
-        window = MainWindow(book, "NO")
+    def opener(on: ContactBook | None = None) -> MainWindow:
+        window = MainWindow(on or book, "NO")
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

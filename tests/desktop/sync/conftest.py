@@ -4,8 +4,9 @@ an empty storage of their own) for each test."""
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ import httpx
 import pytest
 
 from db.clock import FixedClock
+from db.contact_values import ContactDraft
 from db.sync_state import AccountRow
 from desktop.contact_book import ContactBook
+from desktop.credentials import CredentialStore, account_key
 from desktop.sync.accounts import choose_address_book
 from desktop.sync.dav import client
 from desktop.sync.engine import Report
@@ -82,3 +85,18 @@ def devices(
     yield device
     for book in opened:
         book.close()
+
+
+def titles_about_to_conflict(laptop: Device, desktop: Device) -> uuid.UUID:
+    """Maya on both computers; the laptop's new title reached the server, the desktop
+    has one of its own waiting, and its password is in the keychain. Her id."""
+    draft = ContactDraft(given_name="Maya", family_name="Lund", title="Buyer")
+    maya_id = laptop.book.create(draft)
+    laptop.sync()
+    desktop.sync()
+    laptop.book.update(maya_id, replace(draft, title="Head of buying"))
+    laptop.sync()
+    desktop.book.update(maya_id, replace(draft, title="Chief buyer"))
+    account = desktop.account
+    CredentialStore().set(account_key(account.server_url, account.username), desktop.password)
+    return maya_id

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import keyring
@@ -16,7 +15,7 @@ from db.contact_values import ContactDraft
 from desktop.cli import main
 from desktop.contact_book import ContactBook
 from desktop.credentials import SERVICE, CredentialStore, account_key
-from tests.desktop.sync.conftest import DavServer, Device
+from tests.desktop.sync.conftest import DavServer, Device, titles_about_to_conflict
 from tests.radicale_server import free_port
 
 Devices = Callable[[str], Device]
@@ -150,15 +149,8 @@ def test_conflicts_are_listed_and_an_account_is_removed_with_its_password(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     laptop, desktop = devices("laptop"), devices("desktop")
-    draft = ContactDraft(given_name="Maya", family_name="Lund", title="Buyer")
-    maya_id = laptop.book.create(draft)
-    laptop.sync()
-    desktop.sync()
-    laptop.book.update(maya_id, replace(draft, title="Head of buying"))
-    laptop.sync()
-    desktop.book.update(maya_id, replace(draft, title="Chief buyer"))
+    maya_id = titles_about_to_conflict(laptop, desktop)
     account = desktop.account
-    CredentialStore().set(account_key(account.server_url, account.username), desktop.password)
     folder = Path(desktop.book.path).parent
 
     code, out, err = run(capsys, monkeypatch, folder)

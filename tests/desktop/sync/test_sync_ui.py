@@ -3,12 +3,10 @@ against a real Radicale (issue 16.1, 16.4 and 16.5)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 
 import keyring
-import pytest
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTreeWidget
 
 from db.contact_values import ContactDraft
@@ -18,23 +16,11 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.sync_account_dialog import SyncAccountDialog
 from tests.desktop.conftest import find, when_dialog_opens
-from tests.desktop.sync.conftest import DavServer, Device
+from tests.desktop.sync.conftest import DavServer, Device, titles_about_to_conflict
 from tests.radicale_server import free_port
 
 Devices = Callable[[str], Device]
 WAIT_MS = 60_000
-
-
-@pytest.fixture
-def open_window(qtbot) -> Iterator[Callable[[ContactBook], MainWindow]]:  # type: ignore[no-untyped-def]
-    def opener(book: ContactBook) -> MainWindow:
-        window = MainWindow(book, "NO")
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    yield opener
 
 
 def synced(qtbot, window: MainWindow) -> str:  # type: ignore[no-untyped-def]
@@ -105,15 +91,7 @@ def test_a_conflict_shows_in_the_status_bar_and_its_value_can_be_put_back(
     open_window: Callable[[ContactBook], MainWindow],
 ) -> None:
     laptop, desktop = devices("laptop"), devices("desktop")
-    draft = ContactDraft(given_name="Maya", family_name="Lund", title="Buyer")
-    maya_id = laptop.book.create(draft)
-    laptop.sync()
-    desktop.sync()
-    laptop.book.update(maya_id, replace(draft, title="Head of buying"))
-    laptop.sync()
-    desktop.book.update(maya_id, replace(draft, title="Chief buyer"))
-    account = desktop.account
-    CredentialStore().set(account_key(account.server_url, account.username), desktop.password)
+    maya_id = titles_about_to_conflict(laptop, desktop)
     window = open_window(desktop.book)
 
     assert "1 conflict" in synced(qtbot, window)
