@@ -56,9 +56,9 @@ class SyncAccountDialog(FormDialog):
         form.addRow(label_for("&Address book:", self.address_book), self.address_book)
         form.addRow(label_for("Account &name:", self.name), self.name)
         note = QLabel(
-            "CardDAV servers such as Nextcloud, Radicale, Fastmail, iCloud or SOGo. The "
-            "password is kept in this computer's keychain. Contacts go both ways; what "
-            "both sides changed is kept in File > Sync Conflicts."
+            "CardDAV servers such as Nextcloud, Radicale, Fastmail, iCloud or SOGo. "
+            f"{credentials.describe()} Contacts go both ways; what both sides changed "
+            "is kept in File > Sync Conflicts."
         )
         note.setWordWrap(True)
         form.addRow(note)
