@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from db.clock import session_now
@@ -157,9 +157,12 @@ def _account_row(a: SyncAccount) -> AccountRow:
 # Items
 
 
-def pending_contacts(session: Session, account_id: uuid.UUID) -> list[Pending]:
+def pending_contacts(
+    session: Session, account_id: uuid.UUID, keep_trashed: bool = False
+) -> list[Pending]:
     """Contacts whose card the server has not seen: new, edited, trashed or purged
-    since the last agreement (a trashed contact the server never had is not sent)."""
+    since the last agreement (a trashed contact the server never had is not sent).
+    With `keep_trashed`, a contact in the Trash waits there until it is purged."""
     joined = (
         select(Contact.id, Contact.rev, Contact.deleted_at, SyncItem)
         .outerjoin(
@@ -171,7 +174,8 @@ def pending_contacts(session: Session, account_id: uuid.UUID) -> list[Pending]:
         .where(
             or_(
                 SyncItem.record_id.is_(None) & Contact.deleted_at.is_(None),
-                SyncItem.synced_rev != Contact.rev,
+                (SyncItem.synced_rev != Contact.rev)
+                & (Contact.deleted_at.is_(None) if keep_trashed else true()),
             )
         )
     )

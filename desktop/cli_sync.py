@@ -203,6 +203,7 @@ def _run(
         print(_NO_ACCOUNT, file=sys.stderr)
         return EXIT_FAILED
     password = _password(True, "") if args.password_stdin else None
+    keep_trashed = _keeps_trashed()
     interactive = sys.stderr.isatty()
     worst = EXIT_OK
     for account in accounts:
@@ -222,10 +223,11 @@ def _run(
                 progress=progress,
                 dry_run=args.dry_run,
                 on_wait=say_waiting,
+                keep_trashed=keep_trashed,
             )
         except ServerUnreachable as error:
             _end_progress(interactive)
-            waiting = book.sync_pending(account.id)
+            waiting = book.sync_pending(account.id, keep_trashed)
             print(
                 f"callsheet: {account.name}: offline ({error}); {waiting} "
                 "waiting to be sent next time",
@@ -245,6 +247,13 @@ def _run(
         if report.problems:
             worst = _worse(worst, EXIT_PARTLY)
     return worst
+
+
+def _keeps_trashed() -> bool:
+    from desktop.paths import config_dir
+    from desktop.settings import keeps_trashed_on_server, read_only_settings
+
+    return keeps_trashed_on_server(read_only_settings(config_dir()))
 
 
 def _worse(code: int, other: int) -> int:

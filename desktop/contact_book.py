@@ -637,10 +637,10 @@ class ContactBook:
         with self._db.transaction() as session:
             sync_state.remove_account(session, account_id)
 
-    def sync_pending(self, account_id: uuid.UUID) -> int:
+    def sync_pending(self, account_id: uuid.UUID, keep_trashed: bool = False) -> int:
         """How many contacts wait to be sent to the account's server."""
         with self._db.reading() as session:
-            return len(sync_state.pending_contacts(session, account_id))
+            return len(sync_state.pending_contacts(session, account_id, keep_trashed))
 
     def sync_contacts(
         self,
@@ -652,6 +652,7 @@ class ContactBook:
         cancelled: Callable[[], bool] = lambda: False,
         dry_run: bool = False,
         on_wait: OnWait | None = None,
+        keep_trashed: bool = False,
     ) -> SyncReport:
         """One sync run of the account's address book (see `desktop.sync.engine`); the
         book is backed up first when the account has never synced. A `SyncError` is
@@ -663,9 +664,10 @@ class ContactBook:
             if account.last_synced_at is None and not dry_run:
                 self.back_up("before-sync")
             try:
-                report = ContactSync(self._db, account, http, region, progress, cancelled).run(
-                    dry_run
+                engine = ContactSync(
+                    self._db, account, http, region, progress, cancelled, keep_trashed
                 )
+                report = engine.run(dry_run)
             except SyncError as error:
                 if not dry_run:
                     self._finish_sync(account.id, str(error), synced=False)

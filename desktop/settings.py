@@ -87,6 +87,11 @@ class Setting(Generic[T]):
 DATA_DIR = Setting("data/dir", str, "", "Data folder", lockable=True)
 SYNC_SERVER_URL = Setting("sync/server_url", str, "", "Sync server", lockable=True)
 SYNC_AUTOMATIC = Setting("sync/automatic", bool, True, "Sync in the &background", lockable=True)
+# "at-once": a contact moved to the Trash is deleted on the server at the next sync;
+# "when-emptied": only once it leaves the Trash for good (the server keeps it till then).
+SYNC_DELETE_ON_SERVER = Setting(
+    "sync/delete_on_server", str, "at-once", "&Delete on the server", lockable=True
+)
 SYNC_EVERY_MINUTES = Setting(
     "sync/every_minutes", int, 15, "Sync &every", lockable=True, minimum=1, maximum=1440
 )
@@ -138,6 +143,7 @@ SCHEMA: tuple[Setting[Any], ...] = (
     SYNC_SERVER_URL,
     SYNC_AUTOMATIC,
     SYNC_EVERY_MINUTES,
+    SYNC_DELETE_ON_SERVER,
     SOCIAL_ENABLED,
     SOCIAL_DISABLED,
     SOCIAL_BY_EMAIL,
@@ -232,6 +238,11 @@ def read_only_settings(config_dir: Path) -> Settings:
     from desktop.defaults import load_defaults
 
     return Settings(IniFile(config_dir / "callsheet.ini"), load_defaults())
+
+
+def keeps_trashed_on_server(settings: Settings) -> bool:
+    """Whether sync leaves a trashed contact on the server until the Trash is emptied."""
+    return settings.get(SYNC_DELETE_ON_SERVER) == "when-emptied"
 
 
 def backup_plan(settings: Settings, data_dir: Path) -> BackupPlan:

@@ -124,6 +124,7 @@ def sync_now(
     cancelled: Callable[[], bool] = lambda: False,
     dry_run: bool = False,
     on_wait: OnWait | None = None,
+    keep_trashed: bool = False,
 ) -> Report:
     """One run for `account`, signed in with `password` or the keychain's."""
     http = (
@@ -140,6 +141,7 @@ def sync_now(
             cancelled=cancelled,
             dry_run=dry_run,
             on_wait=on_wait,
+            keep_trashed=keep_trashed,
         )
 
 

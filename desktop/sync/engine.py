@@ -98,13 +98,17 @@ class ContactSync:
         region: str,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] = lambda: False,
+        keep_trashed: bool = False,
     ) -> None:
+        """`keep_trashed`: a contact moved to the Trash is deleted on the server only
+        once the Trash is emptied (else at the next push)."""
         if not account.contacts_url:
             raise ValueError(f"account {account.name} has no address book")
         self.db, self.account, self.http, self.region = db, account, http, region
         self.collection: str = account.contacts_url
         self.progress = progress or (lambda *_: None)
         self.cancelled = cancelled
+        self.keep_trashed = keep_trashed
         self.report = Report(account.name)
 
     def run(self, dry_run: bool = False) -> Report:
@@ -121,7 +125,7 @@ class ContactSync:
 
     def push(self, dry_run: bool = False) -> None:
         with self.db.reading() as session:
-            pending = sync_state.pending_contacts(session, self.account.id)
+            pending = sync_state.pending_contacts(session, self.account.id, self.keep_trashed)
         for start in range(0, len(pending), BATCH):
             chunk = pending[start : start + BATCH]
             with self.db.reading() as session:

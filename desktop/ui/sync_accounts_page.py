@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,7 +29,13 @@ from db.sync_state import AccountRow
 from desktop.contact_book import ContactBook
 from desktop.credentials import CredentialStore, account_key
 from desktop.models.formats import when
-from desktop.settings import SYNC_AUTOMATIC, SYNC_EVERY_MINUTES, SYNC_SERVER_URL, Settings
+from desktop.settings import (
+    SYNC_AUTOMATIC,
+    SYNC_DELETE_ON_SERVER,
+    SYNC_EVERY_MINUTES,
+    SYNC_SERVER_URL,
+    Settings,
+)
 from desktop.ui.sync_account_dialog import SyncAccountDialog
 
 ID = Qt.ItemDataRole.UserRole
@@ -103,14 +110,27 @@ class SyncAccountsPage(QWidget):
         self.automatic.toggled.connect(self._update)
         for signal in (self.automatic.toggled, self.every.valueChanged):
             signal.connect(lambda *_: self.edited.emit())
-        when_group = QGroupBox("When")
+        when_group = QGroupBox("When and how")
         when_form = QFormLayout(when_group)
         when_form.addRow(self.automatic)
         when_form.addRow(f"{SYNC_EVERY_MINUTES.label}:", self.every)
         when_form.addRow(
             QLabel("Also when Callsheet starts, shortly after an edit, and with Ctrl+Shift+S.")
         )
-        for setting, widget in ((SYNC_AUTOMATIC, self.automatic), (SYNC_EVERY_MINUTES, self.every)):
+        self.delete_when = QComboBox()
+        self.delete_when.setObjectName("syncDeleteWhen")
+        self.delete_when.addItem("At the next sync (it stays in this computer's Trash)", "at-once")
+        self.delete_when.addItem("Only when the Trash is emptied", "when-emptied")
+        chosen = self.delete_when.findData(settings.get(SYNC_DELETE_ON_SERVER))
+        self.delete_when.setCurrentIndex(max(chosen, 0))
+        self.delete_when.currentIndexChanged.connect(lambda *_: self.edited.emit())
+        when_form.addRow(f"{SYNC_DELETE_ON_SERVER.label}:", self.delete_when)
+        editors = (
+            (SYNC_AUTOMATIC, self.automatic),
+            (SYNC_EVERY_MINUTES, self.every),
+            (SYNC_DELETE_ON_SERVER, self.delete_when),
+        )
+        for setting, widget in editors:
             if settings.is_locked(setting):
                 widget.setEnabled(False)
                 widget.setToolTip("Set by your IT department for this computer.")
@@ -200,6 +220,8 @@ class SyncAccountsPage(QWidget):
             self.settings.set(SYNC_AUTOMATIC, self.automatic.isChecked())
         if not self.settings.is_locked(SYNC_EVERY_MINUTES):
             self.settings.set(SYNC_EVERY_MINUTES, self.every.value())
+        if not self.settings.is_locked(SYNC_DELETE_ON_SERVER):
+            self.settings.set(SYNC_DELETE_ON_SERVER, self.delete_when.currentData())
 
 
 def _state(account: AccountRow) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel
 
 from db.errors import CallsheetError
 from desktop.credentials import CredentialStore
-from desktop.settings import SYNC_AUTOMATIC, SYNC_EVERY_MINUTES
+from desktop.settings import SYNC_AUTOMATIC, SYNC_EVERY_MINUTES, keeps_trashed_on_server
 from desktop.ui.controller import WindowController
 from desktop.wording import counted
 
@@ -122,6 +122,7 @@ class SyncController(WindowController):
         from desktop.sync.dav import ServerUnreachable
 
         outcome = Outcome()
+        keep_trashed = keeps_trashed_on_server(self.window.settings)
         for account in self.book.sync_accounts():
             outcome.accounts += 1
 
@@ -138,6 +139,7 @@ class SyncController(WindowController):
                     region,
                     progress=progress,
                     cancelled=self._stop.is_set,
+                    keep_trashed=keep_trashed,
                 )
             except ServerUnreachable:
                 outcome.offline.append(account.name)
@@ -149,7 +151,7 @@ class SyncController(WindowController):
                 outcome.changed_here |= bool(report.pulled or report.trashed)
                 outcome.failures += [f"{account.name}: {p}" for p in report.problems]
                 outcome.stopped |= report.stopped
-            outcome.pending += self.book.sync_pending(account.id)
+            outcome.pending += self.book.sync_pending(account.id, keep_trashed)
             if self._stop.is_set():
                 outcome.stopped = True
                 break

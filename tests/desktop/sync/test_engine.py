@@ -139,6 +139,26 @@ def test_a_contact_deleted_on_one_computer_goes_to_the_trash_on_the_other(
     assert laptop.book.contact(maya_id).deleted_at is None
 
 
+def test_a_trashed_contact_can_stay_on_the_server_until_the_trash_is_emptied(
+    devices: Devices,
+) -> None:
+    laptop, desktop = devices("laptop"), devices("desktop")
+    maya_id = laptop.book.create(maya())
+    laptop.sync()
+    desktop.sync()
+
+    laptop.book.trash([maya_id])
+    assert laptop.sync(keep_trashed=True).deleted_on_server == 0
+    assert laptop.book.sync_pending(laptop.account.id, keep_trashed=True) == 0
+    assert desktop.sync().trashed == 0
+    assert desktop.book.contact(maya_id).deleted_at is None
+
+    laptop.book.purge_items([i for i in laptop.book.trash_items() if i.id == maya_id])
+    assert laptop.sync(keep_trashed=True).deleted_on_server == 1
+    assert server_cards(laptop) == {}
+    assert desktop.sync().trashed == 1
+
+
 def test_an_edit_wins_over_a_delete_made_elsewhere(devices: Devices) -> None:
     laptop, desktop = devices("laptop"), devices("desktop")
     maya_id = laptop.book.create(maya())

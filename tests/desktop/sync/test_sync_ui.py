@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTreeWidget
 from db.contact_values import ContactDraft
 from desktop.contact_book import ContactBook
 from desktop.credentials import SERVICE, CredentialStore, account_key
+from desktop.settings import SYNC_DELETE_ON_SERVER
 from desktop.ui.main_window import MainWindow
 from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.sync_account_dialog import SyncAccountDialog
@@ -72,6 +73,7 @@ def test_an_account_added_in_preferences_syncs_at_once(
         accounts = find(dialog, QTreeWidget, "syncAccounts")
         assert isinstance(accounts, QTreeWidget) and accounts.topLevelItemCount() == 1
         assert accounts.topLevelItem(0).text(0) == "127.0.0.1"  # type: ignore[union-attr]
+        dialog.sync_page.delete_when.setCurrentIndex(1)
         dialog.save_button.click()
 
     when_dialog_opens(add_in_preferences)
@@ -79,6 +81,7 @@ def test_an_account_added_in_preferences_syncs_at_once(
     assert keyring.get_keyring().get_password(SERVICE, account_key(radicale.url, user)) == password
     qtbot.waitUntil(lambda: not window.sync.running, timeout=WAIT_MS)
     assert status_of(window).startswith("Synced ")
+    assert window.settings.get(SYNC_DELETE_ON_SERVER) == "when-emptied"
     (added,) = book.sync_accounts()
     assert added.contacts_url and added.contacts_url.endswith("/team/")
     assert book.sync_pending(added.id) == 0
