@@ -109,6 +109,7 @@ class SyncController(WindowController):
             self._run_all,
             self.window.default_region,
             asked,
+            keeps_trashed_on_server(self.window.settings),  # read here: settings are the UI's
             on_done=self._finished,
             on_failed=self._failed,
         )
@@ -116,13 +117,12 @@ class SyncController(WindowController):
     def stop(self) -> None:
         self._stop.set()
 
-    def _run_all(self, region: str, asked: bool) -> Outcome:
+    def _run_all(self, region: str, asked: bool, keep_trashed: bool) -> Outcome:
         """On the worker thread: every account in turn."""
         from desktop.sync.accounts import NoPassword, sync_now
         from desktop.sync.dav import ServerUnreachable
 
         outcome = Outcome()
-        keep_trashed = keeps_trashed_on_server(self.window.settings)
         for account in self.book.sync_accounts():
             outcome.accounts += 1
 
