@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -26,6 +27,15 @@ def maya() -> ContactDraft:
         phones=(PhoneValue("+47 55 12 34 56", "mobile", True),),
         background="Met at the Bergen fair.",
     )
+
+
+def maya_on_both(devices: Devices) -> tuple[Device, Device, uuid.UUID]:
+    """A laptop and a desktop that both hold Maya, as the server does."""
+    laptop, desktop = devices("laptop"), devices("desktop")
+    maya_id = laptop.book.create(maya())
+    laptop.sync()
+    desktop.sync()
+    return laptop, desktop, maya_id
 
 
 def server_cards(device: Device) -> dict[str, str]:
@@ -70,10 +80,7 @@ def test_a_second_sync_sends_and_fetches_nothing(devices: Devices) -> None:
 
 
 def test_edits_of_different_fields_on_both_computers_both_survive(devices: Devices) -> None:
-    laptop, desktop = devices("laptop"), devices("desktop")
-    maya_id = laptop.book.create(maya())
-    laptop.sync()
-    desktop.sync()
+    laptop, desktop, maya_id = maya_on_both(devices)
 
     laptop.book.update(maya_id, replace(maya(), title="Head of buying"))
     on_desktop = desktop.book.contact(maya_id).to_draft("NO")
@@ -96,10 +103,7 @@ def test_edits_of_different_fields_on_both_computers_both_survive(devices: Devic
 def test_the_same_field_changed_on_both_keeps_the_loser_in_the_conflict_log(
     devices: Devices,
 ) -> None:
-    laptop, desktop = devices("laptop"), devices("desktop")
-    maya_id = laptop.book.create(maya())
-    laptop.sync()
-    desktop.sync()
+    laptop, desktop, maya_id = maya_on_both(devices)
 
     laptop.book.update(maya_id, replace(maya(), title="Head of buying"))
     desktop.book.update(maya_id, replace(maya(), title="Purchasing director"))
@@ -122,10 +126,7 @@ def test_the_same_field_changed_on_both_keeps_the_loser_in_the_conflict_log(
 def test_a_contact_deleted_on_one_computer_goes_to_the_trash_on_the_other(
     devices: Devices,
 ) -> None:
-    laptop, desktop = devices("laptop"), devices("desktop")
-    maya_id = laptop.book.create(maya())
-    laptop.sync()
-    desktop.sync()
+    laptop, desktop, maya_id = maya_on_both(devices)
 
     laptop.book.trash([maya_id])
     assert laptop.sync().deleted_on_server == 1
@@ -142,10 +143,7 @@ def test_a_contact_deleted_on_one_computer_goes_to_the_trash_on_the_other(
 def test_a_trashed_contact_can_stay_on_the_server_until_the_trash_is_emptied(
     devices: Devices,
 ) -> None:
-    laptop, desktop = devices("laptop"), devices("desktop")
-    maya_id = laptop.book.create(maya())
-    laptop.sync()
-    desktop.sync()
+    laptop, desktop, maya_id = maya_on_both(devices)
 
     laptop.book.trash([maya_id])
     assert laptop.sync(keep_trashed=True).deleted_on_server == 0
@@ -160,10 +158,7 @@ def test_a_trashed_contact_can_stay_on_the_server_until_the_trash_is_emptied(
 
 
 def test_an_edit_wins_over_a_delete_made_elsewhere(devices: Devices) -> None:
-    laptop, desktop = devices("laptop"), devices("desktop")
-    maya_id = laptop.book.create(maya())
-    laptop.sync()
-    desktop.sync()
+    laptop, desktop, maya_id = maya_on_both(devices)
 
     laptop.book.trash([maya_id])
     desktop.book.update(maya_id, replace(maya(), title="Head of buying"))
