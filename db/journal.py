@@ -74,10 +74,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             obj.rev = 1
             _append(session, obj, "create", now)
             handled.add(id(obj))
-            if isinstance(obj, Contact):
-                changed.add(obj.id)
-            elif isinstance(obj, SocialProfile):
-                _collect_parent(session, obj, parents)
+            _note_change(session, obj, changed, parents)
         elif isinstance(obj, _CONTACT_PARTS):
             _collect_parent(session, obj, parents)
 
@@ -85,10 +82,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         if isinstance(obj, Record) and session.is_modified(obj):
             _bump(session, obj, _op_for_update(obj), now)
             handled.add(id(obj))
-            if isinstance(obj, Contact):
-                changed.add(obj.id)
-            elif isinstance(obj, SocialProfile):
-                _collect_parent(session, obj, parents)
+            _note_change(session, obj, changed, parents)
         elif isinstance(obj, _CONTACT_PARTS) and session.is_modified(obj):
             _collect_parent(session, obj, parents)
 
@@ -96,10 +90,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         if isinstance(obj, Record):
             _append(session, obj, "purge", now)
             handled.add(id(obj))
-            if isinstance(obj, Contact):
-                changed.add(obj.id)
-            elif isinstance(obj, SocialProfile):
-                _collect_parent(session, obj, parents)
+            _note_change(session, obj, changed, parents)
         elif isinstance(obj, _CONTACT_PARTS):
             _collect_parent(session, obj, parents)
 
@@ -107,6 +98,16 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         if id(contact) not in handled and contact not in session.deleted:
             _bump(session, contact, "update", now)
         changed.add(contact.id)
+
+
+def _note_change(
+    session: Session, obj: Record, changed: set[uuid.UUID], parents: dict[uuid.UUID, Contact]
+) -> None:
+    """A contact changed; a social profile changes its contact (the card carries it)."""
+    if isinstance(obj, Contact):
+        changed.add(obj.id)
+    elif isinstance(obj, SocialProfile):
+        _collect_parent(session, obj, parents)
 
 
 def _collect_parent(session: Session, part: Any, parents: dict[uuid.UUID, Contact]) -> None:

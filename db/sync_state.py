@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, true, update
+from sqlalchemy import Select, delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from db.clock import session_now
@@ -163,8 +163,31 @@ def pending_contacts(
     """Contacts whose card the server has not seen: new, edited, trashed or purged
     since the last agreement (a trashed contact the server never had is not sent).
     With `keep_trashed`, a contact in the Trash waits there until it is purged."""
-    joined = (
-        select(Contact.id, Contact.rev, Contact.deleted_at, SyncItem)
+    changed, gone = _pending(account_id, keep_trashed)
+    found = [
+        Pending(cid, rev, deleted_at is not None, _item_row(item) if item else None)
+        for cid, rev, deleted_at, item in session.execute(
+            changed.add_columns(Contact.rev, Contact.deleted_at, SyncItem)
+        )
+    ]
+    found += [Pending(i.record_id, None, True, _item_row(i)) for i in session.scalars(gone)]
+    return found
+
+
+def pending_count(session: Session, account_id: uuid.UUID, keep_trashed: bool = False) -> int:
+    """How many contacts `pending_contacts` would send (without loading them)."""
+    changed, gone = _pending(account_id, keep_trashed)
+    return sum(
+        session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        for query in (changed, gone)
+    )
+
+
+def _pending(account_id: uuid.UUID, keep_trashed: bool) -> tuple[Select[Any], Select[Any]]:
+    """The contacts changed since the last agreement (their ids), and the items whose
+    contact is gone (purged)."""
+    changed = (
+        select(Contact.id)
         .outerjoin(
             SyncItem,
             (SyncItem.account_id == account_id)
@@ -179,17 +202,12 @@ def pending_contacts(
             )
         )
     )
-    found = [
-        Pending(cid, rev, deleted_at is not None, _item_row(item) if item else None)
-        for cid, rev, deleted_at, item in session.execute(joined)
-    ]
     gone = select(SyncItem).where(
         SyncItem.account_id == account_id,
         SyncItem.record_type == CONTACT,
         ~select(Contact.id).where(Contact.id == SyncItem.record_id).exists(),
     )
-    found += [Pending(i.record_id, None, True, _item_row(i)) for i in session.scalars(gone)]
-    return found
+    return changed, gone
 
 
 def rev_of(session: Session, contact_id: uuid.UUID) -> int | None:

@@ -20,7 +20,6 @@ EXIT_OK, EXIT_FAILED, EXIT_OFFLINE, EXIT_PARTLY = 0, 1, 3, 4
 EXIT_CODES = """exit codes: 0 synced; 1 failed (the message says why); 3 offline: the server
 did not answer, changes wait for the next run; 4 synced, but some records were refused
 by the server (listed on stderr)"""
-_STAGES = {"push": "sending", "pull": "fetching"}
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -197,6 +196,7 @@ def _run(
 ) -> int:
     from desktop.sync.accounts import sync_now
     from desktop.sync.dav import ServerUnreachable, SyncError
+    from desktop.sync.engine import STAGE_WORDS
 
     accounts = [book.sync_account(args.account)] if args.account else book.sync_accounts()
     if not accounts:
@@ -210,7 +210,7 @@ def _run(
 
         def progress(stage: str, done: int, total: int, name: str = account.name) -> None:
             if interactive and total:
-                line = f"\r{name}: {_STAGES.get(stage, stage)} {done:,} of {total:,}"
+                line = f"\r{name}: {STAGE_WORDS.get(stage, stage)} {done:,} of {total:,}"
                 print(line, end="\x1b[K", file=sys.stderr, flush=True)
 
         try:

@@ -640,7 +640,7 @@ class ContactBook:
     def sync_pending(self, account_id: uuid.UUID, keep_trashed: bool = False) -> int:
         """How many contacts wait to be sent to the account's server."""
         with self._db.reading() as session:
-            return len(sync_state.pending_contacts(session, account_id, keep_trashed))
+            return sync_state.pending_count(session, account_id, keep_trashed)
 
     def sync_contacts(
         self,

@@ -6,8 +6,9 @@ A run pushes first, then pulls (DESIGN.md, "Sync"):
   is written as a card at its own href (`<uuid>.vcf`, so a retried create lands on the
   same resource) with `If-None-Match: *` when new and `If-Match: <etag>` when not;
   a contact whose card would read the same as the agreed one is not sent. Trashed
-  contacts are deleted on the server. A write the server refuses because the card
-  changed there (412) is merged and tried again.
+  contacts are deleted on the server (at once, or with `keep_trashed` once purged). A
+  write the server refuses because the card changed there (412) is merged and tried
+  again.
 - **Pull**: what changed since the stored sync token (or, when the server forgot the
   token, a listing of every ETag) is fetched in batches and merged into the contacts
   in a "remote" transaction; the token is stored with the last batch, so a run killed
@@ -54,6 +55,7 @@ NOT_AGREED = -1  # a synced_rev no contact has: the contact goes out with the ne
 
 # Told (stage, done, total) as the run goes: stage is "push" or "pull".
 Progress = Callable[[str, int, int], object]
+STAGE_WORDS = {"push": "sending", "pull": "fetching"}  # what a progress line says
 
 
 @dataclass
@@ -160,13 +162,8 @@ class ContactSync:
             return
         href = item.href if item else self._href_for(waiting.contact_id)
         etag = item.etag if item else None
-        try:
-            new_etag = resources.put(self.http, href, text, etag)
-        except (PreconditionFailed, NotOnServer):
+        if not self._write(contact, href, etag, text):
             self._settle(waiting.contact_id, href, item if etag else None)
-            return
-        self._agree(waiting.contact_id, href, new_etag, waiting.rev, text)
-        self.report.pushed += 1
 
     def _push_delete(self, waiting: Pending, dry_run: bool) -> None:
         item = waiting.item
@@ -194,14 +191,9 @@ class ContactSync:
                     with self.db.transaction(origin="remote") as session:
                         sync_state.forget_items(session, self.account.id, [contact_id])
                     return
-                text = self._card(contact)
-                try:
-                    etag = resources.put(self.http, href, text, None)
-                except PreconditionFailed:
-                    continue
-                self._agree(contact_id, href, etag, contact.details.rev, text)
-                self.report.pushed += 1
-                return
+                if self._write(contact, href, None):
+                    return
+                continue
             etag, remote_text = found
             with self.db.transaction(origin="remote") as session:
                 needs_push = self._take(session, href, etag, remote_text, item, contact_id)
@@ -209,18 +201,10 @@ class ContactSync:
             if not needs_push:
                 return
             contact = self._load(contact_id)
-            if contact is None:
+            if contact is None or self._write(contact, href, etag):
                 return
-            text = self._card(contact)
-            try:
-                new_etag = resources.put(self.http, href, text, etag)
-            except (PreconditionFailed, NotOnServer):
-                with self.db.reading() as session:
-                    item = sync_state.item_of(session, self.account.id, contact_id)
-                continue
-            self._agree(contact_id, href, new_etag, contact.details.rev, text)
-            self.report.pushed += 1
-            return
+            with self.db.reading() as session:
+                item = sync_state.item_of(session, self.account.id, contact_id)
 
     # Pull
 
@@ -337,6 +321,21 @@ class ContactSync:
         return sync_apply.put_contact(session, record, referred_by(merged))
 
     # Helpers
+
+    def _write(
+        self, contact: ExportedContact, href: str, etag: str | None, text: str | None = None
+    ) -> bool:
+        """PUT the contact's card (`If-Match: etag`, or `If-None-Match: *` when None) and,
+        when the server takes it, remember the agreement; False when the card changed
+        (412) or went (404) there meanwhile."""
+        text = text if text is not None else self._card(contact)
+        try:
+            new_etag = resources.put(self.http, href, text, etag)
+        except (PreconditionFailed, NotOnServer):
+            return False
+        self._agree(contact.details.id, href, new_etag, contact.details.rev, text)
+        self.report.pushed += 1
+        return True
 
     def _agree(
         self, contact_id: uuid.UUID, href: str, etag: str | None, rev: int | None, base: str

@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 
 FIRST_SYNC_MS = 5_000  # after start-up has settled
 AFTER_EDIT_MS = 20_000  # an edit goes out this long after the last one of a burst
-_STAGES = {"push": "sending", "pull": "fetching"}
 
 
 @dataclass
@@ -81,7 +80,7 @@ class SyncController(WindowController):
     # Running
     def background(self) -> None:
         """A run nobody asked for: only when there is an account and none is running."""
-        if not self.running and self.automatic and self.book.sync_accounts():
+        if not self.running and self.automatic:
             self.sync()
 
     def sync_now(self) -> None:
@@ -121,6 +120,7 @@ class SyncController(WindowController):
         """On the worker thread: every account in turn."""
         from desktop.sync.accounts import NoPassword, sync_now
         from desktop.sync.dav import ServerUnreachable
+        from desktop.sync.engine import STAGE_WORDS
 
         outcome = Outcome()
         for account in self.book.sync_accounts():
@@ -128,7 +128,8 @@ class SyncController(WindowController):
 
             def progress(stage: str, done: int, total: int, name: str = account.name) -> None:
                 if total and (asked or total > 50):
-                    text = f"Syncing with {name}: {_STAGES.get(stage, stage)} {done:,} of {total:,}"
+                    doing = STAGE_WORDS.get(stage, stage)
+                    text = f"Syncing with {name}: {doing} {done:,} of {total:,}"
                     self._progress.said.emit(text)
 
             try:
