@@ -68,8 +68,9 @@ def record_history(
     return record(session, draft)
 
 
-def validate(draft: HistoryDraft, now: datetime) -> None:
-    """Raise ValidationError naming every field of `draft` with a problem."""
+def validate(draft: HistoryDraft, now: datetime | None) -> None:
+    """Raise ValidationError naming every field of `draft` with a problem; with `now`,
+    a time after it is one (None: the time comes from another computer's clock)."""
     problems = {}
     if draft.kind not in HISTORY_KINDS:
         problems["kind"] = f"Choose a kind: {', '.join(HISTORY_KINDS)}."
@@ -81,7 +82,7 @@ def validate(draft: HistoryDraft, now: datetime) -> None:
         problems["regarding"] = "Regarding is too long (at most 500 characters)."
     if draft.occurred_at.tzinfo is None:
         raise ValueError("occurred_at must be timezone-aware")
-    if draft.occurred_at > now + timedelta(minutes=5):
+    if now is not None and draft.occurred_at > now + timedelta(minutes=5):
         problems["when"] = "History is what already happened: the time is in the future."
     if not draft.contact_ids:
         problems["contacts"] = "Choose at least one contact."
@@ -95,10 +96,12 @@ def record(
     *,
     entry_id: uuid.UUID | None = None,
     ical_uid: str | None = None,
+    trust_time: bool = False,
 ) -> uuid.UUID:
     """Validate and log `draft`. A calendar import passes the id the item's UID names
-    and, for another app's UID, that UID to write back on export."""
-    validate(draft, session_now(session))
+    and, for another app's UID, that UID to write back on export; a sync trusts the
+    time another computer logged (`trust_time`), whatever this one's clock says."""
+    validate(draft, None if trust_time else session_now(session))
     ids = list(draft.contact_ids)
     contacts = list(session.scalars(select(Contact).where(Contact.id.in_(ids))))
     entry = HistoryEntry(
@@ -143,9 +146,11 @@ def get_entry(session: Session, history_id: uuid.UUID) -> HistoryDetails:
     return HistoryDetails(entry.id, draft, people)
 
 
-def update(session: Session, history_id: uuid.UUID, draft: HistoryDraft) -> None:
+def update(
+    session: Session, history_id: uuid.UUID, draft: HistoryDraft, trust_time: bool = False
+) -> None:
     """Give an entry new values (a typo in the notes, the wrong outcome, who was there)."""
-    validate(draft, session_now(session))
+    validate(draft, None if trust_time else session_now(session))
     entry = _live(session, history_id)
     before = {c.id for c in entry.contacts}
     entry.kind = draft.kind

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     Uuid,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -491,6 +492,10 @@ class SyncAccount(Base):
     username: Mapped[str] = mapped_column(String(300))
     contacts_url: Mapped[str | None] = mapped_column(String(2000))
     contacts_token: Mapped[str | None] = mapped_column(String(2000))
+    tasks_url: Mapped[str | None] = mapped_column(String(2000))  # a calendar taking VTODO
+    tasks_token: Mapped[str | None] = mapped_column(String(2000))
+    # The task list takes VJOURNAL too: history syncs (else it stays on this computer).
+    history_syncs: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     vcard_version: Mapped[str] = mapped_column(String(5), default="4.0")
     created_at: Mapped[datetime]
     last_synced_at: Mapped[datetime | None]

@@ -19,9 +19,15 @@ from sqlalchemy.orm import Session
 
 from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
-from db.models import Contact, SyncAccount, SyncConflict, SyncItem
+from db.models import Activity, Contact, HistoryEntry, SyncAccount, SyncConflict, SyncItem
 
-CONTACT = "contact"
+CONTACT, ACTIVITY, HISTORY = "contact", "activity", "history"
+MODELS: dict[str, type[Contact] | type[Activity] | type[HistoryEntry]] = {
+    CONTACT: Contact,
+    ACTIVITY: Activity,
+    HISTORY: HistoryEntry,
+}
+TOKENS = {"contacts": "contacts_token", "tasks": "tasks_token"}  # a collection's token column
 
 
 @dataclass(frozen=True)
@@ -33,12 +39,16 @@ class AccountRow:
     contacts_url: str | None
     contacts_token: str | None
     vcard_version: str
+    tasks_url: str | None
+    tasks_token: str | None
+    history_syncs: bool
     last_synced_at: datetime | None
     last_error: str | None
 
 
 @dataclass(frozen=True)
 class ItemRow:
+    record_type: str
     record_id: uuid.UUID
     href: str
     etag: str | None
@@ -48,9 +58,9 @@ class ItemRow:
 
 @dataclass(frozen=True)
 class Pending:
-    """A contact to send: `rev` is None when the contact is gone (purged)."""
+    """A record to send: `rev` is None when the record is gone (purged)."""
 
-    contact_id: uuid.UUID
+    record_id: uuid.UUID
     rev: int | None
     trashed: bool
     item: ItemRow | None
@@ -67,6 +77,7 @@ class ConflictRow:
     chosen: Any
     detected_at: datetime
     restored_at: datetime | None
+    record_type: str = CONTACT
 
 
 # Accounts
@@ -134,9 +145,28 @@ def finish_run(session: Session, account_id: uuid.UUID, error: str | None, synce
     session.execute(update(SyncAccount).where(SyncAccount.id == account_id).values(**values))
 
 
-def store_token(session: Session, account_id: uuid.UUID, token: str | None) -> None:
+def token(session: Session, account_id: uuid.UUID, collection: str) -> str | None:
+    """The sync token of the account's "contacts" or "tasks" collection."""
+    column = getattr(SyncAccount, TOKENS[collection])
+    return session.scalar(select(column).where(SyncAccount.id == account_id))
+
+
+def store_token(
+    session: Session, account_id: uuid.UUID, token: str | None, collection: str = "contacts"
+) -> None:
     session.execute(
-        update(SyncAccount).where(SyncAccount.id == account_id).values(contacts_token=token)
+        update(SyncAccount).where(SyncAccount.id == account_id).values({TOKENS[collection]: token})
+    )
+
+
+def set_task_list(
+    session: Session, account_id: uuid.UUID, tasks_url: str | None, history_syncs: bool
+) -> None:
+    """Give the account a task list (None: follow-ups stay on this computer)."""
+    session.execute(
+        update(SyncAccount)
+        .where(SyncAccount.id == account_id)
+        .values(tasks_url=tasks_url, tasks_token=None, history_syncs=history_syncs)
     )
 
 
@@ -149,6 +179,9 @@ def _account_row(a: SyncAccount) -> AccountRow:
         a.contacts_url,
         a.contacts_token,
         a.vcard_version,
+        a.tasks_url,
+        a.tasks_token,
+        a.history_syncs,
         a.last_synced_at,
         a.last_error,
     )
@@ -157,62 +190,75 @@ def _account_row(a: SyncAccount) -> AccountRow:
 # Items
 
 
-def pending_contacts(
-    session: Session, account_id: uuid.UUID, keep_trashed: bool = False
+def record_types(account: AccountRow) -> tuple[str, ...]:
+    """What travels to this account: contacts, follow-ups, history (as it has room)."""
+    types: tuple[str, ...] = (CONTACT,) if account.contacts_url else ()
+    if account.tasks_url:
+        types += (ACTIVITY, HISTORY) if account.history_syncs else (ACTIVITY,)
+    return types
+
+
+def pending(
+    session: Session, account_id: uuid.UUID, record_type: str, keep_trashed: bool = False
 ) -> list[Pending]:
-    """Contacts whose card the server has not seen: new, edited, trashed or purged
-    since the last agreement (a trashed contact the server never had is not sent).
-    With `keep_trashed`, a contact in the Trash waits there until it is purged."""
-    changed, gone = _pending(account_id, keep_trashed)
+    """Records whose version the server has not seen: new, edited, trashed or purged
+    since the last agreement (a trashed record the server never had is not sent).
+    With `keep_trashed`, a record in the Trash waits there until it is purged."""
+    model = MODELS[record_type]
+    changed, gone = _pending(account_id, record_type, keep_trashed)
     found = [
-        Pending(cid, rev, deleted_at is not None, _item_row(item) if item else None)
-        for cid, rev, deleted_at, item in session.execute(
-            changed.add_columns(Contact.rev, Contact.deleted_at, SyncItem)
+        Pending(record_id, rev, deleted_at is not None, _item_row(item) if item else None)
+        for record_id, rev, deleted_at, item in session.execute(
+            changed.add_columns(model.rev, model.deleted_at, SyncItem)
         )
     ]
     found += [Pending(i.record_id, None, True, _item_row(i)) for i in session.scalars(gone)]
     return found
 
 
-def pending_count(session: Session, account_id: uuid.UUID, keep_trashed: bool = False) -> int:
-    """How many contacts `pending_contacts` would send (without loading them)."""
-    changed, gone = _pending(account_id, keep_trashed)
+def pending_count(session: Session, account: AccountRow, keep_trashed: bool = False) -> int:
+    """How many records `pending` would send to `account` (without loading them)."""
     return sum(
         session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        for query in (changed, gone)
+        for record_type in record_types(account)
+        for query in _pending(account.id, record_type, keep_trashed)
     )
 
 
-def _pending(account_id: uuid.UUID, keep_trashed: bool) -> tuple[Select[Any], Select[Any]]:
-    """The contacts changed since the last agreement (their ids), and the items whose
-    contact is gone (purged)."""
+def _pending(
+    account_id: uuid.UUID, record_type: str, keep_trashed: bool
+) -> tuple[Select[Any], Select[Any]]:
+    """The records changed since the last agreement (their ids), and the items whose
+    record is gone (purged)."""
+    model = MODELS[record_type]
     changed = (
-        select(Contact.id)
+        select(model.id)
         .outerjoin(
             SyncItem,
             (SyncItem.account_id == account_id)
-            & (SyncItem.record_type == CONTACT)
-            & (SyncItem.record_id == Contact.id),
+            & (SyncItem.record_type == record_type)
+            & (SyncItem.record_id == model.id),
         )
         .where(
             or_(
-                SyncItem.record_id.is_(None) & Contact.deleted_at.is_(None),
-                (SyncItem.synced_rev != Contact.rev)
-                & (Contact.deleted_at.is_(None) if keep_trashed else true()),
+                SyncItem.record_id.is_(None) & model.deleted_at.is_(None),
+                (SyncItem.synced_rev != model.rev)
+                & (model.deleted_at.is_(None) if keep_trashed else true()),
             )
         )
     )
     gone = select(SyncItem).where(
         SyncItem.account_id == account_id,
-        SyncItem.record_type == CONTACT,
-        ~select(Contact.id).where(Contact.id == SyncItem.record_id).exists(),
+        SyncItem.record_type == record_type,
+        ~select(model.id).where(model.id == SyncItem.record_id).exists(),
     )
     return changed, gone
 
 
-def rev_of(session: Session, contact_id: uuid.UUID) -> int | None:
-    """The contact's `rev` (None when there is no such contact)."""
-    return session.scalar(select(Contact.rev).where(Contact.id == contact_id))
+def rev_of(session: Session, record_type: str, record_id: uuid.UUID) -> int | None:
+    """The record's `rev` (None when there is no such record)."""
+    model = MODELS[record_type]
+    return session.scalar(select(model.rev).where(model.id == record_id))
 
 
 def item_by_href(session: Session, account_id: uuid.UUID, href: str) -> ItemRow | None:
@@ -222,15 +268,21 @@ def item_by_href(session: Session, account_id: uuid.UUID, href: str) -> ItemRow 
     return _item_row(found) if found else None
 
 
-def item_of(session: Session, account_id: uuid.UUID, record_id: uuid.UUID) -> ItemRow | None:
-    found = session.get(SyncItem, (account_id, CONTACT, record_id))
+def item_of(
+    session: Session, account_id: uuid.UUID, record_type: str, record_id: uuid.UUID
+) -> ItemRow | None:
+    found = session.get(SyncItem, (account_id, record_type, record_id))
     return _item_row(found) if found else None
 
 
-def etags(session: Session, account_id: uuid.UUID) -> dict[str, str | None]:
-    """Every href this account's records have on the server, with its ETag."""
+def etags(
+    session: Session, account_id: uuid.UUID, record_types: Iterable[str]
+) -> dict[str, str | None]:
+    """Every href this account's records of these types have on the server, with its ETag."""
     rows = session.execute(
-        select(SyncItem.href, SyncItem.etag).where(SyncItem.account_id == account_id)
+        select(SyncItem.href, SyncItem.etag).where(
+            SyncItem.account_id == account_id, SyncItem.record_type.in_(list(record_types))
+        )
     )
     return {href: etag for href, etag in rows}
 
@@ -238,6 +290,7 @@ def etags(session: Session, account_id: uuid.UUID) -> dict[str, str | None]:
 def put_item(
     session: Session,
     account_id: uuid.UUID,
+    record_type: str,
     record_id: uuid.UUID,
     href: str,
     etag: str | None,
@@ -245,7 +298,7 @@ def put_item(
     base: str,
 ) -> None:
     """Remember that the server holds `base` at `href` (as `etag`), agreed at `synced_rev`."""
-    item = session.get(SyncItem, (account_id, CONTACT, record_id))
+    item = session.get(SyncItem, (account_id, record_type, record_id))
     if item is None:
         session.execute(
             delete(SyncItem).where(SyncItem.account_id == account_id, SyncItem.href == href)
@@ -253,7 +306,7 @@ def put_item(
         session.add(
             SyncItem(
                 account_id=account_id,
-                record_type=CONTACT,
+                record_type=record_type,
                 record_id=record_id,
                 href=href,
                 etag=etag,
@@ -266,20 +319,24 @@ def put_item(
     session.flush()
 
 
-def forget_items(session: Session, account_id: uuid.UUID, record_ids: Iterable[uuid.UUID]) -> None:
+def forget_items(
+    session: Session, account_id: uuid.UUID, record_type: str, record_ids: Iterable[uuid.UUID]
+) -> None:
     ids = list(record_ids)
     if ids:
         session.execute(
             delete(SyncItem).where(
                 SyncItem.account_id == account_id,
-                SyncItem.record_type == CONTACT,
+                SyncItem.record_type == record_type,
                 SyncItem.record_id.in_(ids),
             )
         )
 
 
 def _item_row(item: SyncItem) -> ItemRow:
-    return ItemRow(item.record_id, item.href, item.etag, item.synced_rev, item.base)
+    return ItemRow(
+        item.record_type, item.record_id, item.href, item.etag, item.synced_rev, item.base
+    )
 
 
 # The conflict log
@@ -288,6 +345,7 @@ def _item_row(item: SyncItem) -> ItemRow:
 def log_conflict(
     session: Session,
     account_id: uuid.UUID,
+    record_type: str,
     record_id: uuid.UUID,
     record_name: str,
     field: str,
@@ -297,7 +355,7 @@ def log_conflict(
     session.add(
         SyncConflict(
             account_id=account_id,
-            record_type=CONTACT,
+            record_type=record_type,
             record_id=record_id,
             record_name=record_name[:300],
             field=field,
@@ -330,7 +388,7 @@ def conflict(session: Session, conflict_id: uuid.UUID) -> ConflictRow:
 def _conflict_row(c: SyncConflict, account_name: str) -> ConflictRow:
     return ConflictRow(
         c.id, account_name, c.record_id, c.record_name, c.field, c.kept, c.chosen,
-        c.detected_at, c.restored_at,
+        c.detected_at, c.restored_at, c.record_type,
     )  # fmt: skip
 
 

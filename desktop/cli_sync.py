@@ -162,7 +162,7 @@ def _state(book: ContactBook, account: AccountRow, conflicts: int) -> dict[str, 
 
 
 def _conflicts(book: ContactBook, as_json: bool) -> int:
-    from desktop.sync.cards import LABELS, describe_value
+    from desktop.sync.conflicts import describe, label
 
     for conflict in book.conflicts():
         if as_json:
@@ -173,6 +173,7 @@ def _conflicts(book: ContactBook, as_json: bool) -> int:
                         "account": conflict.account,
                         "contact_id": str(conflict.record_id),
                         "contact": conflict.record_name,
+                        "record_type": conflict.record_type,
                         "field": conflict.field,
                         "lost": conflict.kept,
                         "kept": conflict.chosen,
@@ -183,10 +184,9 @@ def _conflicts(book: ContactBook, as_json: bool) -> int:
             )
         else:
             when = conflict.detected_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            lost = describe_value(conflict.field, conflict.kept)
-            kept = describe_value(conflict.field, conflict.chosen)
-            label = LABELS.get(conflict.field, conflict.field)
-            who = f"{conflict.record_name}, {label}"
+            lost = describe(conflict.record_type, conflict.field, conflict.kept)
+            kept = describe(conflict.record_type, conflict.field, conflict.chosen)
+            who = f"{conflict.record_name}, {label(conflict.record_type, conflict.field)}"
             print(f"{when}  {who}: {lost} lost to {kept} ({conflict.account})")
     return EXIT_OK
 

@@ -626,10 +626,20 @@ class ContactBook:
             return sync_state.account(session, name_or_id)
 
     def add_sync_account(
-        self, name: str, server_url: str, username: str, contacts_url: str
+        self,
+        name: str,
+        server_url: str,
+        username: str,
+        contacts_url: str,
+        tasks_url: str | None = None,
+        history_syncs: bool = False,
     ) -> AccountRow:
+        """A new account syncing contacts with `contacts_url` and, when given,
+        follow-ups (and with `history_syncs`, history) with the task list `tasks_url`."""
         with self._db.transaction() as session:
             account_id = sync_state.add_account(session, name, server_url, username, contacts_url)
+            if tasks_url:
+                sync_state.set_task_list(session, account_id, tasks_url, history_syncs)
             return sync_state.account(session, account_id)
 
     def remove_sync_account(self, account_id: uuid.UUID) -> None:
@@ -638,11 +648,13 @@ class ContactBook:
             sync_state.remove_account(session, account_id)
 
     def sync_pending(self, account_id: uuid.UUID, keep_trashed: bool = False) -> int:
-        """How many contacts wait to be sent to the account's server."""
+        """How many records (contacts, follow-ups, history) wait to be sent to the
+        account's server."""
         with self._db.reading() as session:
-            return sync_state.pending_count(session, account_id, keep_trashed)
+            account = sync_state.account(session, account_id)
+            return sync_state.pending_count(session, account, keep_trashed)
 
-    def sync_contacts(
+    def sync_with(
         self,
         account: AccountRow,
         http: httpx.Client,
@@ -654,20 +666,21 @@ class ContactBook:
         on_wait: OnWait | None = None,
         keep_trashed: bool = False,
     ) -> SyncReport:
-        """One sync run of the account's address book (see `desktop.sync.engine`); the
-        book is backed up first when the account has never synced. A `SyncError` is
-        noted on the account (its status says it) and raised."""
+        """One sync run of the account's address book, then its task list (see
+        `desktop.sync.engine`); the book is backed up first when the account has never
+        synced. A `SyncError` is noted on the account (its status says it) and raised."""
         from desktop.sync.dav import SyncError
-        from desktop.sync.engine import ContactSync
+        from desktop.sync.engine import contact_sync, task_sync
 
         with self.job(f"Syncing with {account.name}", on_wait):
             if account.last_synced_at is None and not dry_run:
                 self.back_up("before-sync")
             try:
-                engine = ContactSync(
-                    self._db, account, http, region, progress, cancelled, keep_trashed
-                )
-                report = engine.run(dry_run)
+                options = (progress, cancelled, keep_trashed)
+                report = contact_sync(self._db, account, http, region, *options).run(dry_run)
+                if account.tasks_url and not report.stopped:
+                    tasks = task_sync(self._db, account, http, *options).run(dry_run)
+                    report = report.joined(tasks)
             except SyncError as error:
                 if not dry_run:
                     self._finish_sync(account.id, str(error), synced=False)

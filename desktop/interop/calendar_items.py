@@ -76,7 +76,9 @@ def read_calendar(data: bytes) -> CalendarReading:
             uid = str(component.get("uid", "")).strip()
             try:
                 if component.name == "VJOURNAL":
-                    reading.items.append(CalendarItem(number, uid, history=_history(component)))
+                    reading.items.append(
+                        CalendarItem(number, uid, history=history_draft(component))
+                    )
                 elif (draft := _follow_up(component)) is None:
                     reading.done += 1
                 else:
@@ -123,16 +125,36 @@ def _decoded(component: icalendar.cal.Component, name: str) -> Any:
     return component.decoded(name)
 
 
+STATUS_IN = {"COMPLETED": "done", "CANCELLED": "cancelled"}  # else "open"
+STATUS_OUT = {"open": "NEEDS-ACTION", "done": "COMPLETED", "cancelled": "CANCELLED"}
+
+
+def todo_status(component: icalendar.cal.Component) -> str:
+    """A VTODO's state as a follow-up's: "open", "done" or "cancelled"."""
+    return STATUS_IN.get(str(_one(component, "status", "NEEDS-ACTION")).upper(), "open")
+
+
 def _follow_up(component: icalendar.cal.Component) -> ActivityDraft | None:
-    if str(_one(component, "status", "NEEDS-ACTION")).upper() in ("COMPLETED", "CANCELLED"):
-        return None
+    return None if todo_status(component) != "open" else follow_up_draft(component)
+
+
+def follow_up_draft(component: icalendar.cal.Component) -> ActivityDraft:
+    """A VTODO's values as a follow-up's, whatever its state. The start is DTSTART (or
+    DUE when it has none); DUE or DURATION gives the length."""
     kind = next((k for k in _kinds(component) if k in KINDS), "to-do")
     start = _decoded(component, "dtstart") if "dtstart" in component else None
     if start is None and "due" in component:
         start = _decoded(component, "due")
     if start is None:
         raise InputError("has no start or due date")
-    duration = _decoded(component, "duration") if "duration" in component else timedelta(0)
+    duration = timedelta(0)
+    if "duration" in component:
+        duration = _decoded(component, "duration")
+    elif "due" in component and "dtstart" in component:
+        due = _decoded(component, "due")
+        if isinstance(due, datetime) == isinstance(start, datetime):
+            # A date-only DUE is the last day, as Callsheet and reminders apps write it.
+            duration = due - start if isinstance(start, datetime) else due - start + timedelta(1)
     if isinstance(start, datetime):
         zone_name = getattr(start.tzinfo, "key", None) or "UTC"
         local = start.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
@@ -169,7 +191,8 @@ def _follow_up(component: icalendar.cal.Component) -> ActivityDraft | None:
     )
 
 
-def _history(component: icalendar.cal.Component) -> HistoryDraft:
+def history_draft(component: icalendar.cal.Component) -> HistoryDraft:
+    """A VJOURNAL's values as a history entry's."""
     if "dtstart" not in component:
         raise InputError("has no date")
     occurred = _decoded(component, "dtstart")
@@ -197,9 +220,15 @@ def _priority_in(value: int) -> str:
 
 
 def follow_up_component(
-    uid: str, draft: ActivityDraft, people: Sequence[Person], now: datetime
+    uid: str,
+    draft: ActivityDraft,
+    people: Sequence[Person],
+    now: datetime,
+    status: str = "open",
 ) -> icalendar.Todo:
-    """An open follow-up as a VTODO stamped `now`."""
+    """A follow-up as a VTODO stamped `now`: DTSTART and DUE (the end, or the start
+    when it has no length; for all-day items the last day), in the zone it was entered
+    in. A done or cancelled one says so (and when: `now`)."""
     if draft.start is None:
         raise InputError("A follow-up without a date cannot be written to a calendar.")
     todo = icalendar.Todo()
@@ -208,15 +237,17 @@ def follow_up_component(
     todo.add("summary", draft.regarding)
     todo.add("categories", [draft.kind])
     todo.add("priority", _PRIORITY_OUT[draft.priority])
-    todo.add("status", "NEEDS-ACTION")
+    todo.add("status", STATUS_OUT[status])
+    if status == "done":
+        todo.add("completed", now)
+    end = draft.end if draft.end and draft.end > draft.start else draft.start
     if draft.timing == "timed":
-        todo.add("dtstart", draft.start.replace(tzinfo=ZoneInfo(draft.time_zone)))
-        if draft.end and draft.end > draft.start:
-            todo.add("duration", draft.end - draft.start)
+        zone = ZoneInfo(draft.time_zone)
+        todo.add("dtstart", draft.start.replace(tzinfo=zone))
+        todo.add("due", end.replace(tzinfo=zone))
     else:
         todo.add("dtstart", draft.start.date())
-        if draft.timing == "all_day" and draft.end:
-            todo.add("duration", timedelta(days=(draft.end.date() - draft.start.date()).days + 1))
+        todo.add("due", (end if draft.timing == "all_day" else draft.start).date())
         if draft.timing == "timeless":
             todo.add("x-callsheet-timeless", "TRUE")
         todo.add("x-callsheet-zone", draft.time_zone)
@@ -258,12 +289,13 @@ def history_component(
 
 
 def calendar_bytes(components: Iterable[icalendar.cal.Component]) -> bytes:
-    """Components as one VCALENDAR."""
+    """Components as one VCALENDAR, with a VTIMEZONE for every zone their times use."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     for component in components:
         calendar.add_component(component)
+    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

@@ -133,7 +133,7 @@ def sync_now(
         else open_client(credentials, account.server_url, account.username, transport)
     )
     with http:
-        return book.sync_contacts(
+        return book.sync_with(
             account,
             http,
             region,

@@ -124,20 +124,27 @@ def contact_fields(contact: ExportedContact, region: str) -> Fields:
     return read_fields(write_vcard(contact), region)[1]
 
 
-def merge(base: Fields | None, local: Fields, remote: Fields) -> tuple[Fields, list[Lost]]:
-    """Field by field: a side that left a field as it was in `base` takes the other's;
-    when both changed it, the server's value wins and ours is returned as `Lost`. With no
-    base (two copies met for the first time), every difference is a conflict."""
+def merge(
+    base: Fields | None,
+    local: Fields,
+    remote: Fields,
+    names: tuple[str, ...] = FIELDS,
+    sets: tuple[str, ...] = SETS,
+) -> tuple[Fields, list[Lost]]:
+    """Field by field (`names`, a card's unless given): a side that left a field as it
+    was in `base` takes the other's; when both changed it, the server's value wins and
+    ours is returned as `Lost`, except in `sets`, merged member by member. With no base
+    (two copies met for the first time), every difference is a conflict."""
     merged: Fields = {}
     lost: list[Lost] = []
-    for name in FIELDS:
+    for name in names:
         ours, theirs = local[name], remote[name]
         was = base[name] if base is not None else None
         if ours in (theirs, was):
             merged[name] = theirs
         elif theirs == was:
             merged[name] = ours
-        elif name in SETS and was is not None:
+        elif name in sets and was is not None:
             merged[name] = _merged_set(was, ours, theirs)
         else:
             merged[name] = theirs

@@ -1,28 +1,60 @@
-"""The conflict log's one action: put back the value that lost."""
+"""The conflict log as people read it, and its one action: put back the value that
+lost."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from db import sync_apply, sync_state
+from db import sync_state
 from db.engine import Database
 from db.errors import NotFoundError
-from db.exports import load_contacts
-from desktop.sync.cards import contact_fields, contact_of, referred_by
+from desktop.sync import cards, todos
+from desktop.sync.kinds import ContactKind, RecordKind
+from desktop.sync.task_kinds import FollowUpKind, HistoryKind
+from desktop.wording import counted
+
+
+def label(record_type: str, field: str) -> str:
+    """A field's name as the log shows it: “Job title”, “Due”."""
+    labels = cards.LABELS if record_type == sync_state.CONTACT else todos.LABELS
+    return labels.get(field, field)
+
+
+def describe(record_type: str, field: str, value: Any) -> str:
+    """A value as the log shows it: “Buyer”, two numbers, 3 contacts, (empty)."""
+    if record_type == sync_state.CONTACT:
+        return cards.describe_value(field, value)
+    if value in (None, "", []):
+        return "(empty)"
+    if field == "contacts":
+        return counted(len(value), "contact")
+    if field == "alarm_minutes":
+        return f"{counted(int(value), 'minute')} before"
+    if field in ("start", "end", "occurred_at"):
+        return str(value).replace("T", " ")[:16]
+    return f"“{value}”"
 
 
 def restore_value(db: Database, conflict_id: uuid.UUID, region: str) -> str:
-    """Give the contact the value that lost the conflict, as an edit of this computer's
-    (so the next sync sends it); returns the contact's name."""
+    """Give the record the value that lost the conflict, as an edit of this computer's
+    (so the next sync sends it); returns the record's name."""
     with db.transaction() as session:
         conflict = sync_state.conflict(session, conflict_id)
-        current = next(iter(load_contacts(session, [conflict.record_id])), None)
+        kind = _kind(db, conflict.record_type, region)
+        current = kind.load(session, [conflict.record_id]).get(conflict.record_id)
         if current is None:
             raise NotFoundError(f"{conflict.record_name} is no longer in the book.")
-        fields = contact_fields(current, region)
+        _named, uid, fields = kind.read(session, kind.text(current, None), [])
         fields[conflict.field] = conflict.kept
-        sync_apply.put_contact(
-            session, contact_of(fields, conflict.record_id, region), referred_by(fields)
-        )
+        kind.put(session, conflict.record_id, uid, fields)
         sync_state.mark_restored(session, conflict_id)
         return conflict.record_name
+
+
+def _kind(db: Database, record_type: str, region: str) -> RecordKind:
+    if record_type == sync_state.ACTIVITY:
+        return FollowUpKind(db.clock.now)
+    if record_type == sync_state.HISTORY:
+        return HistoryKind(db.clock.now)
+    return ContactKind(region)

@@ -1,22 +1,24 @@
-"""Two-way sync of a book's contacts with one account's address book.
+"""Two-way sync of a book with one collection of one account: contacts with its
+address book, follow-ups and history with its task list (`desktop.sync.kinds` says
+how each kind of record is read, written and stored).
 
 A run pushes first, then pulls (DESIGN.md, "Sync"):
 
-- **Push**: every contact whose `rev` moved since the server and Callsheet last agreed
-  is written as a card at its own href (`<uuid>.vcf`, so a retried create lands on the
+- **Push**: every record whose `rev` moved since the server and Callsheet last agreed
+  is written at its own href (`<uuid>.vcf` or `.ics`, so a retried create lands on the
   same resource) with `If-None-Match: *` when new and `If-Match: <etag>` when not;
-  a contact whose card would read the same as the agreed one is not sent. Trashed
-  contacts are deleted on the server (at once, or with `keep_trashed` once purged). A
-  write the server refuses because the card changed there (412) is merged and tried
+  a record whose text would read the same as the agreed one is not sent. Trashed
+  records are deleted on the server (at once, or with `keep_trashed` once purged). A
+  write the server refuses because the record changed there (412) is merged and tried
   again.
 - **Pull**: what changed since the stored sync token (or, when the server forgot the
   token, a listing of every ETag) is fetched in batches and merged into the contacts
   in a "remote" transaction; the token is stored with the last batch, so a run killed
   half way asks again from the old token and skips what it already has.
-- **Merge** (`desktop.sync.cards.merge`): field by field against the agreed card; when
-  both sides changed one field, the server's value wins and ours goes to the conflict
-  log. Deleted on one side and edited on the other: the edit wins. Deleted on the
-  server and untouched here: the contact goes to the Trash. No clock takes part.
+- **Merge** (`desktop.sync.cards.merge`): field by field against the agreed version;
+  when both sides changed one field, the server's value wins and ours goes to the
+  conflict log. Deleted on one side and edited on the other: the edit wins. Deleted on
+  the server and untouched here: the record goes to the Trash. No clock takes part.
 """
 
 from __future__ import annotations
@@ -29,29 +31,19 @@ from urllib.parse import urljoin
 import httpx
 from sqlalchemy.orm import Session
 
-from db import contacts, sync_apply, sync_state
-from db.contact_values import ExportedContact
+from db import sync_state
 from db.engine import Database
-from db.errors import ValidationError
-from db.exports import load_contacts
+from db.errors import CallsheetError, InputError
 from db.sync_state import AccountRow, ItemRow, Pending
-from desktop.interop.vcard import write_vcard
 from desktop.sync import resources
-from desktop.sync.cards import (
-    Fields,
-    Lost,
-    UnreadableCard,
-    contact_fields,
-    contact_of,
-    merge,
-    read_fields,
-    referred_by,
-)
+from desktop.sync.cards import Fields, Lost
+from desktop.sync.kinds import ContactKind, Loaded, RecordKind
 from desktop.sync.resources import ItemRefused, NotOnServer, PreconditionFailed
+from desktop.sync.task_kinds import FollowUpKind, HistoryKind
 
 BATCH = resources.MULTIGET_BATCH
 MAX_ATTEMPTS = 3  # writes tried again after a conflict, before leaving it for the next run
-NOT_AGREED = -1  # a synced_rev no contact has: the contact goes out with the next push
+NOT_AGREED = -1  # a synced_rev no record has: the record goes out with the next push
 
 # Told (stage, done, total) as the run goes: stage is "push" or "pull".
 Progress = Callable[[str, int, int], object]
@@ -72,6 +64,20 @@ class Report:
     stopped: bool = False
     dry_run: bool = False
 
+    def joined(self, other: Report) -> Report:
+        """This run's report and another collection's, as one."""
+        return Report(
+            self.account,
+            self.pushed + other.pushed,
+            self.deleted_on_server + other.deleted_on_server,
+            self.pulled + other.pulled,
+            self.trashed + other.trashed,
+            self.conflicts + other.conflicts,
+            self.problems + other.problems,
+            self.stopped or other.stopped,
+            self.dry_run,
+        )
+
     def summary(self) -> str:
         verb = "would send" if self.dry_run else "sent"
         parts = [
@@ -89,25 +95,28 @@ class Report:
         return f"{self.account}: " + ", ".join(parts) + (" (stopped)" if self.stopped else "")
 
 
-class ContactSync:
-    """One run for one account; `cancelled` is asked between records."""
+class CollectionSync:
+    """One run for one collection of one account; `cancelled` is asked between records."""
 
     def __init__(
         self,
         db: Database,
         account: AccountRow,
         http: httpx.Client,
-        region: str,
+        collection: str,
+        kinds: list[RecordKind],
         progress: Progress | None = None,
         cancelled: Callable[[], bool] = lambda: False,
         keep_trashed: bool = False,
     ) -> None:
-        """`keep_trashed`: a contact moved to the Trash is deleted on the server only
-        once the Trash is emptied (else at the next push)."""
-        if not account.contacts_url:
-            raise ValueError(f"account {account.name} has no address book")
-        self.db, self.account, self.http, self.region = db, account, http, region
-        self.collection: str = account.contacts_url
+        """`collection` is "contacts" or "tasks"; `keep_trashed`: a record moved to the
+        Trash is deleted on the server only once the Trash is emptied (else at the next
+        push)."""
+        url = account.contacts_url if collection == "contacts" else account.tasks_url
+        if not url:
+            raise ValueError(f"account {account.name} has no {collection} collection")
+        self.db, self.account, self.http = db, account, http
+        self.collection, self.url, self.kinds = collection, url, kinds
         self.progress = progress or (lambda *_: None)
         self.cancelled = cancelled
         self.keep_trashed = keep_trashed
@@ -127,45 +136,56 @@ class ContactSync:
 
     def push(self, dry_run: bool = False) -> None:
         with self.db.reading() as session:
-            pending = sync_state.pending_contacts(session, self.account.id, self.keep_trashed)
+            pending = [
+                (kind, waiting)
+                for kind in self.kinds
+                for waiting in sync_state.pending(
+                    session, self.account.id, kind.record_type, self.keep_trashed
+                )
+            ]
         for start in range(0, len(pending), BATCH):
             chunk = pending[start : start + BATCH]
             with self.db.reading() as session:
                 loaded = {
-                    c.details.id: c
-                    for c in load_contacts(session, [p.contact_id for p in chunk if p.rev])
+                    (kind.record_type, record_id): record
+                    for kind in self.kinds
+                    for record_id, record in kind.load(
+                        session, [w.record_id for k, w in chunk if k is kind and w.rev]
+                    ).items()
                 }
-            for n, waiting in enumerate(chunk, start=start):
+            for n, (kind, waiting) in enumerate(chunk, start=start):
                 if self.cancelled():
                     self.report.stopped = True
                     return
                 self.progress("push", n, len(pending))
-                contact = loaded.get(waiting.contact_id)
+                record = loaded.get((kind.record_type, waiting.record_id))
                 try:
-                    if waiting.trashed or contact is None:
-                        self._push_delete(waiting, dry_run)
+                    if waiting.trashed or record is None:
+                        self._push_delete(kind, waiting, dry_run)
                     else:
-                        self._push_card(waiting, contact, dry_run)
+                        self._push_record(kind, waiting, record, dry_run)
                 except ItemRefused as error:
                     self.report.problems.append(str(error))
         self.progress("push", len(pending), len(pending))
 
-    def _push_card(self, waiting: Pending, contact: ExportedContact, dry_run: bool) -> None:
-        text = self._card(contact)
+    def _push_record(
+        self, kind: RecordKind, waiting: Pending, record: Loaded, dry_run: bool
+    ) -> None:
         item = waiting.item
-        if item is not None and self._reads_the_same(text, item.base):
+        text = kind.text(record, item.base if item else None)
+        if item is not None and self._reads_the_same(kind, text, item.base):
             if not dry_run:
-                self._agree(waiting.contact_id, item.href, item.etag, waiting.rev, item.base)
+                self._agree(kind, waiting.record_id, item.href, item.etag, waiting.rev, item.base)
             return
         if dry_run:
             self.report.pushed += 1
             return
-        href = item.href if item else self._href_for(waiting.contact_id)
+        href = item.href if item else self._href_for(kind, waiting.record_id)
         etag = item.etag if item else None
-        if not self._write(contact, href, etag, text):
-            self._settle(waiting.contact_id, href, item if etag else None)
+        if not self._write(kind, record, href, etag, text):
+            self._settle(kind, waiting.record_id, href, item if etag else None)
 
-    def _push_delete(self, waiting: Pending, dry_run: bool) -> None:
+    def _push_delete(self, kind: RecordKind, waiting: Pending, dry_run: bool) -> None:
         item = waiting.item
         if item is None:
             return
@@ -176,46 +196,50 @@ class ContactSync:
             resources.delete(self.http, item.href, item.etag)
         except PreconditionFailed:  # edited on the server meanwhile: the edit wins
             self.report.deleted_on_server -= 1
-            self._settle(waiting.contact_id, item.href, item)
+            self._settle(kind, waiting.record_id, item.href, item)
             return
         with self.db.transaction(origin="remote") as session:
-            sync_state.forget_items(session, self.account.id, [waiting.contact_id])
+            sync_state.forget_items(session, self.account.id, kind.record_type, [item.record_id])
 
-    def _settle(self, contact_id: uuid.UUID, href: str, item: ItemRow | None) -> None:
+    def _settle(
+        self, kind: RecordKind, record_id: uuid.UUID, href: str, item: ItemRow | None
+    ) -> None:
         """The server refused a write: take its version, merge, and write the merge."""
         for _ in range(MAX_ATTEMPTS):
             found = resources.get(self.http, href)
             if found is None:  # deleted there, changed here: the change wins
-                contact = self._load(contact_id)
-                if contact is None or contact.details.deleted_at is not None:
+                record = self._load(kind, record_id)
+                if record is None or record.trashed:
                     with self.db.transaction(origin="remote") as session:
-                        sync_state.forget_items(session, self.account.id, [contact_id])
+                        sync_state.forget_items(
+                            session, self.account.id, kind.record_type, [record_id]
+                        )
                     return
-                if self._write(contact, href, None):
+                if self._write(kind, record, href, None):
                     return
                 continue
             etag, remote_text = found
             with self.db.transaction(origin="remote") as session:
-                needs_push = self._take(session, href, etag, remote_text, item, contact_id)
+                needs_push = self._take(session, kind, href, etag, remote_text, item, record_id)
             self.report.pulled += 1
             if not needs_push:
                 return
-            contact = self._load(contact_id)
-            if contact is None or self._write(contact, href, etag):
+            record = self._load(kind, record_id)
+            if record is None or self._write(kind, record, href, etag):
                 return
             with self.db.reading() as session:
-                item = sync_state.item_of(session, self.account.id, contact_id)
+                item = sync_state.item_of(session, self.account.id, kind.record_type, record_id)
 
     # Pull
 
     def pull(self, dry_run: bool = False) -> None:
         with self.db.reading() as session:
-            token = sync_state.account(session, self.account.id).contacts_token
+            token = sync_state.token(session, self.account.id, self.collection)
         while True:
             try:
-                changes = resources.changes_since(self.http, self.collection, token)
+                changes = resources.changes_since(self.http, self.url, token)
             except resources.TokenExpired:
-                changes = resources.listing(self.http, self.collection)
+                changes = resources.listing(self.http, self.url)
             self._apply_changes(changes, dry_run)
             if not changes.more or self.report.stopped or changes.token in (None, token):
                 return
@@ -223,7 +247,7 @@ class ContactSync:
 
     def _apply_changes(self, changes: resources.Changes, dry_run: bool) -> None:
         with self.db.reading() as session:
-            known = sync_state.etags(session, self.account.id)
+            known = sync_state.etags(session, self.account.id, [k.record_type for k in self.kinds])
         wanted = [h for h, e in changes.changed.items() if e is None or known.get(h) != e]
         removed = list(changes.removed)
         if changes.full:
@@ -238,129 +262,179 @@ class ContactSync:
                 self.report.stopped = True
                 return
             self.progress("pull", start, len(wanted))
-            cards = resources.fetch(self.http, self.collection, wanted[start : start + BATCH])
+            fetched = resources.fetch(
+                self.http, self.url, wanted[start : start + BATCH], self.collection
+            )
             with self.db.transaction(origin="remote") as session:
-                for href, (etag, text) in cards.items():
+                for href, (etag, text) in fetched.items():
                     item = sync_state.item_by_href(session, self.account.id, href)
-                    self._take(session, href, etag, text, item, None)
-                    self.report.pulled += 1
+                    kind = self._kind_of(item, text)
+                    if kind is not None:
+                        self._take(session, kind, href, etag, text, item, None)
+                        self.report.pulled += 1
         with self.db.transaction(origin="remote") as session:
             for href in removed:
                 self._removed_on_server(session, href)
-            sync_state.store_token(session, self.account.id, changes.token)
+            sync_state.store_token(session, self.account.id, changes.token, self.collection)
         self.progress("pull", len(wanted), len(wanted))
+
+    def _kind_of(self, item: ItemRow | None, text: str) -> RecordKind | None:
+        """The kind a server's resource is (None: nothing Callsheet keeps, an event)."""
+        for kind in self.kinds:
+            if (kind.record_type == item.record_type) if item else kind.claims(text):
+                return kind
+        return None
 
     def _removed_on_server(self, session: Session, href: str) -> None:
         item = sync_state.item_by_href(session, self.account.id, href)
         if item is None:
             return
-        sync_state.forget_items(session, self.account.id, [item.record_id])
-        rev = sync_state.rev_of(session, item.record_id)
+        kind = self._kind_of(item, "")
+        if kind is None:
+            return
+        sync_state.forget_items(session, self.account.id, item.record_type, [item.record_id])
+        rev = sync_state.rev_of(session, item.record_type, item.record_id)
         if rev is not None and rev == item.synced_rev:  # untouched here: to the Trash
-            self.report.trashed += contacts.trash_contacts(session, [item.record_id])
-        # changed here since: the change wins, and goes back as a new card next push
+            self.report.trashed += kind.trash(session, [item.record_id])
+        # changed here since: the change wins, and goes back as a new record next push
 
-    # Merging a server's card into the book
+    # Merging a server's version into the book
 
     def _take(
         self,
         session: Session,
+        kind: RecordKind,
         href: str,
         etag: str | None,
         text: str,
         item: ItemRow | None,
-        contact_id: uuid.UUID | None,
+        record_id: uuid.UUID | None,
     ) -> bool:
-        """Merge the server's card at `href` into its contact; True when the merge holds
-        something the server has not got (the contact should be written back)."""
+        """Merge the server's version at `href` into its record; True when the merge holds
+        something the server has not got (the record should be written back)."""
         notes: list[str] = []
+        leaf = href.rsplit("/", 1)[-1]
         try:
-            uid, remote = read_fields(text, self.region, notes)
-        except UnreadableCard as error:
-            self.report.problems.append(f"{href.rsplit('/', 1)[-1]}: {error}")
+            named, uid, remote = kind.read(session, text, notes)
+        except InputError as error:
+            self.report.problems.append(f"{leaf}: {error}")
             return False
-        contact_id = (
-            item.record_id if item else contact_id or uid or uuid.uuid5(uuid.NAMESPACE_URL, href)
+        record_id = (
+            item.record_id if item else record_id or named or uuid.uuid5(uuid.NAMESPACE_URL, href)
         )
-        current = next(iter(load_contacts(session, [contact_id])), None)
-        local = contact_fields(current, self.region) if current else None
+        current = kind.load(session, [record_id]).get(record_id)
+        local = self._local_fields(session, kind, current) if current else None
         if local is None:
             merged, lost = remote, list[Lost]()
         else:
-            merged, lost = merge(self._fields(item.base) if item else None, local, remote)
-        name = merged["display_name"] or href.rsplit("/", 1)[-1]
+            merged, lost = kind.merge(
+                self._fields(session, kind, item.base) if item else None, local, remote
+            )
+        name = kind.name(merged) or leaf
         try:
-            rev = self._put(session, contact_id, merged, current, local)
-        except ValidationError as error:
+            if current is not None and not current.trashed and local == merged:
+                rev = current.rev
+            else:
+                rev = kind.put(session, record_id, uid, merged)
+        except CallsheetError as error:
             self.report.problems.append(f"{name}: {error}")
             return False
         self.report.problems += [f"{name}: {note}" for note in notes]
         for loss in lost:
             sync_state.log_conflict(
-                session, self.account.id, contact_id, name, loss.field, loss.kept, loss.chosen
-            )
+                session, self.account.id, kind.record_type, record_id, name, loss.field,
+                loss.kept, loss.chosen,
+            )  # fmt: skip
         self.report.conflicts += len(lost)
         agreed = merged == remote
         sync_state.put_item(
-            session, self.account.id, contact_id, href, etag, rev if agreed else NOT_AGREED, text
-        )
+            session, self.account.id, kind.record_type, record_id, href, etag,
+            rev if agreed else NOT_AGREED, text,
+        )  # fmt: skip
         return not agreed
-
-    def _put(
-        self,
-        session: Session,
-        contact_id: uuid.UUID,
-        merged: Fields,
-        current: ExportedContact | None,
-        local: Fields | None,
-    ) -> int:
-        """Give the contact the merged values (unless it has them); its rev after."""
-        if current is not None and current.details.deleted_at is None and local == merged:
-            return current.details.rev
-        record = contact_of(merged, contact_id, self.region)
-        return sync_apply.put_contact(session, record, referred_by(merged))
 
     # Helpers
 
     def _write(
-        self, contact: ExportedContact, href: str, etag: str | None, text: str | None = None
+        self, kind: RecordKind, record: Loaded, href: str, etag: str | None, text: str | None = None
     ) -> bool:
-        """PUT the contact's card (`If-Match: etag`, or `If-None-Match: *` when None) and,
-        when the server takes it, remember the agreement; False when the card changed
-        (412) or went (404) there meanwhile."""
-        text = text if text is not None else self._card(contact)
+        """PUT the record (`If-Match: etag`, or `If-None-Match: *` when None) and, when
+        the server takes it, remember the agreement; False when it changed (412) or went
+        (404) there meanwhile."""
+        if text is None:
+            with self.db.reading() as session:
+                item = sync_state.item_of(session, self.account.id, kind.record_type, record.id)
+            text = kind.text(record, item.base if item else None)
         try:
-            new_etag = resources.put(self.http, href, text, etag)
+            new_etag = resources.put(self.http, href, text, etag, self.collection)
         except (PreconditionFailed, NotOnServer):
             return False
-        self._agree(contact.details.id, href, new_etag, contact.details.rev, text)
+        self._agree(kind, record.id, href, new_etag, record.rev, text)
         self.report.pushed += 1
         return True
 
     def _agree(
-        self, contact_id: uuid.UUID, href: str, etag: str | None, rev: int | None, base: str
+        self,
+        kind: RecordKind,
+        record_id: uuid.UUID,
+        href: str,
+        etag: str | None,
+        rev: int | None,
+        base: str,
     ) -> None:
         with self.db.transaction(origin="remote") as session:
             sync_state.put_item(
-                session, self.account.id, contact_id, href, etag, rev or NOT_AGREED, base
-            )
+                session, self.account.id, kind.record_type, record_id, href, etag,
+                rev or NOT_AGREED, base,
+            )  # fmt: skip
 
-    def _load(self, contact_id: uuid.UUID) -> ExportedContact | None:
+    def _load(self, kind: RecordKind, record_id: uuid.UUID) -> Loaded | None:
         with self.db.reading() as session:
-            return next(iter(load_contacts(session, [contact_id])), None)
+            return kind.load(session, [record_id]).get(record_id)
 
-    def _card(self, contact: ExportedContact) -> str:
-        return write_vcard(contact, self.account.vcard_version)
-
-    def _fields(self, text: str) -> Fields | None:
+    def _fields(self, session: Session, kind: RecordKind, text: str) -> Fields | None:
         try:
-            return read_fields(text, self.region)[1]
-        except UnreadableCard:
+            return kind.read(session, text, [])[2]
+        except InputError:
             return None
 
-    def _reads_the_same(self, text: str, base: str) -> bool:
-        ours = self._fields(text)
-        return ours is not None and ours == self._fields(base)
+    def _local_fields(self, session: Session, kind: RecordKind, record: Loaded) -> Fields | None:
+        """The record's fields, read as a server's version would be."""
+        return self._fields(session, kind, kind.text(record, None))
 
-    def _href_for(self, contact_id: uuid.UUID) -> str:
-        return urljoin(self.collection, f"{contact_id}.vcf")
+    def _reads_the_same(self, kind: RecordKind, text: str, base: str) -> bool:
+        with self.db.reading() as session:
+            ours = self._fields(session, kind, text)
+            return ours is not None and ours == self._fields(session, kind, base)
+
+    def _href_for(self, kind: RecordKind, record_id: uuid.UUID) -> str:
+        return urljoin(self.url, f"{record_id}{kind.suffix}")
+
+
+def contact_sync(
+    db: Database,
+    account: AccountRow,
+    http: httpx.Client,
+    region: str,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+    keep_trashed: bool = False,
+) -> CollectionSync:
+    """A run for the account's address book."""
+    kinds: list[RecordKind] = [ContactKind(region, account.vcard_version)]
+    return CollectionSync(db, account, http, "contacts", kinds, progress, cancelled, keep_trashed)
+
+
+def task_sync(
+    db: Database,
+    account: AccountRow,
+    http: httpx.Client,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+    keep_trashed: bool = False,
+) -> CollectionSync:
+    """A run for the account's task list: follow-ups, and history where it is taken."""
+    kinds: list[RecordKind] = [FollowUpKind(db.clock.now)]
+    if account.history_syncs:
+        kinds.append(HistoryKind(db.clock.now))
+    return CollectionSync(db, account, http, "tasks", kinds, progress, cancelled, keep_trashed)

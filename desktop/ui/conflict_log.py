@@ -26,7 +26,7 @@ from db.errors import CallsheetError
 from db.sync_state import ConflictRow
 from desktop.contact_book import ContactBook
 from desktop.models.formats import when
-from desktop.sync.cards import LABELS, describe_value
+from desktop.sync.conflicts import describe, label
 
 ID = Qt.ItemDataRole.UserRole
 COLUMNS = ("When", "Contact", "Field", "This computer's value (lost)", "Kept (the server's)")
@@ -101,9 +101,9 @@ class ConflictLogDialog(QDialog):
             [
                 when(row.detected_at),
                 row.record_name,
-                LABELS.get(row.field, row.field),
-                describe_value(row.field, row.kept),
-                describe_value(row.field, row.chosen),
+                label(row.record_type, row.field),
+                describe(row.record_type, row.field, row.kept),
+                describe(row.record_type, row.field, row.chosen),
             ]
         )
         for column in (3, 4):

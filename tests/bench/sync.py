@@ -116,6 +116,6 @@ def _timed_sync(data_dir: Path, what: str) -> tuple[float, int]:
         (account,) = book.sync_accounts()
         with client(account.username, PASSWORD) as http:
             started = time.perf_counter()
-            report = book.sync_contacts(account, http, "NO")
+            report = book.sync_with(account, http, "NO")
             elapsed = time.perf_counter() - started
     return elapsed, int(getattr(report, what))

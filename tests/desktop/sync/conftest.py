@@ -63,7 +63,7 @@ class Device:
     def sync(self, transport: httpx.BaseTransport | None = None, **options: Any) -> Report:
         account = self.book.sync_account(self.account.id)
         with client(account.username, self.password, transport) as http:
-            return self.book.sync_contacts(account, http, self.region, **options)
+            return self.book.sync_with(account, http, self.region, **options)
 
 
 @pytest.fixture

@@ -1,0 +1,198 @@
+"""Follow-ups and history as sync reads and writes them: loaded many at a time with
+their state, and made to hold what a server's item says (after the merge) through the
+same validation and journal as an edit in the app.
+
+A follow-up travels as its current occurrence (a series' next due, as reminders apps
+show it), with its state: open, done or cancelled. Done on the server means done here,
+without a history entry (the phone that ticked it logged none; a Callsheet that
+cleared it sends its history entry as well).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db import activities, follow_up, history
+from db.activity_values import ActivityDraft, HistoryDraft
+from db.bulk import chunks
+from db.clock import session_now
+from db.models import Activity, Contact, HistoryEntry
+
+Person = tuple[uuid.UUID, str]
+
+
+@dataclass(frozen=True)
+class FollowUpRecord:
+    id: uuid.UUID
+    rev: int
+    trashed: bool
+    uid: str  # the UID its calendar gave it, or its id
+    draft: ActivityDraft
+    status: str
+    people: tuple[Person, ...]
+
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    id: uuid.UUID
+    rev: int
+    trashed: bool
+    uid: str
+    draft: HistoryDraft
+    people: tuple[Person, ...]
+    follow_up_uid: str  # the follow-up it cleared ("" when none)
+
+
+def load_follow_ups(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, FollowUpRecord]:
+    found = {}
+    for chunk in chunks(list(ids)):
+        for activity in session.scalars(
+            select(Activity).where(Activity.id.in_(chunk)).options(selectinload(Activity.contacts))
+        ):
+            found[activity.id] = _follow_up_record(activity)
+    return found
+
+
+def _follow_up_record(activity: Activity) -> FollowUpRecord:
+    people = _people(activity.contacts)
+    zone = activity.time_zone or "UTC"
+    assert activity.starts_at is not None
+    start = activity.starts_at.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    timing = "timeless" if activity.timeless else "all_day" if activity.all_day else "timed"
+    if timing == "all_day":
+        end = start + timedelta(days=max(activity.duration_minutes // 1440 - 1, 0))
+    else:
+        end = start + timedelta(minutes=activity.duration_minutes)
+    repeat = None
+    if activity.rrule:
+        from db.recurrence import Recurrence
+
+        repeat = Recurrence.from_rrule(activity.rrule, zone)
+    draft = ActivityDraft(
+        kind=activity.kind,
+        regarding=activity.regarding,
+        start=start,
+        end=end,
+        timing=timing,
+        time_zone=zone,
+        priority=activity.priority,
+        alarm_minutes=activity.alarm_minutes,
+        repeat=repeat,
+        contact_ids=tuple(c for c, _ in people),
+    )
+    return FollowUpRecord(
+        activity.id,
+        activity.rev,
+        activity.deleted_at is not None,
+        activity.ical_uid or str(activity.id),
+        draft,
+        activity.status,
+        people,
+    )
+
+
+def load_history(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, HistoryRecord]:
+    found = {}
+    for chunk in chunks(list(ids)):
+        for entry in session.scalars(
+            select(HistoryEntry)
+            .where(HistoryEntry.id.in_(chunk))
+            .options(selectinload(HistoryEntry.contacts))
+        ):
+            people = _people(entry.contacts)
+            draft = HistoryDraft(
+                tuple(c for c, _ in people), entry.kind, entry.occurred_at, entry.regarding,
+                entry.outcome, entry.duration_minutes, entry.notes,
+            )  # fmt: skip
+            cleared = session.get(Activity, entry.activity_id) if entry.activity_id else None
+            found[entry.id] = HistoryRecord(
+                entry.id,
+                entry.rev,
+                entry.deleted_at is not None,
+                entry.ical_uid or str(entry.id),
+                draft,
+                people,
+                (cleared.ical_uid or str(cleared.id)) if cleared else "",
+            )
+    return found
+
+
+def known_contacts(session: Session, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of `ids` are contacts of this book (in the Trash or not)."""
+    known: set[uuid.UUID] = set()
+    for chunk in chunks(list(ids)):
+        known.update(session.scalars(select(Contact.id).where(Contact.id.in_(chunk))))
+    return known
+
+
+def put_follow_up(
+    session: Session, record_id: uuid.UUID, draft: ActivityDraft, status: str, uid: str | None
+) -> int:
+    """Create the follow-up `record_id`, or give it these values and this state (back
+    from the Trash if it was there). Returns its `rev` afterwards."""
+    row = session.get(Activity, record_id)
+    if row is None:
+        activities.schedule(session, draft, activity_id=record_id, ical_uid=uid)
+        row = session.get(Activity, record_id)
+        assert row is not None
+    else:
+        row.deleted_at = None
+        activities.update(session, record_id, draft)
+    if row.status != status:
+        row.status = status
+        row.completed_at = None if status == "open" else session_now(session)
+        if status != "open":
+            row.alarm_at = None
+        follow_up.refresh(session, draft.contact_ids)
+    session.flush()
+    return row.rev
+
+
+def put_history(
+    session: Session,
+    record_id: uuid.UUID,
+    draft: HistoryDraft,
+    follow_up_id: uuid.UUID | None,
+    uid: str | None,
+) -> int:
+    """Create the history entry `record_id`, or give it these values (back from the
+    Trash if it was there). Returns its `rev` afterwards. Another computer's clock may
+    run ahead of this one's: an entry "in the future" is taken as it is."""
+    row = session.get(HistoryEntry, record_id)
+    if row is None:
+        history.record(session, draft, entry_id=record_id, ical_uid=uid, trust_time=True)
+        row = session.get(HistoryEntry, record_id)
+        assert row is not None
+    else:
+        row.deleted_at = None
+        history.update(session, record_id, draft, trust_time=True)
+    if follow_up_id is not None and session.get(Activity, follow_up_id) is not None:
+        row.activity_id = follow_up_id
+    session.flush()
+    return row.rev
+
+
+def trash_follow_ups(session: Session, ids: Sequence[uuid.UUID]) -> int:
+    return activities.trash(session, ids)
+
+
+def trash_history(session: Session, ids: Sequence[uuid.UUID]) -> int:
+    moved = 0
+    for entry_id in ids:
+        entry = session.get(HistoryEntry, entry_id)
+        if entry is not None and entry.deleted_at is None:
+            history.set_trashed(session, entry_id, True)
+            moved += 1
+    return moved
+
+
+def _people(contacts: list[Contact]) -> tuple[Person, ...]:
+    live = ((c.id, c.display_name) for c in contacts if c.deleted_at is None)
+    return tuple(sorted(live, key=lambda pair: pair[1]))

@@ -1,0 +1,132 @@
+"""Follow-ups (VTODO) and history (VJOURNAL) as kinds the sync engine carries, in the
+account's task list. An item's contacts are named by their UIDs (CONTACT lines with an
+`urn:uuid:` ALTREP); one naming a contact this book does not have is taken without it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+import icalendar
+from sqlalchemy.orm import Session
+
+from db import sync_records, sync_state
+from desktop.interop.calendar_items import follow_up_component, history_component
+from desktop.interop.plan import is_foreign_uid
+from desktop.interop.plan import record_id as id_for_uid
+from desktop.sync import todos
+from desktop.sync.cards import Fields, Lost, merge
+from desktop.sync.kinds import Loaded
+from desktop.sync.todos import UnreadableItem
+
+
+class _CalendarKind:
+    """What follow-ups and history share: the task list, reading, merging."""
+
+    collection = "tasks"
+    suffix = ".ics"
+    component = ""  # VTODO or VJOURNAL
+    names: tuple[str, ...] = ()
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self.now = now
+
+    def claims(self, text: str) -> bool:
+        found = todos.component_of(text)
+        return found is not None and found.name == self.component
+
+    def read(
+        self, session: Session, text: str, problems: list[str]
+    ) -> tuple[uuid.UUID | None, str, Fields]:
+        component = todos.component_of(text)
+        if component is None or component.name != self.component:
+            raise UnreadableItem(f"The server's item holds no {self.component}.")
+        fields = self._fields(component)
+        named = [uuid.UUID(c) for c in fields["contacts"]]
+        known = {str(c) for c in sync_records.known_contacts(session, named)}
+        uid = todos.uid_of(component)
+        return id_for_uid(uid), uid, todos.with_known_contacts(fields, known)
+
+    def merge(
+        self, base: Fields | None, local: Fields, remote: Fields
+    ) -> tuple[Fields, list[Lost]]:
+        return merge(base, local, remote, self.names, ("contacts",))
+
+    def _fields(self, component: icalendar.cal.Component) -> Fields:
+        raise NotImplementedError
+
+    def _text(self, component: icalendar.cal.Component, base: str | None) -> str:
+        return todos.over_base(component, base)
+
+
+def _foreign(uid: str) -> str | None:
+    return uid if uid and is_foreign_uid(uid) else None
+
+
+class FollowUpKind(_CalendarKind):
+    record_type = sync_state.ACTIVITY
+    component = "VTODO"
+    names = todos.TASK_FIELDS
+
+    def load(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Loaded]:
+        return {
+            i: Loaded(i, r.rev, r.trashed, r)
+            for i, r in sync_records.load_follow_ups(session, ids).items()
+        }
+
+    def text(self, record: Loaded, base: str | None) -> str:
+        value: sync_records.FollowUpRecord = record.value
+        component = follow_up_component(
+            value.uid, value.draft, value.people, self.now(), value.status
+        )
+        return self._text(component, base)
+
+    def _fields(self, component: icalendar.cal.Component) -> Fields:
+        return todos.task_fields(component)
+
+    def put(self, session: Session, record_id: uuid.UUID, uid: str, merged: Fields) -> int:
+        return sync_records.put_follow_up(
+            session, record_id, todos.activity_draft(merged), merged["status"], _foreign(uid)
+        )
+
+    def trash(self, session: Session, ids: Sequence[uuid.UUID]) -> int:
+        return sync_records.trash_follow_ups(session, ids)
+
+    def name(self, fields: Fields) -> str:
+        return str(fields["regarding"] or "A follow-up")
+
+
+class HistoryKind(_CalendarKind):
+    record_type = sync_state.HISTORY
+    component = "VJOURNAL"
+    names = todos.HISTORY_FIELDS
+
+    def load(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Loaded]:
+        return {
+            i: Loaded(i, r.rev, r.trashed, r)
+            for i, r in sync_records.load_history(session, ids).items()
+        }
+
+    def text(self, record: Loaded, base: str | None) -> str:
+        value: sync_records.HistoryRecord = record.value
+        component = history_component(
+            value.uid, value.draft, value.people, self.now(), value.follow_up_uid or None
+        )
+        return self._text(component, base)
+
+    def _fields(self, component: icalendar.cal.Component) -> Fields:
+        return todos.history_fields(component)
+
+    def put(self, session: Session, record_id: uuid.UUID, uid: str, merged: Fields) -> int:
+        cleared = id_for_uid(merged["follow_up"]) if merged["follow_up"] else None
+        return sync_records.put_history(
+            session, record_id, todos.history_values(merged), cleared, _foreign(uid)
+        )
+
+    def trash(self, session: Session, ids: Sequence[uuid.UUID]) -> int:
+        return sync_records.trash_history(session, ids)
+
+    def name(self, fields: Fields) -> str:
+        return str(fields["regarding"] or "A history entry")
