@@ -670,17 +670,22 @@ class ContactBook:
         `desktop.sync.engine`); the book is backed up first when the account has never
         synced. A `SyncError` is noted on the account (its status says it) and raised."""
         from desktop.sync.dav import SyncError
-        from desktop.sync.engine import contact_sync, task_sync
+        from desktop.sync.engine import Report, contact_sync, task_sync
 
         with self.job(f"Syncing with {account.name}", on_wait):
             if account.last_synced_at is None and not dry_run:
                 self.back_up("before-sync")
             try:
                 options = (progress, cancelled, keep_trashed)
-                report = contact_sync(self._db, account, http, region, *options).run(dry_run)
-                if account.tasks_url and not report.stopped:
-                    tasks = task_sync(self._db, account, http, *options).run(dry_run)
-                    report = report.joined(tasks)
+                runs = []
+                if account.contacts_url:
+                    runs.append(contact_sync(self._db, account, http, region, *options))
+                if account.tasks_url:
+                    runs.append(task_sync(self._db, account, http, *options))
+                report = Report(account.name, dry_run=dry_run)
+                for run in runs:
+                    if not report.stopped:
+                        report = report.joined(run.run(dry_run))
             except SyncError as error:
                 if not dry_run:
                     self._finish_sync(account.id, str(error), synced=False)

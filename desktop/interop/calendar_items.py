@@ -138,9 +138,10 @@ def _follow_up(component: icalendar.cal.Component) -> ActivityDraft | None:
     return None if todo_status(component) != "open" else follow_up_draft(component)
 
 
-def follow_up_draft(component: icalendar.cal.Component) -> ActivityDraft:
+def follow_up_draft(component: icalendar.cal.Component, zone: str = "UTC") -> ActivityDraft:
     """A VTODO's values as a follow-up's, whatever its state. The start is DTSTART (or
-    DUE when it has none); DUE or DURATION gives the length."""
+    DUE when it has none); DUE or DURATION gives the length. A date without a zone
+    (a reminders app's) is a date in `zone`."""
     kind = next((k for k in _kinds(component) if k in KINDS), "to-do")
     start = _decoded(component, "dtstart") if "dtstart" in component else None
     if start is None and "due" in component:
@@ -160,7 +161,7 @@ def follow_up_draft(component: icalendar.cal.Component) -> ActivityDraft:
         local = start.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
         timing, end = "timed", local + duration
     else:
-        zone_name = str(_one(component, "x-callsheet-zone", "UTC"))
+        zone_name = str(_one(component, "x-callsheet-zone", zone))
         local = datetime.combine(start, datetime.min.time())
         timeless = str(_one(component, "x-callsheet-timeless", "")).upper() == "TRUE"
         timing = "timeless" if timeless else "all_day"

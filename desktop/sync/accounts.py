@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from desktop.sync.engine import Progress, Report
 
 DEFAULT_BOOK = "Callsheet"
+DEFAULT_TASK_LIST = "Callsheet"
 
 
 class ChooseAddressBook(SyncError):
@@ -41,7 +42,7 @@ def choose_address_book(
         raise SyncError("This server keeps no address books for this user.")
     books = [c for c in dav.collections(http, found.contacts_home) if c.kind == "contacts"]
     if wanted:
-        chosen = [b for b in books if wanted.casefold() in (b.name.casefold(), b.url.casefold())]
+        chosen = [b for b in books if _called(b, wanted)]
         if chosen:
             return dav.server_url(address), chosen[0]
         return dav.server_url(address), dav.make_collection(
@@ -55,6 +56,23 @@ def choose_address_book(
         )
     names = ", ".join(f"“{b.name}”" for b in books)
     raise ChooseAddressBook(f"This account has several address books ({names}): say which one.")
+
+
+def choose_task_list(http: httpx.Client, address: str, wanted: str | None) -> Collection | None:
+    """The task list follow-ups sync with: the one named `wanted` (made when there is
+    none of that name), else one called "Callsheet", else the only one there is, else
+    a new "Callsheet" list. None when the server keeps no calendars (CardDAV only)."""
+    home = dav.discover(http, address).tasks_home
+    if home is None:
+        return None
+    lists = [c for c in dav.collections(http, home) if c.kind == "tasks"]
+    name = wanted or DEFAULT_TASK_LIST
+    chosen = [c for c in lists if _called(c, name)]
+    if chosen:
+        return chosen[0]
+    if len(lists) == 1 and not wanted:
+        return lists[0]
+    return dav.make_collection(http, home, _slug(name), name, "tasks")
 
 
 def open_client(
@@ -82,14 +100,23 @@ def set_up(
     *,
     name: str | None = None,
     address_book: str | None = None,
+    task_list: str | None = None,
+    tasks: bool = True,
     transport: httpx.BaseTransport | None = None,
 ) -> AccountRow:
-    """Sign in at `address`, choose (or make) the address book, keep the account in the
-    book and its password in the keychain. Nothing is kept when any step fails."""
+    """Sign in at `address`, choose (or make) the address book and, with `tasks`, the
+    task list; keep the account in the book and its password in the keychain. Nothing
+    is kept when any step fails."""
     with dav.client(username.strip(), password, transport) as http:
         server, chosen = choose_address_book(http, address, address_book)
+        todo_list = choose_task_list(http, address, task_list) if tasks else None
     added = book.add_sync_account(
-        name or _default_name(book, server, username), server, username.strip(), chosen.url
+        name or _default_name(book, server, username),
+        server,
+        username.strip(),
+        chosen.url,
+        todo_list.url if todo_list else None,
+        bool(todo_list and todo_list.takes_journals),
     )
     try:
         credentials.set(account_key(server, added.username), password)
@@ -149,6 +176,12 @@ def _default_name(book: ContactBook, server: str, username: str) -> str:
     host = urlsplit(server).hostname or server
     taken = {a.name.casefold() for a in book.sync_accounts()}
     return host if host.casefold() not in taken else f"{username.strip()} on {host}"
+
+
+def _called(collection: Collection, wanted: str) -> bool:
+    """Whether `wanted` names the collection: its name, its URL, or its last segment."""
+    slug = collection.url.rstrip("/").rsplit("/", 1)[-1]
+    return wanted.casefold() in (collection.name.casefold(), collection.url.casefold(), slug)
 
 
 def _slug(name: str) -> str:

@@ -54,7 +54,7 @@ def restore_value(db: Database, conflict_id: uuid.UUID, region: str) -> str:
 
 def _kind(db: Database, record_type: str, region: str) -> RecordKind:
     if record_type == sync_state.ACTIVITY:
-        return FollowUpKind(db.clock.now)
+        return FollowUpKind(db.clock)
     if record_type == sync_state.HISTORY:
-        return HistoryKind(db.clock.now)
+        return HistoryKind(db.clock)
     return ContactKind(region)

@@ -49,6 +49,7 @@ class Collection:
     name: str
     kind: str  # "contacts" or "tasks" (a calendar that takes VTODO)
     sync_token: str = ""  # empty: the server does not offer RFC 6578 sync-collection
+    takes_journals: bool = False  # a task list that also takes VJOURNAL (history)
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,8 @@ def collections(http: httpx.Client, home: str) -> list[Collection]:
         name = (name_element.text or "").strip() if name_element is not None else ""
         token_element = props.get(f"{{{DAV}}}sync-token")
         token = (token_element.text or "").strip() if token_element is not None else ""
-        made.append(Collection(href, name or href.rstrip("/").rsplit("/", 1)[-1], kind, token))
+        label = name or href.rstrip("/").rsplit("/", 1)[-1]
+        made.append(Collection(href, label, kind, token, "VJOURNAL" in _components(props)))
     return sorted(made, key=lambda c: (c.kind, c.name.casefold()))
 
 
@@ -155,7 +157,7 @@ def make_collection(http: httpx.Client, home: str, slug: str, name: str, kind: s
         body = (
             f'<C:mkcalendar xmlns:D="DAV:" xmlns:C="{CALDAV}"><D:set><D:prop>'
             f"<D:displayname>{_escape(name)}</D:displayname>"
-            '<C:supported-calendar-component-set><C:comp name="VTODO"/>'
+            '<C:supported-calendar-component-set><C:comp name="VTODO"/><C:comp name="VJOURNAL"/>'
             "</C:supported-calendar-component-set></D:prop></D:set></C:mkcalendar>"
         )
         response = send(http, "MKCALENDAR", url, body)
@@ -176,11 +178,15 @@ def _kind(props: dict[str, Element]) -> str | None:
         return "contacts"
     if types.find(f"{{{CALDAV}}}calendar") is None:
         return None
+    return "tasks" if "VTODO" in _components(props) else None
+
+
+def _components(props: dict[str, Element]) -> set[str]:
+    """What a calendar takes (a server that does not say takes every component)."""
     components = props.get(f"{{{CALDAV}}}supported-calendar-component-set")
     if components is None:
-        return "tasks"  # a server that does not say takes every component
-    names = {c.get("name", "").upper() for c in components.findall(f"{{{CALDAV}}}comp")}
-    return "tasks" if "VTODO" in names else None
+        return {"VEVENT", "VTODO", "VJOURNAL"}
+    return {c.get("name", "").upper() for c in components.findall(f"{{{CALDAV}}}comp")}
 
 
 def _propfind(

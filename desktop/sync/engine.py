@@ -434,7 +434,7 @@ def task_sync(
     keep_trashed: bool = False,
 ) -> CollectionSync:
     """A run for the account's task list: follow-ups, and history where it is taken."""
-    kinds: list[RecordKind] = [FollowUpKind(db.clock.now)]
+    kinds: list[RecordKind] = [FollowUpKind(db.clock)]
     if account.history_syncs:
-        kinds.append(HistoryKind(db.clock.now))
+        kinds.append(HistoryKind(db.clock))
     return CollectionSync(db, account, http, "tasks", kinds, progress, cancelled, keep_trashed)

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 import httpx
 
 from desktop.sync.dav import (
+    CALDAV,
     CARDDAV,
     DAV,
     SyncError,
@@ -26,7 +27,10 @@ from desktop.sync.dav import (
 )
 
 MULTIGET_BATCH = 100
-_DATA = {"contacts": (CARDDAV, "addressbook-multiget", "address-data")}
+_DATA = {
+    "contacts": (CARDDAV, "addressbook-multiget", "address-data"),
+    "tasks": (CALDAV, "calendar-multiget", "calendar-data"),
+}
 _TYPES = {"contacts": "text/vcard; charset=utf-8", "tasks": "text/calendar; charset=utf-8"}
 
 

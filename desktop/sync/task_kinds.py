@@ -6,13 +6,13 @@ account's task list. An item's contacts are named by their UIDs (CONTACT lines w
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 
 import icalendar
 from sqlalchemy.orm import Session
 
 from db import sync_records, sync_state
+from db.clock import Clock
 from desktop.interop.calendar_items import follow_up_component, history_component
 from desktop.interop.plan import is_foreign_uid
 from desktop.interop.plan import record_id as id_for_uid
@@ -30,8 +30,8 @@ class _CalendarKind:
     component = ""  # VTODO or VJOURNAL
     names: tuple[str, ...] = ()
 
-    def __init__(self, now: Callable[[], datetime]) -> None:
-        self.now = now
+    def __init__(self, clock: Clock) -> None:
+        self.now, self.zone = clock.now, clock.zone
 
     def claims(self, text: str) -> bool:
         found = todos.component_of(text)
@@ -84,7 +84,7 @@ class FollowUpKind(_CalendarKind):
         return self._text(component, base)
 
     def _fields(self, component: icalendar.cal.Component) -> Fields:
-        return todos.task_fields(component)
+        return todos.task_fields(component, self.zone())
 
     def put(self, session: Session, record_id: uuid.UUID, uid: str, merged: Fields) -> int:
         return sync_records.put_follow_up(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 
@@ -44,9 +45,15 @@ LABELS = {
 }  # fmt: skip
 # What Callsheet writes in a VTODO or VJOURNAL; the rest of a server's item is kept.
 _MAPPED = {
-    "DTSTAMP", "SUMMARY", "PRIORITY", "STATUS", "COMPLETED", "DTSTART", "DUE", "DURATION",
-    "RRULE", "CONTACT", "CATEGORIES", "DESCRIPTION", "RELATED-TO", "X-CALLSHEET-ZONE",
-    "X-CALLSHEET-TIMELESS", "X-CALLSHEET-OUTCOME", "X-CALLSHEET-DURATION",
+    "VTODO": {
+        "DTSTAMP", "SUMMARY", "PRIORITY", "STATUS", "COMPLETED", "DTSTART", "DUE",
+        "DURATION", "RRULE", "CONTACT", "CATEGORIES", "X-CALLSHEET-ZONE",
+        "X-CALLSHEET-TIMELESS",
+    },
+    "VJOURNAL": {
+        "DTSTAMP", "SUMMARY", "DTSTART", "CONTACT", "CATEGORIES", "DESCRIPTION",
+        "RELATED-TO", "X-CALLSHEET-OUTCOME", "X-CALLSHEET-DURATION",
+    },
 }  # fmt: skip
 
 
@@ -67,10 +74,11 @@ def uid_of(component: icalendar.cal.Component) -> str:
     return str(component.get("uid", "")).strip()
 
 
-def task_fields(component: icalendar.cal.Component) -> Fields:
-    """A VTODO's fields; `UnreadableItem` when it has no date."""
+def task_fields(component: icalendar.cal.Component, zone: str) -> Fields:
+    """A VTODO's fields (a date without a zone is one in `zone`); `UnreadableItem`
+    when it has no date."""
     try:
-        draft = follow_up_draft(component)
+        draft = follow_up_draft(component, zone)
     except (InputError, ValueError, KeyError, AttributeError, TypeError) as error:
         raise UnreadableItem(f"The to-do cannot be kept as a follow-up: {error}.") from None
     return {
@@ -82,10 +90,16 @@ def task_fields(component: icalendar.cal.Component) -> Fields:
         "time_zone": draft.time_zone,
         "start": draft.start.isoformat() if draft.start else "",
         "end": draft.end.isoformat() if draft.end and draft.timing != "timeless" else "",
-        "repeat": draft.repeat.to_rrule(draft.start) if draft.repeat and draft.start else "",
+        "repeat": _rule(draft),
         "alarm_minutes": draft.alarm_minutes,
         "contacts": sorted(str(c) for c in draft.contact_ids),
     }
+
+
+def _rule(draft: ActivityDraft) -> str:
+    if draft.repeat is None or draft.start is None:
+        return ""
+    return draft.repeat.to_rrule(draft.start.replace(tzinfo=ZoneInfo(draft.time_zone)))
 
 
 def history_fields(component: icalendar.cal.Component) -> Fields:
@@ -162,15 +176,19 @@ def _kept_from(old: icalendar.cal.Component, new: icalendar.cal.Component) -> An
     merged = new.__class__()
     merged.add("uid", uid_of(old) or uid_of(new))
     for name, value in new.property_items(recursive=False):
-        if name not in ("BEGIN", "END", "UID"):
+        if name not in ("BEGIN", "END", "UID", "CATEGORIES"):
             merged.add(name, value, encode=False)
-    ours = {str(c).lower() for c in _categories(new)}
-    others = [c for c in _categories(old) if str(c).lower() not in KINDS and c.lower() not in ours]
-    if others:
-        merged.add("categories", others)
+    ours = _categories(new)
+    taken = {c.casefold() for c in ours}
+    others = [
+        c for c in _categories(old) if c.casefold() not in KINDS and c.casefold() not in taken
+    ]
+    if ours or others:
+        merged.add("categories", ours + others)
     written = set(merged)
     for name, value in old.property_items(recursive=False):
-        if name not in ("BEGIN", "END", "UID") and name not in _MAPPED and name not in written:
+        mapped = _MAPPED[str(new.name)]
+        if name not in ("BEGIN", "END", "UID") and name not in mapped and name not in written:
             merged.add(name, value, encode=False)
     for sub in new.subcomponents:
         merged.add_component(sub)

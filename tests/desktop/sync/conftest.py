@@ -18,7 +18,7 @@ from db.contact_values import ContactDraft
 from db.sync_state import AccountRow
 from desktop.contact_book import ContactBook
 from desktop.credentials import CredentialStore, account_key
-from desktop.sync.accounts import choose_address_book
+from desktop.sync.accounts import choose_address_book, choose_task_list
 from desktop.sync.dav import client
 from desktop.sync.engine import Report
 from tests.radicale_server import running_radicale
@@ -74,12 +74,21 @@ def devices(
     user, password = account
     opened: list[ContactBook] = []
 
-    def device(name: str, region: str = "NO") -> Device:
+    def device(name: str, region: str = "NO", tasks: str | None = None) -> Device:
+        """A computer syncing contacts and, with `tasks`, the task list of that name."""
         book = ContactBook.open(tmp_path / name, clock=clock)
         opened.append(book)
         with client(user, password) as http:
             server, chosen = choose_address_book(http, radicale.url, "Contacts")
-        added = book.add_sync_account("Office", server, user, chosen.url)
+            todo = choose_task_list(http, radicale.url, tasks) if tasks else None
+        added = book.add_sync_account(
+            "Office",
+            server,
+            user,
+            chosen.url,
+            todo.url if todo else None,
+            bool(todo and todo.takes_journals),
+        )
         return Device(book, added, password, region)
 
     yield device
