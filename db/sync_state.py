@@ -162,7 +162,13 @@ def store_token(
 def set_task_list(
     session: Session, account_id: uuid.UUID, tasks_url: str | None, history_syncs: bool
 ) -> None:
-    """Give the account a task list (None: follow-ups stay on this computer)."""
+    """Give the account a task list (None: follow-ups stay on this computer); what
+    was agreed with a list it had before is forgotten (all is sent to the new one)."""
+    session.execute(
+        delete(SyncItem).where(
+            SyncItem.account_id == account_id, SyncItem.record_type.in_([ACTIVITY, HISTORY])
+        )
+    )
     session.execute(
         update(SyncAccount)
         .where(SyncAccount.id == account_id)

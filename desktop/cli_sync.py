@@ -28,11 +28,13 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         usage="callsheet sync [--account NAME] [--dry-run] [--password-stdin]\n"
         "       callsheet sync --status [--json]\n"
         "       callsheet sync add URL --user NAME [--password-stdin] [--name NAME] "
-        "[--address-book BOOK]\n"
+        "[--address-book BOOK] [--task-list LIST | --no-tasks]\n"
+        "       callsheet sync tasks NAME [--list LIST | --off]\n"
         "       callsheet sync remove NAME\n"
         "       callsheet sync conflicts [--json]",
-        help="sync with CardDAV servers (every account, or --account NAME)",
-        description="Two-way sync of the contacts with each account's address book.",
+        help="sync with CardDAV/CalDAV servers (every account, or --account NAME)",
+        description="Two-way sync of the contacts with each account's address book, and "
+        "of the follow-ups and history with its task list.",
         epilog=EXIT_CODES,
     )
     sync.add_argument("--account", metavar="NAME", help="only this account")
@@ -49,8 +51,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     actions = sync.add_subparsers(dest="sync_command", metavar="ACTION")
     add = actions.add_parser(
         "add",
-        help="add an account: sign in, choose or make the address book",
-        description="Sign in to a CardDAV server and add it as a sync account. The "
+        help="add an account: sign in, choose or make the address book and task list",
+        description="Sign in to a CardDAV/CalDAV server and add it as a sync account. The "
         "password goes to the system keychain, never to a file.",
     )
     add.add_argument("address", metavar="URL", help="the server's URL, host or your e-mail address")
@@ -63,6 +65,27 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="the address book to sync, by name or URL (made when missing; needed when the "
         "server has several)",
     )
+    tasks_choice = add.add_mutually_exclusive_group()
+    tasks_choice.add_argument(
+        "--task-list",
+        metavar="LIST",
+        help="the task list for follow-ups and history, by name or URL (made when missing; "
+        "default: “Callsheet”, or the only list there is)",
+    )
+    tasks_choice.add_argument(
+        "--no-tasks", action="store_true", help="keep follow-ups and history on this computer"
+    )
+    tasks = actions.add_parser(
+        "tasks",
+        help="choose the task list an account's follow-ups sync with, or stop syncing them",
+    )
+    tasks.add_argument("name", metavar="NAME", help="the account (see sync --status)")
+    tasks_how = tasks.add_mutually_exclusive_group()
+    tasks_how.add_argument("--list", metavar="LIST", help="the task list, by name or URL")
+    tasks_how.add_argument(
+        "--off", action="store_true", help="keep follow-ups and history on this computer"
+    )
+    tasks.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     remove = actions.add_parser(
         "remove", help="remove an account (the contacts stay in Callsheet and on the server)"
     )
@@ -81,6 +104,8 @@ def run_sync(args: argparse.Namespace, region: str) -> int:
     try:
         if args.sync_command == "add":
             return _add(book, credentials, args)
+        if args.sync_command == "tasks":
+            return _tasks(book, credentials, args)
         if args.sync_command == "remove":
             return _remove(book, credentials, args.name)
         if args.sync_command == "conflicts":
@@ -93,7 +118,7 @@ def run_sync(args: argparse.Namespace, region: str) -> int:
 
 
 def _add(book: ContactBook, credentials: CredentialStore, args: argparse.Namespace) -> int:
-    from desktop.sync.accounts import set_up
+    from desktop.sync.accounts import set_up, what_syncs
 
     password = _password(args.password_stdin, f"Password for {args.user}: ")
     added = set_up(
@@ -104,8 +129,13 @@ def _add(book: ContactBook, credentials: CredentialStore, args: argparse.Namespa
         password,
         name=args.name,
         address_book=args.address_book,
+        task_list=args.task_list,
+        tasks=not args.no_tasks,
     )
     print(f"Added the account “{added.name}”: {added.contacts_url}")
+    if added.tasks_url:
+        print(f"Follow-ups go to the task list {added.tasks_url}")
+    print(f"It syncs {what_syncs(added)}.")
     if credentials.in_memory:
         print(
             "callsheet: warning: no keychain on this computer, so the password is not kept: "
@@ -113,6 +143,19 @@ def _add(book: ContactBook, credentials: CredentialStore, args: argparse.Namespa
             file=sys.stderr,
         )
     print("Run `callsheet sync` to sync it now.")
+    return EXIT_OK
+
+
+def _tasks(book: ContactBook, credentials: CredentialStore, args: argparse.Namespace) -> int:
+    from desktop.sync.accounts import use_task_list, what_syncs
+
+    account = book.sync_account(args.name)
+    if args.off:
+        changed = book.set_sync_task_list(account.id, None)
+    else:
+        password = _password(args.password_stdin, "") if args.password_stdin else None
+        changed = use_task_list(book, credentials, account, args.list, password=password)
+    print(f"“{changed.name}” now syncs {what_syncs(changed)}.")
     return EXIT_OK
 
 
@@ -135,7 +178,9 @@ def _status(book: ContactBook, as_json: bool) -> int:
             continue
         synced = account.last_synced_at
         when = synced.astimezone().strftime("%Y-%m-%d %H:%M") if synced else "never"
-        line = f"{account.name}: {account.contacts_url}, last synced {when}, "
+        line = f"{account.name}: {account.contacts_url}"
+        line += f" and {account.tasks_url}" if account.tasks_url else ""
+        line += f", last synced {when}, "
         line += f"{state['pending']} waiting to be sent"
         if state["conflicts"]:
             line += f", {state['conflicts']} in the conflict log"
@@ -154,6 +199,8 @@ def _state(book: ContactBook, account: AccountRow, conflicts: int) -> dict[str, 
         "server": account.server_url,
         "user": account.username,
         "address_book": account.contacts_url,
+        "task_list": account.tasks_url,
+        "history_syncs": account.history_syncs,
         "last_synced_at": synced.astimezone().isoformat(timespec="seconds") if synced else None,
         "pending": book.sync_pending(account.id),
         "conflicts": conflicts,

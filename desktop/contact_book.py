@@ -642,6 +642,14 @@ class ContactBook:
                 sync_state.set_task_list(session, account_id, tasks_url, history_syncs)
             return sync_state.account(session, account_id)
 
+    def set_sync_task_list(
+        self, account_id: uuid.UUID, tasks_url: str | None, history_syncs: bool = False
+    ) -> AccountRow:
+        """Sync the account's follow-ups with `tasks_url` (None: keep them here)."""
+        with self._db.transaction() as session:
+            sync_state.set_task_list(session, account_id, tasks_url, history_syncs)
+            return sync_state.account(session, account_id)
+
     def remove_sync_account(self, account_id: uuid.UUID) -> None:
         """Forget the account and what sync kept for it; the contacts stay."""
         with self._db.transaction() as session:

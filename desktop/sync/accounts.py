@@ -126,6 +126,37 @@ def set_up(
     return added
 
 
+def use_task_list(
+    book: ContactBook,
+    credentials: CredentialStore,
+    account: AccountRow,
+    wanted: str | None,
+    *,
+    password: str | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> AccountRow:
+    """Sync the account's follow-ups with the task list `wanted` (chosen as at sign-in
+    when None); everything is sent to it at the next sync."""
+    http = _signed_in(credentials, account, password, transport)
+    with http:
+        chosen = choose_task_list(http, account.server_url, wanted)
+    if chosen is None:
+        raise SyncError("This server keeps no task lists for this user.")
+    return book.set_sync_task_list(account.id, chosen.url, chosen.takes_journals)
+
+
+def what_syncs(account: AccountRow) -> str:
+    """What travels to the account, in a few words."""
+    if not account.tasks_url:
+        return "contacts (follow-ups and history stay on this computer)"
+    if not account.history_syncs:
+        return (
+            "contacts and follow-ups (history stays on this computer: the task list "
+            "takes no journals)"
+        )
+    return "contacts, follow-ups and history"
+
+
 def forget(book: ContactBook, credentials: CredentialStore, account: AccountRow) -> None:
     """Remove the account (its contacts stay) and, unless another account signs in the
     same way, its password."""
@@ -154,11 +185,7 @@ def sync_now(
     keep_trashed: bool = False,
 ) -> Report:
     """One run for `account`, signed in with `password` or the keychain's."""
-    http = (
-        dav.client(account.username, password, transport)
-        if password is not None
-        else open_client(credentials, account.server_url, account.username, transport)
-    )
+    http = _signed_in(credentials, account, password, transport)
     with http:
         return book.sync_with(
             account,
@@ -170,6 +197,18 @@ def sync_now(
             on_wait=on_wait,
             keep_trashed=keep_trashed,
         )
+
+
+def _signed_in(
+    credentials: CredentialStore,
+    account: AccountRow,
+    password: str | None,
+    transport: httpx.BaseTransport | None,
+) -> httpx.Client:
+    """A client for the account, with `password` or the keychain's."""
+    if password is not None:
+        return dav.client(account.username, password, transport)
+    return open_client(credentials, account.server_url, account.username, transport)
 
 
 def _default_name(book: ContactBook, server: str, username: str) -> str:

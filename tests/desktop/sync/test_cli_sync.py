@@ -54,6 +54,7 @@ def test_an_account_added_from_the_command_line_syncs_both_ways(
         )  # fmt: skip
         assert code == 0, err
         assert "Added the account “127.0.0.1”" in out
+        assert "It syncs contacts, follow-ups and history." in out
     assert stored_password(radicale.url, user) == password
 
     with ContactBook.open(laptop) as book:
@@ -70,8 +71,36 @@ def test_an_account_added_from_the_command_line_syncs_both_ways(
     (state,) = [json.loads(line) for line in out.splitlines()]
     assert state["name"] == "127.0.0.1" and state["user"] == user
     assert state["address_book"].endswith("/team/")
+    assert state["task_list"].endswith("/callsheet/") and state["history_syncs"] is True
     assert (state["pending"], state["conflicts"], state["last_error"]) == (0, 0, None)
     assert state["last_synced_at"] is not None
+
+
+def test_follow_ups_can_be_kept_off_the_server_and_turned_on_later(
+    radicale: DavServer,
+    account: tuple[str, str],
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    user, password = account
+    code, out, err = run(
+        capsys, monkeypatch, data_dir, "add", radicale.url, "--user", user,
+        "--password-stdin", "--name", "Office", "--no-tasks", stdin=f"{password}\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "It syncs contacts (follow-ups and history stay on this computer)." in out
+
+    code, out, err = run(capsys, monkeypatch, data_dir, "tasks", "Office", "--list", "Road")
+    assert code == 0, err
+    assert out.strip() == "“Office” now syncs contacts, follow-ups and history."
+    with ContactBook.open(data_dir) as book:
+        assert (book.sync_account("Office").tasks_url or "").endswith("/road/")
+
+    code, out, err = run(capsys, monkeypatch, data_dir, "tasks", "Office", "--off")
+    assert code == 0, err
+    with ContactBook.open(data_dir) as book:
+        assert book.sync_account("Office").tasks_url is None
 
 
 def test_a_refused_password_keeps_neither_account_nor_password(
