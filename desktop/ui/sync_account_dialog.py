@@ -1,13 +1,13 @@
 """Preferences > Sync > Add Account: the server (its URL, or just the e-mail address),
-the user name and password, and which address book. Save signs in first, in the
-background; a refusal is shown on its field and nothing typed is lost."""
+the user name and password, which address book and which task list. Save signs in
+first, in the background; a refusal is shown on its field and nothing typed is lost."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from db.errors import CallsheetError, ValidationError
 from db.sync_state import AccountRow
@@ -46,6 +46,18 @@ class SyncAccountDialog(FormDialog):
         self.address_book = QLineEdit()
         self.address_book.setObjectName("syncAddressBook")
         self.address_book.setPlaceholderText("the only one there is, or a new “Callsheet”")
+        self.tasks = QCheckBox("Sync &follow-ups and history too")
+        self.tasks.setObjectName("syncTasks")
+        self.tasks.setChecked(True)
+        self.tasks.setToolTip(
+            "Follow-ups go to a task list your phone's reminders app shows; history goes "
+            "with them where the list takes journal entries."
+        )
+        self.task_list = QLineEdit()
+        self.task_list.setObjectName("syncTaskList")
+        self.task_list.setPlaceholderText("“Callsheet” (made if missing), or the only one")
+        self.tasks.toggled.connect(self.task_list.setEnabled)
+        self.tasks.toggled.connect(self.mark_dirty)
         self.name = QLineEdit()
         self.name.setObjectName("syncName")
         self.name.setPlaceholderText("the server's name")
@@ -54,11 +66,13 @@ class SyncAccountDialog(FormDialog):
         form.addRow(label_for("&User name:", self.user), self.user)
         form.addRow(label_for("&Password:", self.password), self.password)
         form.addRow(label_for("&Address book:", self.address_book), self.address_book)
+        form.addRow("", self.tasks)
+        form.addRow(label_for("&Task list:", self.task_list), self.task_list)
         form.addRow(label_for("Account &name:", self.name), self.name)
         note = QLabel(
-            "CardDAV servers such as Nextcloud, Radicale, Fastmail, iCloud or SOGo. "
-            f"{credentials.describe()} Contacts go both ways; what both sides changed "
-            "is kept in File > Sync Conflicts."
+            "CardDAV and CalDAV servers such as Nextcloud, Radicale, Fastmail, iCloud or "
+            f"SOGo. {credentials.describe()} Contacts and follow-ups go both ways; what "
+            "both sides changed is kept in File > Sync Conflicts."
         )
         note.setWordWrap(True)
         form.addRow(note)
@@ -89,6 +103,8 @@ class SyncAccountDialog(FormDialog):
             "password": self.password.text(),
             "name": self.name.text().strip() or None,
             "address_book": self.address_book.text().strip() or None,
+            "task_list": self.task_list.text().strip() or None,
+            "tasks": self.tasks.isChecked(),
         }
 
     def accept(self) -> None:
@@ -137,15 +153,21 @@ class SyncAccountDialog(FormDialog):
         super().reject()
 
     def _busy(self, busy: bool) -> None:
-        self.state.setText("Signing in and looking for your address books…" if busy else "")
+        self.state.setText(
+            "Signing in and looking for your address books and task lists…" if busy else ""
+        )
         self.save_button.setEnabled(not busy)
         for editor in self.markable_widgets():
             editor.setEnabled(not busy)
+        self.tasks.setEnabled(not busy)
+        self.task_list.setEnabled(not busy and self.tasks.isChecked())
 
     def field_title(self, key: str) -> str:
-        return {"name": "Account name", "address_book": "Address book"}.get(
-            key, super().field_title(key)
-        )
+        return {
+            "name": "Account name",
+            "address_book": "Address book",
+            "task_list": "Task list",
+        }.get(key, super().field_title(key))
 
     def widget_for(self, key: str) -> QWidget | None:
         editors = {
@@ -158,4 +180,6 @@ class SyncAccountDialog(FormDialog):
         return editors.get(key)
 
     def markable_widgets(self) -> list[QWidget]:
-        return [self.server, self.user, self.password, self.address_book, self.name]
+        return [
+            self.server, self.user, self.password, self.address_book, self.task_list, self.name,
+        ]  # fmt: skip

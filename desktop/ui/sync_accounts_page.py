@@ -37,6 +37,7 @@ from desktop.settings import (
     Settings,
 )
 from desktop.ui.sync_account_dialog import SyncAccountDialog
+from desktop.ui.workers import JobRunner
 
 ID = Qt.ItemDataRole.UserRole
 
@@ -85,18 +86,28 @@ class SyncAccountsPage(QWidget):
         self.password.setObjectName("syncEnterPassword")
         self.password.setToolTip("Enter the account's password again (a new computer or keychain)")
         self.password.clicked.connect(self.enter_password)
+        self.task_list = QPushButton("&Task List…")
+        self.task_list.setObjectName("syncChooseTaskList")
+        self.task_list.setToolTip("Choose the task list follow-ups sync with, or keep them here")
+        self.task_list.clicked.connect(self.choose_task_list)
+        self.what = QLabel()
+        self.what.setObjectName("syncWhat")
+        self.what.setWordWrap(True)
+        self.jobs = JobRunner(self)
         self.remove = QPushButton("Re&move…")
         self.remove.setObjectName("removeSyncAccount")
         self.remove.clicked.connect(self.remove_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add)
         buttons.addWidget(self.password)
+        buttons.addWidget(self.task_list)
         buttons.addWidget(self.remove)
         buttons.addStretch(1)
         accounts = QGroupBox("Accounts")
         accounts_layout = QVBoxLayout(accounts)
         accounts_layout.addWidget(self.list)
         accounts_layout.addWidget(self.empty)
+        accounts_layout.addWidget(self.what)
         accounts_layout.addLayout(buttons)
 
         self.automatic = QCheckBox(SYNC_AUTOMATIC.label)
@@ -163,8 +174,14 @@ class SyncAccountsPage(QWidget):
         self._update()
 
     def _update(self) -> None:
-        self.remove.setEnabled(self.list.currentItem() is not None)
-        self.password.setEnabled(self.list.currentItem() is not None)
+        from desktop.sync.accounts import what_syncs
+
+        item = self.list.currentItem()
+        for button in (self.remove, self.password, self.task_list):
+            button.setEnabled(item is not None)
+        account = self.book.sync_account(item.data(0, ID)) if item is not None else None
+        self.what.setText(f"“{account.name}” syncs {what_syncs(account)}." if account else "")
+        self.what.setVisible(account is not None)
         self.every.setEnabled(
             self.automatic.isChecked() and not self.settings.is_locked(SYNC_EVERY_MINUTES)
         )
@@ -193,6 +210,55 @@ class SyncAccountsPage(QWidget):
         if given and password:
             self.credentials.set(account_key(account.server_url, account.username), password)
             self.accountsChanged.emit()
+
+    def choose_task_list(self) -> None:
+        """Name the task list the selected account's follow-ups sync with (made when
+        missing), or none to keep them on this computer; signs in in the background."""
+        item = self.list.currentItem()
+        if item is None:
+            return
+        account = self.book.sync_account(item.data(0, ID))
+        current = (account.tasks_url or "").rstrip("/").rsplit("/", 1)[-1]
+        name, given = QInputDialog.getText(
+            self,
+            "Task List",
+            "The task list for follow-ups and history (made if missing).\n"
+            "Leave it empty to keep them on this computer only.",
+            QLineEdit.EchoMode.Normal,
+            current if account.tasks_url else "Callsheet",
+        )
+        if not given:
+            return
+        if not name.strip():
+            self.book.set_sync_task_list(account.id, None)
+            self._changed(account.id)
+            return
+        from desktop.sync.accounts import use_task_list
+
+        self.task_list.setEnabled(False)
+        self.what.setText("Signing in and looking for the task list…")
+        self.jobs.start(
+            use_task_list,
+            self.book,
+            self.credentials,
+            account,
+            name.strip(),
+            on_done=lambda changed: self._changed(changed.id),
+            on_failed=self._task_list_refused,
+            writes=True,
+        )
+
+    def _changed(self, account_id: uuid.UUID) -> None:
+        self.load(select=account_id)
+        self.accountsChanged.emit()
+
+    def _task_list_refused(self, error: Exception) -> None:
+        from db.errors import CallsheetError
+
+        if not isinstance(error, CallsheetError):
+            raise error
+        self._update()
+        QMessageBox.warning(self, "Task List", str(error))
 
     def remove_selected(self) -> None:
         from desktop.sync.accounts import forget

@@ -63,6 +63,8 @@ def test_an_account_added_in_preferences_syncs_at_once(
         assert dialog.server.text() == radicale.url and dialog.user.text() == user
         dialog.password.setText(password)
         dialog.address_book.setText("Team")
+        assert dialog.tasks.isChecked()
+        dialog.task_list.setText("Road")
         dialog.save_button.click()
 
     def add_in_preferences(dialog: QDialog) -> None:
@@ -73,6 +75,8 @@ def test_an_account_added_in_preferences_syncs_at_once(
         accounts = find(dialog, QTreeWidget, "syncAccounts")
         assert isinstance(accounts, QTreeWidget) and accounts.topLevelItemCount() == 1
         assert accounts.topLevelItem(0).text(0) == "127.0.0.1"  # type: ignore[union-attr]
+        said = find(dialog, QLabel, "syncWhat").text()  # type: ignore[attr-defined]
+        assert said == "“127.0.0.1” syncs contacts, follow-ups and history."
         dialog.sync_page.delete_when.setCurrentIndex(1)
         dialog.save_button.click()
 
@@ -84,6 +88,7 @@ def test_an_account_added_in_preferences_syncs_at_once(
     assert window.settings.get(SYNC_DELETE_ON_SERVER) == "when-emptied"
     (added,) = book.sync_accounts()
     assert added.contacts_url and added.contacts_url.endswith("/team/")
+    assert added.tasks_url and added.tasks_url.endswith("/road/")
     assert book.sync_pending(added.id) == 0
     assert book.contact(maya_id).display_name == "Maya Lund"
 
