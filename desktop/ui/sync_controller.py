@@ -163,6 +163,7 @@ class SyncController(WindowController):
         self._done_running()
         if outcome.changed_here:
             self.window.refresh_all()
+            self.window.reminders.rearm()  # a follow-up that arrived may ring first
         self.show_outcome(outcome)
 
     def _failed(self, error: Exception) -> None:
