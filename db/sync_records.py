@@ -194,5 +194,6 @@ def trash_history(session: Session, ids: Sequence[uuid.UUID]) -> int:
 
 
 def _people(contacts: list[Contact]) -> tuple[Person, ...]:
-    live = ((c.id, c.display_name) for c in contacts if c.deleted_at is None)
-    return tuple(sorted(live, key=lambda pair: pair[1]))
+    """Whom a record names: every linked contact, also one in the Trash (the link
+    stays, as it does here, so a restore brings it back everywhere)."""
+    return tuple(sorted(((c.id, c.display_name) for c in contacts), key=lambda p: (p[1], p[0])))

@@ -58,6 +58,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="inputs per parser for the fuzzers (tests/reliability); CI runs 60",
     )  # fmt: skip
     parser.addoption(
+        "--sync-examples", type=int, default=6, metavar="N",
+        help="examples of the sync model (tests/desktop/sync/test_sync_model.py); CI runs 6",
+    )  # fmt: skip
+    parser.addoption(
+        "--sync-random", action="store_true",
+        help="draw the sync model's examples at random (CI runs a fixed set)",
+    )  # fmt: skip
+    parser.addoption(
         "--clock-ahead",
         metavar="DATE",
         help="run with the process clock (and the callsheet processes tests start) moved "
