@@ -69,8 +69,9 @@ def record_history(
 
 
 def validate(draft: HistoryDraft, now: datetime | None) -> None:
-    """Raise ValidationError naming every field of `draft` with a problem; with `now`,
-    a time after it is one (None: the time comes from another computer's clock)."""
+    """Raise ValidationError naming every field of `draft` with a problem. With `now`,
+    a time after it is one and the entry must name a contact; None: the entry comes
+    from another computer (its clock is its own; its contacts may not be in this book)."""
     problems = {}
     if draft.kind not in HISTORY_KINDS:
         problems["kind"] = f"Choose a kind: {', '.join(HISTORY_KINDS)}."
@@ -84,7 +85,7 @@ def validate(draft: HistoryDraft, now: datetime | None) -> None:
         raise ValueError("occurred_at must be timezone-aware")
     if now is not None and draft.occurred_at > now + timedelta(minutes=5):
         problems["when"] = "History is what already happened: the time is in the future."
-    if not draft.contact_ids:
+    if now is not None and not draft.contact_ids:
         problems["contacts"] = "Choose at least one contact."
     if problems:
         raise ValidationError(problems)
@@ -96,12 +97,12 @@ def record(
     *,
     entry_id: uuid.UUID | None = None,
     ical_uid: str | None = None,
-    trust_time: bool = False,
+    from_server: bool = False,
 ) -> uuid.UUID:
     """Validate and log `draft`. A calendar import passes the id the item's UID names
-    and, for another app's UID, that UID to write back on export; a sync trusts the
-    time another computer logged (`trust_time`), whatever this one's clock says."""
-    validate(draft, None if trust_time else session_now(session))
+    and, for another app's UID, that UID to write back on export; a sync passes
+    `from_server` (see `validate`)."""
+    validate(draft, None if from_server else session_now(session))
     ids = list(draft.contact_ids)
     contacts = list(session.scalars(select(Contact).where(Contact.id.in_(ids))))
     entry = HistoryEntry(
@@ -147,10 +148,10 @@ def get_entry(session: Session, history_id: uuid.UUID) -> HistoryDetails:
 
 
 def update(
-    session: Session, history_id: uuid.UUID, draft: HistoryDraft, trust_time: bool = False
+    session: Session, history_id: uuid.UUID, draft: HistoryDraft, from_server: bool = False
 ) -> None:
     """Give an entry new values (a typo in the notes, the wrong outcome, who was there)."""
-    validate(draft, None if trust_time else session_now(session))
+    validate(draft, None if from_server else session_now(session))
     entry = _live(session, history_id)
     before = {c.id for c in entry.contacts}
     entry.kind = draft.kind

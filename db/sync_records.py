@@ -164,15 +164,16 @@ def put_history(
 ) -> int:
     """Create the history entry `record_id`, or give it these values (back from the
     Trash if it was there). Returns its `rev` afterwards. Another computer's clock may
-    run ahead of this one's: an entry "in the future" is taken as it is."""
+    run ahead of this one's (an entry "in the future" is taken as it is), and it may
+    name only contacts this book does not have (kept, on no contact, so books agree)."""
     row = session.get(HistoryEntry, record_id)
     if row is None:
-        history.record(session, draft, entry_id=record_id, ical_uid=uid, trust_time=True)
+        history.record(session, draft, entry_id=record_id, ical_uid=uid, from_server=True)
         row = session.get(HistoryEntry, record_id)
         assert row is not None
     else:
         row.deleted_at = None
-        history.update(session, record_id, draft, trust_time=True)
+        history.update(session, record_id, draft, from_server=True)
     if follow_up_id is not None and session.get(Activity, follow_up_id) is not None:
         row.activity_id = follow_up_id
     session.flush()

@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 
 from db.activity_values import ActivityDraft
 from db.clock import FixedClock, Moment
@@ -303,3 +304,37 @@ def test_a_task_list_without_journals_keeps_history_on_this_computer(
     assert "BEGIN:VTODO" in text and "STATUS:COMPLETED" in text and "VJOURNAL" not in text
     assert len(book.history(maya_id)) == 1
     assert book.sync_pending(phone_list.id) == 0
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"timing": "all_day", "kind": "meeting", "priority": "low", "alarm_minutes": None},
+        {"timing": "timeless", "kind": "to-do", "end": None, "alarm_minutes": 60 * 24},
+        {
+            "kind": "email",
+            "time_zone": "America/New_York",
+            "repeat": Recurrence(frequency="monthly", month_week=2, until=date(2027, 12, 31)),
+        },
+    ],
+    ids=["all-day", "timeless", "monthly-until"],
+)
+def test_every_kind_of_follow_up_comes_back_as_it_went(
+    devices: Devices, clock: FixedClock, changes: dict[str, object]
+) -> None:
+    laptop, desktop, maya_id = pair(devices)
+    ola_id = laptop.book.create(ContactDraft(given_name="Ola", family_name="Berg"))
+    draft = ring_maya(maya_id, clock, contact_ids=(maya_id, ola_id), **changes)
+    if draft.timing == "all_day":
+        draft = replace(draft, end=draft.start + timedelta(days=2))
+    call_id = laptop.book.schedule(draft)
+    laptop.sync()
+    desktop.sync()
+
+    there, here = desktop.book.activity(call_id), laptop.book.activity(call_id)
+    assert there.starts_at == here.starts_at  # the occurrence due next
+    if draft.repeat is not None:  # a series travels from its current occurrence on
+        there = replace(there, draft=replace(there.draft, start=None, end=None))
+        here = replace(here, draft=replace(here.draft, start=None, end=None))
+    assert there.draft == here.draft
+    assert (laptop.sync().pushed, desktop.sync().pushed) == (0, 0)
