@@ -65,14 +65,17 @@ def choose_task_list(http: httpx.Client, address: str, wanted: str | None) -> Co
     home = dav.discover(http, address).tasks_home
     if home is None:
         return None
-    lists = [c for c in dav.collections(http, home) if c.kind == "tasks"]
+    there = dav.collections(http, home)
+    lists = [c for c in there if c.kind == "tasks"]
     name = wanted or DEFAULT_TASK_LIST
     chosen = [c for c in lists if _called(c, name)]
     if chosen:
         return chosen[0]
     if len(lists) == 1 and not wanted:
         return lists[0]
-    return dav.make_collection(http, home, _slug(name), name, "tasks")
+    taken = {c.url.rstrip("/").rsplit("/", 1)[-1] for c in there}
+    slug = _slug(name) if _slug(name) not in taken else f"{_slug(name)}-tasks"
+    return dav.make_collection(http, home, slug, name, "tasks")
 
 
 def open_client(

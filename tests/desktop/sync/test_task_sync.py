@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
@@ -17,10 +18,12 @@ from db.activity_values import ActivityDraft
 from db.clock import FixedClock, Moment
 from db.contact_values import ContactDraft
 from db.recurrence import Recurrence
+from desktop.contact_book import ContactBook
+from desktop.credentials import CredentialStore
 from desktop.sync import dav, resources
-from desktop.sync.accounts import choose_task_list
+from desktop.sync.accounts import choose_task_list, set_up
 from desktop.sync.dav import client
-from tests.desktop.sync.conftest import Device
+from tests.desktop.sync.conftest import DavServer, Device
 
 Devices = Callable[..., Device]
 TASKS = "Follow-ups"
@@ -338,3 +341,13 @@ def test_every_kind_of_follow_up_comes_back_as_it_went(
         here = replace(here, draft=replace(here.draft, start=None, end=None))
     assert there.draft == here.draft
     assert (laptop.sync().pushed, desktop.sync().pushed) == (0, 0)
+
+
+def test_an_account_set_up_with_the_defaults_gets_a_book_and_a_list_of_its_own(
+    radicale: DavServer, account: tuple[str, str], data_dir: Path
+) -> None:
+    user, password = account
+    with ContactBook.open(data_dir) as book:
+        added = set_up(book, CredentialStore(), radicale.url, user, password)
+    assert added.contacts_url and added.tasks_url and added.contacts_url != added.tasks_url
+    assert added.history_syncs
