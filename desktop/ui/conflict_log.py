@@ -1,5 +1,5 @@
 """File > Sync Conflicts: the values that lost when this computer and the server changed
-the same field of a contact, and putting one back (it then goes to the server as an
+the same field of a contact or follow-up, and putting one back (it then goes to the server as an
 edit made here)."""
 
 from __future__ import annotations
@@ -29,7 +29,13 @@ from desktop.models.formats import when
 from desktop.sync.conflicts import describe, label
 
 ID = Qt.ItemDataRole.UserRole
-COLUMNS = ("When", "Contact", "Field", "This computer's value (lost)", "Kept (the server's)")
+COLUMNS = (
+    "When",
+    "Contact or follow-up",
+    "Field",
+    "This computer's value (lost)",
+    "Kept (the server's)",
+)
 
 
 class ConflictLogDialog(QDialog):
@@ -46,8 +52,9 @@ class ConflictLogDialog(QDialog):
         self.setObjectName("conflictLog")
         self.setWindowTitle("Sync Conflicts")
         intro = QLabel(
-            "When this computer and the server changed the same detail of a contact before "
-            "they synced, the server's value was kept and this computer's is listed here. "
+            "When this computer and the server changed the same detail of a contact or a "
+            "follow-up before they synced, the server's value was kept and this computer's "
+            "is listed here. "
             "Restore puts it back; the next sync sends it."
         )
         intro.setWordWrap(True)
@@ -100,7 +107,7 @@ class ConflictLogDialog(QDialog):
         item = QTreeWidgetItem(
             [
                 when(row.detected_at),
-                row.record_name,
+                _named(row),
                 label(row.record_type, row.field),
                 describe(row.record_type, row.field, row.kept),
                 describe(row.record_type, row.field, row.chosen),
@@ -133,3 +140,9 @@ class ConflictLogDialog(QDialog):
         if names:
             self.restored.emit()
             self.load()
+
+
+def _named(row: ConflictRow) -> str:
+    """The record as the log names it: “Maya Lund”, “Follow-up: Ring Maya”."""
+    prefix = {"activity": "Follow-up: ", "history": "History: "}.get(row.record_type, "")
+    return prefix + row.record_name
