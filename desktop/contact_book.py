@@ -633,11 +633,15 @@ class ContactBook:
         contacts_url: str,
         tasks_url: str | None = None,
         history_syncs: bool = False,
+        vcard_version: str = "4.0",
     ) -> AccountRow:
-        """A new account syncing contacts with `contacts_url` and, when given,
-        follow-ups (and with `history_syncs`, history) with the task list `tasks_url`."""
+        """A new account syncing contacts (as vCard `vcard_version`) with `contacts_url`
+        and, when given, follow-ups (and with `history_syncs`, history) with the task
+        list `tasks_url`."""
         with self._db.transaction() as session:
-            account_id = sync_state.add_account(session, name, server_url, username, contacts_url)
+            account_id = sync_state.add_account(
+                session, name, server_url, username, contacts_url, vcard_version
+            )
             if tasks_url:
                 sync_state.set_task_list(session, account_id, tasks_url, history_syncs)
             return sync_state.account(session, account_id)

@@ -120,6 +120,7 @@ def set_up(
         chosen.url,
         todo_list.url if todo_list else None,
         bool(todo_list and todo_list.takes_journals),
+        chosen.vcard_version,
     )
     try:
         credentials.set(account_key(server, added.username), password)

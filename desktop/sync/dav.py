@@ -50,6 +50,7 @@ class Collection:
     kind: str  # "contacts" or "tasks" (a calendar that takes VTODO)
     sync_token: str = ""  # empty: the server does not offer RFC 6578 sync-collection
     takes_journals: bool = False  # a task list that also takes VJOURNAL (history)
+    vcard_version: str = "4.0"  # an address book's: 3.0 where the server takes no 4.0
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def collections(http: httpx.Client, home: str) -> list[Collection]:
             (DAV, "displayname"),
             (DAV, "sync-token"),
             (CALDAV, "supported-calendar-component-set"),
+            (CARDDAV, "supported-address-data"),
         ],
         depth=1,
     )
@@ -139,7 +141,8 @@ def collections(http: httpx.Client, home: str) -> list[Collection]:
         token_element = props.get(f"{{{DAV}}}sync-token")
         token = (token_element.text or "").strip() if token_element is not None else ""
         label = name or href.rstrip("/").rsplit("/", 1)[-1]
-        made.append(Collection(href, label, kind, token, "VJOURNAL" in _components(props)))
+        journals = "VJOURNAL" in _components(props)
+        made.append(Collection(href, label, kind, token, journals, _vcard_version(props)))
     return sorted(made, key=lambda c: (c.kind, c.name.casefold()))
 
 
@@ -179,6 +182,17 @@ def _kind(props: dict[str, Element]) -> str | None:
     if types.find(f"{{{CALDAV}}}calendar") is None:
         return None
     return "tasks" if "VTODO" in _components(props) else None
+
+
+def _vcard_version(props: dict[str, Element]) -> str:
+    """The vCard version to write (RFC 6352 supported-address-data): 4.0 unless the
+    server lists the versions it takes and 4.0 is not among them."""
+    data = props.get(f"{{{CARDDAV}}}supported-address-data")
+    versions = {
+        t.get("version", "") for t in (data if data is not None else [])
+        if t.tag == f"{{{CARDDAV}}}address-data-type"
+    }  # fmt: skip
+    return "3.0" if versions and "4.0" not in versions else "4.0"
 
 
 def _components(props: dict[str, Element]) -> set[str]:

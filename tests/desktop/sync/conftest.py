@@ -74,8 +74,11 @@ def devices(
     user, password = account
     opened: list[ContactBook] = []
 
-    def device(name: str, region: str = "NO", tasks: str | None = None) -> Device:
-        """A computer syncing contacts and, with `tasks`, the task list of that name."""
+    def device(
+        name: str, region: str = "NO", tasks: str | None = None, vcard: str = "4.0"
+    ) -> Device:
+        """A computer syncing contacts (written as vCard `vcard`) and, with `tasks`, the
+        task list of that name."""
         book = ContactBook.open(tmp_path / name, clock=clock)
         opened.append(book)
         with client(user, password) as http:
@@ -88,6 +91,7 @@ def devices(
             chosen.url,
             todo.url if todo else None,
             bool(todo and todo.takes_journals),
+            vcard,
         )
         return Device(book, added, password, region)
 

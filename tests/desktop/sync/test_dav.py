@@ -8,6 +8,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from desktop.sync.dav import (
+    CARDDAV,
     AuthenticationFailed,
     NotADavServer,
     ServerUnreachable,
@@ -79,3 +80,29 @@ def test_a_web_server_that_is_not_dav_is_named_as_such(httpserver: HTTPServer) -
     )
     with client("rep", "x") as http, pytest.raises(NotADavServer, match="not as a CardDAV"):
         discover(http, httpserver.url_for("/"))
+
+
+def test_an_address_book_that_takes_only_vcard_3_gets_vcard_3(httpserver: HTTPServer) -> None:
+    def book(name: str, versions: tuple[str, ...]) -> str:
+        types = "".join(
+            f'<C:address-data-type content-type="text/vcard" version="{v}"/>' for v in versions
+        )
+        supported = f"<C:supported-address-data>{types}</C:supported-address-data>"
+        return (
+            f"<D:response><D:href>/maya/{name}/</D:href><D:propstat><D:prop>"
+            "<D:resourcetype><D:collection/><C:addressbook/></D:resourcetype>"
+            f"<D:displayname>{name}</D:displayname>{supported if versions else ''}"
+            "</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>"
+        )
+
+    answer = (
+        f'<?xml version="1.0"?><D:multistatus xmlns:D="DAV:" xmlns:C="{CARDDAV}">'
+        + book("old", ("3.0",)) + book("both", ("3.0", "4.0")) + book("silent", ())
+        + "</D:multistatus>"
+    )  # fmt: skip
+    httpserver.expect_request("/maya/", method="PROPFIND").respond_with_data(
+        answer, status=207, content_type="application/xml"
+    )
+    with client("maya", "x") as http:
+        found = {c.name: c.vcard_version for c in collections(http, httpserver.url_for("/maya/"))}
+    assert found == {"old": "3.0", "both": "4.0", "silent": "4.0"}

@@ -323,3 +323,37 @@ def test_nothing_is_lost_when_the_server_cannot_be_reached(devices: Devices) -> 
     laptop.sync()
     assert laptop.book.sync_pending(laptop.account.id) == 0
     assert list(server_cards(laptop)) == [f"{laptop.account.contacts_url}{maya_id}.vcf"]
+
+
+def test_a_computer_writing_vcard_3_and_one_writing_4_agree(devices: Devices) -> None:
+    old_server_style, laptop = devices("v3", vcard="3.0"), devices("laptop")
+    group = laptop.book.create_group("Key accounts")
+    draft = replace(
+        maya(),
+        group_ids=(group,),
+        nickname="Mai",
+        custom_fields={"Account no.": "88-1204"},
+        phones=(PhoneValue("55 12 34 56", "work", True),),  # no country: X-CALLSHEET-E164
+        default_region="NO",
+    )
+    maya_id = laptop.book.create(draft)
+    laptop.book.add_profile(
+        maya_id, "linkedin", "maya-lund", "https://www.linkedin.com/in/maya-lund"
+    )
+    laptop.sync()
+
+    assert old_server_style.sync().pulled == 1
+    assert old_server_style.sync().pushed == 0
+    old_server_style.book.update(
+        maya_id, replace(old_server_style.book.contact(maya_id).to_draft("NO"), title="Head")
+    )
+    old_server_style.sync()
+    assert "VERSION:3.0" in server_cards(laptop)[f"{laptop.account.contacts_url}{maya_id}.vcf"]
+
+    assert laptop.sync().pulled == 1
+    here, there = laptop.book.contact(maya_id), old_server_style.book.contact(maya_id)
+    same_here = replace(there, created_at=here.created_at, updated_at=here.updated_at)
+    assert here.title == "Head"
+    assert here == replace(same_here, rev=here.rev, groups=here.groups, company_id=here.company_id)
+    assert [g.name for g in there.groups] == ["Key accounts"]
+    assert (laptop.sync().pushed, old_server_style.sync().pushed) == (0, 0)
