@@ -496,6 +496,8 @@ class SyncAccount(Base):
     tasks_token: Mapped[str | None] = mapped_column(String(2000))
     # The task list takes VJOURNAL too: history syncs (else it stays on this computer).
     history_syncs: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The certificate (PEM) the user trusted for a server no authority vouches for.
+    tls_certificate: Mapped[str | None] = mapped_column(Text)
     vcard_version: Mapped[str] = mapped_column(String(5), default="4.0")
     created_at: Mapped[datetime]
     last_synced_at: Mapped[datetime | None]

@@ -42,6 +42,7 @@ class AccountRow:
     tasks_url: str | None
     tasks_token: str | None
     history_syncs: bool
+    tls_certificate: str | None
     last_synced_at: datetime | None
     last_error: str | None
 
@@ -90,8 +91,10 @@ def add_account(
     username: str,
     contacts_url: str | None,
     vcard_version: str = "4.0",
+    tls_certificate: str | None = None,
 ) -> uuid.UUID:
-    """A new account; its name must be new to this book."""
+    """A new account; its name must be new to this book. `tls_certificate`: the one the
+    user pinned for a server no authority vouches for."""
     clean = " ".join(name.split())
     if not clean:
         raise ValidationError({"name": "An account needs a name."})
@@ -103,6 +106,7 @@ def add_account(
         username=username,
         contacts_url=contacts_url,
         vcard_version=vcard_version,
+        tls_certificate=tls_certificate,
         created_at=session_now(session),
     )
     session.add(account)
@@ -188,6 +192,7 @@ def _account_row(a: SyncAccount) -> AccountRow:
         a.tasks_url,
         a.tasks_token,
         a.history_syncs,
+        a.tls_certificate,
         a.last_synced_at,
         a.last_error,
     )

@@ -634,13 +634,14 @@ class ContactBook:
         tasks_url: str | None = None,
         history_syncs: bool = False,
         vcard_version: str = "4.0",
+        tls_certificate: str | None = None,
     ) -> AccountRow:
         """A new account syncing contacts (as vCard `vcard_version`) with `contacts_url`
         and, when given, follow-ups (and with `history_syncs`, history) with the task
-        list `tasks_url`."""
+        list `tasks_url`; `tls_certificate` is the one the user pinned, if any."""
         with self._db.transaction() as session:
             account_id = sync_state.add_account(
-                session, name, server_url, username, contacts_url, vcard_version
+                session, name, server_url, username, contacts_url, vcard_version, tls_certificate
             )
             if tasks_url:
                 sync_state.set_task_list(session, account_id, tasks_url, history_syncs)

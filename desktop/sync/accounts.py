@@ -78,22 +78,6 @@ def choose_task_list(http: httpx.Client, address: str, wanted: str | None) -> Co
     return dav.make_collection(http, home, slug, name, "tasks")
 
 
-def open_client(
-    credentials: CredentialStore,
-    server_url: str,
-    username: str,
-    transport: httpx.BaseTransport | None = None,
-) -> httpx.Client:
-    """A client for the account, with its password from the keychain."""
-    password = credentials.get(account_key(server_url, username))
-    if password is None:
-        raise NoPassword(
-            f"No password is stored for {username} on {server_url}. Enter it again in "
-            "Preferences > Sync, or run: callsheet sync add URL --user NAME --password-stdin"
-        )
-    return dav.client(username, password, transport)
-
-
 def set_up(
     book: ContactBook,
     credentials: CredentialStore,
@@ -105,12 +89,14 @@ def set_up(
     address_book: str | None = None,
     task_list: str | None = None,
     tasks: bool = True,
+    certificate: str | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> AccountRow:
     """Sign in at `address`, choose (or make) the address book and, with `tasks`, the
     task list; keep the account in the book and its password in the keychain. Nothing
-    is kept when any step fails."""
-    with dav.client(username.strip(), password, transport) as http:
+    is kept when any step fails. `certificate`: the server's own (PEM), trusted alone
+    because the user confirmed its fingerprint (`UntrustedCertificate` shows it)."""
+    with dav.client(username.strip(), password, transport, certificate) as http:
         server, chosen = choose_address_book(http, address, address_book)
         todo_list = choose_task_list(http, address, task_list) if tasks else None
     added = book.add_sync_account(
@@ -121,6 +107,7 @@ def set_up(
         todo_list.url if todo_list else None,
         bool(todo_list and todo_list.takes_journals),
         chosen.vcard_version,
+        certificate,
     )
     try:
         credentials.set(account_key(server, added.username), password)
@@ -209,10 +196,16 @@ def _signed_in(
     password: str | None,
     transport: httpx.BaseTransport | None,
 ) -> httpx.Client:
-    """A client for the account, with `password` or the keychain's."""
-    if password is not None:
-        return dav.client(account.username, password, transport)
-    return open_client(credentials, account.server_url, account.username, transport)
+    """A client for the account, with `password` or the keychain's, trusting the
+    certificate the user pinned for it (if any)."""
+    if password is None:
+        password = credentials.get(account_key(account.server_url, account.username))
+    if password is None:
+        raise NoPassword(
+            f"No password is stored for {account.username} on {account.server_url}. Enter "
+            "it again in Preferences > Sync, or run: callsheet sync --password-stdin"
+        )
+    return dav.client(account.username, password, transport, account.tls_certificate)
 
 
 def _default_name(book: ContactBook, server: str, username: str) -> str:

@@ -8,6 +8,7 @@ and server XML read with defusedxml (a server is not trusted to send sane XML).
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -62,14 +63,27 @@ class Discovery:
     tasks_home: str | None
 
 
-def client(user: str, password: str, transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    """An HTTP client for one account (TLS verified; redirects followed by hand)."""
+def client(
+    user: str,
+    password: str,
+    transport: httpx.BaseTransport | None = None,
+    certificate: str | None = None,
+) -> httpx.Client:
+    """An HTTP client for one account (redirects followed by hand). TLS is verified
+    against the system's authorities or, for a server whose `certificate` (PEM) the
+    user pinned, against that certificate alone."""
+    verify: bool | ssl.SSLContext = True
+    if certificate:
+        from desktop.sync.certificates import pinned_context
+
+        verify = pinned_context(certificate)
     return httpx.Client(
         auth=httpx.BasicAuth(user, password),
         timeout=TIMEOUT,
         headers={"User-Agent": USER_AGENT},
         follow_redirects=False,
         transport=transport,
+        verify=verify,
     )
 
 
@@ -285,6 +299,10 @@ def send(
         except httpx.TimeoutException:
             raise ServerUnreachable(f"{_host(target)} did not answer in time.") from None
         except httpx.TransportError as error:
+            from desktop.sync.certificates import is_untrusted, untrusted
+
+            if is_untrusted(error):
+                raise untrusted(target) from None
             raise ServerUnreachable(
                 f"Could not reach {_host(target)} ({error.__class__.__name__})."
             ) from None

@@ -1,5 +1,6 @@
 """Sync of follow-ups and history (issue 16): an account's task list, its sync token,
-and whether the list takes VJOURNAL (history syncs) or not (history stays local).
+and whether the list takes VJOURNAL (history syncs) or not (history stays local); the
+certificate the user pinned for a self-signed server.
 
 Revision ID: 0010
 Revises: 0009
@@ -24,10 +25,12 @@ def upgrade() -> None:
         table.add_column(
             sa.Column("history_syncs", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+        table.add_column(sa.Column("tls_certificate", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("sync_accounts") as table:
+        table.drop_column("tls_certificate")
         table.drop_column("history_syncs")
         table.drop_column("tasks_token")
         table.drop_column("tasks_url")

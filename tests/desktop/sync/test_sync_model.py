@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, settings
+from hypothesis import HealthCheck, Phase, assume, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -188,10 +188,14 @@ class SyncModel(RuleBasedStateMachine):
             for computer in range(len(self.books)):
                 self.sync_one(computer, None)
         states = [self.state_of(book) for book in self.books]
-        assert states[1] == states[0]
-        assert states[2] == states[0]
+        # What is live is the same everywhere; the Trash may also hold what was made and
+        # trashed on one computer before any sync (it never went to the server).
+        live = [{part: {k: v for k, v in rows.items() if not v[-1]} for part, rows in state.items()}
+                for state in states]  # fmt: skip
+        assert live[1] == live[0]
+        assert live[2] == live[0]
         assert all(book.sync_pending(book.sync_accounts()[0].id) == 0 for book in self.books)
-        kept = self.values_held(states[0]) | self.conflicting_values()
+        kept = self.conflicting_values().union(*(self.values_held(s) for s in states))
         lost = self.written - self.replaced - kept
         assert not lost, f"values lost: {sorted(lost)}"
 
@@ -217,8 +221,8 @@ class SyncModel(RuleBasedStateMachine):
                 a.id: (
                     a.regarding,
                     a.status,
-                    a.deleted_at is not None,
                     tuple(sorted(c.id for c in a.contacts)),
+                    a.deleted_at is not None,
                 )
                 for a in session.scalars(select(Activity))
             }
@@ -267,17 +271,23 @@ class SyncModel(RuleBasedStateMachine):
             return list(session.scalars(statement))
 
 
+@pytest.mark.timeout(4 * 3600)  # a long run asked for with --sync-examples takes hours
 def test_three_computers_converge_and_lose_nothing(
     radicale: DavServer, request: pytest.FixtureRequest
 ) -> None:
     examples = request.config.getoption("--sync-examples")
+    randomly = request.config.getoption("--sync-random")
+    # A fixed run reports its failing steps as drawn (shrinking them takes many minutes
+    # of syncs); a random run shrinks them to the fewest that fail.
+    phases = [Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if randomly else [])
     SyncModel.server = radicale
     run_state_machine_as_test(
         SyncModel,
         settings=settings(
             max_examples=examples,
             stateful_step_count=25,
-            derandomize=not request.config.getoption("--sync-random"),
+            derandomize=not randomly,
+            phases=phases,
             deadline=None,
             database=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
