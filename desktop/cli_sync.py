@@ -29,6 +29,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "       callsheet sync --status [--json]\n"
         "       callsheet sync add URL --user NAME [--password-stdin] [--name NAME] "
         "[--address-book BOOK] [--task-list LIST | --no-tasks]\n"
+        "                       [--trust-certificate SHA256]\n"
         "       callsheet sync tasks NAME [--list LIST | --off]\n"
         "       callsheet sync remove NAME\n"
         "       callsheet sync conflicts [--json]",
@@ -59,6 +60,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add.add_argument("--user", required=True, metavar="NAME", help="the user name on the server")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     add.add_argument("--name", metavar="NAME", help="what to call the account (default: the host)")
+    add.add_argument(
+        "--trust-certificate",
+        metavar="SHA256",
+        help="trust a server whose certificate no authority vouches for (self-signed), "
+        "if its SHA-256 fingerprint is this one (the error without it shows it)",
+    )
     add.add_argument(
         "--address-book",
         metavar="BOOK",
@@ -119,19 +126,31 @@ def run_sync(args: argparse.Namespace, region: str) -> int:
 
 def _add(book: ContactBook, credentials: CredentialStore, args: argparse.Namespace) -> int:
     from desktop.sync.accounts import set_up, what_syncs
+    from desktop.sync.certificates import UntrustedCertificate, same_fingerprint
+    from desktop.sync.dav import SyncError
 
     password = _password(args.password_stdin, f"Password for {args.user}: ")
-    added = set_up(
-        book,
-        credentials,
-        args.address,
-        args.user,
-        password,
-        name=args.name,
-        address_book=args.address_book,
-        task_list=args.task_list,
-        tasks=not args.no_tasks,
-    )
+    options = {
+        "name": args.name,
+        "address_book": args.address_book,
+        "task_list": args.task_list,
+        "tasks": not args.no_tasks,
+    }
+    try:
+        added = set_up(book, credentials, args.address, args.user, password, **options)
+    except UntrustedCertificate as untrusted:
+        given = args.trust_certificate
+        if not given:
+            raise SyncError(
+                f"{untrusted} If it is, run again with --trust-certificate {untrusted.fingerprint}"
+            ) from None
+        if not same_fingerprint(given, untrusted.certificate):
+            raise SyncError(
+                f"{untrusted.host} shows a certificate whose fingerprint is "
+                f"{untrusted.fingerprint}, not the one given: nothing was added."
+            ) from None
+        options["certificate"] = untrusted.certificate
+        added = set_up(book, credentials, args.address, args.user, password, **options)
     print(f"Added the account “{added.name}”: {added.contacts_url}")
     if added.tasks_url:
         print(f"Follow-ups go to the task list {added.tasks_url}")

@@ -19,9 +19,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_radicale(folder: Path) -> Iterator[tuple[str, Path]]:
-    """Radicale serving `folder`; yields its URL and its users file (add "user:password"
-    lines to let users in)."""
+def running_radicale(
+    folder: Path, tls: tuple[Path, Path] | None = None
+) -> Iterator[tuple[str, Path]]:
+    """Radicale serving `folder` (over HTTPS with `tls`: certificate and key files);
+    yields its URL and its users file (add "user:password" lines to let users in)."""
     folder.mkdir(parents=True, exist_ok=True)
     users = folder / "users"
     users.write_text("", "utf-8")
@@ -31,7 +33,9 @@ def running_radicale(folder: Path) -> Iterator[tuple[str, Path]]:
         [sys.executable, "-m", "radicale", "--server-hosts", f"127.0.0.1:{port}",
          "--storage-filesystem-folder", str(folder / "collections"),
          "--auth-type", "htpasswd", "--auth-htpasswd-filename", str(users),
-         "--auth-htpasswd-encryption", "plain", "--logging-level", "warning"],
+         "--auth-htpasswd-encryption", "plain", "--logging-level", "warning",
+         *(["--server-ssl", "True", "--server-certificate", str(tls[0]),
+            "--server-key", str(tls[1])] if tls else [])],
         stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     log.close()  # the server has its own copy
@@ -45,7 +49,7 @@ def running_radicale(folder: Path) -> Iterator[tuple[str, Path]]:
                 raise RuntimeError((folder / "log").read_text()) from None
             time.sleep(0.1)
     try:
-        yield f"http://127.0.0.1:{port}/", users
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}/", users
     finally:
         server.terminate()
         server.wait(30)

@@ -4,10 +4,10 @@ first, in the background; a refusal is shown on its field and nothing typed is l
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QWidget
 
 from db.errors import CallsheetError, ValidationError
 from db.sync_state import AccountRow
@@ -15,6 +15,9 @@ from desktop.contact_book import ContactBook
 from desktop.credentials import CredentialStore
 from desktop.ui.form_dialog import FormDialog, label_for
 from desktop.ui.workers import JobRunner
+
+if TYPE_CHECKING:
+    from desktop.sync.certificates import UntrustedCertificate
 
 
 class SyncAccountDialog(FormDialog):
@@ -31,6 +34,7 @@ class SyncAccountDialog(FormDialog):
         self.book = book
         self.credentials = credentials
         self.account: AccountRow | None = None
+        self.trusted_certificate: str | None = None  # confirmed by the user, for this server
         self.jobs = JobRunner(self)
         self.setObjectName("syncAccount")
         self.setWindowTitle("Add Sync Account")
@@ -84,6 +88,7 @@ class SyncAccountDialog(FormDialog):
         self.save_button.setShortcut(QKeySequence("Ctrl+S"))  # setText replaced it
         for editor in self.markable_widgets():
             editor.textEdited.connect(self.mark_dirty)  # type: ignore[attr-defined]
+        self.server.textEdited.connect(self._forget_trust)
         self.setMinimumWidth(520)
         (self.user if server else self.server).setFocus()
 
@@ -105,6 +110,7 @@ class SyncAccountDialog(FormDialog):
             "address_book": self.address_book.text().strip() or None,
             "task_list": self.task_list.text().strip() or None,
             "tasks": self.tasks.isChecked(),
+            "certificate": self.trusted_certificate,
         }
 
     def accept(self) -> None:
@@ -132,10 +138,17 @@ class SyncAccountDialog(FormDialog):
 
     def _refused(self, error: Exception) -> None:
         from desktop.sync.accounts import ChooseAddressBook
+        from desktop.sync.certificates import UntrustedCertificate
         from desktop.sync.dav import AuthenticationFailed
 
         self._busy(False)
-        if isinstance(error, ChooseAddressBook):
+        if isinstance(error, UntrustedCertificate) and self.trusted_certificate is None:
+            if self._trust(error):
+                self.trusted_certificate = error.certificate
+                self.accept()
+                return
+            problems = {"server": "The server's certificate was not trusted: nothing was added."}
+        elif isinstance(error, ChooseAddressBook):
             problems = {"address_book": str(error)}
         elif isinstance(error, ValidationError):
             problems = error.problems
@@ -146,6 +159,27 @@ class SyncAccountDialog(FormDialog):
         else:
             raise error
         self.show_problems(problems)
+
+    def _trust(self, error: UntrustedCertificate) -> bool:
+        """Ask whether to trust the certificate the server showed (its fingerprint)."""
+        box = QMessageBox(self)
+        box.setObjectName("trustCertificate")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Untrusted Certificate")
+        box.setText(f"No authority on this computer vouches for {error.host}'s certificate.")
+        box.setInformativeText(
+            f"SHA-256 fingerprint:\n{error.fingerprint}\n\nTrust it only if the server's "
+            "administrator confirms this fingerprint (a self-signed server, a Synology box). "
+            "Callsheet then trusts this certificate, and no other, for this account."
+        )
+        trust = box.addButton("&Trust This Certificate", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is trust
+
+    def _forget_trust(self) -> None:
+        self.trusted_certificate = None
 
     def reject(self) -> None:
         if not self.save_button.isEnabled():
