@@ -11,6 +11,7 @@
     python -m tests.bench ui-stall --contacts 100000   (the UI thread during an import)
     python -m tests.bench migrations --contacts 1000000 (each upgrade step, at N/4 and N)
     python -m tests.bench sync --contacts 10000        (against Radicale on loopback)
+    python -m tests.bench sync-steady --contacts 100000  (a book in step: no-op, one change)
     python -m tests.bench packaged            (after bash .ci/build)
     python -m tests.bench all --contacts 1000000      (startup uses 100,000)
 
@@ -28,7 +29,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench import duplicates, follow_ups, interop, lookup, migrations, sync, ui_stall
+from tests.bench import (
+    duplicates,
+    follow_ups,
+    interop,
+    lookup,
+    migrations,
+    sync,
+    sync_steady,
+    ui_stall,
+)
 from tests.bench.databases import seeded
 
 PROBE = [sys.executable, "-m", "tests.bench.app_probe"]
@@ -230,6 +240,19 @@ def bench_sync(contacts: int) -> None:
     )
 
 
+def bench_sync_steady(contacts: int) -> None:
+    f = sync_steady.run(contacts)
+    print(
+        f"sync of {contacts:,} contacts already in step with Radicale on loopback (set up "
+        f"in {f['setup_s']:.0f} s): no-op sync {f['noop_s']:.2f} s ({f['noop_sent']:.0f} "
+        f"sent) against the server's own answer to the same question {f['floor_s']:.2f} s, "
+        f"ratio {f['noop_ratio']:.1f}; one change pushed {f['push_one_s']:.2f} s, pulled on "
+        f"another computer {f['pull_one_s']:.2f} s ({f['pushed']:.0f}/{f['pulled']:.0f}); "
+        f"no-op there afterwards {f['noop_after_s']:.2f} s",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tests.bench",
@@ -250,6 +273,7 @@ def main() -> None:
             "ui-stall",
             "migrations",
             "sync",
+            "sync-steady",
             "packaged",
             "all",
         ],
@@ -268,6 +292,7 @@ def main() -> None:
         "ui-stall": bench_ui_stall,
         "migrations": bench_migrations,
         "sync": bench_sync,
+        "sync-steady": bench_sync_steady,
         "packaged": bench_packaged,
     }
     if args.what == "all":
