@@ -158,24 +158,30 @@ def reschedule(session: Session, activity_id: uuid.UUID, starts_at: datetime) ->
 def get(session: Session, activity_id: uuid.UUID) -> ActivityDetails:
     """An activity with its contacts, in the terms the dialog edits."""
     activity = _load(session, activity_id)
-    zone_name = activity.time_zone or "UTC"
-    zone = ZoneInfo(zone_name)
     assert activity.starts_at is not None
-    repeat = None
-    first = activity.starts_at
-    if activity.rrule:
-        repeat = Recurrence.from_rrule(activity.rrule, zone_name)
-        first = activity.series_start or activity.starts_at
-    local = first.astimezone(zone).replace(tzinfo=None)
+    contacts = tuple(
+        sorted(((c.id, c.display_name) for c in activity.contacts), key=lambda pair: pair[1])
+    )
+    first = activity.series_start or activity.starts_at if activity.rrule else activity.starts_at
+    draft = draft_from(activity, first, tuple(c for c, _name in contacts))
+    return ActivityDetails(
+        activity.id, draft, activity.status, activity.starts_at, bool(activity.rrule), contacts
+    )
+
+
+def draft_from(
+    activity: Activity, start: datetime, contact_ids: tuple[uuid.UUID, ...]
+) -> ActivityDraft:
+    """The activity's values as a draft starting at `start` (UTC): its series' first
+    occurrence for the dialog, the current one for a calendar."""
+    zone_name = activity.time_zone or "UTC"
+    local = start.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
     timing = timing_of(activity.all_day, activity.timeless)
     if timing == "all_day":
         end = local + timedelta(days=max(activity.duration_minutes // 1440 - 1, 0))
     else:
         end = local + timedelta(minutes=activity.duration_minutes)
-    contacts = tuple(
-        sorted(((c.id, c.display_name) for c in activity.contacts), key=lambda pair: pair[1])
-    )
-    draft = ActivityDraft(
+    return ActivityDraft(
         kind=activity.kind,
         regarding=activity.regarding,
         start=local,
@@ -184,11 +190,8 @@ def get(session: Session, activity_id: uuid.UUID) -> ActivityDetails:
         time_zone=zone_name,
         priority=activity.priority,
         alarm_minutes=activity.alarm_minutes,
-        repeat=repeat,
-        contact_ids=tuple(c for c, _name in contacts),
-    )
-    return ActivityDetails(
-        activity.id, draft, activity.status, activity.starts_at, bool(activity.rrule), contacts
+        repeat=Recurrence.from_rrule(activity.rrule, zone_name) if activity.rrule else None,
+        contact_ids=contact_ids,
     )
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -62,31 +60,8 @@ def load_follow_ups(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUI
 
 def _follow_up_record(activity: Activity) -> FollowUpRecord:
     people = _people(activity.contacts)
-    zone = activity.time_zone or "UTC"
     assert activity.starts_at is not None
-    start = activity.starts_at.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
-    timing = "timeless" if activity.timeless else "all_day" if activity.all_day else "timed"
-    if timing == "all_day":
-        end = start + timedelta(days=max(activity.duration_minutes // 1440 - 1, 0))
-    else:
-        end = start + timedelta(minutes=activity.duration_minutes)
-    repeat = None
-    if activity.rrule:
-        from db.recurrence import Recurrence
-
-        repeat = Recurrence.from_rrule(activity.rrule, zone)
-    draft = ActivityDraft(
-        kind=activity.kind,
-        regarding=activity.regarding,
-        start=start,
-        end=end,
-        timing=timing,
-        time_zone=zone,
-        priority=activity.priority,
-        alarm_minutes=activity.alarm_minutes,
-        repeat=repeat,
-        contact_ids=tuple(c for c, _ in people),
-    )
+    draft = activities.draft_from(activity, activity.starts_at, tuple(c for c, _ in people))
     return FollowUpRecord(
         activity.id,
         activity.rev,

@@ -38,6 +38,17 @@ def pair(devices: Devices) -> tuple[Device, Device, uuid.UUID]:
     return laptop, desktop, maya_id
 
 
+def call_on_both(
+    devices: Devices, clock: FixedClock
+) -> tuple[Device, Device, uuid.UUID, uuid.UUID]:
+    """`pair`, with a call on Maya scheduled on the laptop that both computers hold."""
+    laptop, desktop, maya_id = pair(devices)
+    call_id = laptop.book.schedule(ring_maya(maya_id, clock))
+    laptop.sync()
+    desktop.sync()
+    return laptop, desktop, maya_id, call_id
+
+
 def ring_maya(maya_id: uuid.UUID, clock: FixedClock, **changes: object) -> ActivityDraft:
     """A call on Maya at 09:30 Oslo time two days from the test's today."""
     day = clock.now().astimezone(ZoneInfo(clock.zone_name)).date() + timedelta(days=2)
@@ -116,10 +127,7 @@ def test_a_second_sync_of_follow_ups_sends_and_fetches_nothing(
 def test_clearing_a_follow_up_sends_it_done_with_its_history_entry(
     devices: Devices, clock: FixedClock
 ) -> None:
-    laptop, desktop, maya_id = pair(devices)
-    call_id = laptop.book.schedule(ring_maya(maya_id, clock))
-    laptop.sync()
-    desktop.sync()
+    laptop, desktop, maya_id, call_id = call_on_both(devices, clock)
 
     laptop.book.clear_activity(call_id, "completed", "She wants 40 units.")
     laptop.sync()
@@ -244,10 +252,7 @@ def test_both_computers_change_a_follow_up_the_server_wins_and_ours_can_be_resto
 def test_deleted_on_one_side_goes_to_the_trash_on_the_other(
     devices: Devices, clock: FixedClock
 ) -> None:
-    laptop, desktop, maya_id = pair(devices)
-    call_id = laptop.book.schedule(ring_maya(maya_id, clock))
-    laptop.sync()
-    desktop.sync()
+    laptop, desktop, maya_id, call_id = call_on_both(devices, clock)
 
     desktop.book.trash_activities([call_id])
     assert desktop.sync().deleted_on_server == 1
