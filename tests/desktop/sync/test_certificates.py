@@ -5,7 +5,6 @@ Radicale over HTTPS on loopback, with certificates from a throwaway authority.""
 from __future__ import annotations
 
 import io
-import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,23 +21,15 @@ from desktop.sync.accounts import set_up, sync_now
 from desktop.sync.certificates import UntrustedCertificate, fingerprint
 from desktop.ui.sync_account_dialog import SyncAccountDialog
 from tests.desktop.conftest import when_dialog_opens
+from tests.desktop.sync.conftest import DavServer
 from tests.radicale_server import running_radicale
 
-_users = itertools.count(1)
 WAIT_MS = 60_000
 
 
 @dataclass(frozen=True)
-class TlsServer:
-    url: str
-    users: Path
-    certificate: str  # the PEM the server shows
-
-    def add_user(self) -> tuple[str, str]:
-        user, password = f"tls{next(_users)}", "correct horse"
-        with self.users.open("a", encoding="utf-8") as handle:
-            handle.write(f"{user}:{password}\n")
-        return user, password
+class TlsServer(DavServer):
+    certificate: str = ""  # the PEM the server shows
 
 
 @pytest.fixture(scope="module")
