@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 from sqlalchemy import insert, update
 
 from db.contacts import ListQuery
@@ -56,6 +57,7 @@ def run(contacts: int) -> dict[str, float]:
             cards = _cards(laptop)
             _write_into_storage(work / "radicale", collection.url, cards)
             with client(USER, PASSWORD) as http:
+                http.timeout = httpx.Timeout(None)  # the first listing reads every card
                 listing = resources.listing(http, collection.url)
             _agree(laptop, collection.url, cards, listing)
             figures["setup_s"] = time.perf_counter() - started

@@ -13,8 +13,10 @@ from desktop.sync import resources
 from desktop.sync.dav import ServerUnreachable, SyncError, client
 from tests.desktop.sync.conftest import Device
 from tests.desktop.sync.faults import FaultyTransport, on
+from tests.locations import ROOT
 
 Devices = Callable[..., Device]
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
 
 
 def maya() -> ContactDraft:
@@ -357,3 +359,44 @@ def test_a_computer_writing_vcard_3_and_one_writing_4_agree(devices: Devices) ->
     assert here == replace(same_here, rev=here.rev, groups=here.groups, company_id=here.company_id)
     assert [g.name for g in there.groups] == ["Key accounts"]
     assert (laptop.sync().pushed, old_server_style.sync().pushed) == (0, 0)
+
+
+GOOGLE_STYLE = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Haugen;Kari;;;\r\nFN:Kari Haugen\r\n"
+    "EMAIL;TYPE=INTERNET;TYPE=WORK:kari@haugen.example\r\nTEL;TYPE=CELL:+47 912 34 567\r\n"
+    "ORG:Haugen Fisk\r\nitem1.URL:https\\://haugen.example\r\nitem1.X-ABLabel:_$!<HomePage>!$_\r\n"
+    "CATEGORIES:myContacts\r\nUID:c9a1f2b3e4d5\r\nEND:VCARD\r\n"
+)
+THUNDERBIRD_STYLE = (
+    "BEGIN:VCARD\r\nVERSION:4.0\r\nPRODID:-//Thunderbird//115//EN\r\nFN:Jonas Lie\r\n"
+    "N:Lie;Jonas;;;\r\nEMAIL;PREF=1:jonas@lie.example\r\nNOTE:Met at Nor-Fishing\r\n"
+    "X-MOZILLA-HTML:FALSE\r\nUID:5d8e2c1a-7b3f-4e19-a0c6-2f4d8b9e1a70\r\nEND:VCARD\r\n"
+)
+
+
+def other_apps_cards() -> list[tuple[str, str]]:
+    """Cards as other apps leave them on servers: Apple, Nextcloud, Google, Thunderbird."""
+    found = [("google", GOOGLE_STYLE), ("thunderbird", THUNDERBIRD_STYLE)]
+    for name in ("apple_3.0.vcf", "nextcloud_4.0.vcf"):
+        text = (FIXTURES / name).read_text("utf-8").replace("\r\n", "\n")
+        for n, body in enumerate(text.split("END:VCARD")[:-1]):
+            card = body.strip() + "\n"
+            if "\nUID:" not in card:  # a file export may leave it out; a server never does
+                card += f"UID:{name}-{n}\n"
+            card = (card + "END:VCARD\n").replace("\n", "\r\n")
+            found.append((f"{name}-{n}", card))
+    return found
+
+
+def test_cards_other_apps_wrote_come_back_unchanged(devices: Devices) -> None:
+    laptop = devices("laptop")
+    cards = other_apps_cards()
+    with client(laptop.account.username, laptop.password) as http:
+        for name, card in cards:
+            resources.put(http, f"{laptop.account.contacts_url}{name}.vcf", card, None)
+    as_stored = server_cards(laptop)
+
+    first = laptop.sync()
+    assert (first.pulled, first.pushed) == (len(cards), 0), first.problems
+    assert laptop.sync().pushed == 0
+    assert server_cards(laptop) == as_stored  # not one card rewritten

@@ -356,3 +356,44 @@ def test_an_account_set_up_with_the_defaults_gets_a_book_and_a_list_of_its_own(
         added = set_up(book, CredentialStore(), radicale.url, user, password)
     assert added.contacts_url and added.tasks_url and added.contacts_url != added.tasks_url
     assert added.history_syncs
+
+
+NEXTCLOUD_TASK = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Nextcloud Tasks v0.16.1\r\nBEGIN:VTODO\r\n"
+    "UID:a1b2c3d4-nc-task\r\nCREATED:20261120T080000\r\nDTSTAMP:20261120T080000\r\n"
+    "LAST-MODIFIED:20261120T080000\r\nSUMMARY:Order sample crates\r\nPRIORITY:1\r\n"
+    "PERCENT-COMPLETE:30\r\nDUE;VALUE=DATE:20261210\r\nX-OC-HIDESUBTASKS:0\r\n"
+    "STATUS:IN-PROCESS\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+)
+THUNDERBIRD_TASK = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\r\n"
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/Oslo\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n"
+    "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+    "END:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:19700329T020000\r\nTZOFFSETFROM:+0100\r\n"
+    "TZOFFSETTO:+0200\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
+    "END:VTIMEZONE\r\nBEGIN:VTODO\r\nCREATED:20261120T080000Z\r\nLAST-MODIFIED:20261120T080000Z\r\n"
+    "DTSTAMP:20261120T080000Z\r\nUID:3f8a9c2e-tb-task\r\nSUMMARY:Call the harbour office\r\n"
+    "DTSTART;TZID=Europe/Oslo:20261209T090000\r\nDUE;TZID=Europe/Oslo:20261209T093000\r\n"
+    "X-MOZ-GENERATION:1\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER;VALUE=DURATION:-PT15M\r\n"
+    "DESCRIPTION:Default Mozilla Description\r\nEND:VALARM\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+)
+
+
+def test_to_dos_other_apps_wrote_come_back_unchanged(devices: Devices, clock: FixedClock) -> None:
+    laptop = devices("laptop", tasks=TASKS)
+    put_on_server(laptop, "nc.ics", NEXTCLOUD_TASK)
+    put_on_server(laptop, "tb.ics", THUNDERBIRD_TASK)
+    as_stored = server_items(laptop)
+
+    first = laptop.sync()
+    assert (first.pulled, first.pushed, first.problems) == (2, 0, [])
+    assert laptop.sync().pushed == 0
+    assert server_items(laptop) == as_stored
+    rows = laptop.book.agenda(Moment(clock.now(), clock.zone_name), days=30)
+    harbour = laptop.book.activity(
+        next(r.activity_id for r in rows if r.regarding == "Call the harbour office")
+    ).draft
+    assert (harbour.start, harbour.end) == (datetime(2026, 12, 9, 9), datetime(2026, 12, 9, 9, 30))
+    assert (harbour.time_zone, harbour.alarm_minutes) == ("Europe/Oslo", 15)
+    crates = next(r for r in rows if r.regarding == "Order sample crates")
+    assert crates.priority == "high" and crates.timing == "all_day"
