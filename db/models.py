@@ -498,6 +498,8 @@ class SyncAccount(Base):
     history_syncs: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The certificate (PEM) the user trusted for a server no authority vouches for.
     tls_certificate: Mapped[str | None] = mapped_column(Text)
+    # Only the members of this group (by name) travel to the account (None: everyone).
+    contacts_group: Mapped[str | None] = mapped_column(String(200))
     vcard_version: Mapped[str] = mapped_column(String(5), default="4.0")
     created_at: Mapped[datetime]
     last_synced_at: Mapped[datetime | None]

@@ -19,7 +19,18 @@ from sqlalchemy.orm import Session
 
 from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
-from db.models import Activity, Contact, HistoryEntry, SyncAccount, SyncConflict, SyncItem
+from db.models import (
+    Activity,
+    Contact,
+    Group,
+    HistoryEntry,
+    SyncAccount,
+    SyncConflict,
+    SyncItem,
+    activity_contacts,
+    group_members,
+    history_contacts,
+)
 
 CONTACT, ACTIVITY, HISTORY = "contact", "activity", "history"
 MODELS: dict[str, type[Contact] | type[Activity] | type[HistoryEntry]] = {
@@ -43,6 +54,7 @@ class AccountRow:
     tasks_token: str | None
     history_syncs: bool
     tls_certificate: str | None
+    contacts_group: str | None
     last_synced_at: datetime | None
     last_error: str | None
 
@@ -92,9 +104,11 @@ def add_account(
     contacts_url: str | None,
     vcard_version: str = "4.0",
     tls_certificate: str | None = None,
+    contacts_group: str | None = None,
 ) -> uuid.UUID:
     """A new account; its name must be new to this book. `tls_certificate`: the one the
-    user pinned for a server no authority vouches for."""
+    user pinned for a server no authority vouches for; `contacts_group`: the only group
+    whose members (and their follow-ups and history) travel to it."""
     clean = " ".join(name.split())
     if not clean:
         raise ValidationError({"name": "An account needs a name."})
@@ -107,6 +121,7 @@ def add_account(
         contacts_url=contacts_url,
         vcard_version=vcard_version,
         tls_certificate=tls_certificate,
+        contacts_group=contacts_group,
         created_at=session_now(session),
     )
     session.add(account)
@@ -193,6 +208,7 @@ def _account_row(a: SyncAccount) -> AccountRow:
         a.tasks_token,
         a.history_syncs,
         a.tls_certificate,
+        a.contacts_group,
         a.last_synced_at,
         a.last_error,
     )
@@ -210,17 +226,22 @@ def record_types(account: AccountRow) -> tuple[str, ...]:
 
 
 def pending(
-    session: Session, account_id: uuid.UUID, record_type: str, keep_trashed: bool = False
+    session: Session, account: AccountRow, record_type: str, keep_trashed: bool = False
 ) -> list[Pending]:
     """Records whose version the server has not seen: new, edited, trashed or purged
     since the last agreement (a trashed record the server never had is not sent).
-    With `keep_trashed`, a record in the Trash waits there until it is purged."""
+    With `keep_trashed`, a record in the Trash waits there until it is purged. For an
+    account that carries one group, a record that no longer belongs to it (a contact
+    out of the group, a follow-up naming no member) is sent as deleted."""
     model = MODELS[record_type]
-    changed, gone = _pending(account_id, record_type, keep_trashed)
+    changed, gone = _pending(account, record_type, keep_trashed)
+    shared = _shared(model, account.contacts_group)
     found = [
-        Pending(record_id, rev, deleted_at is not None, _item_row(item) if item else None)
-        for record_id, rev, deleted_at, item in session.execute(
-            changed.add_columns(model.rev, model.deleted_at, SyncItem)
+        Pending(
+            record_id, rev, deleted_at is not None or not belongs, _item_row(item) if item else None
+        )
+        for record_id, rev, deleted_at, belongs, item in session.execute(
+            changed.add_columns(model.rev, model.deleted_at, shared, SyncItem)
         )
     ]
     found += [Pending(i.record_id, None, True, _item_row(i)) for i in session.scalars(gone)]
@@ -232,38 +253,57 @@ def pending_count(session: Session, account: AccountRow, keep_trashed: bool = Fa
     return sum(
         session.scalar(select(func.count()).select_from(query.subquery())) or 0
         for record_type in record_types(account)
-        for query in _pending(account.id, record_type, keep_trashed)
+        for query in _pending(account, record_type, keep_trashed)
     )
 
 
 def _pending(
-    account_id: uuid.UUID, record_type: str, keep_trashed: bool
+    account: AccountRow, record_type: str, keep_trashed: bool
 ) -> tuple[Select[Any], Select[Any]]:
     """The records changed since the last agreement (their ids), and the items whose
     record is gone (purged)."""
     model = MODELS[record_type]
+    shared = _shared(model, account.contacts_group)
     changed = (
         select(model.id)
         .outerjoin(
             SyncItem,
-            (SyncItem.account_id == account_id)
+            (SyncItem.account_id == account.id)
             & (SyncItem.record_type == record_type)
             & (SyncItem.record_id == model.id),
         )
         .where(
             or_(
-                SyncItem.record_id.is_(None) & model.deleted_at.is_(None),
+                SyncItem.record_id.is_(None) & model.deleted_at.is_(None) & shared,
                 (SyncItem.synced_rev != model.rev)
                 & (model.deleted_at.is_(None) if keep_trashed else true()),
             )
         )
     )
     gone = select(SyncItem).where(
-        SyncItem.account_id == account_id,
+        SyncItem.account_id == account.id,
         SyncItem.record_type == record_type,
         ~select(model.id).where(model.id == SyncItem.record_id).exists(),
     )
     return changed, gone
+
+
+def _shared(model: type[Contact] | type[Activity] | type[HistoryEntry], group: str | None) -> Any:
+    """Whether a record travels to an account that carries only `group` (None: all)."""
+    if group is None:
+        return true()
+    members = (
+        select(group_members.c.contact_id)
+        .join(Group, Group.id == group_members.c.group_id)
+        .where(func.lower(Group.name) == group.lower(), Group.deleted_at.is_(None))
+    )
+    if model is Contact:
+        return Contact.id.in_(members)
+    links = activity_contacts if model is Activity else history_contacts
+    key = links.c.activity_id if model is Activity else links.c.history_id
+    return (
+        select(links.c.contact_id).where(key == model.id, links.c.contact_id.in_(members)).exists()
+    )
 
 
 def rev_of(session: Session, record_type: str, record_id: uuid.UUID) -> int | None:

@@ -29,7 +29,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "       callsheet sync --status [--json]\n"
         "       callsheet sync add URL --user NAME [--password-stdin] [--name NAME] "
         "[--address-book BOOK] [--task-list LIST | --no-tasks]\n"
-        "                       [--trust-certificate SHA256]\n"
+        "                       [--group GROUP] [--trust-certificate SHA256]\n"
         "       callsheet sync tasks NAME [--list LIST | --off]\n"
         "       callsheet sync remove NAME\n"
         "       callsheet sync conflicts [--json]",
@@ -71,6 +71,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="BOOK",
         help="the address book to sync, by name or URL (made when missing; needed when the "
         "server has several)",
+    )
+    add.add_argument(
+        "--group",
+        metavar="GROUP",
+        help="carry only this group's members (and their follow-ups and history), as for "
+        "a book shared with a team; contacts that arrive from it join the group",
     )
     tasks_choice = add.add_mutually_exclusive_group()
     tasks_choice.add_argument(
@@ -135,6 +141,7 @@ def _add(book: ContactBook, credentials: CredentialStore, args: argparse.Namespa
         "address_book": args.address_book,
         "task_list": args.task_list,
         "tasks": not args.no_tasks,
+        "group": args.group,
     }
     try:
         added = set_up(book, credentials, args.address, args.user, password, **options)
@@ -219,6 +226,7 @@ def _state(book: ContactBook, account: AccountRow, conflicts: int) -> dict[str, 
         "user": account.username,
         "address_book": account.contacts_url,
         "vcard_version": account.vcard_version,
+        "group": account.contacts_group,
         "task_list": account.tasks_url,
         "history_syncs": account.history_syncs,
         "last_synced_at": synced.astimezone().isoformat(timespec="seconds") if synced else None,

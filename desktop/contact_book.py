@@ -635,14 +635,17 @@ class ContactBook:
         history_syncs: bool = False,
         vcard_version: str = "4.0",
         tls_certificate: str | None = None,
+        contacts_group: str | None = None,
     ) -> AccountRow:
         """A new account syncing contacts (as vCard `vcard_version`) with `contacts_url`
         and, when given, follow-ups (and with `history_syncs`, history) with the task
-        list `tasks_url`; `tls_certificate` is the one the user pinned, if any."""
+        list `tasks_url`; `tls_certificate` is the one the user pinned, if any; with
+        `contacts_group`, only that group's members (and their follow-ups) travel."""
         with self._db.transaction() as session:
             account_id = sync_state.add_account(
-                session, name, server_url, username, contacts_url, vcard_version, tls_certificate
-            )
+                session, name, server_url, username, contacts_url, vcard_version,
+                tls_certificate, contacts_group,
+            )  # fmt: skip
             if tasks_url:
                 sync_state.set_task_list(session, account_id, tasks_url, history_syncs)
             return sync_state.account(session, account_id)

@@ -90,12 +90,14 @@ def set_up(
     task_list: str | None = None,
     tasks: bool = True,
     certificate: str | None = None,
+    group: str | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> AccountRow:
     """Sign in at `address`, choose (or make) the address book and, with `tasks`, the
     task list; keep the account in the book and its password in the keychain. Nothing
     is kept when any step fails. `certificate`: the server's own (PEM), trusted alone
-    because the user confirmed its fingerprint (`UntrustedCertificate` shows it)."""
+    because the user confirmed its fingerprint (`UntrustedCertificate` shows it);
+    `group`: only its members (and their follow-ups and history) travel."""
     with dav.client(username.strip(), password, transport, certificate) as http:
         server, chosen = choose_address_book(http, address, address_book)
         todo_list = choose_task_list(http, address, task_list) if tasks else None
@@ -108,6 +110,7 @@ def set_up(
         bool(todo_list and todo_list.takes_journals),
         chosen.vcard_version,
         certificate,
+        " ".join(group.split()) if group and group.strip() else None,
     )
     try:
         credentials.set(account_key(server, added.username), password)
@@ -138,14 +141,15 @@ def use_task_list(
 
 def what_syncs(account: AccountRow) -> str:
     """What travels to the account, in a few words."""
+    who = f"the group “{account.contacts_group}”" if account.contacts_group else "contacts"
     if not account.tasks_url:
-        return "contacts (follow-ups and history stay on this computer)"
+        return f"{who} (follow-ups and history stay on this computer)"
     if not account.history_syncs:
         return (
-            "contacts and follow-ups (history stays on this computer: the task list "
+            f"{who} and follow-ups (history stays on this computer: the task list "
             "takes no journals)"
         )
-    return "contacts, follow-ups and history"
+    return f"{who}, follow-ups and history"
 
 
 def forget(book: ContactBook, credentials: CredentialStore, account: AccountRow) -> None:

@@ -140,7 +140,7 @@ class CollectionSync:
                 (kind, waiting)
                 for kind in self.kinds
                 for waiting in sync_state.pending(
-                    session, self.account.id, kind.record_type, self.keep_trashed
+                    session, self.account, kind.record_type, self.keep_trashed
                 )
             ]
         for start in range(0, len(pending), BATCH):
@@ -421,7 +421,7 @@ def contact_sync(
     keep_trashed: bool = False,
 ) -> CollectionSync:
     """A run for the account's address book."""
-    kinds: list[RecordKind] = [ContactKind(region, account.vcard_version)]
+    kinds: list[RecordKind] = [ContactKind(region, account.vcard_version, account.contacts_group)]
     return CollectionSync(db, account, http, "contacts", kinds, progress, cancelled, keep_trashed)
 
 

@@ -69,14 +69,15 @@ class RecordKind(Protocol):
 
 
 class ContactKind:
-    """Contacts as vCards (`desktop.sync.cards`)."""
+    """Contacts as vCards (`desktop.sync.cards`); for an account that carries one group,
+    a contact that arrives from it joins that group here (so it stays shared)."""
 
     record_type = sync_state.CONTACT
     suffix = ".vcf"
     collection = "contacts"
 
-    def __init__(self, region: str, vcard_version: str = "4.0") -> None:
-        self.region, self.vcard_version = region, vcard_version
+    def __init__(self, region: str, vcard_version: str = "4.0", group: str | None = None) -> None:
+        self.region, self.vcard_version, self.group = region, vcard_version, group
 
     def claims(self, text: str) -> bool:
         return True
@@ -102,6 +103,9 @@ class ContactKind:
         return merge(base, local, remote)
 
     def put(self, session: Session, record_id: uuid.UUID, uid: str, merged: Fields) -> int:
+        groups = merged["groups"]
+        if self.group and self.group.casefold() not in {g.casefold() for g in groups}:
+            merged = {**merged, "groups": sorted([*groups, self.group], key=str.casefold)}
         record = contact_of(merged, record_id, self.region)
         return sync_apply.put_contact(session, record, referred_by(merged))
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 from db.errors import CallsheetError, ValidationError
 from db.sync_state import AccountRow
@@ -62,6 +70,16 @@ class SyncAccountDialog(FormDialog):
         self.task_list.setPlaceholderText("“Callsheet” (made if missing), or the only one")
         self.tasks.toggled.connect(self.task_list.setEnabled)
         self.tasks.toggled.connect(self.mark_dirty)
+        self.group = QComboBox()
+        self.group.setObjectName("syncGroup")
+        self.group.addItem("All contacts", None)
+        for row in book.groups():
+            self.group.addItem(f"Only the group “{row.name}”", row.name)
+        self.group.setToolTip(
+            "A book shared with a team: only that group's members, and their follow-ups "
+            "and history, go to this account; contacts that arrive from it join the group."
+        )
+        self.group.currentIndexChanged.connect(self.mark_dirty)
         self.name = QLineEdit()
         self.name.setObjectName("syncName")
         self.name.setPlaceholderText("the server's name")
@@ -72,6 +90,7 @@ class SyncAccountDialog(FormDialog):
         form.addRow(label_for("&Address book:", self.address_book), self.address_book)
         form.addRow("", self.tasks)
         form.addRow(label_for("&Task list:", self.task_list), self.task_list)
+        form.addRow(label_for("&Carries:", self.group), self.group)
         form.addRow(label_for("Account &name:", self.name), self.name)
         note = QLabel(
             "CardDAV and CalDAV servers such as Nextcloud, Radicale, Fastmail, iCloud or "
@@ -111,6 +130,7 @@ class SyncAccountDialog(FormDialog):
             "task_list": self.task_list.text().strip() or None,
             "tasks": self.tasks.isChecked(),
             "certificate": self.trusted_certificate,
+            "group": self.group.currentData(),
         }
 
     def accept(self) -> None:
@@ -195,6 +215,7 @@ class SyncAccountDialog(FormDialog):
             editor.setEnabled(not busy)
         self.tasks.setEnabled(not busy)
         self.task_list.setEnabled(not busy and self.tasks.isChecked())
+        self.group.setEnabled(not busy)
 
     def field_title(self, key: str) -> str:
         return {

@@ -1,6 +1,7 @@
 """Sync of follow-ups and history (issue 16): an account's task list, its sync token,
 and whether the list takes VJOURNAL (history syncs) or not (history stays local); the
-certificate the user pinned for a self-signed server.
+certificate the user pinned for a self-signed server; the one group an account carries
+(a shared team book), or all contacts.
 
 Revision ID: 0010
 Revises: 0009
@@ -26,10 +27,12 @@ def upgrade() -> None:
             sa.Column("history_syncs", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         table.add_column(sa.Column("tls_certificate", sa.Text(), nullable=True))
+        table.add_column(sa.Column("contacts_group", sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("sync_accounts") as table:
+        table.drop_column("contacts_group")
         table.drop_column("tls_certificate")
         table.drop_column("history_syncs")
         table.drop_column("tasks_token")

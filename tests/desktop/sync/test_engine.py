@@ -5,13 +5,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
+from db.activity_values import ActivityDraft
+from db.clock import FixedClock
 from db.contact_values import ContactDraft, EmailValue, PhoneValue
 from desktop.sync import resources
+from desktop.sync.accounts import choose_address_book, choose_task_list
 from desktop.sync.dav import ServerUnreachable, SyncError, client
-from tests.desktop.sync.conftest import Device
+from tests.desktop.sync.conftest import DavServer, Device
 from tests.desktop.sync.faults import FaultyTransport, on
 from tests.locations import ROOT
 
@@ -400,3 +404,43 @@ def test_cards_other_apps_wrote_come_back_unchanged(devices: Devices) -> None:
     assert (first.pulled, first.pushed) == (len(cards), 0), first.problems
     assert laptop.sync().pushed == 0
     assert server_cards(laptop) == as_stored  # not one card rewritten
+
+
+def test_an_account_that_carries_one_group_shares_only_its_members(
+    devices: Devices, radicale: DavServer, clock: FixedClock
+) -> None:
+    laptop = devices("laptop")
+    book = laptop.book
+    team = book.create_group("Team")
+    shared_id = book.create(replace(maya(), group_ids=(team,)))
+    private_id = book.create(ContactDraft(given_name="Ola", family_name="Privat"))
+    start = clock.now().replace(tzinfo=None, microsecond=0) + timedelta(days=1)
+    book.schedule(ActivityDraft(regarding="Team call", start=start, contact_ids=(shared_id,)))
+    book.schedule(ActivityDraft(regarding="Private call", start=start, contact_ids=(private_id,)))
+    user, password = radicale.add_user()  # the team's own account on the server
+    with client(user, password) as http:
+        server, team_book = choose_address_book(http, radicale.url, "Team")
+        team_tasks = choose_task_list(http, radicale.url, "Team tasks")
+    assert team_tasks is not None
+    shared = book.add_sync_account(
+        "Team", server, user, team_book.url, team_tasks.url, team_tasks.takes_journals,
+        contacts_group="team",
+    )  # fmt: skip
+    on_team = Device(book, shared, password)
+
+    assert on_team.sync().pushed == 2  # Maya and her call; not Ola, not his
+    assert laptop.sync().pushed == 2  # the book's own account takes both contacts
+    assert list(server_cards(on_team)) == [f"{team_book.url}{shared_id}.vcf"]
+
+    other_book = devices("colleague").book
+    kari_id = other_book.create(ContactDraft(given_name="Kari", family_name="Team"))
+    colleague_account = other_book.add_sync_account("Team", server, user, team_book.url)
+    Device(other_book, colleague_account, password).sync()
+    on_team.sync()
+    assert [g.name for g in book.contact(kari_id).groups] == ["Team"]  # joined on arrival
+
+    book.update(shared_id, replace(book.contact(shared_id).to_draft("NO"), group_ids=()))
+    assert on_team.sync().deleted_on_server >= 1
+    assert f"{team_book.url}{shared_id}.vcf" not in server_cards(on_team)
+    assert book.contact(shared_id).deleted_at is None  # still in this book
+    assert book.sync_pending(shared.id) == 0

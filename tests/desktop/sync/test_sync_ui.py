@@ -47,7 +47,10 @@ def test_an_account_added_in_preferences_syncs_at_once(
     open_window: Callable[[ContactBook], MainWindow],
 ) -> None:
     user, password = account
-    maya_id = book.create(ContactDraft(given_name="Maya", family_name="Lund"))
+    key_accounts = book.create_group("Key accounts")
+    maya_id = book.create(
+        ContactDraft(given_name="Maya", family_name="Lund", group_ids=(key_accounts,))
+    )
     window = open_window(book)
     assert not find(window.statusBar(), QLabel, "syncStatus").isVisible()
 
@@ -65,6 +68,8 @@ def test_an_account_added_in_preferences_syncs_at_once(
         dialog.address_book.setText("Team")
         assert dialog.tasks.isChecked()
         dialog.task_list.setText("Road")
+        assert dialog.group.currentText() == "All contacts"
+        dialog.group.setCurrentIndex(dialog.group.findData("Key accounts"))
         dialog.save_button.click()
 
     def add_in_preferences(dialog: QDialog) -> None:
@@ -76,7 +81,7 @@ def test_an_account_added_in_preferences_syncs_at_once(
         assert isinstance(accounts, QTreeWidget) and accounts.topLevelItemCount() == 1
         assert accounts.topLevelItem(0).text(0) == "127.0.0.1"  # type: ignore[union-attr]
         said = find(dialog, QLabel, "syncWhat").text()  # type: ignore[attr-defined]
-        assert said == "“127.0.0.1” syncs contacts, follow-ups and history."
+        assert said == "“127.0.0.1” syncs the group “Key accounts”, follow-ups and history."
         dialog.sync_page.delete_when.setCurrentIndex(1)
         dialog.save_button.click()
 
@@ -89,6 +94,7 @@ def test_an_account_added_in_preferences_syncs_at_once(
     (added,) = book.sync_accounts()
     assert added.contacts_url and added.contacts_url.endswith("/team/")
     assert added.tasks_url and added.tasks_url.endswith("/road/")
+    assert added.contacts_group == "Key accounts"
     assert book.sync_pending(added.id) == 0
     assert book.contact(maya_id).display_name == "Maya Lund"
 
