@@ -266,12 +266,16 @@ class CollectionSync:
                 self.http, self.url, wanted[start : start + BATCH], self.collection
             )
             with self.db.transaction(origin="remote") as session:
+                found = []
                 for href, (etag, text) in fetched.items():
                     item = sync_state.item_by_href(session, self.account.id, href)
                     kind = self._kind_of(item, text)
                     if kind is not None:
-                        self._take(session, kind, href, etag, text, item, None)
-                        self.report.pulled += 1
+                        found.append((self.kinds.index(kind), href, etag, text, item))
+                # Follow-ups before the history entries that name them as cleared.
+                for rank, href, etag, text, item in sorted(found, key=lambda f: f[0]):
+                    self._take(session, self.kinds[rank], href, etag, text, item, None)
+                    self.report.pulled += 1
         with self.db.transaction(origin="remote") as session:
             for href in removed:
                 self._removed_on_server(session, href)

@@ -18,6 +18,7 @@ from db.activity_values import ActivityDraft
 from db.clock import FixedClock, Moment
 from db.contact_values import ContactDraft
 from db.recurrence import Recurrence
+from db.tasks import Bucket, TaskQuery
 from desktop.contact_book import ContactBook
 from desktop.credentials import CredentialStore
 from desktop.sync import dav, resources
@@ -138,6 +139,8 @@ def test_clearing_a_follow_up_sends_it_done_with_its_history_entry(
     [entry] = desktop.book.history(maya_id)
     assert entry.notes == "She wants 40 units." and entry.outcome == "completed"
     assert [h.id for h in laptop.book.history(maya_id)] == [entry.id]  # one, not two
+    done = desktop.book.tasks(TaskQuery(Bucket.DONE), clock.moment(), 0, 10)
+    assert [row.regarding for row in done] == ["Ring Maya about the spring order"]
     kinds = sorted(
         c.name
         for text in server_items(laptop).values()
