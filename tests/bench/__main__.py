@@ -247,8 +247,9 @@ def bench_sync_steady(contacts: int) -> None:
         f"in {f['setup_s']:.0f} s): no-op sync {f['noop_s']:.2f} s ({f['noop_sent']:.0f} "
         f"sent) against the server's own answer to the same question {f['floor_s']:.2f} s, "
         f"ratio {f['noop_ratio']:.1f}; one change pushed {f['push_one_s']:.2f} s, pulled on "
-        f"another computer {f['pull_one_s']:.2f} s ({f['pushed']:.0f}/{f['pulled']:.0f}); "
-        f"no-op there afterwards {f['noop_after_s']:.2f} s",
+        f"another computer {f['pull_one_s']:.2f} s ({f['pushed']:.0f}/{f['pulled']:.0f}), "
+        f"against one plain PUT {f['put_floor_s']:.2f} s + that REPORT "
+        f"= {f['one_floor_s']:.2f} s; no-op there afterwards {f['noop_after_s']:.2f} s",
         flush=True,
     )
 
