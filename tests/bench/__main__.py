@@ -249,7 +249,8 @@ def bench_sync_steady(contacts: int) -> None:
         f"ratio {f['noop_ratio']:.1f}; one change pushed {f['push_one_s']:.2f} s, pulled on "
         f"another computer {f['pull_one_s']:.2f} s ({f['pushed']:.0f}/{f['pulled']:.0f}), "
         f"against one plain PUT {f['put_floor_s']:.2f} s + that REPORT "
-        f"= {f['one_floor_s']:.2f} s; no-op there afterwards {f['noop_after_s']:.2f} s",
+        f"= {f['one_floor_s']:.2f} s; no-op there afterwards {f['noop_after_s']:.2f} s; the "
+        f"collection's sync token alone (PROPFIND Depth 0) {f['token_s']:.2f} s",
         flush=True,
     )
 

@@ -33,7 +33,7 @@ from desktop.contact_book import ContactBook
 from desktop.interop.vcard import write_vcard
 from desktop.sync import resources
 from desktop.sync.accounts import choose_address_book
-from desktop.sync.dav import client
+from desktop.sync.dav import client, send
 from tests.bench.databases import seeded
 from tests.radicale_server import running_radicale
 
@@ -65,6 +65,7 @@ def run(contacts: int) -> dict[str, float]:
             shutil.copytree(laptop, desktop)
 
             figures["floor_s"] = _median(lambda: _report_alone(collection.url, listing.token))
+            figures["token_s"] = _median(lambda: _token_alone(collection.url))
             figures["noop_s"], sent = _timed(laptop, "pushed")
             figures["noop_sent"] = sent
             with ContactBook.open(laptop) as book:
@@ -142,6 +143,19 @@ def _report_alone(collection: str, token: str | None) -> float:
         elapsed = time.perf_counter() - started
     assert not changes.changed and not changes.removed, "the server should hold no changes"
     return elapsed
+
+
+def _token_alone(collection: str) -> float:
+    """Seconds the server takes to say its collection's sync token (a PROPFIND Depth 0,
+    the cheapest "did anything change?" a client could ask)."""
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop>'
+        "<D:sync-token/></D:prop></D:propfind>"
+    )
+    with client(USER, PASSWORD) as http:
+        started = time.perf_counter()
+        send(http, "PROPFIND", collection, body, depth=0)
+        return time.perf_counter() - started
 
 
 def _put_alone(
