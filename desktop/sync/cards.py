@@ -20,14 +20,13 @@ from db.contact_values import (
     AddressValue,
     ContactDraft,
     EmailValue,
-    ExportedContact,
     ImportedContact,
     PhoneValue,
     ProfileLink,
     UrlValue,
 )
 from db.errors import InputError
-from desktop.interop.vcard import read_card, write_vcard
+from desktop.interop.vcard import read_card
 from desktop.social.profiles import recognise
 from desktop.wording import counted
 
@@ -117,11 +116,6 @@ def read_fields(
         referred_by=str(row.referred_by_uid) if row.referred_by_uid else "",
     )
     return row.uid, fields
-
-
-def contact_fields(contact: ExportedContact, region: str) -> Fields:
-    """The fields of a contact in the book, read as a server's card would be."""
-    return read_fields(write_vcard(contact), region)[1]
 
 
 def merge(

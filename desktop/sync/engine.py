@@ -12,7 +12,7 @@ A run pushes first, then pulls (DESIGN.md, "Sync"):
   write the server refuses because the record changed there (412) is merged and tried
   again.
 - **Pull**: what changed since the stored sync token (or, when the server forgot the
-  token, a listing of every ETag) is fetched in batches and merged into the contacts
+  token, a listing of every ETag) is fetched in batches and merged into the records
   in a "remote" transaction; the token is stored with the last batch, so a run killed
   half way asks again from the old token and skips what it already has.
 - **Merge** (`desktop.sync.cards.merge`): field by field against the agreed version;
