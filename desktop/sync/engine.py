@@ -121,14 +121,15 @@ class CollectionSync:
         self.cancelled = cancelled
         self.keep_trashed = keep_trashed
         self.report = Report(account.name)
+        self.merged_here = False  # the pull merged something the server has not got
 
     def run(self, dry_run: bool = False) -> Report:
-        """Push, pull, and push again what the pull merged."""
+        """Push, pull, and push again what the pull merged (if it merged anything)."""
         self.report.dry_run = dry_run
         self.push(dry_run)
         if not self.report.stopped:
             self.pull(dry_run)
-        if not dry_run and not self.report.stopped:
+        if not dry_run and not self.report.stopped and self.merged_here:
             self.push(dry_run)
         return self.report
 
@@ -274,7 +275,8 @@ class CollectionSync:
                         found.append((self.kinds.index(kind), href, etag, text, item))
                 # Follow-ups before the history entries that name them as cleared.
                 for rank, href, etag, text, item in sorted(found, key=lambda f: f[0]):
-                    self._take(session, self.kinds[rank], href, etag, text, item, None)
+                    if self._take(session, self.kinds[rank], href, etag, text, item, None):
+                        self.merged_here = True
                     self.report.pulled += 1
         with self.db.transaction(origin="remote") as session:
             for href in removed:
@@ -300,7 +302,8 @@ class CollectionSync:
         rev = sync_state.rev_of(session, item.record_type, item.record_id)
         if rev is not None and rev == item.synced_rev:  # untouched here: to the Trash
             self.report.trashed += kind.trash(session, [item.record_id])
-        # changed here since: the change wins, and goes back as a new record next push
+        elif rev is not None:  # changed here since: the change wins, sent back as new
+            self.merged_here = True
 
     # Merging a server's version into the book
 
