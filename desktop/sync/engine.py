@@ -147,13 +147,12 @@ class CollectionSync:
         for start in range(0, len(pending), BATCH):
             chunk = pending[start : start + BATCH]
             with self.db.reading() as session:
-                loaded = {
-                    (kind.record_type, record_id): record
-                    for kind in self.kinds
-                    for record_id, record in kind.load(
-                        session, [w.record_id for k, w in chunk if k is kind and w.rev]
-                    ).items()
-                }
+                loaded: dict[tuple[str, uuid.UUID], Loaded] = {}
+                for kind in self.kinds:
+                    ids = [w.record_id for k, w in chunk if k is kind and w.rev]
+                    if ids:
+                        for record_id, found in kind.load(session, ids).items():
+                            loaded[kind.record_type, record_id] = found
             for n, (kind, waiting) in enumerate(chunk, start=start):
                 if self.cancelled():
                     self.report.stopped = True

@@ -19,6 +19,7 @@ import icalendar
 
 from db.activity_values import KINDS, ActivityDraft, HistoryDraft
 from db.errors import InputError
+from db.recurrence import Recurrence
 from desktop.interop.calendar_items import (
     calendar_bytes,
     follow_up_draft,
@@ -123,8 +124,6 @@ def history_fields(component: icalendar.cal.Component) -> Fields:
 
 def activity_draft(fields: Fields) -> ActivityDraft:
     """The follow-up the fields describe."""
-    from db.recurrence import Recurrence
-
     start = datetime.fromisoformat(fields["start"])
     return ActivityDraft(
         kind=fields["kind"],
@@ -185,9 +184,8 @@ def _kept_from(old: icalendar.cal.Component, new: icalendar.cal.Component) -> An
     ]
     if ours or others:
         merged.add("categories", ours + others)
-    written = set(merged)
+    written, mapped = set(merged), _MAPPED[str(new.name)]
     for name, value in old.property_items(recursive=False):
-        mapped = _MAPPED[str(new.name)]
         if name not in ("BEGIN", "END", "UID") and name not in mapped and name not in written:
             merged.add(name, value, encode=False)
     for sub in new.subcomponents:

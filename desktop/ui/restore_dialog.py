@@ -25,6 +25,7 @@ from db.backups import BackupFile, BackupSummary
 from db.errors import CallsheetError
 from desktop.contact_book import ContactBook
 from desktop.models.formats import when
+from desktop.ui.confirm import confirm_action
 from desktop.ui.workers import JobRunner
 from desktop.wording import counted, file_size
 
@@ -169,20 +170,15 @@ class RestoreDialog(QDialog):
         if path is None or not isinstance(summary, BackupSummary) or item is None:
             return
         taken = item.text(0)
-        box = QMessageBox(QMessageBox.Icon.Question, "Restore from Backup", "", parent=self)
-        box.setText(
+        if not confirm_action(
+            self,
+            "Restore from Backup",
             f"Put the book back as it was in the backup of {taken} "
-            f"({counted(summary.contacts, 'contact')})?"
-        )
-        box.setInformativeText(
+            f"({counted(summary.contacts, 'contact')})?",
             "Everything changed since then is replaced. The book as it is now is kept as a "
-            "backup first, so you can restore it again."
-        )
-        restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        if box.clickedButton() is not restore:
+            "backup first, so you can restore it again.",
+            "&Restore",
+        ):
             return
         self.restore.setEnabled(False)
         self.other.setEnabled(False)

@@ -21,6 +21,7 @@ from db.errors import CallsheetError, ValidationError
 from db.sync_state import AccountRow
 from desktop.contact_book import ContactBook
 from desktop.credentials import CredentialStore
+from desktop.ui.confirm import confirm_action
 from desktop.ui.form_dialog import FormDialog, label_for
 from desktop.ui.workers import JobRunner
 
@@ -182,21 +183,18 @@ class SyncAccountDialog(FormDialog):
 
     def _trust(self, error: UntrustedCertificate) -> bool:
         """Ask whether to trust the certificate the server showed (its fingerprint)."""
-        box = QMessageBox(self)
-        box.setObjectName("trustCertificate")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Untrusted Certificate")
-        box.setText(f"No authority on this computer vouches for {error.host}'s certificate.")
-        box.setInformativeText(
+        return confirm_action(
+            self,
+            "Untrusted Certificate",
+            f"No authority on this computer vouches for {error.host}'s certificate.",
             f"SHA-256 fingerprint:\n{error.fingerprint}\n\nTrust it only if the server's "
             "administrator confirms this fingerprint (a self-signed server, a Synology box). "
-            "Callsheet then trusts this certificate, and no other, for this account."
+            "Callsheet then trusts this certificate, and no other, for this account.",
+            "&Trust This Certificate",
+            QMessageBox.Icon.Warning,
+            "trustCertificate",
+            text_width=self.fontMetrics().horizontalAdvance(error.fingerprint) + 16,
         )
-        trust = box.addButton("&Trust This Certificate", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is trust
 
     def _forget_trust(self) -> None:
         self.trusted_certificate = None
