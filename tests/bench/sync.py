@@ -45,11 +45,13 @@ def run(contacts: int) -> dict[str, float]:
         with running_radicale(work / "radicale") as (url, users):
             users.write_text(f"floor:{PASSWORD}\nrep:{PASSWORD}\n", "utf-8")
             figures["floor_s"] = _floor(url, book_dir, contacts)
+            print(f"server's floor: {figures['floor_s']:.1f} s", flush=True)
             server, collection = _account(url, "rep")
             for data_dir in (book_dir, work / "desktop"):
                 with ContactBook.open(data_dir) as book:
                     book.add_sync_account("Office", server, "rep", collection)
             figures["first_s"], figures["first_rss_mb"] = _sync_process(book_dir)
+            print(f"first sync: {figures['first_s']:.1f} s", flush=True)
             figures["noop_s"], figures["noop_sent"] = _timed_sync(book_dir, "pushed")
             _sync_process(work / "desktop")  # the second computer fetches the book
             with ContactBook.open(book_dir) as book:
