@@ -33,8 +33,21 @@ def notes_for(session: Session, contact_id: uuid.UUID) -> list[NoteRow]:
     return [NoteRow(*row) for row in rows]
 
 
-def add_note(session: Session, contact_id: uuid.UUID, body: str, pinned: bool = False) -> uuid.UUID:
-    note = Note(contact_id=contact_id, body=_checked(body), pinned=pinned)
+def add_note(
+    session: Session,
+    contact_id: uuid.UUID | None,
+    body: str,
+    pinned: bool = False,
+    *,
+    note_id: uuid.UUID | None = None,
+    created_at: datetime | None = None,
+) -> uuid.UUID:
+    """A new note on the contact. Sync gives the id and time the note was written on
+    another computer, and None for a contact this book does not have (kept unseen, as
+    history is, so the books agree)."""
+    note = Note(
+        id=note_id, contact_id=contact_id, body=_checked(body), pinned=pinned, created_at=created_at
+    )
     session.add(note)
     session.flush()
     return note.id

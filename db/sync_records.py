@@ -1,4 +1,4 @@
-"""Follow-ups and history as sync reads and writes them: loaded many at a time with
+"""Follow-ups, history and contacts' notes as sync reads and writes them: loaded many at a time with
 their state, and made to hold what a server's item says (after the merge) through the
 same validation and journal as an edit in the app.
 
@@ -13,15 +13,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db import activities, follow_up, history
+from db import activities, follow_up, history, notes
 from db.activity_values import ActivityDraft, HistoryDraft
 from db.bulk import chunks
 from db.clock import session_now
-from db.models import Activity, Contact, HistoryEntry
+from db.models import Activity, Contact, HistoryEntry, Note
 
 Person = tuple[uuid.UUID, str]
 
@@ -46,6 +47,17 @@ class HistoryRecord:
     draft: HistoryDraft
     people: tuple[Person, ...]
     follow_up_uid: str  # the follow-up it cleared ("" when none)
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    id: uuid.UUID
+    rev: int
+    trashed: bool
+    body: str
+    pinned: bool
+    written: datetime
+    people: tuple[Person, ...]  # its contact (none when this book lacks it)
 
 
 def load_follow_ups(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, FollowUpRecord]:
@@ -95,6 +107,24 @@ def load_history(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, 
                 draft,
                 people,
                 (cleared.ical_uid or str(cleared.id)) if cleared else "",
+            )
+    return found
+
+
+def load_notes(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, NoteRecord]:
+    found = {}
+    for chunk in chunks(list(ids)):
+        for note in session.scalars(
+            select(Note).where(Note.id.in_(chunk)).options(selectinload(Note.contact))
+        ):
+            found[note.id] = NoteRecord(
+                note.id,
+                note.rev,
+                note.deleted_at is not None,
+                note.body,
+                note.pinned,
+                note.created_at,
+                _people([note.contact] if note.contact else []),
             )
     return found
 
@@ -155,6 +185,30 @@ def put_history(
     return row.rev
 
 
+def put_note(
+    session: Session,
+    record_id: uuid.UUID,
+    body: str,
+    pinned: bool,
+    contact_id: uuid.UUID | None,
+    written: datetime | None,
+) -> int:
+    """Create the note `record_id` on the contact (None: one this book lacks), or give
+    it this text and pin (back from the Trash if it was there). Returns its `rev`."""
+    row = session.get(Note, record_id)
+    if row is None:
+        notes.add_note(session, contact_id, body, pinned, note_id=record_id, created_at=written)
+        row = session.get(Note, record_id)
+        assert row is not None
+    else:
+        row.deleted_at = None
+        notes.edit_note(session, record_id, body, pinned)
+        if row.contact_id is None and row.company_id is None and contact_id is not None:
+            row.contact_id = contact_id  # its contact has arrived since
+    session.flush()
+    return row.rev
+
+
 def trash_follow_ups(session: Session, ids: Sequence[uuid.UUID]) -> int:
     return activities.trash(session, ids)
 
@@ -165,6 +219,16 @@ def trash_history(session: Session, ids: Sequence[uuid.UUID]) -> int:
         entry = session.get(HistoryEntry, entry_id)
         if entry is not None and entry.deleted_at is None:
             history.set_trashed(session, entry_id, True)
+            moved += 1
+    return moved
+
+
+def trash_notes(session: Session, ids: Sequence[uuid.UUID]) -> int:
+    moved = 0
+    for note_id in ids:
+        note = session.get(Note, note_id)
+        if note is not None and note.deleted_at is None:
+            notes.trash_note(session, note_id)
             moved += 1
     return moved
 

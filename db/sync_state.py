@@ -24,6 +24,7 @@ from db.models import (
     Contact,
     Group,
     HistoryEntry,
+    Note,
     SyncAccount,
     SyncConflict,
     SyncItem,
@@ -32,11 +33,13 @@ from db.models import (
     history_contacts,
 )
 
-CONTACT, ACTIVITY, HISTORY = "contact", "activity", "history"
-MODELS: dict[str, type[Contact] | type[Activity] | type[HistoryEntry]] = {
+CONTACT, ACTIVITY, HISTORY, NOTE = "contact", "activity", "history", "note"
+Synced = type[Contact] | type[Activity] | type[HistoryEntry] | type[Note]
+MODELS: dict[str, Synced] = {
     CONTACT: Contact,
     ACTIVITY: Activity,
     HISTORY: HistoryEntry,
+    NOTE: Note,
 }
 TOKENS = {"contacts": "contacts_token", "tasks": "tasks_token"}  # a collection's token column
 
@@ -185,7 +188,7 @@ def set_task_list(
     was agreed with a list it had before is forgotten (all is sent to the new one)."""
     session.execute(
         delete(SyncItem).where(
-            SyncItem.account_id == account_id, SyncItem.record_type.in_([ACTIVITY, HISTORY])
+            SyncItem.account_id == account_id, SyncItem.record_type.in_([ACTIVITY, HISTORY, NOTE])
         )
     )
     session.execute(
@@ -218,10 +221,11 @@ def _account_row(a: SyncAccount) -> AccountRow:
 
 
 def record_types(account: AccountRow) -> tuple[str, ...]:
-    """What travels to this account: contacts, follow-ups, history (as it has room)."""
+    """What travels to this account: contacts, follow-ups, history and contacts' notes
+    (as it has room: the last two need a task list that takes journals)."""
     types: tuple[str, ...] = (CONTACT,) if account.contacts_url else ()
     if account.tasks_url:
-        types += (ACTIVITY, HISTORY) if account.history_syncs else (ACTIVITY,)
+        types += (ACTIVITY, HISTORY, NOTE) if account.history_syncs else (ACTIVITY,)
     return types
 
 
@@ -232,7 +236,8 @@ def pending(
     since the last agreement (a trashed record the server never had is not sent).
     With `keep_trashed`, a record in the Trash waits there until it is purged. For an
     account that carries one group, a record that no longer belongs to it (a contact
-    out of the group, a follow-up naming no member) is sent as deleted."""
+    out of the group, a follow-up naming no member) is sent as deleted. A company's notes
+    stay on this computer."""
     model = MODELS[record_type]
     changed, gone = _pending(account, record_type, keep_trashed)
     shared = _shared(model, account.contacts_group)
@@ -266,6 +271,7 @@ def _pending(
     shared = _shared(model, account.contacts_group)
     changed = (
         select(model.id)
+        .where(Note.company_id.is_(None) if model is Note else true())
         .outerjoin(
             SyncItem,
             (SyncItem.account_id == account.id)
@@ -288,7 +294,7 @@ def _pending(
     return changed, gone
 
 
-def _shared(model: type[Contact] | type[Activity] | type[HistoryEntry], group: str | None) -> Any:
+def _shared(model: Synced, group: str | None) -> Any:
     """Whether a record travels to an account that carries only `group` (None: all)."""
     if group is None:
         return true()
@@ -299,6 +305,8 @@ def _shared(model: type[Contact] | type[Activity] | type[HistoryEntry], group: s
     )
     if model is Contact:
         return Contact.id.in_(members)
+    if model is Note:
+        return Note.contact_id.in_(members)
     links = activity_contacts if model is Activity else history_contacts
     key = links.c.activity_id if model is Activity else links.c.history_id
     return (

@@ -35,7 +35,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "       callsheet sync conflicts [--json]",
         help="sync with CardDAV/CalDAV servers (every account, or --account NAME)",
         description="Two-way sync of the contacts with each account's address book, and "
-        "of the follow-ups and history with its task list.",
+        "of the follow-ups, history and notes with its task list.",
         epilog=EXIT_CODES,
     )
     sync.add_argument("--account", metavar="NAME", help="only this account")
@@ -75,18 +75,20 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add.add_argument(
         "--group",
         metavar="GROUP",
-        help="carry only this group's members (and their follow-ups and history), as for "
-        "a book shared with a team; contacts that arrive from it join the group",
+        help="carry only this group's members (and their follow-ups, history and notes), as "
+        "for a book shared with a team; contacts that arrive from it join the group",
     )
     tasks_choice = add.add_mutually_exclusive_group()
     tasks_choice.add_argument(
         "--task-list",
         metavar="LIST",
-        help="the task list for follow-ups and history, by name or URL (made when missing; "
-        "default: “Callsheet”, or the only list there is)",
+        help="the task list for follow-ups, history and notes, by name or URL (made when "
+        "missing; default: “Callsheet”, or the only list there is)",
     )
     tasks_choice.add_argument(
-        "--no-tasks", action="store_true", help="keep follow-ups and history on this computer"
+        "--no-tasks",
+        action="store_true",
+        help="keep follow-ups, history and notes on this computer",
     )
     tasks = actions.add_parser(
         "tasks",
@@ -96,7 +98,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     tasks_how = tasks.add_mutually_exclusive_group()
     tasks_how.add_argument("--list", metavar="LIST", help="the task list, by name or URL")
     tasks_how.add_argument(
-        "--off", action="store_true", help="keep follow-ups and history on this computer"
+        "--off", action="store_true", help="keep follow-ups, history and notes on this computer"
     )
     tasks.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     remove = actions.add_parser(

@@ -97,7 +97,7 @@ def set_up(
     task list; keep the account in the book and its password in the keychain. Nothing
     is kept when any step fails. `certificate`: the server's own (PEM), trusted alone
     because the user confirmed its fingerprint (`UntrustedCertificate` shows it);
-    `group`: only its members (and their follow-ups and history) travel."""
+    `group`: only its members (and their follow-ups, history and notes) travel."""
     with dav.client(username.strip(), password, transport, certificate) as http:
         server, chosen = choose_address_book(http, address, address_book)
         todo_list = choose_task_list(http, address, task_list) if tasks else None
@@ -143,13 +143,13 @@ def what_syncs(account: AccountRow) -> str:
     """What travels to the account, in a few words."""
     who = f"the group “{account.contacts_group}”" if account.contacts_group else "contacts"
     if not account.tasks_url:
-        return f"{who} (follow-ups and history stay on this computer)"
+        return f"{who} (follow-ups, history and notes stay on this computer)"
     if not account.history_syncs:
         return (
-            f"{who} and follow-ups (history stays on this computer: the task list "
-            "takes no journals)"
+            f"{who} and follow-ups (history and notes stay on this computer: the task "
+            "list takes no journals)"
         )
-    return f"{who}, follow-ups and history"
+    return f"{who}, follow-ups, history and notes"
 
 
 def forget(book: ContactBook, credentials: CredentialStore, account: AccountRow) -> None:

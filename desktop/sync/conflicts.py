@@ -9,16 +9,16 @@ from typing import Any
 from db import sync_state
 from db.engine import Database
 from db.errors import NotFoundError
-from desktop.sync import cards, todos
+from desktop.sync import cards, note_items, todos
 from desktop.sync.kinds import ContactKind, RecordKind
-from desktop.sync.task_kinds import FollowUpKind, HistoryKind
+from desktop.sync.task_kinds import FollowUpKind, HistoryKind, NoteKind
 from desktop.wording import counted
 
 
 def label(record_type: str, field: str) -> str:
     """A field's name as the log shows it: “Job title”, “Due”."""
-    labels = cards.LABELS if record_type == sync_state.CONTACT else todos.LABELS
-    return labels.get(field, field)
+    labels = {sync_state.CONTACT: cards.LABELS, sync_state.NOTE: note_items.LABELS}
+    return labels.get(record_type, todos.LABELS).get(field, field)
 
 
 def describe(record_type: str, field: str, value: Any) -> str:
@@ -29,9 +29,11 @@ def describe(record_type: str, field: str, value: Any) -> str:
         return "(empty)"
     if field == "contacts":
         return counted(len(value), "contact")
+    if field == "pinned":
+        return "yes" if value else "no"
     if field == "alarm_minutes":
         return f"{counted(int(value), 'minute')} before"
-    if field in ("start", "end", "occurred_at"):
+    if field in ("start", "end", "occurred_at", "written"):
         return str(value).replace("T", " ")[:16]
     return f"“{value}”"
 
@@ -57,4 +59,6 @@ def _kind(db: Database, record_type: str, region: str) -> RecordKind:
         return FollowUpKind(db.clock)
     if record_type == sync_state.HISTORY:
         return HistoryKind(db.clock)
+    if record_type == sync_state.NOTE:
+        return NoteKind(db.clock)
     return ContactKind(region)

@@ -1,5 +1,5 @@
 """Two-way sync of a book with one collection of one account: contacts with its
-address book, follow-ups and history with its task list (`desktop.sync.kinds` says
+address book, follow-ups, history and notes with its task list (`desktop.sync.kinds` says
 how each kind of record is read, written and stored).
 
 A run pushes first, then pulls (DESIGN.md, "Sync"):
@@ -39,7 +39,7 @@ from desktop.sync import resources
 from desktop.sync.cards import Fields, Lost
 from desktop.sync.kinds import ContactKind, Loaded, RecordKind
 from desktop.sync.resources import ItemRefused, NotOnServer, PreconditionFailed
-from desktop.sync.task_kinds import FollowUpKind, HistoryKind
+from desktop.sync.task_kinds import FollowUpKind, HistoryKind, NoteKind
 
 BATCH = resources.MULTIGET_BATCH
 MAX_ATTEMPTS = 3  # writes tried again after a conflict, before leaving it for the next run
@@ -439,8 +439,9 @@ def task_sync(
     cancelled: Callable[[], bool] = lambda: False,
     keep_trashed: bool = False,
 ) -> CollectionSync:
-    """A run for the account's task list: follow-ups, and history where it is taken."""
+    """A run for the account's task list: follow-ups, and history and contacts' notes
+    where it takes journals."""
     kinds: list[RecordKind] = [FollowUpKind(db.clock)]
     if account.history_syncs:
-        kinds.append(HistoryKind(db.clock))
+        kinds += [HistoryKind(db.clock), NoteKind(db.clock)]
     return CollectionSync(db, account, http, "tasks", kinds, progress, cancelled, keep_trashed)

@@ -1,12 +1,14 @@
-"""Follow-ups (VTODO) and history (VJOURNAL) as kinds the sync engine carries, in the
-account's task list. An item's contacts are named by their UIDs (CONTACT lines with an
-`urn:uuid:` ALTREP); one naming a contact this book does not have is taken without it.
+"""Follow-ups (VTODO), history and contacts' notes (VJOURNAL) as kinds the sync engine
+carries, in the account's task list. An item's contacts are named by their UIDs
+(CONTACT lines with an `urn:uuid:` ALTREP); one naming a contact this book does not
+have is taken without it.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 import icalendar
 from sqlalchemy.orm import Session
@@ -16,7 +18,7 @@ from db.clock import Clock
 from desktop.interop.calendar_items import follow_up_component, history_component
 from desktop.interop.plan import is_foreign_uid
 from desktop.interop.plan import record_id as id_for_uid
-from desktop.sync import todos
+from desktop.sync import note_items, todos
 from desktop.sync.cards import Fields, Lost, merge
 from desktop.sync.kinds import Loaded
 from desktop.sync.todos import UnreadableItem
@@ -103,6 +105,10 @@ class HistoryKind(_CalendarKind):
     component = "VJOURNAL"
     names = todos.HISTORY_FIELDS
 
+    def claims(self, text: str) -> bool:
+        found = todos.component_of(text)
+        return found is not None and found.name == self.component and not note_items.is_note(found)
+
     def load(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Loaded]:
         return {
             i: Loaded(i, r.rev, r.trashed, r)
@@ -117,6 +123,8 @@ class HistoryKind(_CalendarKind):
         return self._text(component, base)
 
     def _fields(self, component: icalendar.cal.Component) -> Fields:
+        if note_items.is_note(component):
+            raise UnreadableItem("The journal entry is a note, not history.")
         return todos.history_fields(component)
 
     def put(self, session: Session, record_id: uuid.UUID, uid: str, merged: Fields) -> int:
@@ -130,3 +138,46 @@ class HistoryKind(_CalendarKind):
 
     def name(self, fields: Fields) -> str:
         return str(fields["regarding"] or "A history entry")
+
+
+class NoteKind(_CalendarKind):
+    """A contact's notes; a company's stay on this computer (`sync_state.pending`)."""
+
+    record_type = sync_state.NOTE
+    component = "VJOURNAL"
+    names = note_items.NOTE_FIELDS
+
+    def claims(self, text: str) -> bool:
+        found = todos.component_of(text)
+        return found is not None and found.name == self.component and note_items.is_note(found)
+
+    def load(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Loaded]:
+        return {
+            i: Loaded(i, r.rev, r.trashed, r)
+            for i, r in sync_records.load_notes(session, ids).items()
+        }
+
+    def text(self, record: Loaded, base: str | None) -> str:
+        value: sync_records.NoteRecord = record.value
+        component = note_items.note_component(
+            str(value.id), value.body, value.pinned, value.written, list(value.people), self.now()
+        )
+        return self._text(component, base)
+
+    def _fields(self, component: icalendar.cal.Component) -> Fields:
+        if not note_items.is_note(component):
+            raise UnreadableItem("The journal entry is history, not a note.")
+        return note_items.note_fields(component)
+
+    def put(self, session: Session, record_id: uuid.UUID, uid: str, merged: Fields) -> int:
+        contact = uuid.UUID(merged["contacts"][0]) if merged["contacts"] else None
+        written = datetime.fromisoformat(merged["written"]) if merged["written"] else None
+        return sync_records.put_note(
+            session, record_id, merged["body"], merged["pinned"], contact, written
+        )
+
+    def trash(self, session: Session, ids: Sequence[uuid.UUID]) -> int:
+        return sync_records.trash_notes(session, ids)
+
+    def name(self, fields: Fields) -> str:
+        return note_items.first_line(str(fields["body"])) or "A note"

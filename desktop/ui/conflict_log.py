@@ -144,5 +144,7 @@ class ConflictLogDialog(QDialog):
 
 def _named(row: ConflictRow) -> str:
     """The record as the log names it: “Maya Lund”, “Follow-up: Ring Maya”."""
-    prefix = {"activity": "Follow-up: ", "history": "History: "}.get(row.record_type, "")
+    prefix = {"activity": "Follow-up: ", "history": "History: ", "note": "Note: "}.get(
+        row.record_type, ""
+    )
     return prefix + row.record_name

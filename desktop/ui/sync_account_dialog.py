@@ -59,7 +59,7 @@ class SyncAccountDialog(FormDialog):
         self.address_book = QLineEdit()
         self.address_book.setObjectName("syncAddressBook")
         self.address_book.setPlaceholderText("the only one there is, or a new “Callsheet”")
-        self.tasks = QCheckBox("Sync &follow-ups and history too")
+        self.tasks = QCheckBox("Sync &follow-ups, history and notes too")
         self.tasks.setObjectName("syncTasks")
         self.tasks.setChecked(True)
         self.tasks.setToolTip(

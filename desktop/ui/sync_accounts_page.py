@@ -222,7 +222,7 @@ class SyncAccountsPage(QWidget):
         name, given = QInputDialog.getText(
             self,
             "Task List",
-            "The task list for follow-ups and history (made if missing).\n"
+            "The task list for follow-ups, history and notes (made if missing).\n"
             "Leave it empty to keep them on this computer only.",
             QLineEdit.EchoMode.Normal,
             current if account.tasks_url else "Callsheet",

@@ -54,7 +54,7 @@ def test_an_account_added_from_the_command_line_syncs_both_ways(
         )  # fmt: skip
         assert code == 0, err
         assert "Added the account “127.0.0.1”" in out
-        assert "It syncs contacts, follow-ups and history." in out
+        assert "It syncs contacts, follow-ups, history and notes." in out
     assert stored_password(radicale.url, user) == password
 
     with ContactBook.open(laptop) as book:
@@ -89,11 +89,11 @@ def test_follow_ups_can_be_kept_off_the_server_and_turned_on_later(
         "--password-stdin", "--name", "Office", "--no-tasks", stdin=f"{password}\n",
     )  # fmt: skip
     assert code == 0, err
-    assert "It syncs contacts (follow-ups and history stay on this computer)." in out
+    assert "It syncs contacts (follow-ups, history and notes stay on this computer)." in out
 
     code, out, err = run(capsys, monkeypatch, data_dir, "tasks", "Office", "--list", "Road")
     assert code == 0, err
-    assert out.strip() == "“Office” now syncs contacts, follow-ups and history."
+    assert out.strip() == "“Office” now syncs contacts, follow-ups, history and notes."
     with ContactBook.open(data_dir) as book:
         assert (book.sync_account("Office").tasks_url or "").endswith("/road/")
 

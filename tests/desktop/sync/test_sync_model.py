@@ -1,6 +1,7 @@
 """The whole sync as a model (issue 16): three computers whose clocks are hours apart,
-one Radicale, and random edits, deletes, restores, group changes, follow-ups scheduled,
-edited and cleared, and syncs through a network that fails in the ways networks fail.
+one Radicale, and random edits, deletes, restores, group changes, notes added and
+edited, follow-ups scheduled, edited and cleared, and syncs through a network that fails
+in the ways networks fail.
 
 After a final sync of all three, every computer holds the same data, and every value
 ever written that no user replaced afterwards is in the data (live or in the Trash) or
@@ -35,7 +36,7 @@ from sqlalchemy import select
 from db.activity_values import ActivityDraft
 from db.clock import FixedClock
 from db.contact_values import ContactDraft
-from db.models import Activity, Contact, HistoryEntry
+from db.models import Activity, Contact, HistoryEntry, Note
 from desktop.contact_book import ContactBook
 from desktop.sync.accounts import choose_address_book, choose_task_list
 from desktop.sync.dav import SyncError, client
@@ -130,6 +131,18 @@ class SyncModel(RuleBasedStateMachine):
     def restore(self, computer: int, data: st.DataObject) -> None:
         self.books[computer].restore([self.pick(data, self.trashed_contacts(computer))])
 
+    @rule(computer=Computer, pinned=st.booleans(), data=st.data())
+    def add_note(self, computer: int, pinned: bool, data: st.DataObject) -> None:
+        contact_id = self.pick(data, self.live_contacts(computer))
+        self.books[computer].add_note(contact_id, self.new_value("note "), pinned)
+
+    @rule(computer=Computer, pinned=st.booleans(), data=st.data())
+    def edit_note(self, computer: int, pinned: bool, data: st.DataObject) -> None:
+        note_id = self.pick(data, self.live_notes(computer))
+        with self.books[computer]._db.reading() as session:
+            self.replaced.add(session.get_one(Note, note_id).body)
+        self.books[computer].edit_note(note_id, self.new_value("note "), pinned)
+
     @rule(computer=Computer, data=st.data())
     def schedule(self, computer: int, data: st.DataObject) -> None:
         contact_id = self.pick(data, self.live_contacts(computer))
@@ -207,6 +220,7 @@ class SyncModel(RuleBasedStateMachine):
 
     def state_of(self, book: ContactBook) -> dict[str, Any]:
         with book._db.reading() as session:
+            live = set(session.scalars(select(Contact.id).where(Contact.deleted_at.is_(None))))
             contacts = {
                 c.id: (
                     c.display_name,
@@ -221,7 +235,8 @@ class SyncModel(RuleBasedStateMachine):
                 a.id: (
                     a.regarding,
                     a.status,
-                    tuple(sorted(c.id for c in a.contacts)),
+                    # A contact trashed before it was ever synced is only here.
+                    tuple(sorted(c.id for c in a.contacts if c.id in live)),
                     a.deleted_at is not None,
                 )
                 for a in session.scalars(select(Activity))
@@ -230,7 +245,16 @@ class SyncModel(RuleBasedStateMachine):
                 h.id: (h.regarding, h.outcome, h.notes, h.deleted_at is not None)
                 for h in session.scalars(select(HistoryEntry))
             }
-        return {"contacts": contacts, "follow_ups": follow_ups, "history": history}
+            notes = {
+                n.id: (
+                    n.body,
+                    n.pinned,
+                    n.contact_id if n.contact_id in live else None,
+                    n.deleted_at is not None,
+                )
+                for n in session.scalars(select(Note))
+            }
+        return {"contacts": contacts, "follow_ups": follow_ups, "history": history, "notes": notes}
 
     def values_held(self, state: dict[str, Any]) -> set[str]:
         held = set()
@@ -238,6 +262,7 @@ class SyncModel(RuleBasedStateMachine):
             held |= {name, title, background}
         held |= {regarding for regarding, *_ in state["follow_ups"].values()}
         held |= {regarding for regarding, *_ in state["history"].values()}
+        held |= {body for body, *_ in state["notes"].values()}
         return held
 
     def conflicting_values(self) -> set[str]:
@@ -259,6 +284,14 @@ class SyncModel(RuleBasedStateMachine):
 
     def trashed_contacts(self, computer: int) -> list[uuid.UUID]:
         return self._ids(computer, select(Contact.id).where(Contact.deleted_at.is_not(None)))
+
+    def live_notes(self, computer: int) -> list[uuid.UUID]:
+        return self._ids(
+            computer,
+            select(Note.id)
+            .join(Contact, Contact.id == Note.contact_id)
+            .where(Note.deleted_at.is_(None), Contact.deleted_at.is_(None)),
+        )
 
     def open_follow_ups(self, computer: int) -> list[uuid.UUID]:
         return self._ids(

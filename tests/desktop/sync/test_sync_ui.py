@@ -81,7 +81,7 @@ def test_an_account_added_in_preferences_syncs_at_once(
         assert isinstance(accounts, QTreeWidget) and accounts.topLevelItemCount() == 1
         assert accounts.topLevelItem(0).text(0) == "127.0.0.1"  # type: ignore[union-attr]
         said = find(dialog, QLabel, "syncWhat").text()  # type: ignore[attr-defined]
-        assert said == "“127.0.0.1” syncs the group “Key accounts”, follow-ups and history."
+        assert said == "“127.0.0.1” syncs the group “Key accounts”, follow-ups, history and notes."
         dialog.sync_page.delete_when.setCurrentIndex(1)
         dialog.save_button.click()
 
