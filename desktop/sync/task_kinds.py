@@ -7,8 +7,9 @@ have is taken without it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import icalendar
 from sqlalchemy.orm import Session
@@ -25,26 +26,33 @@ from desktop.sync.todos import UnreadableItem
 
 
 class _CalendarKind:
-    """What follow-ups and history share: the task list, reading, merging."""
+    """What follow-ups, history and notes share: the task list, reading, merging."""
 
     collection = "tasks"
     suffix = ".ics"
     component = ""  # VTODO or VJOURNAL
+    notes = False  # of VJOURNALs, this kind is the ones marked as notes (else the rest)
     names: tuple[str, ...] = ()
+    noun = ""  # what one is called: "follow-up"
 
     def __init__(self, clock: Clock) -> None:
         self.now, self.zone = clock.now, clock.zone
 
     def claims(self, text: str) -> bool:
         found = todos.component_of(text)
-        return found is not None and found.name == self.component
+        return found is not None and self._fits(found)
+
+    def _fits(self, component: icalendar.cal.Component) -> bool:
+        if component.name != self.component:
+            return False
+        return component.name != "VJOURNAL" or note_items.is_note(component) == self.notes
 
     def read(
         self, session: Session, text: str, problems: list[str]
     ) -> tuple[uuid.UUID | None, str, Fields]:
         component = todos.component_of(text)
-        if component is None or component.name != self.component:
-            raise UnreadableItem(f"The server's item holds no {self.component}.")
+        if component is None or not self._fits(component):
+            raise UnreadableItem(f"The server's item is no {self.noun}.")
         fields = self._fields(component)
         named = [uuid.UUID(c) for c in fields["contacts"]]
         known = {str(c) for c in sync_records.known_contacts(session, named)}
@@ -62,6 +70,14 @@ class _CalendarKind:
     def _text(self, component: icalendar.cal.Component, base: str | None) -> str:
         return todos.over_base(component, base)
 
+    def name(self, fields: Fields) -> str:
+        return str(fields["regarding"]) or f"A {self.noun}"
+
+
+def _loaded(records: Mapping[uuid.UUID, Any]) -> dict[uuid.UUID, Loaded]:
+    """Records of sync_records' loaders as the engine takes them."""
+    return {i: Loaded(i, r.rev, r.trashed, r) for i, r in records.items()}
+
 
 def _foreign(uid: str) -> str | None:
     return uid if uid and is_foreign_uid(uid) else None
@@ -70,13 +86,11 @@ def _foreign(uid: str) -> str | None:
 class FollowUpKind(_CalendarKind):
     record_type = sync_state.ACTIVITY
     component = "VTODO"
+    noun = "follow-up"
     names = todos.TASK_FIELDS
 
     def load(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Loaded]:
-        return {
-            i: Loaded(i, r.rev, r.trashed, r)
-            for i, r in sync_records.load_follow_ups(session, ids).items()
-        }
+        return _loaded(sync_records.load_follow_ups(session, ids))
 
     def text(self, record: Loaded, base: str | None) -> str:
         value: sync_records.FollowUpRecord = record.value
@@ -96,24 +110,15 @@ class FollowUpKind(_CalendarKind):
     def trash(self, session: Session, ids: Sequence[uuid.UUID]) -> int:
         return sync_records.trash_follow_ups(session, ids)
 
-    def name(self, fields: Fields) -> str:
-        return str(fields["regarding"] or "A follow-up")
-
 
 class HistoryKind(_CalendarKind):
     record_type = sync_state.HISTORY
     component = "VJOURNAL"
+    noun = "history entry"
     names = todos.HISTORY_FIELDS
 
-    def claims(self, text: str) -> bool:
-        found = todos.component_of(text)
-        return found is not None and found.name == self.component and not note_items.is_note(found)
-
     def load(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Loaded]:
-        return {
-            i: Loaded(i, r.rev, r.trashed, r)
-            for i, r in sync_records.load_history(session, ids).items()
-        }
+        return _loaded(sync_records.load_history(session, ids))
 
     def text(self, record: Loaded, base: str | None) -> str:
         value: sync_records.HistoryRecord = record.value
@@ -123,8 +128,6 @@ class HistoryKind(_CalendarKind):
         return self._text(component, base)
 
     def _fields(self, component: icalendar.cal.Component) -> Fields:
-        if note_items.is_note(component):
-            raise UnreadableItem("The journal entry is a note, not history.")
         return todos.history_fields(component)
 
     def put(self, session: Session, record_id: uuid.UUID, uid: str, merged: Fields) -> int:
@@ -136,26 +139,18 @@ class HistoryKind(_CalendarKind):
     def trash(self, session: Session, ids: Sequence[uuid.UUID]) -> int:
         return sync_records.trash_history(session, ids)
 
-    def name(self, fields: Fields) -> str:
-        return str(fields["regarding"] or "A history entry")
-
 
 class NoteKind(_CalendarKind):
     """A contact's notes; a company's stay on this computer (`sync_state.pending`)."""
 
     record_type = sync_state.NOTE
     component = "VJOURNAL"
+    notes = True
+    noun = "note"
     names = note_items.NOTE_FIELDS
 
-    def claims(self, text: str) -> bool:
-        found = todos.component_of(text)
-        return found is not None and found.name == self.component and note_items.is_note(found)
-
     def load(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Loaded]:
-        return {
-            i: Loaded(i, r.rev, r.trashed, r)
-            for i, r in sync_records.load_notes(session, ids).items()
-        }
+        return _loaded(sync_records.load_notes(session, ids))
 
     def text(self, record: Loaded, base: str | None) -> str:
         value: sync_records.NoteRecord = record.value
@@ -165,8 +160,6 @@ class NoteKind(_CalendarKind):
         return self._text(component, base)
 
     def _fields(self, component: icalendar.cal.Component) -> Fields:
-        if not note_items.is_note(component):
-            raise UnreadableItem("The journal entry is history, not a note.")
         return note_items.note_fields(component)
 
     def put(self, session: Session, record_id: uuid.UUID, uid: str, merged: Fields) -> int:
@@ -180,4 +173,4 @@ class NoteKind(_CalendarKind):
         return sync_records.trash_notes(session, ids)
 
     def name(self, fields: Fields) -> str:
-        return note_items.first_line(str(fields["body"])) or "A note"
+        return note_items.first_line(str(fields["body"])) or f"A {self.noun}"
