@@ -194,7 +194,8 @@ def put_note(
     written: datetime | None,
 ) -> int:
     """Create the note `record_id` on the contact (None: one this book lacks), or give
-    it this text and pin (back from the Trash if it was there). Returns its `rev`."""
+    it this text, pin and contact (back from the Trash if it was there). Returns its
+    `rev`."""
     row = session.get(Note, record_id)
     if row is None:
         notes.add_note(session, contact_id, body, pinned, note_id=record_id, created_at=written)
@@ -203,8 +204,8 @@ def put_note(
     else:
         row.deleted_at = None
         notes.edit_note(session, record_id, body, pinned)
-        if row.contact_id is None and row.company_id is None and contact_id is not None:
-            row.contact_id = contact_id  # its contact has arrived since
+        if contact_id is not None and row.company_id is None and row.contact_id != contact_id:
+            row.contact_id = contact_id  # moved by a merge of two contacts, or arrived since
     session.flush()
     return row.rev
 

@@ -135,3 +135,20 @@ def test_a_journal_another_app_wrote_is_history_not_a_note(
     assert laptop.sync().pulled == 1
     assert [h.regarding for h in laptop.book.history(maya_id)] == ["Visited the shop"]
     assert laptop.book.notes(maya_id) == []
+
+
+def test_a_note_moved_by_merging_two_contacts_moves_on_the_other_computer(
+    devices: Devices,
+) -> None:
+    laptop, desktop, maya_id, note_id = noted_on_both(devices)
+    twin = ContactDraft(given_name="Maya", family_name="Lund", title="Buyer")
+    twin_id = laptop.book.create(twin)
+    laptop.sync()
+    desktop.sync()
+
+    laptop.book.merge(twin_id, [maya_id], twin)
+    laptop.sync()
+    desktop.sync()
+
+    assert [n.id for n in desktop.book.notes(twin_id)] == [note_id]
+    assert desktop.book.notes(maya_id) == []
