@@ -31,7 +31,7 @@ from desktop.sync.conflicts import describe, label
 ID = Qt.ItemDataRole.UserRole
 COLUMNS = (
     "When",
-    "Contact or follow-up",
+    "Item",
     "Field",
     "This computer's value (lost)",
     "Kept (the server's)",
@@ -52,8 +52,8 @@ class ConflictLogDialog(QDialog):
         self.setObjectName("conflictLog")
         self.setWindowTitle("Sync Conflicts")
         intro = QLabel(
-            "When this computer and the server changed the same detail of a contact or a "
-            "follow-up before they synced, the server's value was kept and this computer's "
+            "When this computer and the server changed the same detail of a contact, a "
+            "follow-up or a note before they synced, the server's value was kept and this computer's "
             "is listed here. "
             "Restore puts it back; the next sync sends it."
         )
