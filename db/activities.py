@@ -22,6 +22,7 @@ from db.activity_values import KINDS, OUTCOMES, PRIORITIES, TIMINGS, ActivityDra
 from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
 from db.models import Activity, Contact, HistoryEntry, activity_contacts
+from db.planner import unindexed
 from db.recurrence import Recurrence, RecurrenceError
 from db.tasks import timing_of
 
@@ -283,7 +284,7 @@ def open_for_contacts(session: Session, contact_ids: Sequence[uuid.UUID]) -> lis
                 .join(activity_contacts, activity_contacts.c.activity_id == Activity.id)
                 .where(
                     activity_contacts.c.contact_id.in_(list(contact_ids[start : start + 500])),
-                    Activity.status == "open",
+                    unindexed(Activity.status) == "open",  # from the contacts' links
                     Activity.deleted_at.is_(None),
                 )
             )
@@ -298,7 +299,7 @@ def due_alarms(session: Session, now: datetime, limit: int = 50) -> list[AlarmRo
         .where(
             Activity.alarm_at.is_not(None),
             Activity.alarm_at <= now,
-            Activity.status == "open",
+            unindexed(Activity.status) == "open",  # by the reminder index, in time order
             Activity.deleted_at.is_(None),
         )
         .order_by(Activity.alarm_at)
@@ -331,7 +332,7 @@ def next_alarm_at(session: Session) -> datetime | None:
         select(Activity.alarm_at)
         .where(
             Activity.alarm_at.is_not(None),
-            Activity.status == "open",
+            unindexed(Activity.status) == "open",
             Activity.deleted_at.is_(None),
         )
         .order_by(Activity.alarm_at)

@@ -53,9 +53,8 @@ class ConflictLogDialog(QDialog):
         self.setWindowTitle("Sync Conflicts")
         intro = QLabel(
             "When this computer and the server changed the same detail of a contact, a "
-            "follow-up or a note before they synced, the server's value was kept and this computer's "
-            "is listed here. "
-            "Restore puts it back; the next sync sends it."
+            "follow-up or a note before they synced, the server's value was kept and this "
+            "computer's is listed here. Restore puts it back; the next sync sends it."
         )
         intro.setWordWrap(True)
         self.list = QTreeWidget()

@@ -1,0 +1,131 @@
+"""Query plans as a contract (issue 17): every query on an interactive path (selecting a
+contact, the list, lookup, the task list, the calendar, reminders, the agenda) is run on
+a seeded book, as the app leaves it after seeding, and asked for its plan. None may
+read a whole large table; an index may be walked from one end only where the case says
+why (a page that stops at its LIMIT, a count the design accepts); and the paths that
+look up one contact's records start from that contact's index."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db.clock import FixedClock
+from db.contacts import ListQuery
+from db.tasks import Bucket, TaskQuery
+from desktop.contact_book import ContactBook
+from tests.conftest import TEST_NOW, TEST_ZONE
+from tests.db.query_plans import Plan, as_if_grown, plans_of
+
+# Tables that grow with the book (a million contacts, a quarter million follow-ups).
+LARGE = {
+    "contacts", "contact_emails", "contact_phones", "contact_addresses", "contact_urls",
+    "activities", "activity_contacts", "history_entries", "history_contacts", "notes",
+    "social_profiles", "group_members", "change_journal", "companies",
+}  # fmt: skip
+# A search on the status alone visits every open follow-up.
+_STATUS_ONLY = re.compile(
+    r"^SEARCH (?P<table>\w+) USING (?:COVERING )?INDEX (?P<index>\w+) \(status=\?\)$"
+)
+
+
+@dataclass(frozen=True)
+class Ids:
+    contact: uuid.UUID  # one with follow-ups, history, notes and profiles
+    group: uuid.UUID
+
+
+@dataclass(frozen=True)
+class Case:
+    action: Callable[[ContactBook, Ids, FixedClock], object]
+    # (table, index) walks this path may make, each with the reason it is fine.
+    may_walk: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+ONE_CONTACT = {
+    "details": Case(lambda b, i, c: b.contact(i.contact)),
+    "referrer": Case(lambda b, i, c: b.referrer(i.contact)),
+    "open follow-ups": Case(lambda b, i, c: b.open_activities_of([i.contact])),
+    "history": Case(lambda b, i, c: b.history(i.contact)),
+    "notes": Case(lambda b, i, c: b.notes(i.contact)),
+    "profiles": Case(lambda b, i, c: b.profiles(i.contact)),
+}
+LIST_PAGE = ("contacts", "ix_contacts_live_name")
+OPEN_DUE = ("activities", "ix_activities_live_due")
+CASES = {
+    **ONE_CONTACT,
+    "list page": Case(
+        lambda b, i, c: b.page(ListQuery(), 0, 60), {LIST_PAGE: "in order; LIMIT stops it"}
+    ),
+    "group page": Case(lambda b, i, c: b.page(ListQuery(group_id=i.group), 0, 60)),
+    "lookup": Case(lambda b, i, c: b.lookup("ma")),
+    "due reminders": Case(lambda b, i, c: b.due_alarms(c.now())),
+    "next reminder": Case(lambda b, i, c: b.next_alarm_at()),
+    "overdue tasks": Case(lambda b, i, c: b.tasks(TaskQuery(Bucket.OVERDUE), c.moment(), 0, 60)),
+    "today's tasks": Case(lambda b, i, c: b.tasks(TaskQuery(Bucket.TODAY), c.moment(), 0, 60)),
+    "all open tasks": Case(
+        lambda b, i, c: b.tasks(TaskQuery(Bucket.OPEN), c.moment(), 0, 60),
+        {OPEN_DUE: "in due order; LIMIT stops it"},
+    ),
+    "agenda": Case(lambda b, i, c: b.agenda(c.moment(), 3)),
+    "calendar month": Case(lambda b, i, c: b.calendar_days(date(2026, 11, 30), 42, c.moment())),
+}
+
+
+SEEDED = 3000
+
+
+@pytest.fixture(scope="module", params=["no statistics", "a million's statistics"])
+def seeded(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[tuple[ContactBook, Ids, FixedClock]]:
+    """A seeded book as a new one is (the planner has no statistics), or with the
+    statistics a book of a million contacts would have after ANALYZE."""
+    clock = FixedClock(TEST_NOW, TEST_ZONE)
+    folder = Path(tmp_path_factory.mktemp("plans"))
+    with ContactBook.open(folder, clock=clock) as book:
+        book.seed(SEEDED, seed=7)
+        if request.param != "no statistics":
+            as_if_grown(book._db.engine, 1_000_000 / SEEDED)
+    book = ContactBook.open(folder, clock=clock)
+    with book._db.engine.connect() as conn:
+        contact = conn.exec_driver_sql(
+            "SELECT a.contact_id FROM activity_contacts a JOIN notes n ON n.contact_id = "
+            "a.contact_id JOIN history_contacts h ON h.contact_id = a.contact_id LIMIT 1"
+        ).scalar_one()
+        group = conn.exec_driver_sql("SELECT group_id FROM group_members LIMIT 1").scalar_one()
+    yield book, Ids(_uuid(contact), _uuid(group)), clock
+    book.close()
+
+
+def _uuid(value: object) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_no_interactive_query_reads_a_large_table_through(
+    seeded: tuple[ContactBook, Ids, FixedClock], name: str
+) -> None:
+    book, ids, clock = seeded
+    case = CASES[name]
+    plans = plans_of(book._db.engine, lambda: case.action(book, ids, clock))
+    assert plans, "the path ran no query"
+    for plan in plans:
+        for table, index in _walks(plan):
+            if table in LARGE and (index is None or (table, index) not in case.may_walk):
+                how = f"all of {index}" if index else "the whole table"
+                pytest.fail(f"{name} reads {how} of {table}:\n{plan}")
+
+
+def _walks(plan: Plan) -> Iterator[tuple[str, str | None]]:
+    yield from plan.scans()
+    for step in plan.steps:
+        match = _STATUS_ONLY.match(step)
+        if match:
+            yield match["table"], match["index"]
