@@ -1,6 +1,6 @@
-"""Follow-ups, history and contacts' notes as sync reads and writes them: loaded many at a time with
-their state, and made to hold what a server's item says (after the merge) through the
-same validation and journal as an edit in the app.
+"""Follow-ups, history and contacts' notes as sync reads and writes them: loaded many
+at a time with their state, and made to hold what a server's item says (after the
+merge) through the same validation and journal as an edit in the app.
 
 A follow-up travels as its current occurrence (a series' next due, as reminders apps
 show it), with its state: open, done or cancelled. Done on the server means done here,
@@ -11,7 +11,7 @@ cleared it sends its history entry as well).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -215,21 +215,27 @@ def trash_follow_ups(session: Session, ids: Sequence[uuid.UUID]) -> int:
 
 
 def trash_history(session: Session, ids: Sequence[uuid.UUID]) -> int:
-    moved = 0
-    for entry_id in ids:
-        entry = session.get(HistoryEntry, entry_id)
-        if entry is not None and entry.deleted_at is None:
-            history.set_trashed(session, entry_id, True)
-            moved += 1
-    return moved
+    return _trash_live(
+        session, HistoryEntry, ids, lambda entry_id: history.set_trashed(session, entry_id, True)
+    )
 
 
 def trash_notes(session: Session, ids: Sequence[uuid.UUID]) -> int:
+    return _trash_live(session, Note, ids, lambda note_id: notes.trash_note(session, note_id))
+
+
+def _trash_live(
+    session: Session,
+    model: type[HistoryEntry] | type[Note],
+    ids: Sequence[uuid.UUID],
+    trash_one: Callable[[uuid.UUID], object],
+) -> int:
+    """Move to the Trash those of `ids` that are live, each by `trash_one`; how many."""
     moved = 0
-    for note_id in ids:
-        note = session.get(Note, note_id)
-        if note is not None and note.deleted_at is None:
-            notes.trash_note(session, note_id)
+    for record_id in ids:
+        record = session.get(model, record_id)
+        if record is not None and record.deleted_at is None:
+            trash_one(record_id)
             moved += 1
     return moved
 

@@ -109,7 +109,7 @@ def _kinds(component: icalendar.cal.Component) -> list[str]:
     return [str(c).lower() for line in lines for c in line.cats]
 
 
-def _one(component: icalendar.cal.Component, name: str, default: Any = None) -> Any:
+def one_value(component: icalendar.cal.Component, name: str, default: Any = None) -> Any:
     """A property as given once, or the first of one given twice (a second PRIORITY or
     DTSTART is a writer's mistake, not a reason to refuse the item)."""
     value = component.get(name, default)
@@ -118,7 +118,7 @@ def _one(component: icalendar.cal.Component, name: str, default: Any = None) -> 
 
 def _decoded(component: icalendar.cal.Component, name: str) -> Any:
     """`_one`, as a date, datetime or timedelta."""
-    value = _one(component, name)
+    value = one_value(component, name)
     for attribute in ("dt", "td"):
         if hasattr(value, attribute):
             return getattr(value, attribute)
@@ -131,7 +131,7 @@ STATUS_OUT = {"open": "NEEDS-ACTION", "done": "COMPLETED", "cancelled": "CANCELL
 
 def todo_status(component: icalendar.cal.Component) -> str:
     """A VTODO's state as a follow-up's: "open", "done" or "cancelled"."""
-    return STATUS_IN.get(str(_one(component, "status", "NEEDS-ACTION")).upper(), "open")
+    return STATUS_IN.get(str(one_value(component, "status", "NEEDS-ACTION")).upper(), "open")
 
 
 def _follow_up(component: icalendar.cal.Component) -> ActivityDraft | None:
@@ -161,15 +161,15 @@ def follow_up_draft(component: icalendar.cal.Component, zone: str = "UTC") -> Ac
         local = start.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
         timing, end = "timed", local + duration
     else:
-        zone_name = str(_one(component, "x-callsheet-zone", zone))
+        zone_name = str(one_value(component, "x-callsheet-zone", zone))
         local = datetime.combine(start, datetime.min.time())
-        timeless = str(_one(component, "x-callsheet-timeless", "")).upper() == "TRUE"
+        timeless = str(one_value(component, "x-callsheet-timeless", "")).upper() == "TRUE"
         timing = "timeless" if timeless else "all_day"
         days = max(duration.days, 1)
         end = local + timedelta(days=days - 1) if timing == "all_day" else local
     repeat = None
     if "rrule" in component:
-        rule = _one(component, "rrule").to_ical()
+        rule = one_value(component, "rrule").to_ical()
         repeat = Recurrence.from_rrule(
             rule.decode() if isinstance(rule, bytes) else rule, zone_name
         )
@@ -180,12 +180,12 @@ def follow_up_draft(component: icalendar.cal.Component, zone: str = "UTC") -> Ac
             alarm_minutes = int(-trigger.total_seconds() // 60)
     return ActivityDraft(
         kind=kind,
-        regarding=str(_one(component, "summary", "")),
+        regarding=str(one_value(component, "summary", "")),
         start=local,
         end=end,
         timing=timing,
         time_zone=zone_name,
-        priority=_priority_in(int(_one(component, "priority", 5))),
+        priority=_priority_in(int(one_value(component, "priority", 5))),
         alarm_minutes=alarm_minutes,
         repeat=repeat,
         contact_ids=named_contacts(component),
@@ -201,14 +201,14 @@ def history_draft(component: icalendar.cal.Component) -> HistoryDraft:
         occurred = datetime.combine(occurred, datetime.min.time(), UTC)
     if occurred.tzinfo is None:
         occurred = occurred.replace(tzinfo=UTC)
-    description = _one(component, "description")
+    description = one_value(component, "description")
     return HistoryDraft(
         contact_ids=named_contacts(component),
         kind=next((k for k in _kinds(component) if k in HISTORY_KINDS), "note"),
         occurred_at=occurred,
-        regarding=str(_one(component, "summary", "")),
-        outcome=str(_one(component, "x-callsheet-outcome", "completed")),
-        duration_minutes=int(str(_one(component, "x-callsheet-duration", "0")) or 0),
+        regarding=str(one_value(component, "summary", "")),
+        outcome=str(one_value(component, "x-callsheet-outcome", "completed")),
+        duration_minutes=int(str(one_value(component, "x-callsheet-duration", "0")) or 0),
         notes=str(description) if description is not None else None,
     )
 
@@ -260,7 +260,7 @@ def follow_up_component(
         alarm.add("description", draft.regarding or "Reminder")
         alarm.add("trigger", timedelta(minutes=-draft.alarm_minutes))
         todo.add_component(alarm)
-    _name_contacts(todo, people)
+    name_contacts(todo, people)
     return todo
 
 
@@ -285,7 +285,7 @@ def history_component(
     journal.add("x-callsheet-duration", str(draft.duration_minutes))
     if follow_up_uid:
         journal.add("related-to", follow_up_uid)
-    _name_contacts(journal, people)
+    name_contacts(journal, people)
     return journal
 
 
@@ -300,6 +300,7 @@ def calendar_bytes(components: Iterable[icalendar.cal.Component]) -> bytes:
     return calendar.to_ical()
 
 
-def _name_contacts(component: icalendar.cal.Component, people: Sequence[Person]) -> None:
+def name_contacts(component: icalendar.cal.Component, people: Sequence[Person]) -> None:
+    """Name `people` on the component: CONTACT lines whose ALTREP is the contact's UID."""
     for contact_id, name in people:
         component.add("contact", name, parameters={"ALTREP": f"urn:uuid:{contact_id}"})

@@ -8,11 +8,12 @@ storage or the network client.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import icalendar
 
-from desktop.interop.calendar_items import Person, named_contacts
+from desktop.interop.calendar_items import Person, name_contacts, named_contacts, one_value
 from desktop.sync.todos import Fields, UnreadableItem
 
 NOTE_FIELDS = ("body", "pinned", "contacts", "written")
@@ -27,7 +28,7 @@ def is_note(component: icalendar.cal.Component) -> bool:
 
 
 def note_component(
-    uid: str, body: str, pinned: bool, written: datetime, people: list[Person], now: datetime
+    uid: str, body: str, pinned: bool, written: datetime, people: Sequence[Person], now: datetime
 ) -> icalendar.Journal:
     """A note as a VJOURNAL stamped `now`."""
     journal = icalendar.Journal()
@@ -39,15 +40,14 @@ def note_component(
     journal.add(RECORD, NOTE)
     if pinned:
         journal.add(PINNED, "TRUE")
-    for contact_id, name in people:
-        journal.add("contact", name, parameters={"ALTREP": f"urn:uuid:{contact_id}"})
+    name_contacts(journal, people)
     return journal
 
 
 def note_fields(component: icalendar.cal.Component) -> Fields:
     """A note VJOURNAL's fields; `UnreadableItem` when it holds no text."""
-    text = component.get("description", component.get("summary", ""))
-    body = str(text[0] if isinstance(text, list) and text else text).replace("\r\n", "\n")
+    text = one_value(component, "description", one_value(component, "summary", ""))
+    body = str(text).replace("\r\n", "\n")
     if not body.strip():
         raise UnreadableItem("The note holds no text.")
     written = component.get("dtstart")

@@ -155,7 +155,7 @@ class NoteKind(_CalendarKind):
     def text(self, record: Loaded, base: str | None) -> str:
         value: sync_records.NoteRecord = record.value
         component = note_items.note_component(
-            str(value.id), value.body, value.pinned, value.written, list(value.people), self.now()
+            str(value.id), value.body, value.pinned, value.written, value.people, self.now()
         )
         return self._text(component, base)
 
