@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
+from db import tallies
 from db.bulk import chunks
 from db.clock import session_now
 from db.companies import company_for_name
@@ -244,7 +245,18 @@ def purge_contacts(session: Session, contact_ids: Iterable[uuid.UUID]) -> int:
 
 
 def count_contacts(session: Session, query: ListQuery = ListQuery()) -> int:
-    """How many live contacts `query` shows."""
+    """How many live contacts `query` shows: the whole book, a group, or with or
+    without a next step are read from the kept tallies; other filters are counted."""
+    if query.company_id is None:
+        if query.group_id is not None and query.follow_up is None:
+            return tallies.live_members(session, query.group_id)
+        if query.group_id is None and query.follow_up is not FollowUpFilter.OVERDUE:
+            counts = tallies.contact_counts(session)
+            if query.follow_up is FollowUpFilter.HAS_NEXT_STEP:
+                return counts.with_next_step
+            if query.follow_up is FollowUpFilter.NO_NEXT_STEP:
+                return counts.live - counts.with_next_step
+            return counts.live
     statement = _filtered(session, select(func.count()).select_from(Contact), query)
     return session.scalar(statement) or 0
 

@@ -42,7 +42,7 @@ from db.job_lock import JobLock, OnWait, job_lock
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "callsheet.db"
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
 # Page cache per connection: an import of 100,000 outgrows the default 2 MB and rereads
 # index pages from disk.
 CACHE_KIB = 32 * 1024

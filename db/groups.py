@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from db import tallies
 from db.bulk import chunks
 from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
@@ -32,31 +33,8 @@ def list_groups(session: Session) -> list[GroupRow]:
 
 
 def member_counts(session: Session) -> dict[uuid.UUID, int]:
-    """How many live contacts each group holds (groups with none are left out).
-
-    Counted as all members minus members in the Trash: both read an index, where
-    joining every membership to its contact would read the contacts table. Still
-    a scan of every membership: at a million contacts, run it off the UI thread.
-    """
-    members = dict(
-        session.execute(
-            select(group_members.c.group_id, func.count()).group_by(group_members.c.group_id)
-        )
-        .tuples()
-        .all()
-    )
-    trashed = dict(
-        session.execute(
-            select(group_members.c.group_id, func.count())
-            .join(Contact, Contact.id == group_members.c.contact_id)
-            .where(Contact.deleted_at.is_not(None))
-            .group_by(group_members.c.group_id)
-        )
-        .tuples()
-        .all()
-    )
-    counts = {gid: n - trashed.get(gid, 0) for gid, n in members.items()}
-    return {gid: n for gid, n in counts.items() if n}
+    """How many live contacts each live group holds (groups with none left out)."""
+    return tallies.live_group_sizes(session)
 
 
 MAX_GROUP_NAME = 200

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -100,6 +101,26 @@ history_contacts = Table(
     Index("ix_history_contacts_contact", "contact_id"),
 )
 
+# Counts kept by triggers (migration 0011) as contacts come, go, move to the Trash or
+# gain a next step, so no screen counts a million rows: one row of book-wide counts,
+# and each group's live members.
+contact_tallies = Table(
+    "contact_tallies",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("live", Integer, nullable=False),
+    Column("trashed", Integer, nullable=False),
+    Column("with_next_step", Integer, nullable=False),
+    CheckConstraint("id = 1", name="ck_contact_tallies_one_row"),
+)
+
+group_sizes = Table(
+    "group_sizes",
+    Base.metadata,
+    Column("group_id", Uuid, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("live_members", Integer, nullable=False),
+)
+
 # Partial-index conditions, given for SQLite only: naming PostgreSQL's too would import
 # its dialect at every start of the app and the CLI (about 90 ms); the migrations keep
 # both for a PostgreSQL backend.
@@ -122,7 +143,10 @@ class Company(Record):
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="company")
 
-    __table_args__ = (Index("ix_companies_live_sort", "sort_name", sqlite_where=_LIVE),)
+    __table_args__ = (
+        Index("ix_companies_live_sort", "sort_name", sqlite_where=_LIVE),
+        Index("ix_companies_trash", "deleted_at", sqlite_where=_TRASHED),
+    )
 
 
 class Contact(Record):
@@ -371,6 +395,7 @@ class Activity(Record):
             "starts_at",
             sqlite_where=_LIVE_SERIES,
         ),
+        Index("ix_activities_trash", "deleted_at", sqlite_where=_TRASHED),
     )
 
 

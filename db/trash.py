@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db import activities, companies, contacts, groups
+from db import activities, companies, contacts, groups, tallies
 from db.models import Activity, Company, Contact, Group
 
 
@@ -64,11 +64,12 @@ def list_trash(session: Session, limit: int = 10_000) -> list[TrashItem]:
 
 def count_trash(session: Session) -> int:
     """How many items the Trash holds."""
-    return sum(
+    others = sum(
         session.scalar(select(func.count()).select_from(model).where(model.deleted_at.is_not(None)))
         or 0
-        for model in (Contact, Company, Group, Activity)
+        for model in (Company, Group, Activity)
     )
+    return tallies.contact_counts(session).trashed + others
 
 
 def restore(session: Session, items: list[TrashItem]) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from db.clock import FixedClock
-from db.contacts import ListQuery
+from db.contacts import ListQuery, SortColumn
 from db.tasks import Bucket, TaskQuery
 from desktop.contact_book import ContactBook
 from tests.conftest import TEST_NOW, TEST_ZONE
@@ -58,6 +58,7 @@ ONE_CONTACT = {
 }
 LIST_PAGE = ("contacts", "ix_contacts_live_name")
 OPEN_DUE = ("activities", "ix_activities_live_due")
+NEXT_STEP = ("contacts", "ix_contacts_live_next_step")
 CASES = {
     **ONE_CONTACT,
     "list page": Case(
@@ -75,6 +76,13 @@ CASES = {
     ),
     "agenda": Case(lambda b, i, c: b.agenda(c.moment(), 3)),
     "calendar month": Case(lambda b, i, c: b.calendar_days(date(2026, 11, 30), 42, c.moment())),
+    "contact count": Case(lambda b, i, c: b.count()),
+    "group count": Case(lambda b, i, c: b.count(ListQuery(group_id=i.group))),
+    "navigation counts": Case(lambda b, i, c: b.navigation_counts()),
+    "next-step page": Case(
+        lambda b, i, c: b.page(ListQuery(SortColumn.NEXT_STEP), 0, 60),
+        {NEXT_STEP: "in order; LIMIT stops it"},
+    ),
 }
 
 
