@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import backups, bulk, journal, search
+from db import backups, bulk, journal, search, statistics
 from db.clock import Clock, SystemClock, session_info
 from db.errors import (
     DamagedDatabaseError,
@@ -66,6 +66,7 @@ class Database:
     sessions: sessionmaker[Session]
     clock: Clock
     jobs: JobLock
+    writable: bool = True  # False for a book read as it is on a full disk
     _writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @contextlib.contextmanager
@@ -103,7 +104,15 @@ class Database:
         with self.sessions() as session, translate_errors(self.path):
             yield session
 
+    def gather_statistics(self) -> None:
+        """Refresh the planner's statistics: after a bulk write (`db.statistics`)."""
+        with self.writing() as conn:
+            statistics.gather(conn)
+
     def close(self) -> None:
+        if self.writable:
+            with self.engine.connect() as conn:
+                statistics.look_over(conn)
         self.engine.dispose()
         closed_cleanly(self.path)
 
@@ -222,7 +231,14 @@ def _snapshot(path: Path, clock: Clock) -> Database:
         raise DiskFullError(path)  # an upgrade needs room
     log.warning("the disk is full: %s is read as it is, and cannot be changed", path)
     sessions = make_sessions(engine, clock)
-    return Database(path=path, engine=engine, sessions=sessions, clock=clock, jobs=job_lock(path))
+    return Database(
+        path=path,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        jobs=job_lock(path),
+        writable=False,
+    )
 
 
 def _has_unsaved_log(path: Path) -> bool:
@@ -396,6 +412,8 @@ def upgrade_copy(working: Path, book: Path, busy_timeout_ms: int = BUSY_TIMEOUT_
     engine = make_engine(working, busy_timeout_ms)
     try:
         migrations.upgrade(engine)
+        with engine.begin() as conn:
+            statistics.gather(conn)  # an upgraded book starts with the planner informed
         with engine.connect() as conn:
             problems = conn.exec_driver_sql("PRAGMA quick_check").scalar_one()
             if problems != "ok":

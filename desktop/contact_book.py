@@ -29,6 +29,7 @@ from db import (
     lookup_reasons,
     notes,
     social_profiles,
+    statistics,
     sync_state,
     tasks,
     trash,
@@ -709,6 +710,8 @@ class ContactBook:
             if not dry_run:
                 problems = "; ".join(report.problems[:3]) or None
                 self._finish_sync(account.id, problems, synced=not report.stopped)
+                if report.pulled + report.trashed >= statistics.BULK_CHANGES:
+                    self._db.gather_statistics()
             return report
 
     def _finish_sync(self, account_id: uuid.UUID, error: str | None, synced: bool) -> None:

@@ -197,7 +197,7 @@ def seed(
                 "SELECT sort_name, id FROM companies WHERE deleted_at IS NULL"
             )
         }
-        existing = conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar_one()
+        existing = conn.exec_driver_sql("SELECT live + trashed FROM contact_tallies").scalar_one()
     showcase = count >= SHOWCASE_FROM and not showcase_present(companies)
     generated = count - len(SHOWCASE) if showcase else count
     bulk = count >= BULK_THRESHOLD and count >= existing
@@ -206,6 +206,7 @@ def seed(
     if showcase and done == generated:
         with db.transaction() as session:
             done += add_showcase(session, moment)
+    db.gather_statistics()
     return done
 
 

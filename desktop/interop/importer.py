@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import contact_values, imports
+from db import contact_values, imports, tallies
 from db.bulk import IMPORT_TABLES, indexes_deferred
 from db.contact_values import (
     ContactDraft,
@@ -293,13 +293,16 @@ def run(
     """Do what `result` says, `CHUNK` records per transaction, as one import batch."""
     creates = sum(1 for step in result.steps if step.action is Action.CREATE)
     with db.reading() as session:
-        existing = session.scalar(select(func.count()).select_from(Contact)) or 0
+        kept = tallies.contact_counts(session)
+    existing = kept.live + kept.trashed
     # A book filled by its first big import: indexes built once at the end are cheaper
     # than kept sorted through every insert (`open_database` rebuilds them after a crash).
     bulk = creates >= BULK_THRESHOLD and creates >= existing
     deferred = indexes_deferred(db.writing, IMPORT_TABLES) if bulk else contextlib.nullcontext()
     with cyclic_gc_paused(), deferred:
-        return _run(db, result, source, format, progress, cancelled)
+        outcome = _run(db, result, source, format, progress, cancelled)
+    db.gather_statistics()
+    return outcome
 
 
 def _run(

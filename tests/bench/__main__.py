@@ -13,6 +13,7 @@
     python -m tests.bench sync --contacts 10000        (against Radicale on loopback)
     python -m tests.bench sync-steady --contacts 100000  (a book in step: no-op, one change)
     python -m tests.bench packaged            (after bash .ci/build)
+    python -m tests.bench instant --contacts 1000000  (issue 17's figures, see instant.py)
     python -m tests.bench all --contacts 1000000      (startup uses 100,000)
 
 Seeded databases are cached in ~/.cache/callsheet-bench (CALLSHEET_BENCH_DIR).
@@ -32,6 +33,7 @@ from pathlib import Path
 from tests.bench import (
     duplicates,
     follow_ups,
+    instant,
     interop,
     lookup,
     migrations,
@@ -40,6 +42,7 @@ from tests.bench import (
     ui_stall,
 )
 from tests.bench.databases import seeded
+from tests.bench.instant import timed
 
 PROBE = [sys.executable, "-m", "tests.bench.app_probe"]
 
@@ -85,36 +88,15 @@ def bench_seed(contacts: int) -> None:
     )
 
 
-def _timed(command: list[str], expect: str | None = None) -> float:
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert process.stdout is not None
-    if expect is not None:
-        for line in process.stdout:
-            if line.strip() == expect:
-                break
-    else:
-        process.wait(timeout=60)
-    elapsed = time.perf_counter() - started
-    process.wait(timeout=60)
-    process.stdout.close()
-    return elapsed
-
-
 def bench_startup(contacts: int, runs: int = 5) -> None:
     folder = seeded(contacts)
     with tempfile.TemporaryDirectory() as config:
         os.environ["CALLSHEET_CONFIG_DIR"] = config
-        app = [_timed([*PROBE, "paint", str(folder)], "painted") for _ in range(runs)]
-        qt = [_timed([sys.executable, "-c", "import PySide6.QtWidgets"]) for _ in range(runs)]
+        app = [timed([*PROBE, "paint", str(folder)], "painted") for _ in range(runs)]
+        qt = [timed([*PROBE, "bare"], "painted") for _ in range(runs)]
     print(
         f"startup contacts={contacts} painted_s={statistics.median(app):.3f} "
-        f"import_qtwidgets_s={statistics.median(qt):.3f} "
+        f"bare_window_s={statistics.median(qt):.3f} "
         f"ratio={statistics.median(app) / statistics.median(qt):.1f}"
     )
 
@@ -194,7 +176,7 @@ def bench_packaged(_contacts: int, runs: int = 5) -> None:
         os.environ["CALLSHEET_CONFIG_DIR"] = folder
 
         def timed(command: list[str], n: int) -> float:
-            return _timed([*command, "--data-dir", f"{folder}/data{n}", "selftest"])
+            return timed([*command, "--data-dir", f"{folder}/data{n}", "selftest"])
 
         packaged = [timed([str(binary)], n) for n in range(runs)]
         source = [timed([sys.executable, "-m", "desktop"], runs + n) for n in range(runs)]
@@ -203,6 +185,10 @@ def bench_packaged(_contacts: int, runs: int = 5) -> None:
         f"source_selftest_s={statistics.median(source):.2f} "
         f"ratio={statistics.median(packaged) / statistics.median(source):.2f}"
     )
+
+
+def bench_instant(contacts: int) -> None:
+    instant.report(instant.run(contacts))
 
 
 def bench_interop(contacts: int) -> None:
@@ -277,6 +263,7 @@ def main() -> None:
             "sync",
             "sync-steady",
             "packaged",
+            "instant",
             "all",
         ],
     )
@@ -296,6 +283,7 @@ def main() -> None:
         "sync": bench_sync,
         "sync-steady": bench_sync_steady,
         "packaged": bench_packaged,
+        "instant": bench_instant,
     }
     if args.what == "all":
         bench_seed(min(args.contacts, 200_000))

@@ -3,6 +3,9 @@
 python -m tests.bench.app_probe paint DATA_DIR      -> "painted" once the window painted
 python -m tests.bench.app_probe scroll DATA_DIR ROW -> seconds to show row ROW loaded
 python -m tests.bench.app_probe memory DATA_DIR     -> peak RSS (MB) after a session
+python -m tests.bench.app_probe select DATA_DIR ROW -> ms per Down key from ROW, each until
+                                                       the detail pane is filled and painted
+python -m tests.bench.app_probe bare                -> "painted" once a bare window painted
 """
 
 from __future__ import annotations
@@ -29,9 +32,16 @@ def _window(data_dir: Path):  # type: ignore[no-untyped-def]
 
 
 def paint(data_dir: Path) -> None:
-    from PySide6.QtCore import QEvent, QObject
-
     app, window = _window(data_dir)
+    watcher = _exit_on_first_paint(window.table.viewport())
+    window.show()
+    app.exec()
+    del watcher
+
+
+def _exit_on_first_paint(widget):  # type: ignore[no-untyped-def]
+    """Print "painted" and end the process when `widget` first paints (keep the result)."""
+    from PySide6.QtCore import QEvent, QObject
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -41,9 +51,8 @@ def paint(data_dir: Path) -> None:
             return False
 
     watcher = FirstPaint()
-    window.table.viewport().installEventFilter(watcher)
-    window.show()
-    app.exec()
+    widget.installEventFilter(watcher)
+    return watcher
 
 
 def _wait_loaded(app, window, row: int, timeout: float = 30.0) -> float:  # type: ignore[no-untyped-def]
@@ -85,6 +94,51 @@ def memory(data_dir: Path) -> None:
     window.close()
 
 
+def select(data_dir: Path, row: int, steps: int = 200) -> None:
+    """Walk down the list from `row` with the Down key, as a rep reading through it does:
+    each step's time covers the key, the detail pane filled and both panes painted."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    app, window = _window(data_dir)
+    window.show()
+    app.processEvents()
+    window.table.scrollTo(window.model.index(row, 0))
+    _wait_loaded(app, window, row + steps + 1)
+    window.table.setCurrentIndex(window.model.index(row, 0))
+    window.table.setFocus()
+    app.processEvents()
+    times = []
+    for step in range(1, steps + 1):
+        started = time.perf_counter()
+        QTest.keyClick(window.table, Qt.Key.Key_Down)
+        window.table.viewport().repaint()
+        window.detail.repaint()
+        times.append((time.perf_counter() - started) * 1000)
+        shown = window.detail.details
+        expected = window.model.contact_id(row + step)
+        if shown is None or shown.id != expected:
+            raise SystemExit(f"step {step}: the detail pane does not show row {row + step}")
+        app.processEvents()  # what the step queued (page prefetch, worker results)
+    print(" ".join(f"{t:.3f}" for t in times), flush=True)
+    window.close()
+
+
+def bare() -> None:
+    """A bare Qt main window with an empty table: the floor for start-up."""
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    app = QApplication([])
+    window = QMainWindow()
+    table = QTableView()
+    window.setCentralWidget(table)
+    window.resize(1280, 800)
+    watcher = _exit_on_first_paint(table.viewport())
+    window.show()
+    app.exec()
+    del watcher
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory. VmHWM, because ru_maxrss survives exec() on
     Linux and would report the parent's peak (the benchmark seeds in the parent)."""
@@ -98,8 +152,13 @@ def peak_rss_mb() -> float:
 
 
 if __name__ == "__main__":
-    what, folder = sys.argv[1], Path(sys.argv[2])
-    if what == "paint":
+    what = sys.argv[1]
+    folder = Path(sys.argv[2]) if len(sys.argv) > 2 else Path()
+    if what == "bare":
+        bare()
+    elif what == "select":
+        select(folder, int(sys.argv[3]))
+    elif what == "paint":
         paint(folder)
     elif what == "scroll":
         scroll(folder, int(sys.argv[3]))

@@ -67,7 +67,7 @@ def as_if_grown(engine: Engine, factor: float) -> None:
     """Give the planner the statistics of a book `factor` times this one's size: ANALYZE
     it, then scale each index's row count, and its rows per key where the key has few
     values (a status, a kind: a bigger book has more rows per value, not more values).
-    The statistics are read again by connections opened afterwards."""
+    Connections opened afterwards read them."""
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
         rows = conn.exec_driver_sql("SELECT tbl, idx, stat FROM sqlite_stat1").all()
