@@ -24,6 +24,14 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import backups, bulk, journal, search, statistics
+from db.book_file import (
+    HEAD_REVISION,
+    closed_cleanly,
+    database_path,
+    forget_clean_close,
+    stored_revision,
+    unchanged_since_clean_close,
+)
 from db.clock import Clock, SystemClock, session_info
 from db.errors import (
     DamagedDatabaseError,
@@ -41,8 +49,6 @@ from db.job_lock import JobLock, OnWait, job_lock
 
 log = logging.getLogger(__name__)
 
-DB_FILENAME = "callsheet.db"
-HEAD_REVISION = "0011"
 # Page cache per connection: an import of 100,000 outgrows the default 2 MB and rereads
 # index pages from disk.
 CACHE_KIB = 32 * 1024
@@ -117,10 +123,6 @@ class Database:
         closed_cleanly(self.path)
 
 
-def database_path(data_dir: Path) -> Path:
-    return data_dir / DB_FILENAME
-
-
 def open_database(
     data_dir: Path,
     *,
@@ -160,7 +162,7 @@ def _open(
         if create and not os.access(path, os.W_OK):
             raise ReadOnlyDatabaseError(path)
         with translate_errors(path):
-            revision = _stored_revision(path)
+            revision = stored_revision(path)
     elif not create:
         raise MissingDatabaseError(path)
     jobs = job_lock(path)
@@ -168,15 +170,15 @@ def _open(
     if revision != HEAD_REVISION:
         what = "an upgrade" if revision else "the book's set-up"
         with jobs.held(what, on_wait), translate_errors(path):
-            revision = _stored_revision(path) if path.exists() else None  # done meanwhile?
+            revision = stored_revision(path) if path.exists() else None  # done meanwhile?
             if revision != HEAD_REVISION:
                 _upgrade_aside(path, revision, clock, busy_timeout_ms)
     engine = make_engine(path, busy_timeout_ms)
     try:
         with translate_errors(path):
-            if not checked and not _unchanged_since_clean_close(path):
+            if not checked and not unchanged_since_clean_close(path):
                 _check_integrity(engine, path)
-            _forget_clean_close(path)
+            forget_clean_close(path)
         # Indexes are missing while a bulk load runs, or after one was killed: only
         # the second is this open's to mend.
         with jobs.try_hold() as free, translate_errors(path):
@@ -287,37 +289,6 @@ def _translate(path: Path, error: BaseException | None) -> Exception:
     return error if isinstance(error, Exception) else RuntimeError(message)
 
 
-def closed_cleanly(path: Path) -> None:
-    """Note that the book was closed as it is now (no other connection holds it, its
-    WAL is gone), so the next open may skip the integrity check."""
-    if Path(f"{path}-wal").exists() or not path.exists():
-        return  # another process still has it open: its close will say
-    status = path.stat()
-    with contextlib.suppress(OSError):
-        _clean_marker(path).write_text(f"{status.st_size} {status.st_mtime_ns}", "ascii")
-
-
-def _unchanged_since_clean_close(path: Path) -> bool:
-    try:
-        noted = _clean_marker(path).read_text("ascii").split()
-        status = path.stat()
-    except OSError:
-        return False
-    wal = Path(f"{path}-wal")
-    return noted == [str(status.st_size), str(status.st_mtime_ns)] and (
-        not wal.exists() or wal.stat().st_size == 0
-    )
-
-
-def _forget_clean_close(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        _clean_marker(path).unlink(missing_ok=True)
-
-
-def _clean_marker(path: Path) -> Path:
-    return path.with_name(f"{path.name}.closed")
-
-
 def _check_integrity(engine: Engine, path: Path) -> None:
     """SQLite's quick check, run when the book may have changed since it was last
     closed cleanly (a crash, a copy, a disk fault): a damaged book is not used."""
@@ -364,20 +335,6 @@ def _check_is_sqlite(path: Path) -> None:
         raise ReadOnlyDatabaseError(path) from error
     if header and header != _SQLITE_MAGIC:
         raise NotADatabaseError(path)
-
-
-def _stored_revision(path: Path) -> str | None:
-    """The schema revision of an existing file, read without changing a byte of it."""
-    with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
-        tables = {
-            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        if "alembic_version" not in tables:
-            if tables:
-                raise NotADatabaseError(path)
-            return None
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    return row[0] if row else None
 
 
 def _upgrade_aside(path: Path, revision: str | None, clock: Clock, busy_timeout_ms: int) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.bulk import chunks
 from db.contacts import ContactRow
-from db.search import phone_shaped, query_terms
+from db.lookup_query import phone_shaped, query_terms
 from db.text import digits, fold
 
 # The fields a lookup searches, in the order a reason is looked for.

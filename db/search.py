@@ -3,31 +3,24 @@
 The SQLite backend keeps an FTS5 table, `contact_lookup`, updated in the same
 transaction as the contact (after each flush, from `db.journal`'s change set).
 Queries are built from the user's words only, never from their syntax, so any text
-is safe. Results are bounded: at most `limit` candidates per tier are read, then
-ordered (whole-name prefix, name-word prefix, other hits; then by name), so a
-query matching half the database costs what a query matching fifty rows costs.
+is safe; they are answered by `db.lookup_query`.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import lookup_query
 from db.journal import changed_contact_ids
+from db.lookup_query import LookupHit
 from db.phones import national_digits_of
-from db.text import digits, fold, sort_key
-
-MAX_TERMS = 8
-MAX_TERM_LENGTH = 64
-
-_WORD = re.compile(r"[^\W_]+")
-_PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
+from db.text import digits
 
 
 @dataclass(frozen=True)
@@ -53,19 +46,6 @@ class LookupDocument:
             self.places,
             self.tags,
         )
-
-
-@dataclass(frozen=True)
-class LookupHit:
-    """One contact found, with what the result list shows."""
-
-    id: uuid.UUID
-    display_name: str
-    company: str | None
-    title: str | None
-    email: str | None
-    phone: str | None
-    city: str | None
 
 
 def phone_search_text(entered: str, e164: str | None, national_digits: str | None) -> str:
@@ -103,52 +83,15 @@ def document_for(
     )
 
 
-def match_expression(query: str) -> str | None:
-    """The FTS5 MATCH text for what a user typed, or None when it has no words.
-
-    Every word becomes a quoted prefix term and the terms are AND-ed. A query that
-    looks like a phone number ("+47 55", "555-01") is one: its digits, run together,
-    must begin one of a contact's numbers (as typed, international or national), so
-    "+47 55" does not find a Brazilian +55 number that merely holds a 47.
-    """
-    terms = query_terms(query)
-    if not terms:
-        return None
-    if phone_shaped(query):
-        return f'phones : "{digits(query)[:MAX_TERM_LENGTH]}"*'
-    return " AND ".join(f'"{term}"*' for term in terms)
-
-
-def phone_shaped(query: str) -> bool:
-    """Whether `query` is one phone number ("+47 55", "555-01"), not several words."""
-    text = query.strip()
-    return bool(_PHONE_LIKE.match(text)) and (len(query_terms(text)) > 1 or text.startswith("+"))
-
-
-def query_terms(query: str) -> list[str]:
-    """The words of `query`, folded, at most MAX_TERMS of at most MAX_TERM_LENGTH."""
-    words = _WORD.findall(fold(query[: MAX_TERMS * (MAX_TERM_LENGTH + 8)]))
-    return [word[:MAX_TERM_LENGTH] for word in words[:MAX_TERMS]]
-
-
 class SqliteLookup:
     """Lookup over the FTS5 `contact_lookup` table."""
 
     def lookup(self, session: Session, query: str, limit: int = 50) -> list[LookupHit]:
         """Contacts matching every word of `query`, best first, at most `limit`."""
-        expression = match_expression(query)
-        if expression is None or limit <= 0:
-            return []
-        terms = query_terms(query)
         conn = session.connection()
-        rest = " AND ".join(f'"{term}"*' for term in terms[1:])
-        name_first = f'(name : "{terms[0]}"*)' + (f" AND {rest}" if rest else "")
-        ids = self._match(conn, name_first, limit)
-        if len(ids) < limit:
-            seen = set(ids)
-            ids += [i for i in self._match(conn, expression, limit) if i not in seen]
-        hits = _load_hits(conn, ids)
-        return sorted(hits, key=_ranking(terms))[:limit]
+        return lookup_query.lookup(
+            lambda sql, params: conn.exec_driver_sql(sql, tuple(params)), query, limit
+        )
 
     def next_rowid(self, conn: Connection) -> int:
         """The first index row no contact holds (`contacts.lookup_rowid` is set only
@@ -215,14 +158,6 @@ class SqliteLookup:
         ]
         self.reindex(conn, ids)
 
-    @staticmethod
-    def _match(conn: Connection, expression: str, limit: int) -> list[str]:
-        rows = conn.execute(
-            text("SELECT contact_id FROM contact_lookup WHERE contact_lookup MATCH :m LIMIT :n"),
-            {"m": expression, "n": limit},
-        )
-        return [r[0] for r in rows]
-
 
 LOOKUP = SqliteLookup()
 
@@ -237,45 +172,6 @@ def _after_flush(session: Session, _context: Any) -> None:
     if changed:
         LOOKUP.reindex(session.connection(), list(changed))
         changed.clear()
-
-
-def name_tier(display_name: str, terms: Sequence[str]) -> int:
-    """How well a name answers the query's words (0 best):
-    0 the name's words start with the terms in order ("mar ber": Maren Bertelsen),
-    1 each term starts some word of the name (Bernardo Márquez),
-    2 the first term starts a word of the name, 3 the match is elsewhere (company, ...).
-    """
-    words = _WORD.findall(fold(display_name))
-    if len(words) >= len(terms) and all(
-        word.startswith(term) for word, term in zip(words, terms, strict=False)
-    ):
-        return 0
-    if all(any(word.startswith(term) for word in words) for term in terms):
-        return 1
-    if any(word.startswith(terms[0]) for word in words):
-        return 2
-    return 3
-
-
-def _ranking(terms: Sequence[str]) -> Any:
-    def key(hit: LookupHit) -> tuple[int, str]:
-        return name_tier(hit.display_name, terms), sort_key(hit.display_name)
-
-    return key
-
-
-def _load_hits(conn: Connection, hex_ids: list[str]) -> list[LookupHit]:
-    if not hex_ids:
-        return []
-    marks = ",".join(f":i{n}" for n in range(len(hex_ids)))
-    rows = conn.execute(
-        text(
-            "SELECT id, display_name, company_name, title, primary_email, primary_phone, city "
-            f"FROM contacts WHERE deleted_at IS NULL AND id IN ({marks})"
-        ),
-        {f"i{n}": value for n, value in enumerate(hex_ids)},
-    )
-    return [LookupHit(uuid.UUID(hex=r[0]), *r[1:]) for r in rows]
 
 
 def _documents_from_database(conn: Connection, hex_ids: list[str]) -> list[LookupDocument]:

@@ -214,11 +214,16 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _find(args: argparse.Namespace) -> int:
-    book = open_book(args.data_dir, create=False)
-    try:
-        hits = book.lookup(args.text, limit=args.limit + 1)
-    finally:
-        book.close()
+    from db import quick_read
+
+    with quick_read.reader(args.data_dir) as conn:
+        hits = quick_read.lookup(conn, args.text, args.limit + 1) if conn else None
+    if hits is None:  # the book needs opening the whole way (see db.quick_read)
+        book = open_book(args.data_dir, create=False)
+        try:
+            hits = book.lookup(args.text, limit=args.limit + 1)
+        finally:
+            book.close()
     if not hits:
         print(f"callsheet: no contact matches “{args.text}”.", file=sys.stderr)
     elif len(hits) > args.limit:

@@ -49,10 +49,11 @@ from db.groups import GroupRow
 from db.history import HistoryDetails, HistoryRow
 from db.imports import BatchRow
 from db.job_lock import OnWait
+from db.lookup_query import LookupHit
 from db.lookup_reasons import Reason
 from db.notes import NoteRow
 from db.restore import BackupPlan
-from db.search import LOOKUP, LookupHit
+from db.search import LOOKUP
 from db.social_profiles import ProfileRow
 from db.sync_state import AccountRow, ConflictRow
 from db.tasks import Bucket, TaskQuery, TaskRow

@@ -2,7 +2,7 @@
 
     python -m db.migrations.new "add contact nickname index"
 
-Review the generated file, then set HEAD_REVISION in db/engine.py to its id.
+Review the generated file, then set HEAD_REVISION in db/book_file.py to its id.
 """
 
 from __future__ import annotations

@@ -37,8 +37,8 @@ from db.contact_values import (
     validate,
 )
 from db.groups import GroupRow
+from db.lookup_query import LookupHit, phone_shaped
 from db.phones import parsing_region
-from db.search import LookupHit, phone_shaped
 from db.text import digits
 from desktop.ui.contact_picker import ContactPicker
 from desktop.ui.country_box import CountryBox, RegionBox

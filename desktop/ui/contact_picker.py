@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.search import LookupHit
+from db.lookup_query import LookupHit
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 SUGGESTIONS = 12

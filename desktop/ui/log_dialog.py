@@ -24,7 +24,7 @@ from db.activities import ActivityDetails
 from db.activity_values import OUTCOMES, ActivityDraft
 from db.errors import ValidationError
 from db.history import HistoryDetails
-from db.search import LookupHit
+from db.lookup_query import LookupHit
 from desktop.typed_dates import parse_duration
 from desktop.ui.contact_picker import ContactPicker
 from desktop.ui.form_dialog import FormDialog, label_for

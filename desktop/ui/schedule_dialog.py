@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from db.activities import ActivityDetails
 from db.activity_values import ActivityDraft
 from db.errors import ValidationError
+from db.lookup_query import LookupHit
 from db.recurrence import Recurrence, month_week_of
-from db.search import LookupHit
 from desktop.typed_dates import DAY_NAMES, WEEKDAYS, WORKWEEK, next_working_day
 from desktop.ui.contact_picker import ContactPicker
 from desktop.ui.form_dialog import FormDialog, label_for

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 from db.engine import open_database
-from db.search import LOOKUP, match_expression
+from db.lookup_query import match_expression
+from db.search import LOOKUP
 
 
 def realistic_queries(folder: Path, count: int = 60) -> list[str]:

@@ -8,7 +8,8 @@ import pytest
 
 from db import contacts, groups
 from db.engine import Database
-from db.search import LOOKUP, match_expression
+from db.lookup_query import match_expression
+from db.search import LOOKUP
 from tests.factories import add_contact
 
 

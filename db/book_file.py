@@ -1,0 +1,66 @@
+"""The book's file on disk, read without SQLAlchemy: its name, its schema revision,
+and whether it was closed cleanly and is unchanged since (then the next open may skip
+the integrity check, and `db.quick_read` may answer from it)."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+from db.errors import NotADatabaseError
+
+DB_FILENAME = "callsheet.db"
+HEAD_REVISION = "0011"
+
+
+def database_path(data_dir: Path) -> Path:
+    return data_dir / DB_FILENAME
+
+
+def stored_revision(path: Path) -> str | None:
+    """The schema revision of an existing file, read without changing a byte of it."""
+    with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        tables = {
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if "alembic_version" not in tables:
+            if tables:
+                raise NotADatabaseError(path)
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def closed_cleanly(path: Path) -> None:
+    """Note that the book was closed as it is now (no other connection holds it, its
+    WAL is gone), so the next open may skip the integrity check."""
+    if Path(f"{path}-wal").exists() or not path.exists():
+        return  # another process still has it open: its close will say
+    status = path.stat()
+    with contextlib.suppress(OSError):
+        _clean_marker(path).write_text(f"{status.st_size} {status.st_mtime_ns}", "ascii")
+
+
+def unchanged_since_clean_close(path: Path) -> bool:
+    """Whether the book is as it was when last closed cleanly, with nobody's changes
+    waiting in its WAL."""
+    try:
+        noted = _clean_marker(path).read_text("ascii").split()
+        status = path.stat()
+    except OSError:
+        return False
+    wal = Path(f"{path}-wal")
+    return noted == [str(status.st_size), str(status.st_mtime_ns)] and (
+        not wal.exists() or wal.stat().st_size == 0
+    )
+
+
+def forget_clean_close(path: Path) -> None:
+    """The book is open for writing: the next open cannot trust it unchecked."""
+    with contextlib.suppress(OSError):
+        _clean_marker(path).unlink(missing_ok=True)
+
+
+def _clean_marker(path: Path) -> Path:
+    return path.with_name(f"{path.name}.closed")

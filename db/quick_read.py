@@ -1,0 +1,44 @@
+"""Quick answers from a book with sqlite3 alone, for the command line's `find`: no
+SQLAlchemy, no models, a read-only connection. Only a book at this version's schema,
+closed cleanly and unchanged since (when `open_database` would skip its integrity check
+too), is read this way; for any other (open in the app, from an older version, damaged,
+missing) `reader` returns None and the caller opens the book the whole way, with its
+upgrade, checks and messages."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from db import lookup_query
+from db.book_file import HEAD_REVISION, database_path, stored_revision
+from db.book_file import unchanged_since_clean_close as unchanged
+from db.errors import CallsheetError
+from db.lookup_query import LookupHit
+
+
+@contextlib.contextmanager
+def reader(data_dir: Path) -> Iterator[sqlite3.Connection | None]:
+    """A read-only connection to the book in `data_dir`, or None (see the module)."""
+    path = database_path(data_dir.expanduser().absolute())
+    conn = None
+    try:
+        if path.is_file() and unchanged(path) and stored_revision(path) == HEAD_REVISION:
+            conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+            conn.execute("SELECT live FROM contact_tallies").fetchone()  # it reads (WAL)
+    except (sqlite3.Error, CallsheetError, OSError):
+        if conn is not None:
+            conn.close()
+        conn = None
+    try:
+        yield conn
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def lookup(conn: sqlite3.Connection, text: str, limit: int) -> list[LookupHit]:
+    """What `ContactBook.lookup` finds, read through `conn`."""
+    return lookup_query.lookup(lambda sql, params: conn.execute(sql, params), text, limit)

@@ -1,0 +1,64 @@
+"""`callsheet find` answers from sqlite3 alone when the book was closed cleanly (no
+SQLAlchemy, no models: a fast start), and the whole way otherwise, with the same
+answers either way."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db import quick_read
+from db.engine import database_path
+from desktop.contact_book import ContactBook
+from tests.locations import ROOT
+
+QUERIES = ["ma", "maya lund", "+47 55", "fjord", "bergen", "zzz"]
+
+
+@pytest.fixture
+def closed_book(data_dir: Path) -> Path:
+    with ContactBook.open(data_dir) as book:
+        book.seed(400, seed=11)
+    return data_dir
+
+
+def test_the_quick_read_finds_what_the_app_finds(closed_book: Path) -> None:
+    with quick_read.reader(closed_book) as conn:
+        assert conn is not None
+        quick = {q: quick_read.lookup(conn, q, 30) for q in QUERIES}
+    with ContactBook.open(closed_book) as book:
+        assert {q: book.lookup(q, 30) for q in QUERIES} == quick
+    assert any(quick.values())
+
+
+def test_a_book_open_elsewhere_or_from_an_older_version_is_not_read_quickly(
+    closed_book: Path,
+) -> None:
+    book = ContactBook.open(closed_book)  # the app has it open: it may be mid-change
+    with quick_read.reader(closed_book) as conn:
+        assert conn is None
+    book.close()
+    with quick_read.reader(closed_book) as conn:
+        assert conn is not None
+    database_path(closed_book).touch()  # changed since its clean close (a copy, a crash)
+    with quick_read.reader(closed_book) as conn:
+        assert conn is None
+
+
+def test_find_on_a_closed_book_loads_neither_sqlalchemy_nor_qt(closed_book: Path) -> None:
+    script = (
+        "import sys\n"
+        "from desktop.cli import main\n"
+        f"code = main(['--data-dir', {str(closed_book)!r}, 'find', 'ma', '--json'])\n"
+        "loaded = [m for m in ('sqlalchemy', 'PySide6', 'db.models') if m in sys.modules]\n"
+        "print('LOADED', loaded, code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "LOADED [] 0"
+    assert '"display_name"' in result.stdout
