@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +27,43 @@ from db.models import (
 from db.search import LOOKUP
 
 CHUNK = 500
+
+
+@dataclass(frozen=True)
+class PartCounts:
+    """The most values any one contact has of each kind: an export's widest row."""
+
+    emails: int = 0
+    phones: int = 0
+    addresses: int = 0
+    urls: int = 0
+    profiles: int = 0
+    custom_fields: int = 0
+
+
+_MOST_PARTS = """
+SELECT max((SELECT count(*) FROM contact_emails WHERE contact_id = c.id)),
+       max((SELECT count(*) FROM contact_phones WHERE contact_id = c.id)),
+       max((SELECT count(*) FROM contact_addresses WHERE contact_id = c.id)),
+       max((SELECT count(*) FROM contact_urls WHERE contact_id = c.id)),
+       max((SELECT count(*) FROM social_profiles
+             WHERE contact_id = c.id AND deleted_at IS NULL)),
+       max(CASE WHEN json_valid(c.custom_fields)
+                THEN (SELECT count(*) FROM json_each(c.custom_fields)) ELSE 0 END)
+  FROM contacts c WHERE c.id IN ({marks})
+"""
+
+
+def most_parts(session: Session, ids: Sequence[uuid.UUID]) -> PartCounts:
+    """How wide the widest of these contacts is, counted in the database (nothing is
+    loaded), so a CSV's header can be written before its rows stream out."""
+    most = [0] * 6
+    conn = session.connection()
+    for start in range(0, len(ids), CHUNK):
+        chunk = tuple(cid.hex for cid in ids[start : start + CHUNK])
+        found = conn.exec_driver_sql(_MOST_PARTS.format(marks=",".join("?" * len(chunk))), chunk)
+        most = [max(m, n or 0) for m, n in zip(most, found.one(), strict=True)]
+    return PartCounts(*most)
 
 
 def export_ids(

@@ -6,12 +6,12 @@ has. Callsheet reads the file back field for field (presets.NUMBERED)."""
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from typing import IO
 
 from db.contact_values import ExportedContact
+from db.exports import PartCounts
 from desktop.interop.vcard import NO_YEAR
 
 # OWASP's list of what makes a spreadsheet cell a formula (or a DDE call, "|").
@@ -65,21 +65,16 @@ def header(widths: dict[str, int]) -> list[str]:
     return columns
 
 
-def widths_of(contacts: Iterable[ExportedContact]) -> dict[str, int]:
-    widths = {"E-mail": 0, "Phone": 0, "Address": 0, "Website": 0, "Profile": 0}
-    widths["Custom Field"] = 0
-    for c in contacts:
-        d = c.details
-        for kind, count in (
-            ("E-mail", len(d.emails)),
-            ("Phone", len(d.phones)),
-            ("Address", len(d.addresses)),
-            ("Website", len(d.urls)),
-            ("Profile", len(c.profiles)),
-            ("Custom Field", len(d.custom_fields)),
-        ):
-            widths[kind] = max(widths[kind], count)
-    return widths
+def widths_of(parts: PartCounts) -> dict[str, int]:
+    """The numbered columns each kind needs, from the widest contact's counts."""
+    return {
+        "E-mail": parts.emails,
+        "Phone": parts.phones,
+        "Address": parts.addresses,
+        "Website": parts.urls,
+        "Profile": parts.profiles,
+        "Custom Field": parts.custom_fields,
+    }
 
 
 def row(contact: ExportedContact, widths: dict[str, int]) -> list[str]:
@@ -115,17 +110,14 @@ def guarded(cell: str) -> str:
     return cell
 
 
-def write_csv(contacts: Sequence[ExportedContact], out: IO[str]) -> int:
-    """Write `contacts` (header first); returns how many rows."""
-    widths = widths_of(contacts)
+def write_csv(contacts: Iterable[ExportedContact], parts: PartCounts, out: IO[str]) -> int:
+    """Write the header for contacts as wide as `parts`, then each contact's row as it
+    comes (nothing is held); returns how many rows."""
+    widths = widths_of(parts)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header(widths))
+    count = 0
     for contact in contacts:
         writer.writerow([guarded(cell) for cell in row(contact, widths)])
-    return len(contacts)
-
-
-def to_text(contacts: Sequence[ExportedContact]) -> str:
-    buffer = io.StringIO()
-    write_csv(contacts, buffer)
-    return buffer.getvalue()
+        count += 1
+    return count

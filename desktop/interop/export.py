@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.contact_values import ExportedContact
 from db.errors import CallsheetError
-from db.exports import load_contacts
+from db.exports import load_contacts, most_parts
 from desktop.interop import csv_export
 from desktop.interop.ical import write_calendar
 from desktop.interop.vcard import write_vcard
@@ -129,9 +129,10 @@ def _write(
         data = write_calendar(session, set(ids))
         handle.write(data.decode("utf-8"))
         return data.count(b"BEGIN:VTODO") + data.count(b"BEGIN:VJOURNAL")
-    if format == "csv":  # the column count depends on every contact: read all first
-        contacts = list(_reported(load_contacts(session, ids), len(ids), progress))
-        return csv_export.write_csv(contacts, handle)
+    if format == "csv":  # the header counts columns for the widest contact: asked first
+        parts = most_parts(session, ids)
+        contacts = _reported(load_contacts(session, ids), len(ids), progress)
+        return csv_export.write_csv(contacts, parts, handle)
     count = 0
     for contact in _reported(load_contacts(session, ids), len(ids), progress):
         handle.write(write_vcard(contact, vcard_version))

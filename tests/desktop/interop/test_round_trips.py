@@ -18,6 +18,7 @@ from db.models import Contact
 from db.recurrence import Recurrence
 from desktop.cli import main
 from desktop.interop import importer
+from desktop.interop.export import write_export
 from desktop.interop.files import plan_contacts
 
 PNG = base64.b64decode(
@@ -362,3 +363,43 @@ def test_an_export_clears_what_a_killed_export_left_behind(db: Database, tmp_pat
     assert not orphan.exists() and running.exists()
     left = sorted(p.name for p in tmp_path.glob("*all.vcf*"))
     assert left == sorted([target.name, running.name])
+
+
+def test_a_csv_has_the_columns_of_its_widest_contact_and_no_more(
+    db: Database, tmp_path: Path
+) -> None:
+    """The header is written before the rows stream out: its numbered columns come from
+    the database's counts, which must match the widest contact exported (trashed
+    profiles and contacts left out of the export do not widen it)."""
+    import csv
+
+    with db.transaction() as session:
+        wide = contacts.create_contact(
+            session,
+            ContactDraft(
+                given_name="Wide",
+                emails=tuple(EmailValue(f"w{n}@x.example") for n in range(3)),
+                custom_fields={"A": "1", "B": "2"},
+            ),
+        )
+        contacts.create_contact(session, ContactDraft(given_name="Narrow"))
+        left_out = contacts.create_contact(
+            session,
+            ContactDraft(
+                given_name="Left out",
+                emails=tuple(EmailValue(f"l{n}@x.example") for n in range(5)),
+            ),
+        )
+        social_profiles.add_profile(session, wide, "github", "wide", "https://github.com/wide")
+        gone = social_profiles.add_profile(session, wide, "mastodon", "w", "https://m.example/@w")
+        social_profiles.set_trashed(session, gone, True)
+        ids = [cid for cid in exports.export_ids(session) if cid != left_out]
+    out = tmp_path / "book.csv"
+    with db.reading() as session:
+        assert write_export(session, ids, "csv", out) == 2
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    numbered = {column.split(" - ")[0] for column in header if " - " in column}
+    assert numbered == {
+        "E-mail 1", "E-mail 2", "E-mail 3", "Profile 1", "Custom Field 1", "Custom Field 2",
+    }  # fmt: skip
