@@ -1,12 +1,20 @@
 """The book's file on disk, read without SQLAlchemy: its name, its schema revision,
-and whether it was closed cleanly and is unchanged since (then the next open may skip
-the integrity check, and `db.quick_read` may answer from it)."""
+whether it was closed cleanly and is unchanged since, and whether another process has
+it open now. Either way the next open may skip the integrity check (a book open
+elsewhere was checked by the open that found it unclean), and `db.quick_read` may
+answer from it."""
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
 from pathlib import Path
+from typing import IO
+
+try:
+    import fcntl
+except ImportError:  # Windows: no shared locks; an unclean book is always checked
+    fcntl = None  # type: ignore[assignment]
 
 from db.errors import NotADatabaseError
 
@@ -64,3 +72,41 @@ def forget_clean_close(path: Path) -> None:
 
 def _clean_marker(path: Path) -> Path:
     return path.with_name(f"{path.name}.closed")
+
+
+class OpenMark:
+    """A shared lock on `callsheet.db.open`, held while this process has the book open:
+    the OS drops it when the process ends, however it ends, so a book whose clean-close
+    marker is missing and that nobody holds open was left by a crash."""
+
+    def __init__(self, path: Path) -> None:
+        self._handle: IO[bytes] | None = None
+        if fcntl is None:
+            return
+        with contextlib.suppress(OSError):  # a read-only folder: nothing to mark
+            self._handle = _mark_file(path).open("ab")
+            fcntl.flock(self._handle, fcntl.LOCK_SH)
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()  # closing drops the lock
+            self._handle = None
+
+
+def open_elsewhere(path: Path) -> bool:
+    """Whether another open of the book (in any process) holds it now."""
+    if fcntl is None:
+        return False
+    try:
+        with _mark_file(path).open("ab") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False
+    except OSError:
+        return False
+
+
+def _mark_file(path: Path) -> Path:
+    return path.with_name(f"{path.name}.open")

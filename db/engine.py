@@ -26,9 +26,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import backups, bulk, journal, search, statistics
 from db.book_file import (
     HEAD_REVISION,
+    OpenMark,
     closed_cleanly,
     database_path,
     forget_clean_close,
+    open_elsewhere,
     stored_revision,
     unchanged_since_clean_close,
 )
@@ -73,6 +75,7 @@ class Database:
     clock: Clock
     jobs: JobLock
     writable: bool = True  # False for a book read as it is on a full disk
+    open_mark: OpenMark | None = None
     _writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @contextlib.contextmanager
@@ -120,6 +123,8 @@ class Database:
             with self.engine.connect() as conn:
                 statistics.look_over(conn)
         self.engine.dispose()
+        if self.open_mark is not None:
+            self.open_mark.release()
         closed_cleanly(self.path)
 
 
@@ -174,10 +179,12 @@ def _open(
             if revision != HEAD_REVISION:
                 _upgrade_aside(path, revision, clock, busy_timeout_ms)
     engine = make_engine(path, busy_timeout_ms)
+    mark = None
     try:
         with translate_errors(path):
-            if not checked and not unchanged_since_clean_close(path):
+            if not (checked or unchanged_since_clean_close(path) or open_elsewhere(path)):
                 _check_integrity(engine, path)
+            mark = OpenMark(path)
             forget_clean_close(path)
         # Indexes are missing while a bulk load runs, or after one was killed: only
         # the second is this open's to mend.
@@ -186,9 +193,16 @@ def _open(
                 bulk.restore_indexes(engine)
     except BaseException:
         engine.dispose()
+        if mark is not None:
+            mark.release()
         raise
     return Database(
-        path=path, engine=engine, sessions=make_sessions(engine, clock), clock=clock, jobs=jobs
+        path=path,
+        engine=engine,
+        sessions=make_sessions(engine, clock),
+        clock=clock,
+        jobs=jobs,
+        open_mark=mark,
     )
 
 

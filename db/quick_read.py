@@ -1,9 +1,9 @@
 """Quick answers from a book with sqlite3 alone, for the command line's `find`: no
-SQLAlchemy, no models, a read-only connection. Only a book at this version's schema,
-closed cleanly and unchanged since (when `open_database` would skip its integrity check
-too), is read this way; for any other (open in the app, from an older version, damaged,
-missing) `reader` returns None and the caller opens the book the whole way, with its
-upgrade, checks and messages."""
+SQLAlchemy, no models, a read-only connection. Only a book at this version's schema
+that `open_database` would trust without its integrity check (closed cleanly and
+unchanged since, or open in another program now) is read this way; for any other (left
+by a crash, from an older version, missing) `reader` returns None and the caller opens
+the book the whole way, with its upgrade, checks and messages."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from db import lookup_query
-from db.book_file import HEAD_REVISION, database_path, stored_revision
+from db.book_file import HEAD_REVISION, database_path, open_elsewhere, stored_revision
 from db.book_file import unchanged_since_clean_close as unchanged
 from db.errors import CallsheetError
 from db.lookup_query import LookupHit
@@ -25,7 +25,8 @@ def reader(data_dir: Path) -> Iterator[sqlite3.Connection | None]:
     path = database_path(data_dir.expanduser().absolute())
     conn = None
     try:
-        if path.is_file() and unchanged(path) and stored_revision(path) == HEAD_REVISION:
+        trusted = path.is_file() and (unchanged(path) or open_elsewhere(path))
+        if trusted and stored_revision(path) == HEAD_REVISION:
             conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
             conn.execute("SELECT live FROM contact_tallies").fetchone()  # it reads (WAL)
     except (sqlite3.Error, CallsheetError, OSError):

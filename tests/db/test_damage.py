@@ -17,6 +17,7 @@ from db.engine import database_path
 from db.errors import DamagedDatabaseError
 from desktop.contact_book import ContactBook
 from tests.factories import add_contact
+from tests.locations import ROOT
 
 PEOPLE = 400
 
@@ -134,3 +135,39 @@ def test_text_that_is_not_text_reads_as_damage_not_a_decoding_error(
             book.export(book.export_ids(None, ""), "csv", tmp_path / "out.csv", "4.0")
     finally:
         book.close()
+
+
+def test_a_book_open_in_another_program_is_not_checked_again_until_it_dies(
+    data_dir: Path,
+) -> None:
+    """The command line run while the app has the book open trusts the app's own check
+    (at a million contacts the check reads gigabytes); once the app is gone without
+    closing (killed), the next open checks."""
+    book = ContactBook.open(data_dir)
+    for n in range(PEOPLE):
+        add_contact(book, f"Given{n}", f"Family{n}")
+    book.close()
+    app = subprocess.Popen(
+        [sys.executable, "-c", OPEN_AND_WAIT, str(data_dir)],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert app.stdout is not None and app.stdout.readline().strip() == "open"
+        path = database_path(data_dir)
+        damage(path, start=path.stat().st_size // 2, spare_schema=True)
+        ContactBook.open(data_dir, create=False).close()  # open in the app: trusted
+    finally:
+        app.kill()
+        app.communicate(timeout=60)
+    with pytest.raises(DamagedDatabaseError):
+        ContactBook.open(data_dir, create=False)
+
+
+OPEN_AND_WAIT = (
+    "import sys, time\n"
+    "from pathlib import Path\n"
+    "from desktop.contact_book import ContactBook\n"
+    "book = ContactBook.open(Path(sys.argv[1]))\n"
+    "print('open', flush=True)\n"
+    "time.sleep(600)\n"
+)
