@@ -26,6 +26,7 @@ from db.models import (
     group_members,
     history_contacts,
 )
+from db.planner import unindexed
 
 UPCOMING_DAYS = 7
 
@@ -173,7 +174,9 @@ def _every_task(session: Session, query: TaskQuery, moment: Moment) -> list[Task
 
 
 def _open_filtered(statement: Any, query: TaskQuery, moment: Moment) -> Any:
-    statement = statement.where(Activity.status == "open", Activity.deleted_at.is_(None))
+    # One contact's follow-ups start from that contact's links, not the status index.
+    status = unindexed(Activity.status) if query.contact_id is not None else Activity.status
+    statement = statement.where(status == "open", Activity.deleted_at.is_(None))
     today = moment.today
     if query.bucket is Bucket.OVERDUE:
         statement = statement.where(Activity.starts_at < moment.now, overdue_condition(moment))
@@ -201,9 +204,13 @@ def _done_filtered(statement: Any, query: TaskQuery, *, joined: bool = True) -> 
     its priority), which a plain count does not need."""
     if joined:
         statement = statement.join(Activity, Activity.id == HistoryEntry.activity_id)
-    statement = statement.where(
-        HistoryEntry.activity_id.is_not(None), HistoryEntry.deleted_at.is_(None)
+    # One contact's start from that contact's links, not the index of everything cleared.
+    cleared = (
+        unindexed(HistoryEntry.activity_id)
+        if query.contact_id is not None
+        else HistoryEntry.activity_id
     )
+    statement = statement.where(cleared.is_not(None), HistoryEntry.deleted_at.is_(None))
     if query.kind is not None:
         statement = statement.where(HistoryEntry.kind == query.kind)
     if query.priority is not None:
@@ -217,7 +224,7 @@ def _with_people(statement: Any, query: TaskQuery, linked: Any, record_id: Any) 
     contact_id = linked.table.c.contact_id
     if query.contact_id is not None:
         statement = statement.where(
-            exists().where(linked == record_id).where(contact_id == query.contact_id)
+            record_id.in_(select(linked).where(contact_id == query.contact_id))
         )
     if query.group_id is not None:
         statement = statement.where(

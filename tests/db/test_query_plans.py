@@ -19,6 +19,7 @@ import pytest
 from db.clock import FixedClock
 from db.contacts import ListQuery, SortColumn
 from db.tasks import Bucket, TaskQuery
+from desktop.calls.sheet import build_sheet
 from desktop.contact_book import ContactBook
 from tests.conftest import TEST_NOW, TEST_ZONE
 from tests.db.query_plans import Plan, as_if_grown, plans_of
@@ -55,6 +56,13 @@ ONE_CONTACT = {
     "history": Case(lambda b, i, c: b.history(i.contact)),
     "notes": Case(lambda b, i, c: b.notes(i.contact)),
     "profiles": Case(lambda b, i, c: b.profiles(i.contact)),
+    "follow-ups tab": Case(
+        lambda b, i, c: b.tasks(TaskQuery(Bucket.OPEN, contact_id=i.contact), c.moment(), 0, 200)
+    ),
+    "done tab": Case(
+        lambda b, i, c: b.tasks(TaskQuery(Bucket.DONE, contact_id=i.contact), c.moment(), 0, 200)
+    ),
+    "call sheet": Case(lambda b, i, c: build_sheet(b, i.contact, c.moment())),
 }
 LIST_PAGE = ("contacts", "ix_contacts_live_name")
 OPEN_DUE = ("activities", "ix_activities_live_due")
