@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from db.plain_sql import Execute
 from db.text import digits, fold, sort_key
 
 MAX_TERMS = 8
@@ -23,9 +23,6 @@ MAX_TERM_LENGTH = 64
 
 _WORD = re.compile(r"[^\W_]+")
 _PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
-
-# Runs one statement with "?" parameters and gives its rows.
-Execute = Callable[[str, Sequence[Any]], Iterable[Sequence[Any]]]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Quick answers from a book with sqlite3 alone, for the command line's `find`: no
+"""Quick answers from a book with sqlite3 alone, for the command line's `find` and `agenda`: no
 SQLAlchemy, no models, a read-only connection. Only a book at this version's schema
 that `open_database` would trust without its integrity check (closed cleanly and
 unchanged since, or open in another program now) is read this way; for any other (left
@@ -12,9 +12,11 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from db import lookup_query
+from db import agenda_query, lookup_query, plain_sql
+from db.agenda_query import Agenda
 from db.book_file import HEAD_REVISION, database_path, open_elsewhere, stored_revision
 from db.book_file import unchanged_since_clean_close as unchanged
+from db.clock import Moment
 from db.errors import CallsheetError
 from db.lookup_query import LookupHit
 
@@ -42,4 +44,11 @@ def reader(data_dir: Path) -> Iterator[sqlite3.Connection | None]:
 
 def lookup(conn: sqlite3.Connection, text: str, limit: int) -> list[LookupHit]:
     """What `ContactBook.lookup` finds, read through `conn`."""
-    return lookup_query.lookup(lambda sql, params: conn.execute(sql, params), text, limit)
+    return lookup_query.lookup(plain_sql.through(conn), text, limit)
+
+
+def agenda(
+    conn: sqlite3.Connection, moment: Moment, days: int, overdue_only: bool, limit: int
+) -> Agenda:
+    """What `ContactBook.agenda` lists, read through `conn`."""
+    return agenda_query.agenda(plain_sql.through(conn), moment, days, overdue_only, limit)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import lookup_query
+from db import lookup_query, plain_sql
 from db.journal import changed_contact_ids
 from db.lookup_query import LookupHit
 from db.phones import national_digits_of
@@ -88,10 +88,7 @@ class SqliteLookup:
 
     def lookup(self, session: Session, query: str, limit: int = 50) -> list[LookupHit]:
         """Contacts matching every word of `query`, best first, at most `limit`."""
-        conn = session.connection()
-        return lookup_query.lookup(
-            lambda sql, params: conn.exec_driver_sql(sql, tuple(params)), query, limit
-        )
+        return lookup_query.lookup(plain_sql.through(session.connection()), query, limit)
 
     def next_rowid(self, conn: Connection) -> int:
         """The first index row no contact holds (`contacts.lookup_rowid` is set only

@@ -139,38 +139,12 @@ def overdue_condition(moment: Moment) -> ColumnElement[bool]:
     )
 
 
-_AGENDA_PAGE = 5_000
-
-
 def bucket_counts(session: Session, moment: Moment) -> dict[Bucket, int]:
     """Counts for the bucket tabs (Done is not counted: it only grows)."""
     return {
         bucket: count_tasks(session, TaskQuery(bucket), moment)
         for bucket in (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING, Bucket.OPEN)
     }
-
-
-def agenda(
-    session: Session, moment: Moment, days: int, overdue_only: bool = False
-) -> list[TaskRow]:
-    """Open activities for `callsheet agenda`: everything overdue, then what is due
-    from now to the end of the day `days` days ahead, each part by due time. All of
-    them: a command line has no silent caps."""
-    overdue = _every_task(session, TaskQuery(Bucket.OVERDUE), moment)
-    if overdue_only:
-        return overdue
-    end = moment.day_start(moment.today + timedelta(days=days + 1))
-    coming = _every_task(session, TaskQuery(Bucket.OPEN, due_before=end), moment)
-    return overdue + [row for row in coming if not row.overdue]
-
-
-def _every_task(session: Session, query: TaskQuery, moment: Moment) -> list[TaskRow]:
-    rows: list[TaskRow] = []
-    while page := list_tasks(session, query, moment, len(rows), _AGENDA_PAGE):
-        rows += page
-        if len(page) < _AGENDA_PAGE:
-            break
-    return rows
 
 
 def _open_filtered(statement: Any, query: TaskQuery, moment: Moment) -> Any:

@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="include what is due up to N days ahead (default: %(default)s; 0 = today)",
     )
     agenda.add_argument("--overdue", action="store_true", help="only what is overdue")
+    agenda.add_argument(
+        "--limit",
+        type=_positive,
+        default=100,
+        metavar="N",
+        help="at most N follow-ups; stderr says how many more there are (default: %(default)s)",
+    )
     agenda.add_argument("--json", action="store_true", help="one JSON object per line")
     return parser
 
@@ -263,14 +270,26 @@ def _find(args: argparse.Namespace) -> int:
 def _agenda(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
-    book = open_book(args.data_dir, create=False)
-    try:
-        now = book.clock.moment()
-        rows = book.agenda(now, args.days, overdue_only=args.overdue)
-    finally:
-        book.close()
+    from db import quick_read
+    from db.clock import SystemClock
+
+    now = SystemClock().moment()
+    with quick_read.reader(args.data_dir) as conn:
+        found = quick_read.agenda(conn, now, args.days, args.overdue, args.limit) if conn else None
+    if found is None:  # the book needs opening the whole way (see db.quick_read)
+        book = open_book(args.data_dir, create=False)
+        try:
+            found = book.agenda(now, args.days, overdue_only=args.overdue, limit=args.limit)
+        finally:
+            book.close()
+    if found.total > len(found.rows):
+        print(
+            f"callsheet: the first {len(found.rows):,} of {found.total:,} follow-ups "
+            "(--limit N shows more).",
+            file=sys.stderr,
+        )
     zone = ZoneInfo(now.zone)
-    for row in rows:
+    for row in found.rows:
         due = row.due.astimezone(zone)
         if args.json:
             record = {

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from db import (
     activities,
+    agenda_query,
     backups,
     calendar,
     companies,
@@ -28,6 +29,7 @@ from db import (
     imports,
     lookup_reasons,
     notes,
+    plain_sql,
     social_profiles,
     statistics,
     sync_state,
@@ -37,6 +39,7 @@ from db import (
 from db import restore as restoring
 from db.activities import ActivityDetails, AlarmRow, ClearResult
 from db.activity_values import ActivityDraft, HistoryDraft
+from db.agenda_query import Agenda
 from db.backups import BackupFile, BackupSummary
 from db.calendar import CalendarDay
 from db.clock import Clock, Moment, SystemClock
@@ -520,10 +523,14 @@ class ContactBook:
         wanted = name.strip().casefold()
         return next((g.id for g in self.groups() if g.name.casefold() == wanted), None)
 
-    def agenda(self, moment: Moment, days: int, *, overdue_only: bool = False) -> list[TaskRow]:
-        """Open follow-ups due within `days` of `moment` (and all overdue ones)."""
+    def agenda(
+        self, moment: Moment, days: int, *, overdue_only: bool = False, limit: int = 100
+    ) -> Agenda:
+        """Open follow-ups due within `days` of `moment` (overdue ones first), at most
+        `limit`, with how many there are."""
         with self._db.reading() as session:
-            return tasks.agenda(session, moment, days, overdue_only=overdue_only)
+            execute = plain_sql.through(session.connection())
+            return agenda_query.agenda(execute, moment, days, overdue_only, limit)
 
     def export_ids(self, group_id: uuid.UUID | None = None, text: str = "") -> list[uuid.UUID]:
         with self._db.reading() as session:

@@ -33,26 +33,38 @@ def _window(data_dir: Path):  # type: ignore[no-untyped-def]
 
 def paint(data_dir: Path) -> None:
     app, window = _window(data_dir)
-    watcher = _exit_on_first_paint(window.table.viewport())
+    watcher = _quit_on_first_paint(app, window.table.viewport())
     window.show()
     app.exec()
     del watcher
+    _close(app, window)
 
 
-def _exit_on_first_paint(widget):  # type: ignore[no-untyped-def]
-    """Print "painted" and end the process when `widget` first paints (keep the result)."""
-    from PySide6.QtCore import QEvent, QObject
+def _quit_on_first_paint(app, widget):  # type: ignore[no-untyped-def]
+    """Print "painted" when `widget` first paints, and leave the event loop (keep the
+    result). The caller then closes as the app does, so the next run finds the book
+    closed cleanly, as a user's next start does."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
+            if event.type() == QEvent.Type.Paint and not self.seen:
+                self.seen = True
                 print("painted", flush=True)
-                os._exit(0)
+                QTimer.singleShot(0, app.quit)
             return False
 
     watcher = FirstPaint()
+    watcher.seen = False  # type: ignore[attr-defined]
     widget.installEventFilter(watcher)
     return watcher
+
+
+def _close(app, window) -> None:  # type: ignore[no-untyped-def]
+    """Close the window and the book as quitting the app does."""
+    window.close()
+    app.processEvents()
+    window.book.close()
 
 
 def _wait_loaded(app, window, row: int, timeout: float = 30.0) -> float:  # type: ignore[no-untyped-def]
@@ -73,7 +85,7 @@ def scroll(data_dir: Path, row: int) -> None:
     window.table.scrollTo(window.model.index(row, 0))
     _wait_loaded(app, window, row)
     print(f"{time.perf_counter() - started:.4f}", flush=True)
-    window.close()
+    _close(app, window)
 
 
 def memory(data_dir: Path) -> None:
@@ -91,7 +103,7 @@ def memory(data_dir: Path) -> None:
         window.jobs.wait()
         app.processEvents()
     print(f"{peak_rss_mb():.1f}", flush=True)
-    window.close()
+    _close(app, window)
 
 
 def select(data_dir: Path, row: int, steps: int = 200) -> None:
@@ -121,7 +133,7 @@ def select(data_dir: Path, row: int, steps: int = 200) -> None:
             raise SystemExit(f"step {step}: the detail pane does not show row {row + step}")
         app.processEvents()  # what the step queued (page prefetch, worker results)
     print(" ".join(f"{t:.3f}" for t in times), flush=True)
-    window.close()
+    _close(app, window)
 
 
 def bare() -> None:
@@ -133,7 +145,7 @@ def bare() -> None:
     table = QTableView()
     window.setCentralWidget(table)
     window.resize(1280, 800)
-    watcher = _exit_on_first_paint(table.viewport())
+    watcher = _quit_on_first_paint(app, table.viewport())
     window.show()
     app.exec()
     del watcher

@@ -18,6 +18,7 @@ from db.errors import ValidationError
 from db.models import Activity, ChangeJournal, Contact
 from db.recurrence import Recurrence
 from db.tasks import Bucket, TaskQuery, TaskSort
+from desktop.contact_book import ContactBook
 from tests.factories import add_contact
 
 OSLO = "Europe/Oslo"
@@ -402,11 +403,10 @@ def test_deleted_activities_wait_in_the_trash(db: Database) -> None:
         assert entry.regarding == "Pilot call"
 
 
-def test_the_agenda_lists_every_follow_up_however_many(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+def test_the_agenda_lists_overdue_first_up_to_its_limit_and_counts_the_rest(
+    db: Database,
 ) -> None:
-    """`callsheet agenda` has no silent cap: it reads page after page."""
-    monkeypatch.setattr(tasks, "_AGENDA_PAGE", 2)
+    """`callsheet agenda` has no silent cap: it says how many it left out."""
     maya = add_contact(db, "Maya", "Lund")
     with db.transaction() as session:
         for n in range(-3, 4):  # three overdue, four coming
@@ -415,8 +415,43 @@ def test_the_agenda_lists_every_follow_up_however_many(
                 regarding=f"call {n}", start=due, time_zone="UTC", contact_ids=(maya,)
             )
             activities.schedule(session, draft)
-    with db.reading() as session:
-        rows = tasks.agenda(session, CLOCK, days=7)
-        overdue = tasks.agenda(session, CLOCK, days=7, overdue_only=True)
-    assert [r.regarding for r in rows] == [f"call {n}" for n in range(-3, 4)]
-    assert [r.regarding for r in overdue] == ["call -3", "call -2", "call -1"]
+    book = ContactBook(db)
+    every = book.agenda(CLOCK, days=7)
+    overdue = book.agenda(CLOCK, days=7, overdue_only=True)
+    first_two = book.agenda(CLOCK, days=7, limit=2)
+    first_five = book.agenda(CLOCK, days=7, limit=5)
+    overdue_two = book.agenda(CLOCK, days=7, overdue_only=True, limit=2)
+    assert [r.regarding for r in every.rows] == [f"call {n}" for n in range(-3, 4)]
+    assert every.total == 7
+    assert [r.regarding for r in overdue.rows] == ["call -3", "call -2", "call -1"]
+    assert overdue.total == 3
+    assert [r.regarding for r in first_two.rows] == ["call -3", "call -2"]
+    assert first_two.total == 7
+    assert [r.regarding for r in first_five.rows] == [f"call {n}" for n in range(-3, 2)]
+    assert (len(overdue_two.rows), overdue_two.total) == (2, 3)
+
+
+@pytest.mark.parametrize("hours_ahead", [0, 7, 30, 24 * 40])
+def test_the_agenda_and_the_task_list_agree_on_what_is_overdue(
+    db: Database, hours_ahead: int
+) -> None:
+    """The agenda's own SQL (it runs without SQLAlchemy for the command line) and the
+    task list's buckets say "overdue" alike: timed, all-day and timeless follow-ups,
+    seen at several moments."""
+    book = ContactBook(db)
+    book.seed(300, seed=4)
+    moment = Moment(NOW + timedelta(hours=hours_ahead), OSLO)
+    found = book.agenda(moment, days=3, limit=100_000)
+    overdue = [r.id for r in found.rows if r.overdue]
+    coming = [r.id for r in found.rows if not r.overdue]
+    listed = book.tasks(TaskQuery(Bucket.OVERDUE), moment, 0, 100_000)
+    end = moment.day_start(moment.today + timedelta(days=4))
+    open_by_then = book.tasks(TaskQuery(Bucket.OPEN, due_before=end), moment, 0, 100_000)
+    assert sorted(overdue) == sorted(r.activity_id for r in listed)
+    assert sorted(coming) == sorted(r.activity_id for r in open_by_then if not r.overdue)
+    assert overdue and coming
+    for part in (True, False):
+        dues = [r.due for r in found.rows if r.overdue is part]
+        assert dues == sorted(dues)
+    assert {r.timing for r in found.rows} >= {"timed", "all_day"}
+    assert found.total == len(found.rows)

@@ -82,7 +82,7 @@ CASES = {
         lambda b, i, c: b.tasks(TaskQuery(Bucket.OPEN), c.moment(), 0, 60),
         {OPEN_DUE: "in due order; LIMIT stops it"},
     ),
-    "agenda": Case(lambda b, i, c: b.agenda(c.moment(), 3)),
+    "agenda": Case(lambda b, i, c: b.agenda(c.moment(), 3, limit=100)),
     "calendar month": Case(lambda b, i, c: b.calendar_days(date(2026, 11, 30), 42, c.moment())),
     "contact count": Case(lambda b, i, c: b.count()),
     "group count": Case(lambda b, i, c: b.count(ListQuery(group_id=i.group))),

@@ -276,6 +276,8 @@ def test_a_reader_that_stops_early_is_not_an_error(data_dir: Path) -> None:
         "agenda",
         "--days",
         "60",
+        "--limit",
+        "100000",
     ]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL

@@ -183,13 +183,13 @@ def test_a_reminder_made_on_a_phone_keeps_its_uid_and_details_when_edited_here(
     href = put_on_server(laptop, "8F0C2D6E-5B1A-4A43-9C52-0D1E7A55B2C1.ics", phone_todo(clock))
 
     assert laptop.sync().pulled == 1
-    [row] = laptop.book.agenda(Moment(clock.now(), clock.zone_name), days=7)
-    activity = laptop.book.activity(row.activity_id)
+    [row] = laptop.book.agenda(Moment(clock.now(), clock.zone_name), days=7).rows
+    activity = laptop.book.activity(row.id)
     assert activity.draft.regarding == "Send Maya the price list"
     assert activity.draft.timing == "all_day"
 
     laptop.book.update_activity(
-        row.activity_id, replace(activity.draft, regarding="Send Maya the new price list")
+        row.id, replace(activity.draft, regarding="Send Maya the new price list")
     )
     assert laptop.sync().pushed == 1
 
@@ -392,9 +392,9 @@ def test_to_dos_other_apps_wrote_come_back_unchanged(devices: Devices, clock: Fi
     assert (first.pulled, first.pushed, first.problems) == (2, 0, [])
     assert laptop.sync().pushed == 0
     assert server_items(laptop) == as_stored
-    rows = laptop.book.agenda(Moment(clock.now(), clock.zone_name), days=30)
+    rows = laptop.book.agenda(Moment(clock.now(), clock.zone_name), days=30).rows
     harbour = laptop.book.activity(
-        next(r.activity_id for r in rows if r.regarding == "Call the harbour office")
+        next(r.id for r in rows if r.regarding == "Call the harbour office")
     ).draft
     assert (harbour.start, harbour.end) == (datetime(2026, 12, 9, 9), datetime(2026, 12, 9, 9, 30))
     assert (harbour.time_zone, harbour.alarm_minutes) == ("Europe/Oslo", 15)

@@ -1,0 +1,21 @@
+"""Plain SQL for the queries that must also run without SQLAlchemy (the command line's
+quick answers): an `Execute` runs one statement with "?" parameters and gives its rows,
+through sqlite3 directly or through a SQLAlchemy connection."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+Execute = Callable[[str, Sequence[Any]], Iterable[Sequence[Any]]]
+
+
+def through(conn: Connection | sqlite3.Connection) -> Execute:
+    """An `Execute` on a SQLAlchemy connection (in its transaction) or a sqlite3 one."""
+    if isinstance(conn, sqlite3.Connection):
+        return lambda sql, params: conn.execute(sql, tuple(params))
+    return lambda sql, params: conn.exec_driver_sql(sql, tuple(params))
