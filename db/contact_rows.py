@@ -32,13 +32,13 @@ CONTACT_COLUMNS = (
     "referred_by_id", "created_at", "updated_at", "rev", "lookup_rowid",
 )  # fmt: skip
 PART_COLUMNS = {
-    "contact_emails": ("id", "contact_id", "label", "is_primary", "position", "address"),
-    "contact_phones": ("id", "contact_id", "label", "is_primary", "position", "number", "e164"),
+    "contact_emails": ("contact_id", "label", "is_primary", "position", "address"),
+    "contact_phones": ("contact_id", "label", "is_primary", "position", "number", "e164"),
     "contact_addresses": (
-        "id", "contact_id", "label", "is_primary", "position",
+        "contact_id", "label", "is_primary", "position",
         "street", "city", "region", "postal_code", "country",
     ),
-    "contact_urls": ("id", "contact_id", "label", "is_primary", "position", "url"),
+    "contact_urls": ("contact_id", "label", "is_primary", "position", "url"),
 }  # fmt: skip
 PROFILE_COLUMNS = (
     "id", "contact_id", "network", "handle", "url", "counts", "recent_posts", "details",
@@ -114,22 +114,20 @@ class ContactRows:
         )  # fmt: skip
         rows["change_journal"].append(("contact", cid, 1, "create", now, self.origin))
         for n, email in enumerate(draft.emails):
-            rows["contact_emails"].append(
-                (next(ids), cid, email.label, email.is_primary, n, email.address)
-            )
+            rows["contact_emails"].append((cid, email.label, email.is_primary, n, email.address))
         for n, phone in enumerate(draft.phones):
             rows["contact_phones"].append(
-                (next(ids), cid, phone.label, phone.is_primary, n, phone.number, phone.e164)
+                (cid, phone.label, phone.is_primary, n, phone.number, phone.e164)
             )
         for n, a in enumerate(draft.addresses):
             rows["contact_addresses"].append(
                 (
-                    next(ids), cid, a.label, a.is_primary, n, a.street or None,
+                    cid, a.label, a.is_primary, n, a.street or None,
                     a.city or None, a.region or None, a.postal_code or None, a.country or None,
                 )
             )  # fmt: skip
         for n, link in enumerate(draft.urls):
-            rows["contact_urls"].append((next(ids), cid, link.label, False, n, link.url))
+            rows["contact_urls"].append((cid, link.label, False, n, link.url))
         groups = list(dict.fromkeys(new.groups))
         rows["group_members"] += [(group_id, cid) for group_id, _ in groups]
         for network, handle, address in new.profiles:

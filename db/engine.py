@@ -383,6 +383,8 @@ def upgrade_copy(working: Path, book: Path, busy_timeout_ms: int = BUSY_TIMEOUT_
     engine = make_engine(working, busy_timeout_ms)
     try:
         migrations.upgrade(engine)
+        with engine.connect() as conn:
+            _reclaim_freed_pages(conn)
         with engine.begin() as conn:
             statistics.gather(conn)  # an upgraded book starts with the planner informed
         with engine.connect() as conn:
@@ -396,6 +398,19 @@ def upgrade_copy(working: Path, book: Path, busy_timeout_ms: int = BUSY_TIMEOUT_
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         engine.dispose()
+
+
+# An upgrade that left this share of the file free (tables it rebuilt) gives it back.
+RECLAIM_FROM = 0.1
+
+
+def _reclaim_freed_pages(conn: Connection) -> None:
+    """VACUUM the working copy if the migrations freed much of it: a rebuilt table's old
+    pages stay in the file, unused, until then."""
+    pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
+    free = conn.exec_driver_sql("PRAGMA freelist_count").scalar_one()
+    if pages and free / pages >= RECLAIM_FROM:
+        conn.exec_driver_sql("VACUUM")
 
 
 @contextlib.contextmanager

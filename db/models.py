@@ -241,9 +241,10 @@ class Contact(Record):
 
 
 class _ContactPart:
-    """A row of a multi-valued contact field: label, primary flag and order."""
+    """A row of a multi-valued contact field: label, primary flag and order. Nothing
+    outside its contact refers to it, so its key is the table's own row number."""
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    id: Mapped[int] = mapped_column(primary_key=True)
     label: Mapped[str] = mapped_column(String(50), default="work")
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)

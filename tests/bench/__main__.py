@@ -14,6 +14,7 @@
     python -m tests.bench sync-steady --contacts 100000  (a book in step: no-op, one change)
     python -m tests.bench packaged            (after bash .ci/build)
     python -m tests.bench instant --contacts 1000000  (issue 17's figures, see instant.py)
+    python -m tests.bench upgrade-check --contacts 1000000 (nothing lost by an upgrade)
     python -m tests.bench all --contacts 1000000      (startup uses 100,000)
 
 Seeded databases are cached in ~/.cache/callsheet-bench (CALLSHEET_BENCH_DIR).
@@ -40,6 +41,7 @@ from tests.bench import (
     sync,
     sync_steady,
     ui_stall,
+    upgrade_check,
 )
 from tests.bench.databases import seeded
 from tests.bench.instant import timed
@@ -191,6 +193,10 @@ def bench_instant(contacts: int) -> None:
     instant.report(instant.run(contacts))
 
 
+def bench_upgrade_check(contacts: int) -> None:
+    upgrade_check.report(upgrade_check.run(contacts))
+
+
 def bench_interop(contacts: int) -> None:
     interop.report(interop.run(seeded(contacts), contacts))
 
@@ -264,6 +270,7 @@ def main() -> None:
             "sync-steady",
             "packaged",
             "instant",
+            "upgrade-check",
             "all",
         ],
     )
@@ -284,6 +291,7 @@ def main() -> None:
         "sync-steady": bench_sync_steady,
         "packaged": bench_packaged,
         "instant": bench_instant,
+        "upgrade-check": bench_upgrade_check,
     }
     if args.what == "all":
         bench_seed(min(args.contacts, 200_000))
