@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 
 from db.bulk import insert_rows
 from db.contact_values import ContactDraft, compose_display_name, file_as, name_for_sorting
+from db.journal import book_syncs
 from db.phones import national_digits_of
 from db.search import LOOKUP, document_for, phone_search_text
 from db.text import sort_key
@@ -169,6 +170,8 @@ class ContactRows:
     def write(self, conn: Connection) -> None:
         """Insert every row, in an open write transaction. Lookup rows are numbered from
         the index's first free row, read now, so others may add contacts meanwhile."""
+        if not book_syncs(conn):
+            self.rows.pop("change_journal", None)  # journaled only while the book syncs
         base = LOOKUP.next_rowid(conn)
         at = _LOOKUP_ROWID_AT
         self.rows["contacts"] = [

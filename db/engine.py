@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import backups, bulk, journal, search, statistics
+from db import backups, bulk, journal, search, statistics, upkeep
 from db.book_file import (
     HEAD_REVISION,
     OpenMark,
@@ -113,15 +113,15 @@ class Database:
         with self.sessions() as session, translate_errors(self.path):
             yield session
 
-    def gather_statistics(self) -> None:
-        """Refresh the planner's statistics: after a bulk write (`db.statistics`)."""
+    def after_bulk_write(self) -> None:
+        """Compact the journal and refresh the planner's statistics (`db.upkeep`)."""
         with self.writing() as conn:
-            statistics.gather(conn)
+            upkeep.after_bulk_write(conn)
 
     def close(self) -> None:
         if self.writable:
             with self.engine.connect() as conn:
-                statistics.look_over(conn)
+                upkeep.on_close(conn)
         self.engine.dispose()
         if self.open_mark is not None:
             self.open_mark.release()

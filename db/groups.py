@@ -13,7 +13,7 @@ from db import tallies
 from db.bulk import chunks
 from db.clock import session_now
 from db.errors import NotFoundError, ValidationError
-from db.journal import changed_contact_ids, origin_of
+from db.journal import book_syncs, changed_contact_ids, origin_of
 from db.models import ChangeJournal, Contact, Group, group_members
 from db.text import sort_key
 
@@ -173,5 +173,5 @@ def _members_changed(session: Session, group_id: uuid.UUID) -> None:
              "changed_at": now, "origin": origin}
             for cid, rev in session.execute(select(Contact.id, Contact.rev).where(*live))
         ]  # fmt: skip
-        if journal:
+        if journal and book_syncs(session.connection()):
             session.execute(insert(ChangeJournal), journal)

@@ -1,7 +1,11 @@
 """Record bookkeeping on every flush: timestamps, `rev`, and the change journal.
 
-The journal row is added in the same flush, hence the same transaction, as the
-change it describes, so no edit made offline can be forgotten by a later sync.
+`rev` is bumped in the same flush, hence the same transaction, as the change, so no
+edit made offline can be forgotten by a later sync (sync compares it with the version
+each account last agreed). The journal row, the sync outbox's account of who changed
+what and where the change came from, is written beside it while the book has a sync
+account (`book_syncs`); a book that syncs with nobody keeps none, and the journal of a
+book whose last account goes is emptied (`db.journal_upkeep`).
 A change to a contact's emails, phones, addresses, links or social profiles is
 also a change to the contact (its `rev` goes up), since a synced card carries them.
 Listeners downstream (the lookup index) read `changed_contact_ids(session)`.
@@ -12,7 +16,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Connection, event, inspect
 from sqlalchemy.orm import Session, attributes, sessionmaker
 
 from db.clock import session_now
@@ -32,6 +36,7 @@ from db.models import (
 _CONTACT_PARTS = (ContactEmail, ContactPhone, ContactAddress, ContactUrl)
 _CHANGED_CONTACTS = "callsheet.changed_contacts"
 _ORIGIN = "callsheet.origin"
+_SYNCS = "callsheet.syncs"  # whether this flush's book has a sync account
 # A user's edit in the app or CLI; a file imported; a change pulled from a sync server.
 ORIGINS = ("local", "import", "remote")
 
@@ -59,7 +64,13 @@ def changed_contact_ids(session: Session) -> set[uuid.UUID]:
     return changed
 
 
+def book_syncs(conn: Connection) -> bool:
+    """Whether the book has a sync account (its changes are journaled)."""
+    return conn.exec_driver_sql("SELECT 1 FROM sync_accounts LIMIT 1").first() is not None
+
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    session.info[_SYNCS] = book_syncs(session.connection())
     now = session_now(session)
     changed = changed_contact_ids(session)
     parents: dict[uuid.UUID, Contact] = {}
@@ -136,6 +147,8 @@ def _bump(session: Session, obj: Record, op: str, now: Any) -> None:
 
 
 def _append(session: Session, obj: Record, op: str, now: Any) -> None:
+    if not session.info.get(_SYNCS):
+        return
     session.add(
         ChangeJournal(
             record_type=RECORD_TYPES[type(obj)],

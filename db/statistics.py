@@ -10,12 +10,7 @@ by `tests/db/test_query_plans.py` (no statistics, and a million's).
 
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
-
-log = logging.getLogger(__name__)
 
 ANALYSIS_LIMIT = 1000
 ANALYZED_FROM = 50_000  # contacts
@@ -58,23 +53,6 @@ def stale(conn: Connection) -> bool:
         if grown > GROWN * max(rows, 1):
             return True
     return False
-
-
-def look_over(conn: Connection) -> None:
-    """On close: re-analyze a stale big book, without waiting on another process's
-    write (the next close will). Best effort: a book that cannot be written now keeps
-    its statistics."""
-    try:
-        needed = stale(conn)
-        conn.rollback()  # the reads' transaction
-        if needed:
-            conn.exec_driver_sql("PRAGMA busy_timeout=0")
-            conn.rollback()
-            with conn.begin():
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-                gather(conn)
-    except DBAPIError as error:
-        log.info("statistics not refreshed on close: %s", error)
 
 
 def _contacts(conn: Connection) -> int:

@@ -27,6 +27,7 @@ from db import (
     groups,
     history,
     imports,
+    journal_upkeep,
     lookup_reasons,
     notes,
     plain_sql,
@@ -668,9 +669,12 @@ class ContactBook:
             return sync_state.account(session, account_id)
 
     def remove_sync_account(self, account_id: uuid.UUID) -> None:
-        """Forget the account and what sync kept for it; the contacts stay."""
+        """Forget the account and what sync kept for it; the contacts stay (the journal
+        goes with the last account)."""
         with self._db.transaction() as session:
             sync_state.remove_account(session, account_id)
+            session.flush()
+            journal_upkeep.compact(session.connection())
 
     def sync_pending(self, account_id: uuid.UUID, keep_trashed: bool = False) -> int:
         """How many records (contacts, follow-ups, history) wait to be sent to the
@@ -719,7 +723,7 @@ class ContactBook:
                 problems = "; ".join(report.problems[:3]) or None
                 self._finish_sync(account.id, problems, synced=not report.stopped)
                 if report.pulled + report.trashed >= statistics.BULK_CHANGES:
-                    self._db.gather_statistics()
+                    self._db.after_bulk_write()
             return report
 
     def _finish_sync(self, account_id: uuid.UUID, error: str | None, synced: bool) -> None:

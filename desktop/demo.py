@@ -39,6 +39,7 @@ from db.contact_rows import ContactRows, NewContact
 from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue
 from db.engine import Database
 from db.ids import new_id
+from db.journal import book_syncs
 from db.text import fold, sort_key
 from desktop.demo_showcase import PEOPLE as SHOWCASE
 from desktop.demo_showcase import add_showcase, showcase_present
@@ -206,7 +207,7 @@ def seed(
     if showcase and done == generated:
         with db.transaction() as session:
             done += add_showcase(session, moment)
-    db.gather_statistics()
+    db.after_bulk_write()
     return done
 
 
@@ -379,7 +380,8 @@ def _ensure_groups(conn: Connection, when: datetime) -> list[str]:
         gid = existing.get(sort_key(name)) or new_id().hex
         if sort_key(name) not in existing:
             _insert(conn, "groups", [(gid, name, sort_key(name), now, now, 1)])
-            _insert(conn, "change_journal", [("group", gid, 1, "create", now)])
+            if book_syncs(conn):
+                _insert(conn, "change_journal", [("group", gid, 1, "create", now)])
         ids.append(gid)
     return ids
 

@@ -55,3 +55,13 @@ class MemoryStore:
 
     def sync(self) -> None:
         return None
+
+
+def make_syncing(db: Database) -> None:
+    """Give the book a sync account (no server is asked): its changes are journaled."""
+    from db import sync_state
+
+    with db.transaction() as session:
+        sync_state.add_account(
+            session, "Team", "https://dav.example", "maya", "https://dav.example/book/"
+        )

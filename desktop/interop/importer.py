@@ -301,7 +301,7 @@ def run(
     deferred = indexes_deferred(db.writing, IMPORT_TABLES) if bulk else contextlib.nullcontext()
     with cyclic_gc_paused(), deferred:
         outcome = _run(db, result, source, format, progress, cancelled)
-    db.gather_statistics()
+    db.after_bulk_write()
     return outcome
 
 

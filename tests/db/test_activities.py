@@ -19,7 +19,7 @@ from db.models import Activity, ChangeJournal, Contact
 from db.recurrence import Recurrence
 from db.tasks import Bucket, TaskQuery, TaskSort
 from desktop.contact_book import ContactBook
-from tests.factories import add_contact
+from tests.factories import add_contact, make_syncing
 
 OSLO = "Europe/Oslo"
 # Monday 23 November 2026, 10:00 in Oslo.
@@ -65,6 +65,7 @@ def test_schedule_stores_utc_with_the_zone_and_sets_the_next_step(db: Database) 
 
 
 def test_follow_up_state_is_not_an_edit_of_the_contact(db: Database) -> None:
+    make_syncing(db)  # so its changes are journaled
     maya = add_contact(db, "Maya", "Lund")
     with db.reading() as session:
         rev = session.get(Contact, maya).rev  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue
 from db.engine import Database, database_path
 from db.ids import hex_ids
 from desktop.contact_book import ContactBook
+from tests.factories import make_syncing
 
 # Columns that differ by nature between two contacts: ids and the lookup row number.
 UNLIKE = {"id", "contact_id", "lookup_rowid", "rowid", "record_id"}
@@ -81,6 +82,7 @@ def rows_of(db: Database, contact_id: uuid.UUID) -> dict[str, list[dict[str, obj
 def test_the_builder_and_the_orm_path_write_the_same_rows(
     db: Database, book: ContactBook, clock: FixedClock
 ) -> None:
+    make_syncing(db)  # both journal what they write
     group_id = book.create_group("Key accounts")
     referrer = book.create(ContactDraft(given_name="Ola", family_name="Nordmann"))
     draft = rich_draft(group_id, referrer)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from db.engine import open_database
 from db.search import LOOKUP
+from tests.factories import make_syncing
 
 WRITER = textwrap.dedent("""
     import sys
@@ -35,7 +36,9 @@ WRITER = textwrap.dedent("""
 
 
 def test_a_killed_writer_leaves_whole_transactions(data_dir: Path) -> None:
-    open_database(data_dir).close()
+    db = open_database(data_dir)
+    make_syncing(db)  # its changes are journaled: the journal must be whole too
+    db.close()
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(data_dir)], stdout=subprocess.PIPE, text=True
     )

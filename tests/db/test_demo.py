@@ -9,9 +9,11 @@ from db.engine import Database
 from db.phones import parse_phone, parsing_region
 from db.search import LOOKUP
 from desktop.demo import seed
+from tests.factories import make_syncing
 
 
 def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
+    make_syncing(db)  # so the seed journals what it adds
     assert seed(db, 2000, seed=5) == 2000
     with db.engine.connect() as conn:
 
@@ -43,10 +45,11 @@ def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
         assert one("SELECT count(*) FROM history_entries") > 0
         assert one("SELECT count(*) FROM activities") > 0
         assert one("SELECT count(*) FROM group_members") > 0
+        # each contact's latest change (the seed keeps no superseded rows)
         assert (
             one(
-                "SELECT count(*) FROM change_journal "
-                "WHERE record_type = 'contact' AND op = 'create'"
+                "SELECT count(DISTINCT record_id) FROM change_journal "
+                "WHERE record_type = 'contact'"
             )
             == 2000
         )
@@ -213,3 +216,9 @@ def test_a_killed_seed_leaves_no_helper_processes(tmp_path) -> None:  # type: ig
     while time.monotonic() < deadline and any(running(p) for p in helpers):
         time.sleep(0.3)
     assert [p for p in helpers if running(p)] == []
+
+
+def test_a_seed_into_a_book_that_syncs_with_nobody_journals_nothing(db: Database) -> None:
+    assert seed(db, 300, seed=5) == 300
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM change_journal").scalar_one() == 0

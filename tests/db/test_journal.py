@@ -1,19 +1,28 @@
-"""Every change bumps `rev` and lands in the change journal, in the same transaction."""
+"""Every change bumps `rev` and, while the book syncs, lands in the change journal, in
+the same transaction; the journal keeps only what sync needs."""
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from db import contact_values, contacts, groups, notes
 from db.contact_values import EmailValue
-from db.engine import Database
+from db.engine import Database, open_database
 from db.models import ChangeJournal, Contact
 from desktop.contact_book import ContactBook
-from tests.factories import add_contact
+from tests.factories import add_contact, make_syncing
+
+
+@pytest.fixture(autouse=True)
+def syncing(request: pytest.FixtureRequest) -> None:
+    """The book has a sync account (its changes are journaled) unless a test says not."""
+    if "not_syncing" not in request.keywords:
+        make_syncing(request.getfixturevalue("db"))
 
 
 def journal(db: Database) -> list[tuple[str, int, str]]:
@@ -140,3 +149,51 @@ def journal_with_ids(db: Database) -> list[tuple[str, uuid.UUID, int, str]]:
             ).order_by(ChangeJournal.seq)
         )
         return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+@pytest.mark.not_syncing
+def test_a_book_that_syncs_with_nobody_bumps_rev_and_keeps_no_journal(db: Database) -> None:
+    cid = add_contact(db, "Maya", "Lund")
+    with db.transaction() as session:
+        contacts.trash_contacts(session, [cid])
+    with db.reading() as session:
+        assert session.get(Contact, cid).rev == 2
+    assert journal(db) == []
+
+
+def test_the_journal_goes_with_the_last_account(db: Database, book: ContactBook) -> None:
+    add_contact(db, "Maya", "Lund")
+    [account] = book.sync_accounts()
+    assert journal(db)
+    book.remove_sync_account(account.id)
+    assert journal(db) == []
+
+
+@pytest.mark.not_syncing
+def test_a_book_left_with_journal_rows_and_no_account_drops_them_on_close(
+    data_dir: Path,
+) -> None:
+    """As a book upgraded from before the rule, or whose account went by other means."""
+    db = open_database(data_dir)
+    make_syncing(db)
+    add_contact(db, "Maya", "Lund")
+    with db.writing() as conn:
+        conn.exec_driver_sql("DELETE FROM sync_accounts")
+    assert journal(db)
+    db.close()
+    db = open_database(data_dir)
+    assert journal(db) == []
+    db.close()
+
+
+def test_a_bulk_write_keeps_each_records_latest_row(db: Database) -> None:
+    cid = add_contact(db, "Maya", "Lund")
+    for title in ("Buyer", "Head buyer"):
+        with db.transaction() as session:
+            draft = contacts.get_contact(session, cid).to_draft()
+            contacts.update_contact(session, cid, dataclasses.replace(draft, title=title))
+    assert [r for r in journal(db) if r[0] == "contact"] == [
+        ("contact", 1, "create"), ("contact", 2, "update"), ("contact", 3, "update"),
+    ]  # fmt: skip
+    db.after_bulk_write()
+    assert journal(db) == [("contact", 3, "update")]

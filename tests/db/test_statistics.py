@@ -70,12 +70,12 @@ def test_a_close_leaves_the_statistics_to_the_next_while_another_program_writes(
     other = sqlite3.connect(database_path(data_dir), isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
     try:
-        with caplog.at_level("INFO", logger="db.statistics"):
+        with caplog.at_level("INFO", logger="db.upkeep"):
             book.close()
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert "statistics not refreshed on close" in caplog.text
+    assert "upkeep not done on close" in caplog.text
     assert stat_rows(data_dir) == {}
     with ContactBook.open(data_dir):
         pass
