@@ -185,8 +185,8 @@ def details_from(
         birthday=row.birthday,
         background=row.background or "",
         owner=row.owner or "",
-        emails=tuple(EmailValue(e.address, e.label, e.is_primary) for e in emails),
-        phones=tuple(PhoneValue(p.number, p.label, p.is_primary, p.e164) for p in phones),
+        emails=tuple(EmailValue(e.address, e.label, bool(e.is_primary)) for e in emails),
+        phones=tuple(PhoneValue(p.number, p.label, bool(p.is_primary), p.e164) for p in phones),
         addresses=tuple(
             AddressValue(
                 a.street or "",
@@ -195,7 +195,7 @@ def details_from(
                 a.postal_code or "",
                 a.country or "",
                 a.label,
-                a.is_primary,
+                bool(a.is_primary),
             )
             for a in addresses
         ),

@@ -4,22 +4,18 @@ the social profiles and the referrer, without a query per contact."""
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from db.contact_values import ExportedContact, GroupRef, ProfileLink
 from db.contacts import ListQuery, details_from, ids_in_list
 from db.models import (
     Contact,
-    ContactAddress,
-    ContactEmail,
-    ContactPhone,
-    ContactUrl,
     Group,
     SocialProfile,
     group_members,
@@ -82,15 +78,9 @@ def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Export
     (an ORM object per contact and per value would cost more than writing the file)."""
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
-        parts = {
-            name: _grouped(session, table, chunk)
-            for name, table in (
-                ("emails", ContactEmail.__table__),
-                ("phones", ContactPhone.__table__),
-                ("addresses", ContactAddress.__table__),
-                ("urls", ContactUrl.__table__),
-            )
-        }
+        conn = session.connection()
+        hex_ids = tuple(cid.hex for cid in chunk)
+        parts = {name: _grouped(conn, part, hex_ids) for name, part in _PARTS.items()}
         member_of: dict[uuid.UUID, list[GroupRef]] = defaultdict(list)
         for contact_id, group_id, name in session.execute(
             select(group_members.c.contact_id, Group.id, Group.name)
@@ -115,12 +105,13 @@ def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Export
             row = rows.get(cid)
             if row is None:
                 continue
+            key = cid.hex
             details = details_from(
                 row,
-                parts["emails"][cid],
-                parts["phones"][cid],
-                parts["addresses"][cid],
-                parts["urls"][cid],
+                parts["emails"].get(key, ()),
+                parts["phones"].get(key, ()),
+                parts["addresses"].get(key, ()),
+                parts["urls"].get(key, ()),
                 member_of[cid],
             )
             yield ExportedContact(
@@ -131,11 +122,41 @@ def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Export
             )
 
 
-def _grouped(session: Session, table: Any, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
-    """A part table's rows for these contacts, by contact, in their order."""
-    found: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    for row in session.execute(
-        select(table).where(table.c.contact_id.in_(ids)).order_by(table.c.position)
-    ):
-        found[row.contact_id].append(row)
+@dataclass(frozen=True)
+class _Part:
+    """How to read one kind of a contact's values: its table, and the columns (after
+    the contact's id) `details_from` reads, as a named row."""
+
+    table: str
+    row: type[tuple[Any, ...]]
+
+    @property
+    def sql(self) -> str:
+        columns = ", ".join(self.row._fields)  # type: ignore[attr-defined]
+        return (
+            f"SELECT contact_id, {columns} FROM {self.table} "
+            "WHERE contact_id IN ({marks}) ORDER BY contact_id, position"
+        )
+
+
+_PARTS = {
+    "emails": _Part("contact_emails", namedtuple("_Email", "address label is_primary")),
+    "phones": _Part("contact_phones", namedtuple("_Phone", "number label is_primary e164")),
+    "addresses": _Part(
+        "contact_addresses",
+        namedtuple("_Address", "street city region postal_code country label is_primary"),
+    ),
+    "urls": _Part("contact_urls", namedtuple("_Url", "url label")),
+}
+
+
+def _grouped(conn: Connection, part: _Part, hex_ids: tuple[str, ...]) -> dict[str, list[Any]]:
+    """A part table's rows for these contacts (by their stored ids), in their order:
+    plain rows, without a type conversion per value (the values are all text and
+    numbers; `is_primary` is 0 or 1, which `details_from` reads as a flag)."""
+    found: dict[str, list[Any]] = defaultdict(list)
+    make = part.row._make  # type: ignore[attr-defined]
+    sql = part.sql.format(marks=",".join("?" * len(hex_ids)))
+    for contact_id, *values in conn.exec_driver_sql(sql, hex_ids):
+        found[contact_id].append(make(values))
     return found

@@ -14,14 +14,13 @@ from db.activities import AlarmRow
 from db.activity_values import ActivityDraft
 from db.errors import CallsheetError
 from desktop.calls.dialer import DialSettings
-from desktop.social.refresh import RefreshPolicy
-from desktop.ui.call_sheet import CallSheetWindow
 from desktop.ui.controller import WindowController
 from desktop.ui.reminder_banner import ReminderBanner
 from desktop.ui.reminders import Reminders
 from desktop.ui.reminders import describe as describe_alarm
 
 if TYPE_CHECKING:
+    from desktop.ui.call_sheet import CallSheetWindow
     from desktop.ui.main_window import MainWindow
 
 MAX_WITH = 50  # contacts one follow-up is scheduled with from a selection
@@ -107,6 +106,11 @@ class FollowUpActions(WindowController):
             self.say("Select a contact first.")
             return None
         if self.sheet is None:
+            # The sheet brings the social sources and their HTTP client: loaded when
+            # first opened, not at start-up.
+            from desktop.social.refresh import RefreshPolicy
+            from desktop.ui.call_sheet import CallSheetWindow
+
             self.sheet = CallSheetWindow(
                 self.book,
                 window.follow_ups,
@@ -127,6 +131,8 @@ class FollowUpActions(WindowController):
     def settings_changed(self) -> None:
         """Preferences were saved: an open call sheet dials and fetches by them."""
         if self.sheet is not None:
+            from desktop.social.refresh import RefreshPolicy
+
             self.sheet.dial_settings = DialSettings.from_settings(self.window.settings)
             self.sheet.policy = RefreshPolicy.from_settings(self.window.settings)
             self.sheet.default_region = self.window.default_region

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -39,7 +40,6 @@ from desktop.settings import PHONE_REGION
 from desktop.ui.backups import BackupsController
 from desktop.ui.call_list_bar import CallListBar
 from desktop.ui.call_lists import CallListsController
-from desktop.ui.call_sheet import CallSheetWindow
 from desktop.ui.companies_controller import CompaniesController
 from desktop.ui.companies_view import CompaniesView
 from desktop.ui.company_bar import CompanyBar
@@ -55,7 +55,6 @@ from desktop.ui.interop import Interop, dropped_import_file
 from desktop.ui.lookup_controller import LIMIT as LOOKUP_LIMIT
 from desktop.ui.lookup_controller import LookupController
 from desktop.ui.no_match import NoMatchPanel
-from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.settings import user_settings
 from desktop.ui.sidebar import Sidebar, View
 from desktop.ui.sync_controller import SyncController
@@ -70,6 +69,9 @@ from desktop.ui.window_pages import (
 )
 from desktop.ui.window_state import restore_window, save_window
 from desktop.ui.workers import JobRunner, executor
+
+if TYPE_CHECKING:
+    from desktop.ui.call_sheet import CallSheetWindow
 
 log = logging.getLogger(__name__)
 
@@ -421,6 +423,8 @@ class MainWindow(QMainWindow):
     def edit_preferences(self, page: str | None = None) -> None:
         """Dialing, the phone region, profile fetching, backups and sync; an open call
         sheet picks the change up, and a sync account just added syncs at once."""
+        from desktop.ui.preferences import PreferencesDialog  # loads the social sources
+
         dialog = PreferencesDialog(
             self.settings,
             self,
