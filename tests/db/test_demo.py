@@ -48,8 +48,7 @@ def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
         # each contact's latest change (the seed keeps no superseded rows)
         assert (
             one(
-                "SELECT count(DISTINCT record_id) FROM change_journal "
-                "WHERE record_type = 'contact'"
+                "SELECT count(DISTINCT record_id) FROM change_journal WHERE record_type = 'contact'"
             )
             == 2000
         )
