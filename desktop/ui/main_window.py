@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
         self.sidebar.deleteGroupRequested.connect(lambda gid: self.groups.delete(gid))
 
         self.main_split = side_by_side("mainSplit", self.sidebar, self.pages, (0, 1))
-        self.main_split.setSizes([190, 1090])
+        self.main_split.setSizes([240, 1040])  # room for "Bergen distributors (30,078)"
         self.setCentralWidget(stacked(self.reminder_banner, self.main_split, spacing=4))
 
         self.follow_up_filter = make_follow_up_filter(self)

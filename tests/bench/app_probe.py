@@ -6,6 +6,8 @@ python -m tests.bench.app_probe memory DATA_DIR     -> peak RSS (MB) after a ses
 python -m tests.bench.app_probe select DATA_DIR ROW -> ms per Down key from ROW, each until
                                                        the detail pane is filled and painted
 python -m tests.bench.app_probe bare                -> "painted" once a bare window painted
+python -m tests.bench.app_probe walk DATA_DIR OUT   -> ms per step of the walkthrough's
+                                                       interactive steps, screenshots in OUT
 """
 
 from __future__ import annotations
@@ -151,6 +153,96 @@ def bare() -> None:
     del watcher
 
 
+def walk(data_dir: Path, out: Path) -> None:
+    """The walkthrough's steps a big book could make wait (find, a contact, the call
+    sheet, the task list, the calendar, delete and undo), each timed until its result is
+    on screen and painted; a screenshot of each in `out` to look at."""
+    from desktop.ui.sidebar import View
+
+    app, window = _window(data_dir)
+    window.show()
+    _settle(app, window)
+    out.mkdir(parents=True, exist_ok=True)
+    timings: list[tuple[str, float]] = []
+
+    def step(name: str, action, done, shot) -> None:  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        action()
+        while not done():
+            app.processEvents()
+            if time.perf_counter() - started > 60:
+                raise TimeoutError(name)
+        shot.repaint()
+        timings.append((name, (time.perf_counter() - started) * 1000))
+        shot.grab().save(str(out / f"{len(timings):02d}-{name.replace(' ', '-')}.png"))
+
+    def found() -> bool:
+        return window.model.in_lookup and window.model.row_at(0) is not None
+
+    def lookup(text: str) -> None:
+        window.lookup_box.setFocus()
+        window.lookup_box.setText(text)
+        window.lookup.run()
+        window.jobs.wait()  # the lookup runs on a worker; its result is then delivered
+        app.processEvents()
+
+    step("find fjord ber", lambda: lookup("fjord ber"), found, window)
+    first = window.model.contact_id(0)
+    step(
+        "select the first",
+        lambda: window.table.setCurrentIndex(window.model.index(0, 0)),
+        lambda: window.detail.details is not None and window.detail.details.id == first,
+        window,
+    )
+    step("find by phone +47 55", lambda: lookup("+47 55"), found, window)
+    sheet: list[object] = []
+    step(
+        "call sheet",
+        lambda: sheet.append(window.follow_up_actions.open_sheet(window.model.contact_id(0))),
+        lambda: bool(sheet) and sheet[0] is not None,
+        window,
+    )
+    if sheet and sheet[0] is not None:
+        sheet[0].grab().save(str(out / "call-sheet.png"))  # type: ignore[attr-defined]
+        sheet[0].close()  # type: ignore[attr-defined]
+    window.lookup_box.clear()
+    window.lookup.run()
+    _settle(app, window)
+    step("task list", lambda: window.choose(View("tasks")), lambda: True, window)
+    step("calendar", lambda: window.choose(View("calendar")), lambda: True, window)
+    step(
+        "all contacts",
+        lambda: window.choose(View("all")),
+        lambda: window.model.row_at(0) is not None,
+        window,
+    )
+    window.table.setCurrentIndex(window.model.index(5, 0))
+    _settle(app, window)
+    doomed = window.model.contact_id(5)
+    step(
+        "delete",
+        window.contacts.delete,
+        lambda: window.model.contact_id(5) != doomed,
+        window,
+    )
+    step(
+        "undo the delete",
+        window.undo_action.trigger,  # Ctrl+Z
+        lambda: window.model.contact_id(5) == doomed,
+        window,
+    )
+    for name, ms in timings:
+        print(f"{name}: {ms:.0f} ms", flush=True)
+    _close(app, window)
+
+
+def _settle(app, window, rounds: int = 20) -> None:  # type: ignore[no-untyped-def]
+    """Let queued work (pages, counts, the detail pane) arrive."""
+    for _ in range(rounds):
+        app.processEvents()
+        window.jobs.wait()
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory. VmHWM, because ru_maxrss survives exec() on
     Linux and would report the parent's peak (the benchmark seeds in the parent)."""
@@ -170,6 +262,8 @@ if __name__ == "__main__":
         bare()
     elif what == "select":
         select(folder, int(sys.argv[3]))
+    elif what == "walk":
+        walk(folder, Path(sys.argv[3]))
     elif what == "paint":
         paint(folder)
     elif what == "scroll":

@@ -11,6 +11,8 @@ measured in the same run on the same machine.
   sqlite3 + csv writing the same contacts (tests/bench/export_probe.py)
 - bytes per contact in the database file, against the CSV export's
 - peak memory of the app after scrolling the whole list and a few lookups
+- the walkthrough's interactive steps (find, a contact, the call sheet, the task list,
+  the calendar, delete and undo), each until on screen (tests/bench/app_probe.py walk)
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def run(contacts: int) -> dict[str, float]:
         figures.update(_lookup(folder))
         figures.update(_export(folder, contacts))
         figures.update(_memory(folder))
+        figures.update(_walk(folder))
     return figures
 
 
@@ -98,6 +101,15 @@ def _export(folder: Path, contacts: int) -> dict[str, float]:
     database = folder / "callsheet.db"
     figures["db_bytes_per_contact"] = database.stat().st_size / contacts
     return figures
+
+
+def _walk(folder: Path) -> dict[str, float]:
+    """The walkthrough's interactive steps, each until on screen (see app_probe.walk)."""
+    with tempfile.TemporaryDirectory() as shots:
+        command = [*PROBE, "walk", str(folder), shots]
+        output = subprocess.check_output(command, text=True, env=offscreen_env())
+    steps = (line.rsplit(": ", 1) for line in output.splitlines() if line.endswith(" ms"))
+    return {f"walk: {name}": float(ms.split()[0]) for name, ms in steps}
 
 
 def _memory(folder: Path) -> dict[str, float]:
@@ -160,3 +172,5 @@ def report(f: dict[str, float]) -> None:
         f"{f['csv_bytes_per_contact']:,.0f}"
     )
     print(f"  app peak RSS after scrolling the whole list: {f['scrolled_rss_mb']:.0f} MB")
+    walked = ", ".join(f"{k[6:]} {v:.0f} ms" for k, v in f.items() if k.startswith("walk: "))
+    print(f"  the walkthrough's steps, each until painted: {walked}")
