@@ -139,6 +139,16 @@ def overdue_condition(moment: Moment) -> ColumnElement[bool]:
     )
 
 
+def first_busy_bucket(session: Session, moment: Moment) -> Bucket:
+    """Overdue, Today or Upcoming: the first that holds an open follow-up (Today when
+    none does), each asked for one row only."""
+    for bucket in (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING):
+        found = _open_filtered(select(Activity.id), TaskQuery(bucket), moment).limit(1)
+        if session.scalar(found) is not None:
+            return bucket
+    return Bucket.TODAY
+
+
 def bucket_counts(session: Session, moment: Moment) -> dict[Bucket, int]:
     """Counts for the bucket tabs (Done is not counted: it only grows)."""
     return {

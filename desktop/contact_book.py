@@ -410,6 +410,10 @@ class ContactBook:
         with self._db.reading() as session:
             return tasks.count_tasks(session, query, moment)
 
+    def first_busy_bucket(self, moment: Moment) -> Bucket:
+        with self._db.reading() as session:
+            return tasks.first_busy_bucket(session, moment)
+
     def bucket_counts(self, moment: Moment) -> dict[Bucket, int]:
         with self._db.reading() as session:
             return tasks.bucket_counts(session, moment)

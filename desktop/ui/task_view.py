@@ -27,6 +27,7 @@ from db.tasks import Bucket
 from desktop.contact_book import ContactBook
 from desktop.models.formats import number
 from desktop.models.task_list import DUE, TaskListModel
+from desktop.ui.workers import JobRunner
 from desktop.wording import KIND_TITLES
 
 BUCKETS = (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING, Bucket.OPEN, Bucket.DONE)
@@ -63,6 +64,8 @@ class TaskView(QWidget):
         self.tabs.currentChanged.connect(self._filters_changed)
         self.tabs.tabBarClicked.connect(self._bucket_chosen)
         self._bucket_settled = False  # the first look opens where the work is
+        self.jobs = JobRunner(self)
+        self._counts_asked = 0
         self.kind = QComboBox()
         self.kind.addItem("Any kind", None)
         for value, title in KIND_TITLES.items():
@@ -180,23 +183,37 @@ class TaskView(QWidget):
         self._bucket_settled = True
 
     def reload(self, select: uuid.UUID | None = None) -> None:
-        """Re-read the rows and bucket counts, keeping the selected activity if it stays."""
+        """Re-read the rows, keeping the selected activity if it stays, and the bucket
+        counts off the UI thread (at a million they walk a quarter million entries). The
+        first look opens on the first bucket that holds anything (asked row by row)."""
+        if not self._bucket_settled:
+            self._bucket_settled = True
+            try:
+                first = self.book.first_busy_bucket(self.book.clock.moment())
+            except CallsheetError as error:
+                self.failed.emit(error)
+                return
+            self.tabs.blockSignals(True)
+            self.tabs.setCurrentIndex(BUCKETS.index(first))
+            self.tabs.blockSignals(False)
+            self.model.query = replace(self.model.query, bucket=first)
         self.reload_rows(select)
-        try:
-            counts = self.book.bucket_counts(self.model.moment)
-        except CallsheetError as error:
-            self.failed.emit(error)
-            return
+        self._counts_asked += 1
+        asked = self._counts_asked
+        self.jobs.start(
+            self.book.bucket_counts,
+            self.model.moment,
+            on_done=lambda counts: self._show_counts(asked, counts),
+            on_failed=self.failed.emit,
+        )
+
+    def _show_counts(self, asked: int, counts: dict[Bucket, int]) -> None:
+        if asked != self._counts_asked:
+            return  # a newer reload asked again
         for n, bucket in enumerate(BUCKETS):
             count = counts.get(bucket)
             self.tabs.setTabText(n, f"{bucket.value} ({number(count)})" if count else bucket.value)
         self.tabs.updateGeometry()
-        if not self._bucket_settled:
-            self._bucket_settled = True
-            busy = (b for b in (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING) if counts.get(b))
-            first = next(busy, Bucket.TODAY)
-            if first is not BUCKETS[self.tabs.currentIndex()]:
-                self.tabs.setCurrentIndex(BUCKETS.index(first))
         overdue_tab = BUCKETS.index(Bucket.OVERDUE)
         self.tabs.setTabTextColor(
             overdue_tab,

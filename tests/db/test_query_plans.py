@@ -82,6 +82,7 @@ CASES = {
         lambda b, i, c: b.tasks(TaskQuery(Bucket.OPEN), c.moment(), 0, 60),
         {OPEN_DUE: "in due order; LIMIT stops it"},
     ),
+    "task list's first bucket": Case(lambda b, i, c: b.first_busy_bucket(c.moment())),
     "agenda": Case(lambda b, i, c: b.agenda(c.moment(), 3, limit=100)),
     "calendar month": Case(lambda b, i, c: b.calendar_days(date(2026, 11, 30), 42, c.moment())),
     "contact count": Case(lambda b, i, c: b.count()),
