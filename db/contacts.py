@@ -36,6 +36,7 @@ from db.contact_values import (
 )
 from db.errors import NotFoundError
 from db.follow_up import FollowUpFilter
+from db.ids import PackedIds
 from db.models import (
     Contact,
     ContactAddress,
@@ -365,10 +366,11 @@ _ROW_COLUMNS = (
 )
 
 
-def ids_in_list(session: Session, query: ListQuery) -> list[uuid.UUID]:
-    """Every contact the list shows for `query`, by name."""
+def ids_in_list(session: Session, query: ListQuery) -> PackedIds:
+    """Every contact the list shows for `query`, by name (packed: a whole book's ids
+    are held for an export)."""
     statement = _filtered(session, select(Contact.id), query).order_by(Contact.sort_name)
-    return list(session.scalars(statement))
+    return PackedIds.of(session.scalars(statement.execution_options(yield_per=10_000)))
 
 
 def _filtered(session: Session, statement: Select[Any], query: ListQuery) -> Select[Any]:

@@ -64,13 +64,13 @@ def most_parts(session: Session, ids: Sequence[uuid.UUID]) -> PartCounts:
 
 def export_ids(
     session: Session, group_id: uuid.UUID | None = None, text: str = ""
-) -> list[uuid.UUID]:
+) -> Sequence[uuid.UUID]:
     """Live contacts to export, by name: all, a group's, or those a lookup finds."""
     ids = ids_in_list(session, ListQuery(group_id=group_id))
-    if text.strip():
-        found = {hit.id for hit in LOOKUP.lookup(session, text, limit=len(ids) or 1)}
-        ids = [cid for cid in ids if cid in found]
-    return ids
+    if not text.strip():
+        return ids
+    found = {hit.id for hit in LOOKUP.lookup(session, text, limit=len(ids) or 1)}
+    return [cid for cid in ids if cid in found]
 
 
 def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[ExportedContact]:

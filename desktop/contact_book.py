@@ -537,7 +537,7 @@ class ContactBook:
             execute = plain_sql.through(session.connection())
             return agenda_query.agenda(execute, moment, days, overdue_only, limit)
 
-    def export_ids(self, group_id: uuid.UUID | None = None, text: str = "") -> list[uuid.UUID]:
+    def export_ids(self, group_id: uuid.UUID | None = None, text: str = "") -> Sequence[uuid.UUID]:
         with self._db.reading() as session:
             return exports.export_ids(session, group_id, text)
 

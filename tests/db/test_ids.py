@@ -6,7 +6,9 @@ import itertools
 import time
 import uuid
 
-from db.ids import hex_ids, new_id
+import pytest
+
+from db.ids import PackedIds, hex_ids, new_id
 
 
 def _is_v7_now(value: uuid.UUID) -> bool:
@@ -28,3 +30,17 @@ def test_hex_ids_are_distinct_current_uuid7s_across_runs() -> None:
     assert all(len(text) == 32 for text in made)
     assert all(_is_v7_now(uuid.UUID(text)) for text in made)
     assert {text[12] for text in made} == {"7"}
+
+
+def test_packed_ids_read_back_as_the_uuids_they_hold() -> None:
+    ids = [new_id() for _ in range(1200)]
+    packed = PackedIds.of(ids)
+    assert len(packed) == 1200
+    assert list(packed) == ids and packed == ids and ids == packed
+    assert packed[0] == ids[0] and packed[-1] == ids[-1]
+    assert list(packed[500:1000]) == ids[500:1000]
+    assert list(packed[::-7]) == ids[::-7]
+    assert ids[3] in packed and new_id() not in packed
+    assert not PackedIds() and len(PackedIds.of([])) == 0
+    with pytest.raises(IndexError):
+        packed[1200]
