@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import Select, String, func, inspect, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
@@ -369,8 +369,10 @@ _ROW_COLUMNS = (
 def ids_in_list(session: Session, query: ListQuery) -> PackedIds:
     """Every contact the list shows for `query`, by name (packed: a whole book's ids
     are held for an export)."""
-    statement = _filtered(session, select(Contact.id), query).order_by(Contact.sort_name)
-    return PackedIds.of(session.scalars(statement.execution_options(yield_per=10_000)))
+    stored_id = type_coerce(Contact.id, String)  # the 32 hex digits, not a UUID per row
+    statement = _filtered(session, select(stored_id), query).order_by(Contact.sort_name)
+    rows = session.connection().execute(statement)
+    return PackedIds(b"".join(bytes.fromhex(hex_id) for (hex_id,) in rows))
 
 
 def _filtered(session: Session, statement: Select[Any], query: ListQuery) -> Select[Any]:
