@@ -1,9 +1,9 @@
-"""Quick answers from a book with sqlite3 alone, for the command line's `find` and `agenda`: no
-SQLAlchemy, no models, a read-only connection. Only a book at this version's schema
-that `open_database` would trust without its integrity check (closed cleanly and
-unchanged since, or open in another program now) is read this way; for any other (left
-by a crash, from an older version, missing) `reader` returns None and the caller opens
-the book the whole way, with its upgrade, checks and messages."""
+"""Quick answers from a book with sqlite3 alone, for the command line's `find` and
+`agenda`: no SQLAlchemy, no models, a read-only connection. Only a book at this
+version's schema that `open_database` would trust without its integrity check (closed
+cleanly and unchanged since, or open in another program now) is read this way; for any
+other (left by a crash, from an older version, missing) `reader` returns None and the
+caller opens the book the whole way, with its upgrade, checks and messages."""
 
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
 """The query planner's statistics (`sqlite_stat1`), for books big enough to need them.
 
-A book of `ANALYZED_FROM` contacts or more is analyzed after each bulk write (a seed,
-an import, a sync that brought `BULK_CHANGES` records) and, when it closes, again if a
-table has grown past twice what its statistics say; smaller books keep none, as every
-book did before, and the planner's own guesses serve them. Each ANALYZE samples at most
-`ANALYSIS_LIMIT` rows per index: 0.14 s at a million contacts. Both states are checked
-by `tests/db/test_query_plans.py` (no statistics, and a million's).
+A book of `ANALYZED_FROM` contacts or more is analyzed after each bulk write (a seed, an
+import, a sync that brought `BULK_CHANGES` records) and, when it closes, again if a
+table has grown past `GROWN` times what its statistics say (`db.upkeep`); smaller books
+keep none, as every book did before, and the planner's own guesses serve them. Each
+ANALYZE samples at most `ANALYSIS_LIMIT` rows per index: 0.14 s at a million contacts.
+Both states are checked by `tests/db/test_query_plans.py` (no statistics, and a
+million's).
 """
 
 from __future__ import annotations
