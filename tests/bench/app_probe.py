@@ -173,6 +173,7 @@ def walk(data_dir: Path, out: Path) -> None:
                 raise TimeoutError(name)
         shot.repaint()
         timings.append((name, (time.perf_counter() - started) * 1000))
+        app.processEvents()  # layouts settle (a status text that grew) before the picture
         shot.grab().save(str(out / f"{len(timings):02d}-{name.replace(' ', '-')}.png"))
 
     def found() -> bool:
