@@ -101,8 +101,9 @@ def name_tier(display_name: str, terms: Sequence[str]) -> int:
 
 
 def _match(execute: Execute, expression: str, limit: int) -> list[str]:
-    rows = execute(
-        "SELECT contact_id FROM contact_lookup WHERE contact_lookup MATCH ? LIMIT ?",
+    rows = execute(  # rows changed contacts left behind join no contact (db.search)
+        "SELECT c.id FROM contact_lookup JOIN contacts c ON c.lookup_rowid = contact_lookup.rowid "
+        "WHERE contact_lookup MATCH ? LIMIT ?",
         (expression, limit),
     )
     return [r[0] for r in rows]

@@ -114,6 +114,17 @@ contact_tallies = Table(
     CheckConstraint("id = 1", name="ck_contact_tallies_one_row"),
 )
 
+# The lookup index's row numbering and the rows changed contacts left in it (migration
+# 0014; db.search keeps both).
+lookup_state = Table(
+    "lookup_state",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("next_rowid", Integer, nullable=False),
+    Column("stale", Integer, nullable=False),
+    CheckConstraint("id = 1", name="ck_lookup_state_one_row"),
+)
+
 group_sizes = Table(
     "group_sizes",
     Base.metadata,
@@ -128,6 +139,7 @@ _LIVE = text("deleted_at IS NULL")
 _TRASHED = text("deleted_at IS NOT NULL")
 _LIVE_SERIES = text("rrule IS NOT NULL AND deleted_at IS NULL")
 _LIVE_CLEARED = text("activity_id IS NOT NULL AND deleted_at IS NULL")
+_INDEXED = text("lookup_rowid IS NOT NULL")
 
 
 class Company(Record):
@@ -237,6 +249,7 @@ class Contact(Record):
         ),
         Index("ix_contacts_company", "company_id"),
         Index("ix_contacts_trash", "deleted_at", sqlite_where=_TRASHED),
+        Index("ix_contacts_lookup_row", "lookup_rowid", sqlite_where=_INDEXED),
     )
 
 

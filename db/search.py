@@ -1,7 +1,11 @@
 """Lookup: find contacts by any fragment of name, company, email, phone digits or city.
 
-The SQLite backend keeps an FTS5 table, `contact_lookup`, updated in the same
-transaction as the contact (after each flush, from `db.journal`'s change set).
+The SQLite backend keeps a contentless FTS5 table, `contact_lookup`, updated in the
+same transaction as the contact (after each flush, from `db.journal`'s change set).
+The index holds no copy of its text, so it cannot take a document back out: a changed
+contact gets a new row, `contacts.lookup_rowid` names the one that counts, and the
+rows left behind are counted (`lookup_state.stale`, by trigger) until a rebuild clears
+them (`SqliteLookup.compact`).
 Queries are built from the user's words only, never from their syntax, so any text
 is safe; they are answered by `db.lookup_query`.
 """
@@ -22,6 +26,9 @@ from db.lookup_query import LookupHit
 from db.phones import national_digits_of
 from db.text import digits
 
+_COLUMNS = "name, company, emails, phones, places, tags"
+COMPACT_FROM = 1000  # stale rows below this are never worth a rebuild
+
 
 @dataclass(frozen=True)
 class LookupDocument:
@@ -38,7 +45,6 @@ class LookupDocument:
     def values(self) -> tuple[str, ...]:
         """The indexed columns, in the index's order, after the rowid."""
         return (
-            self.contact_id.hex,
             self.name,
             self.company,
             self.emails,
@@ -91,69 +97,73 @@ class SqliteLookup:
         return lookup_query.lookup(plain_sql.through(session.connection()), query, limit)
 
     def next_rowid(self, conn: Connection) -> int:
-        """The first index row no contact holds (`contacts.lookup_rowid` is set only
-        while the contact has a row, so the largest row in the index bounds them all)."""
-        last = conn.exec_driver_sql(
-            "SELECT rowid FROM contact_lookup ORDER BY rowid DESC LIMIT 1"
-        ).scalar()
-        return (last or 0) + 1
+        """The first index row never handed out."""
+        return int(conn.exec_driver_sql("SELECT next_rowid FROM lookup_state").scalar_one())
 
     def add_rows(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Write index rows `(rowid, *LookupDocument.values())`; the rowids must be free."""
+        """Write index rows `(rowid, *LookupDocument.values())`; the rowids must be free
+        (from `next_rowid`), and are then taken."""
         if rows:
             conn.exec_driver_sql(
-                "INSERT INTO contact_lookup(rowid, contact_id, name, company, emails, phones, "
-                "places, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO contact_lookup(rowid, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 rows,
+            )
+            conn.exec_driver_sql(
+                "UPDATE lookup_state SET next_rowid = max(next_rowid, ?)",
+                (max(row[0] for row in rows) + 1,),
             )
 
     def reindex(self, conn: Connection, contact_ids: Iterable[uuid.UUID]) -> None:
-        """Bring these contacts' index rows in line with the database.
-
-        Live contacts keep their row (or get a new one); trashed or purged ones lose it.
-        """
+        """Bring these contacts' index rows in line with the database: each live one gets
+        a fresh row with its text now; trashed or purged ones are let go of."""
         ids = list(contact_ids)
         for start in range(0, len(ids), 500):
             chunk = [cid.hex for cid in ids[start : start + 500]]
             marks = ",".join("?" * len(chunk))
-            held: dict[str, int] = {
-                row[0]: row[1]
+            held = {
+                row[0]
                 for row in conn.exec_driver_sql(
-                    "SELECT id, lookup_rowid FROM contacts WHERE lookup_rowid IS NOT NULL "
-                    f"AND id IN ({marks})",
+                    f"SELECT id FROM contacts WHERE lookup_rowid IS NOT NULL AND id IN ({marks})",
                     tuple(chunk),
                 )
             }
-            free = self.next_rowid(conn)
-            if held:
-                conn.exec_driver_sql(
-                    "DELETE FROM contact_lookup WHERE rowid = ?",
-                    [(rowid,) for rowid in held.values()],
-                )
-            docs = _documents_from_database(conn, chunk)
-            given: list[tuple[int | None, str]] = []
-            rows = []
-            for doc in docs:
-                cid = doc.contact_id.hex
-                rowid = held.get(cid)
-                if rowid is None:
-                    rowid, free = free, free + 1
-                    given.append((rowid, cid))
-                rows.append((rowid, *doc.values()))
-            self.add_rows(conn, rows)
+            docs = documents_from_database(conn, chunk)
+            first = self.next_rowid(conn)
+            self.add_rows(conn, [(first + n, *doc.values()) for n, doc in enumerate(docs)])
+            given: list[tuple[int | None, str]] = [
+                (first + n, doc.contact_id.hex) for n, doc in enumerate(docs)
+            ]
             live = {doc.contact_id.hex for doc in docs}
             given += [(None, cid) for cid in held if cid not in live]
             if given:
                 conn.exec_driver_sql("UPDATE contacts SET lookup_rowid = ? WHERE id = ?", given)
 
+    def stale_rows(self, conn: Connection) -> int:
+        """How many rows of the index no contact holds any more."""
+        return int(conn.exec_driver_sql("SELECT stale FROM lookup_state").scalar_one())
+
+    def compaction_due(self, conn: Connection, *, largest: int | None = None) -> bool:
+        """Whether the rows left behind (at least `COMPACT_FROM`) outnumber the live
+        contacts, so a rebuild is worth it; with `largest`, only in books of at most
+        that many contacts."""
+        stale = self.stale_rows(conn)
+        if stale < COMPACT_FROM:
+            return False
+        live = int(conn.exec_driver_sql("SELECT live FROM contact_tallies").scalar_one())
+        return stale > live and (largest is None or live <= largest)
+
     def rebuild(self, conn: Connection) -> None:
         """Rebuild the whole index from the contacts table."""
-        conn.exec_driver_sql("DELETE FROM contact_lookup")
+        conn.exec_driver_sql("INSERT INTO contact_lookup(contact_lookup) VALUES ('delete-all')")
+        conn.exec_driver_sql(
+            "UPDATE contacts SET lookup_rowid = NULL WHERE lookup_rowid IS NOT NULL"
+        )
         ids = [
             uuid.UUID(hex=r[0])
             for r in conn.exec_driver_sql("SELECT id FROM contacts WHERE deleted_at IS NULL")
         ]
         self.reindex(conn, ids)
+        conn.exec_driver_sql("UPDATE lookup_state SET stale = 0")
 
 
 LOOKUP = SqliteLookup()
@@ -171,7 +181,7 @@ def _after_flush(session: Session, _context: Any) -> None:
         changed.clear()
 
 
-def _documents_from_database(conn: Connection, hex_ids: list[str]) -> list[LookupDocument]:
+def documents_from_database(conn: Connection, hex_ids: list[str]) -> list[LookupDocument]:
     """Index documents for the live contacts among `hex_ids`."""
     params = tuple(hex_ids)
     marks = ",".join("?" * len(hex_ids))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue
 from db.contacts import create_contact
@@ -65,3 +66,19 @@ def make_syncing(db: Database) -> None:
         sync_state.add_account(
             session, "Team", "https://dav.example", "maya", "https://dav.example/book/"
         )
+
+
+def indexed_words(conn: Any) -> dict[str, dict[str, list[str]]]:
+    """What the lookup index holds for each contact (by id hex): each column's words,
+    sorted. Only the rows contacts hold count (the contentless index keeps the rows
+    changes left behind). `conn` is a sqlite3 or SQLAlchemy connection."""
+    run = conn.exec_driver_sql if hasattr(conn, "exec_driver_sql") else conn.execute
+    run("CREATE VIRTUAL TABLE temp.indexed_words USING fts5vocab(main, contact_lookup, instance)")
+    found: dict[str, dict[str, list[str]]] = {}
+    for contact_id, column, term in run(
+        "SELECT c.id, w.col, w.term FROM temp.indexed_words w "
+        "JOIN contacts c ON c.lookup_rowid = w.doc ORDER BY w.term"
+    ).fetchall():
+        found.setdefault(contact_id, {}).setdefault(column, []).append(term)
+    run("DROP TABLE temp.indexed_words")
+    return found

@@ -21,6 +21,7 @@ from db.bulk import IMPORT_TABLES, indexes_deferred
 from db.duplicates import find_groups
 from db.engine import open_database
 from db.exports import export_ids
+from db.search import documents_from_database
 from desktop.interop import importer
 from desktop.interop.export import write_export
 from desktop.interop.files import plan_contacts
@@ -84,7 +85,7 @@ def _reference(csv_path: Path, db_path: Path) -> float:
     return time.perf_counter() - started
 
 
-_LOOKUP_COLUMNS = "contact_lookup(rowid, contact_id, name, company, emails, phones, places, tags)"
+_LOOKUP_COLUMNS = "contact_lookup(rowid, name, company, emails, phones, places, tags)"
 
 
 REIMPORTED = 20_000
@@ -124,7 +125,7 @@ def _storage_floor(imported: Path, folder: Path) -> float:
     beforehand, into a fresh database of the same schema with the same settings: each
     contact's rows in the same transaction of CHUNK contacts, indexes built after."""
     source = open_database(imported)
-    tables = ["import_batches", "groups", "companies", *IMPORT_TABLES, "contact_lookup"]
+    tables = ["import_batches", "groups", "companies", *IMPORT_TABLES]
     with source.engine.connect() as conn:
         order = [cid for (cid,) in conn.exec_driver_sql("SELECT id FROM contacts ORDER BY rowid")]
         part_of = {cid: n // CHUNK for n, cid in enumerate(order)}
@@ -132,8 +133,7 @@ def _storage_floor(imported: Path, folder: Path) -> float:
             {} for _ in range(max(part_of.values(), default=0) + 1)
         ]
         for table in tables:
-            columns = "rowid, *" if table == "contact_lookup" else "*"
-            result = conn.exec_driver_sql(f"SELECT {columns} FROM {table}")
+            result = conn.exec_driver_sql(f"SELECT * FROM {table}")
             names = [d[0] for d in result.cursor.description]
             owner = next((names.index(n) for n in ("contact_id", "entity_id") if n in names), None)
             if table == "contacts":
@@ -141,6 +141,13 @@ def _storage_floor(imported: Path, folder: Path) -> float:
             for row in result:
                 part = part_of.get(row[owner], 0) if owner is not None else 0
                 parts[part].setdefault(table, []).append(tuple(row))
+        held = dict(conn.exec_driver_sql("SELECT id, lookup_rowid FROM contacts"))
+        for start in range(0, len(order), 500):  # the index keeps no text to copy: made again
+            for doc in documents_from_database(conn, order[start : start + 500]):
+                cid = doc.contact_id.hex
+                parts[part_of[cid]].setdefault("contact_lookup", []).append(
+                    (held[cid], *doc.values())
+                )
     source.close()
     empty = open_database(folder)
     started = time.perf_counter()

@@ -69,7 +69,7 @@ def run(folder: Path, rounds: int = 5, limit: int = 50) -> dict[str, float]:
                 expression = match_expression(query)
                 started = time.perf_counter()
                 conn.exec_driver_sql(
-                    "SELECT contact_id FROM contact_lookup WHERE contact_lookup MATCH ? LIMIT ?",
+                    "SELECT rowid FROM contact_lookup WHERE contact_lookup MATCH ? LIMIT ?",
                     (expression, limit),
                 ).all()
                 raw.append((time.perf_counter() - started) * 1000)

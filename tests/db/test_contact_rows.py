@@ -14,7 +14,7 @@ from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue
 from db.engine import Database, database_path
 from db.ids import hex_ids
 from desktop.contact_book import ContactBook
-from tests.factories import make_syncing
+from tests.factories import indexed_words, make_syncing
 
 # Columns that differ by nature between two contacts: ids and the lookup row number.
 UNLIKE = {"id", "contact_id", "lookup_rowid", "rowid", "record_id"}
@@ -63,18 +63,19 @@ def rows_of(db: Database, contact_id: uuid.UUID) -> dict[str, list[dict[str, obj
         "contact_urls": "SELECT * FROM contact_urls WHERE contact_id = ? ORDER BY position",
         "group_members": "SELECT * FROM group_members WHERE contact_id = ?",
         "change_journal": "SELECT * FROM change_journal WHERE record_id = ? ORDER BY seq",
-        "contact_lookup": "SELECT * FROM contact_lookup WHERE contact_id = ?",
     }
     conn = sqlite3.connect(database_path(db.path.parent))
     conn.row_factory = sqlite3.Row
     try:
-        return {
+        rows = {
             table: [
                 {k: v for k, v in dict(row).items() if k not in UNLIKE and k != "seq"}
                 for row in conn.execute(sql, (contact_id.hex,))
             ]
             for table, sql in queries.items()
         }
+        rows["contact_lookup"] = [indexed_words(conn)[contact_id.hex]]
+        return rows
     finally:
         conn.close()
 
