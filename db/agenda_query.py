@@ -87,9 +87,9 @@ def stored(instant: datetime) -> str:
 
 
 def _row(record: Sequence[Any], *, overdue: bool) -> AgendaRow:
-    id_hex, kind, regarding, starts_at, all_day, timeless, priority, recurring = record
+    stored_id, kind, regarding, starts_at, all_day, timeless, priority, recurring = record
     return AgendaRow(
-        id=uuid.UUID(hex=id_hex),
+        id=uuid.UUID(bytes=stored_id),
         kind=kind,
         regarding=regarding,
         due=datetime.fromisoformat(starts_at).replace(tzinfo=UTC),
@@ -104,12 +104,12 @@ def _named(execute: Execute, rows: list[AgendaRow]) -> list[AgendaRow]:
     """The rows with their contacts' names, sorted."""
     if not rows:
         return rows
-    names: dict[str, list[str]] = {}
+    names: dict[bytes, list[str]] = {}
     marks = ",".join("?" * len(rows))
     for activity_id, name in execute(
         "SELECT l.activity_id, c.display_name FROM activity_contacts l "
         f"JOIN contacts c ON c.id = l.contact_id WHERE l.activity_id IN ({marks})",
-        [row.id.hex for row in rows],
+        [row.id.bytes for row in rows],
     ):
         names.setdefault(activity_id, []).append(name)
-    return [replace(row, contact_names=tuple(sorted(names.get(row.id.hex, [])))) for row in rows]
+    return [replace(row, contact_names=tuple(sorted(names.get(row.id.bytes, [])))) for row in rows]

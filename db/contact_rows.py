@@ -54,14 +54,14 @@ _LOOKUP_ROWID_AT = CONTACT_COLUMNS.index("lookup_rowid")
 class NewContact:
     """A new contact: its validated draft and what is stored beside it.
 
-    `company` and `groups` are the stored (id hex, name) pairs the draft's company
+    `company` and `groups` are the (stored id, name) pairs the draft's company
     and groups resolved to; `draft.company` and `draft.group_ids` are not read.
     """
 
     id: uuid.UUID
     draft: ContactDraft
-    company: tuple[str, str] | None = None
-    groups: Sequence[tuple[str, str]] = ()
+    company: tuple[bytes, str] | None = None
+    groups: Sequence[tuple[bytes, str]] = ()
     profiles: Sequence[tuple[str, str, str]] = ()  # (network, handle, url)
     photo: bytes | None = None
     vcard_extra: Sequence[str] = ()
@@ -89,9 +89,9 @@ class ContactRows:
     def __len__(self) -> int:
         return len(self.rows["contacts"])
 
-    def add(self, new: NewContact, ids: Iterator[str]) -> None:
+    def add(self, new: NewContact, ids: Iterator[bytes]) -> None:
         """The rows of one new contact; its value and profile rows take ids from `ids`."""
-        cid, draft, now, rows = new.id.hex, new.draft, self.now, self.rows
+        cid, draft, now, rows = new.id.bytes, new.draft, self.now, self.rows
         display = compose_display_name(draft)
         company_id, company_name = new.company or (None, None)
         primary_address = next((a for a in draft.addresses if a.is_primary), None)
@@ -110,7 +110,7 @@ class ContactRows:
                 next((p.number for p in draft.phones if p.is_primary), None),
                 (primary_address.city or None) if primary_address else None,
                 new.last_contacted_at, new.next_step_at,
-                draft.referred_by_id.hex if draft.referred_by_id else None, now, now, 1, None,
+                draft.referred_by_id.bytes if draft.referred_by_id else None, now, now, 1, None,
             )
         )  # fmt: skip
         rows["change_journal"].append(("contact", cid, 1, "create", now, self.origin))
@@ -161,7 +161,7 @@ class ContactRows:
         assert tuple(known) == tuple(columns), f"{table} was given other columns before"
         self.rows.setdefault(table, []).extend(rows)
 
-    def journal(self, record_type: str, record_ids: Sequence[str]) -> None:
+    def journal(self, record_type: str, record_ids: Sequence[bytes]) -> None:
         """Journal the creation of these records (written through `extend`)."""
         self.rows["change_journal"] += [
             (record_type, record_id, 1, "create", self.now, self.origin) for record_id in record_ids

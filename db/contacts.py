@@ -372,7 +372,7 @@ def ids_in_list(session: Session, query: ListQuery) -> PackedIds:
     stored_id = type_coerce(Contact.id, String)  # the 32 hex digits, not a UUID per row
     statement = _filtered(session, select(stored_id), query).order_by(Contact.sort_name)
     rows = session.connection().execute(statement)
-    return PackedIds(b"".join(bytes.fromhex(hex_id) for (hex_id,) in rows))
+    return PackedIds(b"".join(stored_id for (stored_id,) in rows))
 
 
 def _filtered(session: Session, statement: Select[Any], query: ListQuery) -> Select[Any]:

@@ -251,7 +251,7 @@ def load_keys(session: Session) -> list[ContactKeys]:
     )
     return [
         ContactKeys(
-            uuid.UUID(hex=cid),
+            uuid.UUID(bytes=cid),
             name_key(display),
             company_key(company) if company else "",
             tuple(email_key(e) for e in emails.get(cid, ())),

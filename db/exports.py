@@ -56,7 +56,7 @@ def most_parts(session: Session, ids: Sequence[uuid.UUID]) -> PartCounts:
     most = [0] * 6
     conn = session.connection()
     for start in range(0, len(ids), CHUNK):
-        chunk = tuple(cid.hex for cid in ids[start : start + CHUNK])
+        chunk = tuple(cid.bytes for cid in ids[start : start + CHUNK])
         found = conn.exec_driver_sql(_MOST_PARTS.format(marks=",".join("?" * len(chunk))), chunk)
         most = [max(m, n or 0) for m, n in zip(most, found.one(), strict=True)]
     return PartCounts(*most)
@@ -79,8 +79,8 @@ def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Export
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
         conn = session.connection()
-        hex_ids = tuple(cid.hex for cid in chunk)
-        parts = {name: _grouped(conn, part, hex_ids) for name, part in _PARTS.items()}
+        stored_ids = tuple(cid.bytes for cid in chunk)
+        parts = {name: _grouped(conn, part, stored_ids) for name, part in _PARTS.items()}
         member_of: dict[uuid.UUID, list[GroupRef]] = defaultdict(list)
         for contact_id, group_id, name in session.execute(
             select(group_members.c.contact_id, Group.id, Group.name)
@@ -105,7 +105,7 @@ def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Export
             row = rows.get(cid)
             if row is None:
                 continue
-            key = cid.hex
+            key = cid.bytes
             details = details_from(
                 row,
                 parts["emails"].get(key, ()),
@@ -150,13 +150,15 @@ _PARTS = {
 }
 
 
-def _grouped(conn: Connection, part: _Part, hex_ids: tuple[str, ...]) -> dict[str, list[Any]]:
+def _grouped(
+    conn: Connection, part: _Part, stored_ids: tuple[bytes, ...]
+) -> dict[bytes, list[Any]]:
     """A part table's rows for these contacts (by their stored ids), in their order:
     plain rows, without a type conversion per value (the values are all text and
     numbers; `is_primary` is 0 or 1, which `details_from` reads as a flag)."""
-    found: dict[str, list[Any]] = defaultdict(list)
+    found: dict[bytes, list[Any]] = defaultdict(list)
     make = part.row._make  # type: ignore[attr-defined]
-    sql = part.sql.format(marks=",".join("?" * len(hex_ids)))
-    for contact_id, *values in conn.exec_driver_sql(sql, hex_ids):
+    sql = part.sql.format(marks=",".join("?" * len(stored_ids)))
+    for contact_id, *values in conn.exec_driver_sql(sql, stored_ids):
         found[contact_id].append(make(values))
     return found

@@ -25,16 +25,17 @@ _RUN = 4096
 _RANDOM_BITS = ((1 << 80) - 1) & ~(0xF << 76) & ~(0x3 << 62)  # less version and variant
 
 
-def hex_ids() -> Iterator[str]:
-    """Fresh UUIDv7s as 32 hex digits, as `new_id().hex` gives, for bulk writes: one
-    clock reading and one call for randomness per run of 4,096."""
+def id_bytes() -> Iterator[bytes]:
+    """Fresh UUIDv7s as their 16 bytes (as `new_id().bytes` gives, and as the database
+    stores them), for bulk writes: one clock reading and one call for randomness per
+    run of 4,096."""
     while True:
         millis = time.time_ns() // 1_000_000
         head = ((millis & 0xFFFF_FFFF_FFFF) << 80) | (0x7 << 76) | (0x2 << 62)
         noise = os.urandom(10 * _RUN)
         for start in range(0, len(noise), 10):
             random_part = int.from_bytes(noise[start : start + 10], "big") & _RANDOM_BITS
-            yield f"{head | random_part:032x}"
+            yield (head | random_part).to_bytes(16, "big")
 
 
 class PackedIds(Sequence[uuid.UUID]):

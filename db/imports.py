@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from db.clock import session_now
 from db.contact_rows import ContactRows, NewContact
 from db.contact_values import ImportedContact
 from db.errors import NotFoundError, ValidationError
-from db.ids import hex_ids, new_id
+from db.ids import id_bytes, new_id
 from db.journal import origin_of
 from db.models import (
     Company,
@@ -73,7 +73,7 @@ class ContactWriter:
     """Writes an import's contacts chunk by chunk; remembers the companies and groups
     it has seen so each is looked up once per import."""
 
-    companies: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (id, name)
+    companies: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # key -> (id, name)
     group_ids: dict[str, uuid.UUID] = field(default_factory=dict)  # folded name -> id
     group_names: dict[uuid.UUID, str] = field(default_factory=dict)
     changed: set[uuid.UUID] = field(default_factory=set)  # contacts with a before-image
@@ -86,7 +86,7 @@ class ContactWriter:
         batch = _batch(session, batch_id)
         self._load(session)
         conn = session.connection()
-        built, ids = ContactRows(stamp(session_now(session)), origin_of(session)), hex_ids()
+        built, ids = ContactRows(stamp(session_now(session)), origin_of(session)), id_bytes()
         companies: list[tuple[object, ...]] = []
         for record in records:
             draft = record.draft
@@ -97,7 +97,7 @@ class ContactWriter:
                     record.id,
                     draft,
                     company,
-                    [(gid.hex, self.group_names[gid]) for gid in groups_of if gid is not None],
+                    [(gid.bytes, self.group_names[gid]) for gid in groups_of if gid is not None],
                     [(link.network, link.handle, link.url) for link in record.profiles],
                     record.photo,
                     record.vcard_extra,
@@ -105,12 +105,12 @@ class ContactWriter:
                 ids,
             )
         built.extend("companies", _COMPANY_COLUMNS, companies)
-        built.journal("company", [str(row[0]) for row in companies])
+        built.journal("company", [cast(bytes, row[0]) for row in companies])
         built.extend(
             "import_items",
             ("batch_id", "contact_id", "action"),
-            [(batch_id.hex, record.id.hex, "created") for record in records]
-            + [(batch_id.hex, str(row[0]), "company") for row in companies],
+            [(batch_id.bytes, record.id.bytes, "created") for record in records]
+            + [(batch_id.bytes, row[0], "company") for row in companies],
         )
         built.write(conn)
         batch.created_count += len(records)
@@ -182,12 +182,12 @@ class ContactWriter:
         self.group_names = {g.id: g.name for g in known}
         self._loaded = True
 
-    def _company(self, name: str, now: str, made: list[tuple[object, ...]]) -> tuple[str, str]:
+    def _company(self, name: str, now: str, made: list[tuple[object, ...]]) -> tuple[bytes, str]:
         """The company's (id, name); a new one's row is added to `made`."""
         key = sort_key(name)
         known = self.companies.get(key)
         if known is None:
-            known = self.companies[key] = (new_id().hex, " ".join(name.split()))
+            known = self.companies[key] = (new_id().bytes, " ".join(name.split()))
             made.append((*known, key, now, now, 1))
         return known
 

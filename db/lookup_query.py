@@ -100,7 +100,7 @@ def name_tier(display_name: str, terms: Sequence[str]) -> int:
     return 3
 
 
-def _match(execute: Execute, expression: str, limit: int) -> list[str]:
+def _match(execute: Execute, expression: str, limit: int) -> list[bytes]:
     rows = execute(  # rows changed contacts left behind join no contact (db.search)
         "SELECT c.id FROM contact_lookup JOIN contacts c ON c.lookup_rowid = contact_lookup.rowid "
         "WHERE contact_lookup MATCH ? LIMIT ?",
@@ -116,13 +116,13 @@ def _ranking(terms: Sequence[str]) -> Callable[[LookupHit], tuple[int, str]]:
     return key
 
 
-def _load_hits(execute: Execute, hex_ids: list[str]) -> list[LookupHit]:
-    if not hex_ids:
+def _load_hits(execute: Execute, stored_ids: list[bytes]) -> list[LookupHit]:
+    if not stored_ids:
         return []
-    marks = ",".join("?" * len(hex_ids))
+    marks = ",".join("?" * len(stored_ids))
     rows = execute(
         "SELECT id, display_name, company_name, title, primary_email, primary_phone, city "
         f"FROM contacts WHERE deleted_at IS NULL AND id IN ({marks})",
-        hex_ids,
+        stored_ids,
     )
-    return [LookupHit(uuid.UUID(hex=r[0]), *r[1:]) for r in rows]
+    return [LookupHit(uuid.UUID(bytes=r[0]), *r[1:]) for r in rows]

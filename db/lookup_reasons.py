@@ -65,10 +65,10 @@ def contact_values(
          "WHERE g.deleted_at IS NULL AND m.contact_id IN ({})", ("group",)),
     )  # fmt: skip
     for sql, fields in queries:
-        for part in chunks([row.id.hex for row in rows]):
+        for part in chunks([row.id.bytes for row in rows]):
             marks = ", ".join("?" * len(part))
             for cid, *found in conn.exec_driver_sql(sql.format(marks), tuple(part)):
-                key = uuid.UUID(hex=cid)
+                key = uuid.UUID(bytes=cid)
                 out[key] += [(f, v) for f, v in zip(fields, found, strict=True) if v]
     order = {field: n for n, field in enumerate(FIELDS)}
     return {cid: sorted(values, key=lambda fv: order[fv[0]]) for cid, values in out.items()}

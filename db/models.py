@@ -55,8 +55,32 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+class ByteUuid(TypeDecorator[uuid.UUID]):
+    """A UUID stored as its 16 bytes in SQLite (as 32 hex characters it doubled every
+    key, every reference and every index entry of them; migration 0015), and as the
+    database's own UUID type elsewhere."""
+
+    impl = Uuid
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(LargeBinary(16))
+        return dialect.type_descriptor(Uuid())
+
+    def process_bind_param(self, value: uuid.UUID | None, dialect: Any) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return value.bytes
+
+    def process_result_value(self, value: Any, dialect: Any) -> uuid.UUID | None:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return uuid.UUID(bytes=value)
+
+
 class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, uuid.UUID: Uuid}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, uuid.UUID: ByteUuid}
 
 
 class Record(Base):
@@ -78,16 +102,18 @@ class Record(Base):
 group_members = Table(
     "group_members",
     Base.metadata,
-    Column("group_id", Uuid, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
-    Column("contact_id", Uuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ByteUuid, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ByteUuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_group_members_contact", "contact_id"),
 )
 
 activity_contacts = Table(
     "activity_contacts",
     Base.metadata,
-    Column("activity_id", Uuid, ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
-    Column("contact_id", Uuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "activity_id", ByteUuid, ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("contact_id", ByteUuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_activity_contacts_contact", "contact_id"),
 )
 
@@ -95,9 +121,12 @@ history_contacts = Table(
     "history_contacts",
     Base.metadata,
     Column(
-        "history_id", Uuid, ForeignKey("history_entries.id", ondelete="CASCADE"), primary_key=True
+        "history_id",
+        ByteUuid,
+        ForeignKey("history_entries.id", ondelete="CASCADE"),
+        primary_key=True,
     ),
-    Column("contact_id", Uuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ByteUuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_history_contacts_contact", "contact_id"),
 )
 
@@ -128,7 +157,7 @@ lookup_state = Table(
 group_sizes = Table(
     "group_sizes",
     Base.metadata,
-    Column("group_id", Uuid, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ByteUuid, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
     Column("live_members", Integer, nullable=False),
 )
 

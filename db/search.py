@@ -118,7 +118,7 @@ class SqliteLookup:
         a fresh row with its text now; trashed or purged ones are let go of."""
         ids = list(contact_ids)
         for start in range(0, len(ids), 500):
-            chunk = [cid.hex for cid in ids[start : start + 500]]
+            chunk = [cid.bytes for cid in ids[start : start + 500]]
             marks = ",".join("?" * len(chunk))
             held = {
                 row[0]
@@ -130,10 +130,10 @@ class SqliteLookup:
             docs = documents_from_database(conn, chunk)
             first = self.next_rowid(conn)
             self.add_rows(conn, [(first + n, *doc.values()) for n, doc in enumerate(docs)])
-            given: list[tuple[int | None, str]] = [
-                (first + n, doc.contact_id.hex) for n, doc in enumerate(docs)
+            given: list[tuple[int | None, bytes]] = [
+                (first + n, doc.contact_id.bytes) for n, doc in enumerate(docs)
             ]
-            live = {doc.contact_id.hex for doc in docs}
+            live = {doc.contact_id.bytes for doc in docs}
             given += [(None, cid) for cid in held if cid not in live]
             if given:
                 conn.exec_driver_sql("UPDATE contacts SET lookup_rowid = ? WHERE id = ?", given)
@@ -159,7 +159,7 @@ class SqliteLookup:
             "UPDATE contacts SET lookup_rowid = NULL WHERE lookup_rowid IS NOT NULL"
         )
         ids = [
-            uuid.UUID(hex=r[0])
+            uuid.UUID(bytes=r[0])
             for r in conn.exec_driver_sql("SELECT id FROM contacts WHERE deleted_at IS NULL")
         ]
         self.reindex(conn, ids)
@@ -181,13 +181,13 @@ def _after_flush(session: Session, _context: Any) -> None:
         changed.clear()
 
 
-def documents_from_database(conn: Connection, hex_ids: list[str]) -> list[LookupDocument]:
-    """Index documents for the live contacts among `hex_ids`."""
-    params = tuple(hex_ids)
-    marks = ",".join("?" * len(hex_ids))
+def documents_from_database(conn: Connection, stored_ids: list[bytes]) -> list[LookupDocument]:
+    """Index documents for the live contacts among `stored_ids` (ids as stored)."""
+    params = tuple(stored_ids)
+    marks = ",".join("?" * len(stored_ids))
 
-    def grouped(sql: str) -> dict[str, list[tuple[Any, ...]]]:
-        out: dict[str, list[tuple[Any, ...]]] = {}
+    def grouped(sql: str) -> dict[bytes, list[tuple[Any, ...]]]:
+        out: dict[bytes, list[tuple[Any, ...]]] = {}
         for row in conn.exec_driver_sql(sql.format(marks=marks), params):
             out.setdefault(row[0], []).append(tuple(row[1:]))
         return out
@@ -215,7 +215,7 @@ def documents_from_database(conn: Connection, hex_ids: list[str]) -> list[Lookup
     )
     return [
         document_for(
-            uuid.UUID(hex=cid),
+            uuid.UUID(bytes=cid),
             display_name=display_name,
             nickname=nickname,
             company=company,

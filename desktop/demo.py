@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from functools import partial
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -192,7 +192,7 @@ def seed(
     moment = db.clock.moment()
     with db.writing() as conn:
         group_ids = _ensure_groups(conn, moment.now)
-        companies: dict[str, str] = {
+        companies: dict[str, bytes] = {
             sort_name: company_id
             for sort_name, company_id in conn.exec_driver_sql(
                 "SELECT sort_name, id FROM companies WHERE deleted_at IS NULL"
@@ -216,8 +216,8 @@ def _load(
     count: int,
     master: int,
     moment: Moment,
-    group_ids: list[str],
-    companies: dict[str, str],
+    group_ids: list[bytes],
+    companies: dict[str, bytes],
     progress: Callable[[int, int], bool] | None,
 ) -> int:
     sizes = [min(BATCH, count - start) for start in range(0, count, BATCH)]
@@ -259,11 +259,11 @@ def _load(
 # The helper process's state: the seed, the moment seeding began, the pools, the group
 # ids, and every company made so far by folded name (batches come in order, so later
 # ones reuse them).
-_generator: tuple[int, Moment, list[_Pool], list[str], dict[str, str]] | None = None
+_generator: tuple[int, Moment, list[_Pool], list[bytes], dict[str, bytes]] | None = None
 
 
 def _start_generator(
-    master: int, moment: Moment, group_ids: list[str], companies: dict[str, str], parent: int
+    master: int, moment: Moment, group_ids: list[bytes], companies: dict[str, bytes], parent: int
 ) -> None:
     global _generator
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
@@ -367,7 +367,7 @@ def _fake_phone(rng: random.Random, pool: _Pool) -> tuple[str, str]:
 _stamp = stamp
 
 
-def _ensure_groups(conn: Connection, when: datetime) -> list[str]:
+def _ensure_groups(conn: Connection, when: datetime) -> list[bytes]:
     existing = {
         sort_key(name): gid
         for gid, name in conn.exec_driver_sql(
@@ -377,7 +377,7 @@ def _ensure_groups(conn: Connection, when: datetime) -> list[str]:
     now = _stamp(when)
     ids = []
     for name in GROUPS:
-        gid = existing.get(sort_key(name)) or new_id().hex
+        gid = existing.get(sort_key(name)) or new_id().bytes
         if sort_key(name) not in existing:
             _insert(conn, "groups", [(gid, name, sort_key(name), now, now, 1)])
             if book_syncs(conn):
@@ -446,8 +446,8 @@ def _generate_batch(
     rng: random.Random,
     moment: Moment,
     pools: list[_Pool],
-    group_ids: list[str],
-    companies: dict[str, str],
+    group_ids: list[bytes],
+    companies: dict[str, bytes],
     size: int,
 ) -> ContactRows:
     """`size` contacts and what goes with them, as rows of the one contact builder;
@@ -527,7 +527,7 @@ def _generate_batch(
         )
         built.add(
             NewContact(
-                uuid.UUID(hex=cid),
+                uuid.UUID(bytes=cid),
                 draft,
                 company=(company_id, company_name),
                 groups=groups,
@@ -540,7 +540,7 @@ def _generate_batch(
     for table, record_type in _BESIDE_CONTACTS.items():
         built.extend(table, _COLUMNS[table], other[table])
         if record_type:
-            built.journal(record_type, [str(row[0]) for row in other[table]])
+            built.journal(record_type, [cast(bytes, row[0]) for row in other[table]])
     return built
 
 
@@ -572,7 +572,7 @@ class _FollowUps:
         self,
         rng: random.Random,
         out: dict[str, list[tuple[object, ...]]],
-        ids: Iterator[str],
+        ids: Iterator[bytes],
         today: _Today,
     ) -> None:
         self.rng = rng
@@ -584,7 +584,7 @@ class _FollowUps:
         self.zone_key = today.zone.key
         self.now = _stamp(today.now)
 
-    def for_contact(self, cid: str) -> tuple[str | None, str | None]:
+    def for_contact(self, cid: bytes) -> tuple[str | None, str | None]:
         """Make the contact's follow-ups; returns its (last contacted, next step) stamps."""
         random_, rng, choice = self.random, self.rng, self.choice
         has_history, was_cleared, has_next = random_() < 0.1, random_() < 0.03, random_() < 0.2
@@ -618,7 +618,7 @@ class _FollowUps:
             next_step = _stamp(due)
         return (_stamp(last_contacted) if last_contacted else None), next_step
 
-    def _history(self, cid: str, when: datetime, kind: str, activity: str | None) -> None:
+    def _history(self, cid: bytes, when: datetime, kind: str, activity: bytes | None) -> None:
         hid = next(self.ids)
         choice = self.choice
         self.history_rows.append(
@@ -638,8 +638,8 @@ class _FollowUps:
         self.history_links.append((hid, cid))
 
     def _activity(
-        self, cid: str, due: datetime, timing: str, status: str, rrule: str | None
-    ) -> str:
+        self, cid: bytes, due: datetime, timing: str, status: str, rrule: str | None
+    ) -> bytes:
         aid = next(self.ids)
         choice = self.choice
         alarm = 15 if timing == "timed" and self.random() < 0.3 else None
@@ -673,14 +673,15 @@ class _FollowUps:
         return aid
 
 
-def _ids(rng: random.Random) -> Iterator[str]:
-    """UUIDv7 hex ids for one batch: the batch's millisecond, then rng's random bits."""
+def _ids(rng: random.Random) -> Iterator[bytes]:
+    """UUIDv7s as stored (16 bytes) for one batch: the batch's millisecond, then rng's
+    random bits."""
     millis = time.time_ns() // 1_000_000
-    prefix = f"{millis & 0xFFFF_FFFF_FFFF:012x}7"
+    head = ((millis & 0xFFFF_FFFF_FFFF) << 80) | (0x7 << 76)
     getrandbits = rng.getrandbits
     while True:
         rand_a, rand_b = getrandbits(12), getrandbits(62) | (0b10 << 62)
-        yield f"{prefix}{rand_a:03x}{rand_b:016x}"
+        yield (head | (rand_a << 64) | rand_b).to_bytes(16, "big")
 
 
 def _domain(company: str, region: str) -> str:

@@ -74,7 +74,7 @@ def _originals(db: Database, count: int, rng: random.Random) -> list[ContactDeta
         ]
         people = []
         for cid in rng.sample(ids, len(ids)):
-            person = get_contact(session, uuid.UUID(hex=cid))
+            person = get_contact(session, uuid.UUID(bytes=cid))
             given = person.given_name
             latin = given.isascii() and given.isalpha() and len(given) >= 4
             if latin and person.emails and person.phones and person.company:

@@ -68,17 +68,17 @@ def make_syncing(db: Database) -> None:
         )
 
 
-def indexed_words(conn: Any) -> dict[str, dict[str, list[str]]]:
-    """What the lookup index holds for each contact (by id hex): each column's words,
+def indexed_words(conn: Any) -> dict[uuid.UUID, dict[str, list[str]]]:
+    """What the lookup index holds for each contact: each column's words,
     sorted. Only the rows contacts hold count (the contentless index keeps the rows
     changes left behind). `conn` is a sqlite3 or SQLAlchemy connection."""
     run = conn.exec_driver_sql if hasattr(conn, "exec_driver_sql") else conn.execute
     run("CREATE VIRTUAL TABLE temp.indexed_words USING fts5vocab(main, contact_lookup, instance)")
-    found: dict[str, dict[str, list[str]]] = {}
+    found: dict[uuid.UUID, dict[str, list[str]]] = {}
     for contact_id, column, term in run(
         "SELECT c.id, w.col, w.term FROM temp.indexed_words w "
         "JOIN contacts c ON c.lookup_rowid = w.doc ORDER BY w.term"
     ).fetchall():
-        found.setdefault(contact_id, {}).setdefault(column, []).append(term)
+        found.setdefault(uuid.UUID(bytes=contact_id), {}).setdefault(column, []).append(term)
     run("DROP TABLE temp.indexed_words")
     return found

@@ -144,7 +144,7 @@ def _storage_floor(imported: Path, folder: Path) -> float:
         held = dict(conn.exec_driver_sql("SELECT id, lookup_rowid FROM contacts"))
         for start in range(0, len(order), 500):  # the index keeps no text to copy: made again
             for doc in documents_from_database(conn, order[start : start + 500]):
-                cid = doc.contact_id.hex
+                cid = doc.contact_id.bytes
                 parts[part_of[cid]].setdefault("contact_lookup", []).append(
                     (held[cid], *doc.values())
                 )

@@ -12,7 +12,7 @@ from db.clock import FixedClock
 from db.contact_rows import ContactRows, NewContact
 from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue, validate
 from db.engine import Database, database_path
-from db.ids import hex_ids
+from db.ids import id_bytes
 from desktop.contact_book import ContactBook
 from tests.factories import indexed_words, make_syncing
 
@@ -70,11 +70,11 @@ def rows_of(db: Database, contact_id: uuid.UUID) -> dict[str, list[dict[str, obj
         rows = {
             table: [
                 {k: v for k, v in dict(row).items() if k not in UNLIKE and k != "seq"}
-                for row in conn.execute(sql, (contact_id.hex,))
+                for row in conn.execute(sql, (contact_id.bytes,))
             ]
             for table, sql in queries.items()
         }
-        rows["contact_lookup"] = [indexed_words(conn)[contact_id.hex]]
+        rows["contact_lookup"] = [indexed_words(conn)[contact_id]]
         return rows
     finally:
         conn.close()
@@ -97,10 +97,10 @@ def test_the_builder_and_the_orm_path_write_the_same_rows(
         NewContact(
             by_builder,
             validate(draft),
-            company=(company_id.hex, "Fjordline Logistics"),
-            groups=[(group_id.hex, "Key accounts")],
+            company=(company_id.bytes, "Fjordline Logistics"),
+            groups=[(group_id.bytes, "Key accounts")],
         ),
-        hex_ids(),
+        id_bytes(),
     )
     with db.writing() as conn:
         built.write(conn)

@@ -89,7 +89,7 @@ def test_seeded_follow_ups_agree_with_the_follow_up_state(db: Database) -> None:
             "SELECT id, last_contacted_at, next_step_at FROM contacts ORDER BY id"
         ).all()
     with db.transaction() as session:
-        follow_up.refresh(session, [uuid.UUID(hex=str(row[0])) for row in snapshot])
+        follow_up.refresh(session, [uuid.UUID(bytes=row[0]) for row in snapshot])
     with db.engine.connect() as conn:
         recomputed = conn.exec_driver_sql(
             "SELECT id, last_contacted_at, next_step_at FROM contacts ORDER BY id"

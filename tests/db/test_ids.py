@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from db.ids import PackedIds, hex_ids, new_id
+from db.ids import PackedIds, id_bytes, new_id
 
 
 def _is_v7_now(value: uuid.UUID) -> bool:
@@ -24,12 +24,12 @@ def test_new_id_is_a_current_uuid7() -> None:
     assert _is_v7_now(new_id())
 
 
-def test_hex_ids_are_distinct_current_uuid7s_across_runs() -> None:
-    made = list(itertools.islice(hex_ids(), 10_000))  # more than one run of 4,096
+def test_id_bytes_are_distinct_current_uuid7s_across_runs() -> None:
+    made = list(itertools.islice(id_bytes(), 10_000))  # more than one run of 4,096
     assert len(set(made)) == len(made)
-    assert all(len(text) == 32 for text in made)
-    assert all(_is_v7_now(uuid.UUID(text)) for text in made)
-    assert {text[12] for text in made} == {"7"}
+    assert all(len(stored) == 16 for stored in made)
+    assert all(_is_v7_now(uuid.UUID(bytes=stored)) for stored in made)
+    assert {uuid.UUID(bytes=stored).hex[12] for stored in made} == {"7"}
 
 
 def test_packed_ids_read_back_as_the_uuids_they_hold() -> None:

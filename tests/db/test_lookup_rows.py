@@ -44,7 +44,7 @@ def test_a_changed_contact_is_found_by_its_new_text_only(db: Database) -> None:
     assert names(db, "mia str") == ["Mia Strand"]
     assert stale(db) == 1
     with db.reading() as session:
-        assert indexed_words(session.connection())[maya.hex]["name"] == ["mia", "strand"]
+        assert indexed_words(session.connection())[maya]["name"] == ["mia", "strand"]
 
 
 def test_trash_and_purge_let_go_of_the_row_and_restore_takes_a_new_one(db: Database) -> None:

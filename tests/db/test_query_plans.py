@@ -131,7 +131,7 @@ def seeded(
 
 
 def _uuid(value: object) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(bytes=value)
 
 
 @pytest.mark.parametrize("name", CASES)

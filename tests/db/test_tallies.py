@@ -94,7 +94,7 @@ def test_a_live_contact_deleted_outright_leaves_its_groups(db: Database) -> None
     buyers = book.create_group("Buyers")
     book.add_to_group(buyers, [maya])
     with db.writing() as conn:
-        conn.exec_driver_sql("DELETE FROM contacts WHERE id = ?", (maya.hex,))
+        conn.exec_driver_sql("DELETE FROM contacts WHERE id = ?", (maya.bytes,))
     assert assert_counts_kept(book.path) == {"live": 0, "trashed": 0, "with_next_step": 0}
 
 

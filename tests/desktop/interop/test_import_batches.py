@@ -79,7 +79,7 @@ def test_contacts_an_import_changes_are_journaled_and_found_by_their_new_values(
         hits = LOOKUP.lookup(session, "Fjordline Logistics", 10)
         assert (maya, "Fjordline Logistics") in {(h.id, h.company) for h in hits}
         revs = session.connection().exec_driver_sql(
-            "SELECT rev FROM change_journal WHERE record_id = ? ORDER BY rev", (maya.hex,)
+            "SELECT rev FROM change_journal WHERE record_id = ? ORDER BY rev", (maya.bytes,)
         )
         assert [rev for (rev,) in revs] == [2]
 
