@@ -92,8 +92,14 @@ def run_cli(data_dir: Path, *args: str) -> None:
 
 
 def contact_ids(data_dir: Path) -> set[str]:
+    """The contacts' ids as hex, stored as text (before 0015) or as bytes."""
     with sqlite3.connect(database_path(data_dir)) as conn:
-        return {row[0] for row in conn.execute("SELECT id FROM contacts")}
+        return {
+            row[0]
+            for row in conn.execute(
+                "SELECT CASE typeof(id) WHEN 'blob' THEN lower(hex(id)) ELSE id END FROM contacts"
+            )
+        }
 
 
 def cli(*args: str) -> list[str]:

@@ -73,7 +73,7 @@ def follow_ups(data_dir: Path) -> dict[str, tuple[str, str]]:
     """Every follow-up in the Trash or not: its regarding and state."""
     with closing(sqlite3.connect(database_path(data_dir))) as conn:
         rows = conn.execute("SELECT id, regarding, status, deleted_at IS NULL FROM activities")
-        return {str(uuid.UUID(row[0])): tuple(row[1:]) for row in rows}
+        return {str(uuid.UUID(bytes=row[0])): tuple(row[1:]) for row in rows}
 
 
 def live_contacts(book: ContactBook) -> dict[str, tuple[str, str]]:
