@@ -109,9 +109,10 @@ class MainWindow(QMainWindow):
         with QSignalBlocker(self.by_family_name_action):
             self.by_family_name_action.setChecked(self.model.name_sort is SortColumn.FILE_AS)
         self.refresh_navigation()
-        if not self.sidebar.select(self.view):
-            self.view = View("all")
-            self.sidebar.select(self.view)
+        with QSignalBlocker(self.sidebar):  # shown once, below, not once per selection
+            if not self.sidebar.select(self.view):
+                self.view = View("all")
+                self.sidebar.select(self.view)
         self.show_view(self.view)
         QTimer.singleShot(0, self.reminders.start)
         self.backups.start()
