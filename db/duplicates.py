@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 from sqlalchemy.orm import Session
 
+from db import plain_sql
 from db.contact_values import ContactDraft, compose_display_name
 from db.text import fold, sort_key
 
@@ -237,9 +238,9 @@ def load_keys(session: Session) -> list[ContactKeys]:
     """Every live contact's keys, read in five queries."""
     conn = session.connection()
 
-    def grouped(sql: str) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = defaultdict(list)
-        for cid, value in conn.exec_driver_sql(sql):
+    def grouped(sql: str) -> dict[bytes, list[str]]:
+        out: dict[bytes, list[str]] = defaultdict(list)
+        for cid, value in plain_sql.rows(conn, sql):
             if value:
                 out[cid].append(value)
         return out
@@ -258,8 +259,8 @@ def load_keys(session: Session) -> list[ContactKeys]:
             tuple(phones.get(cid, ())),
             tuple(profile_key(u) for u in profiles.get(cid, ())),
         )
-        for cid, display, company in conn.exec_driver_sql(
-            "SELECT id, display_name, company_name FROM contacts WHERE deleted_at IS NULL"
+        for cid, display, company in plain_sql.rows(
+            conn, "SELECT id, display_name, company_name FROM contacts WHERE deleted_at IS NULL"
         )
     ]
 

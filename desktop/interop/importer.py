@@ -14,8 +14,9 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
+from operator import attrgetter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -194,41 +195,55 @@ def _against_existing(
         return Step(row.row, Action.SKIP, record, f"{name} has {reason}", row.unit)
     current = existing.to_draft()
     current_extra = found.vcard_extra
+
+    def holds_nothing_new(wanted: ContactDraft, extra: tuple[str, ...]) -> bool:
+        return (
+            _same(wanted, current)
+            and set(record.groups) <= {g.name for g in existing.groups}
+            and extra == current_extra
+            and (record.photo is None or record.photo == found.photo)
+            and row.referred_by_uid in (None, current.referred_by_id)
+        )
+
+    skipped = f"{name} already has all of it"
     if record.id == existing_id:  # its own UID: the file's values win
-        wanted = replace(record.draft, group_ids=current.group_ids)
-        action, why = Action.UPDATE, "the same record"
         # A table carries no vCard lines: the ones kept from an earlier vCard stay.
         extra = record.vcard_extra if row.unit == "card" else current_extra
+        if holds_nothing_new(record.draft, extra):  # (its groups are compared by name)
+            return Step(row.row, Action.SKIP, record, skipped, row.unit)
+        wanted = replace(record.draft, group_ids=current.group_ids)
+        action, why = Action.UPDATE, "the same record"
     else:
         wanted = combined_draft([current, record.draft])
         action, why = Action.MERGE, f"into {name}: {reason}"
         extra = tuple(dict.fromkeys(current_extra + record.vcard_extra))
     target = replace(record, id=existing_id, draft=wanted, vcard_extra=extra)
-    if (
-        _same(wanted, current)
-        and set(record.groups) <= {g.name for g in existing.groups}
-        and extra == current_extra
-        and (record.photo is None or record.photo == found.photo)
-        and row.referred_by_uid in (None, current.referred_by_id)
-    ):
-        return Step(row.row, Action.SKIP, target, f"{name} already has all of it", row.unit)
+    if holds_nothing_new(wanted, extra):
+        return Step(row.row, Action.SKIP, target, skipped, row.unit)
     return Step(row.row, action, target, why, row.unit)
 
 
-def _same(a: ContactDraft, b: ContactDraft) -> bool:
-    """Whether two drafts hold the same values (a display name that repeats the name
-    parts is the same as none: a file of another app, or our own export, writes it)."""
+# What `_same` compares of two drafts: not the region phones were read in, the groups
+# (compared by name apart), the referrer (a file names it apart from the draft), nor the
+# display name as entered (compared as `custom_display_name`).
+_COMPARED = attrgetter(
+    *(
+        f.name
+        for f in fields(ContactDraft)
+        if f.name not in {"default_region", "group_ids", "referred_by_id", "display_name"}
+    )
+)
 
-    def plain(draft: ContactDraft) -> ContactDraft:
-        return replace(
-            draft,
-            default_region="US",
-            group_ids=(),
-            referred_by_id=None,  # a file names the referrer apart from the draft
-            display_name=contact_values.custom_display_name(draft),
-        )
 
-    return plain(a) == plain(b)
+def _same(draft: ContactDraft, current: ContactDraft) -> bool:
+    """Whether a draft holds the values of `current` (a contact's own, from `to_draft`,
+    whose display name is already its custom one, if any): a display name that repeats
+    the name parts is the same as none (a file of another app, or our own export,
+    writes it)."""
+    return (
+        _COMPARED(draft) == _COMPARED(current)
+        and contact_values.custom_display_name(draft) == current.display_name
+    )
 
 
 def _combined(first: ImportedContact, second: ImportedContact) -> ImportedContact:
