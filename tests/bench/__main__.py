@@ -97,6 +97,7 @@ def bench_seed(contacts: int) -> None:
 
 def bench_startup(contacts: int, runs: int = 5) -> None:
     folder = seeded(contacts)
+    instant.compile_bytecode()
     with tempfile.TemporaryDirectory() as config:
         os.environ["CALLSHEET_CONFIG_DIR"] = config
         app = [timed([*PROBE, "paint", str(folder)], "painted") for _ in range(runs)]

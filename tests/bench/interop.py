@@ -141,7 +141,7 @@ def _storage_floor(imported: Path, folder: Path) -> float:
             for row in result:
                 part = part_of.get(row[owner], 0) if owner is not None else 0
                 parts[part].setdefault(table, []).append(tuple(row))
-        held = dict(conn.exec_driver_sql("SELECT id, lookup_rowid FROM contacts"))
+        held = dict(conn.exec_driver_sql("SELECT id, lookup_rowid FROM contacts").tuples().all())
         for start in range(0, len(order), 500):  # the index keeps no text to copy: made again
             for doc in documents_from_database(conn, order[start : start + 500]):
                 cid = doc.contact_id.bytes
