@@ -11,17 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from db import plain_sql
 from db.contact_values import ExportedContact, GroupRef, ProfileLink
 from db.contacts import ListQuery, details_from, ids_in_list
-from db.models import (
-    Group,
-    SocialProfile,
-    group_members,
-)
 from db.search import LOOKUP
 
 CHUNK = 500
@@ -82,43 +77,47 @@ def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Export
         chunk = list(ids[start : start + CHUNK])
         conn = session.connection()
         stored_ids = tuple(cid.bytes for cid in chunk)
+        marks = ",".join("?" * len(stored_ids))
         parts = {name: _grouped(conn, part, stored_ids) for name, part in _PARTS.items()}
-        member_of: dict[uuid.UUID, list[GroupRef]] = defaultdict(list)
-        for contact_id, group_id, name in session.execute(
-            select(group_members.c.contact_id, Group.id, Group.name)
-            .join(Group, Group.id == group_members.c.group_id)
-            .where(group_members.c.contact_id.in_(chunk), Group.deleted_at.is_(None))
+        member_of: dict[bytes, list[GroupRef]] = defaultdict(list)
+        for contact_id, group_id, name in plain_sql.rows(
+            conn, _MEMBER_OF_SQL.format(marks=marks), stored_ids
         ):
-            member_of[contact_id].append(GroupRef(group_id, name))
-        profiles: dict[uuid.UUID, list[ProfileLink]] = defaultdict(list)
-        for contact_id, network, handle, url in session.execute(
-            select(
-                SocialProfile.contact_id, SocialProfile.network, SocialProfile.handle,
-                SocialProfile.url,
-            )
-            .where(SocialProfile.contact_id.in_(chunk), SocialProfile.deleted_at.is_(None))
-        ):  # fmt: skip
+            member_of[contact_id].append(GroupRef(uuid.UUID(bytes=group_id), name))
+        profiles: dict[bytes, list[ProfileLink]] = defaultdict(list)
+        for contact_id, network, handle, url in plain_sql.rows(
+            conn, _PROFILES_SQL.format(marks=marks), stored_ids
+        ):
             profiles[contact_id].append(ProfileLink(network, handle or "", url or ""))
         rows = _contact_rows(conn, stored_ids)
-        for cid in chunk:
-            row = rows.get(cid.bytes)
+        for key in stored_ids:
+            row = rows.get(key)
             if row is None:
                 continue
-            key = cid.bytes
             details = details_from(
                 row,
                 parts["emails"].get(key, ()),
                 parts["phones"].get(key, ()),
                 parts["addresses"].get(key, ()),
                 parts["urls"].get(key, ()),
-                member_of[cid],
+                member_of.get(key, ()),
             )
             yield ExportedContact(
                 details,
                 row.photo,
                 tuple(row.vcard_extra or ()),
-                tuple(profiles[cid]),
+                tuple(profiles.get(key, ())),
             )
+
+
+_MEMBER_OF_SQL = (
+    "SELECT m.contact_id, g.id, g.name FROM group_members m JOIN groups g ON g.id = m.group_id "
+    "WHERE m.contact_id IN ({marks}) AND g.deleted_at IS NULL"
+)
+_PROFILES_SQL = (
+    "SELECT contact_id, network, handle, url FROM social_profiles "
+    "WHERE contact_id IN ({marks}) AND deleted_at IS NULL"
+)
 
 
 # A contact's columns as `details_from` and the export read them.
