@@ -179,8 +179,10 @@ class ContactBook:
             return contacts.position_in_list(session, query, contact_id)
 
     def contact(self, contact_id: uuid.UUID) -> ContactDetails:
+        """A contact's details (also one in the Trash), read as plain rows: the detail
+        pane asks for one at every step through the list."""
         with self._db.reading() as session:
-            return contacts.get_contact(session, contact_id)
+            return exports.contact_details(session, contact_id)
 
     def referrer(self, contact_id: uuid.UUID) -> tuple[uuid.UUID, str] | None:
         with self._db.reading() as session:
