@@ -14,9 +14,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from db import moments
 from db.clock import Moment
 from db.plain_sql import Execute
 
@@ -81,9 +82,9 @@ def agenda(
     return Agenda(_named(execute, rows), total)
 
 
-def stored(instant: datetime) -> str:
-    """An aware datetime as the database stores it: naive UTC text, microseconds."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+def stored(instant: datetime) -> int:
+    """An aware datetime as the database stores it (`db.moments`)."""
+    return moments.stored(instant)
 
 
 def _row(record: Sequence[Any], *, overdue: bool) -> AgendaRow:
@@ -92,7 +93,7 @@ def _row(record: Sequence[Any], *, overdue: bool) -> AgendaRow:
         id=uuid.UUID(bytes=stored_id),
         kind=kind,
         regarding=regarding,
-        due=datetime.fromisoformat(starts_at).replace(tzinfo=UTC),
+        due=moments.moment(starts_at),
         timing="all_day" if all_day else "timeless" if timeless else "timed",
         priority=priority,
         recurring=bool(recurring),

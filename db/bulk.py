@@ -11,11 +11,12 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, Index
 
+from db import moments
 from db.models import Base
 
 log = logging.getLogger(__name__)
@@ -81,9 +82,9 @@ def chunks(items: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[T]
         yield items[start : start + size]
 
 
-def stamp(moment: datetime) -> str:
-    """A datetime as the UTCDateTime column stores it (naive UTC text)."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+def stamp(moment: datetime) -> int:
+    """A datetime as the UTCDateTime column stores it (`db.moments`)."""
+    return moments.stored(moment)
 
 
 def insert_rows(

@@ -65,15 +65,15 @@ class NewContact:
     profiles: Sequence[tuple[str, str, str]] = ()  # (network, handle, url)
     photo: bytes | None = None
     vcard_extra: Sequence[str] = ()
-    last_contacted_at: str | None = None  # stamps, as `db.bulk.stamp` writes them
-    next_step_at: str | None = None
+    last_contacted_at: int | None = None  # stamps, as `db.bulk.stamp` writes them
+    next_step_at: int | None = None
 
 
 class ContactRows:
     """Rows for a batch of new contacts (and anything written beside them), table by
     table, inserted in one go by `write`."""
 
-    def __init__(self, now: str, origin: str = "local") -> None:
+    def __init__(self, now: int, origin: str = "local") -> None:
         self.now = now
         self.origin = origin
         self.columns: dict[str, Sequence[str]] = {

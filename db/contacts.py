@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Select, String, func, inspect, select, type_coerce
+from sqlalchemy import LargeBinary, Select, func, inspect, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
@@ -369,10 +369,10 @@ _ROW_COLUMNS = (
 def ids_in_list(session: Session, query: ListQuery) -> PackedIds:
     """Every contact the list shows for `query`, by name (packed: a whole book's ids
     are held for an export)."""
-    stored_id = type_coerce(Contact.id, String)  # the 32 hex digits, not a UUID per row
-    statement = _filtered(session, select(stored_id), query).order_by(Contact.sort_name)
+    as_stored = type_coerce(Contact.id, LargeBinary)  # the 16 bytes, not a UUID per row
+    statement = _filtered(session, select(as_stored), query).order_by(Contact.sort_name)
     rows = session.connection().execute(statement)
-    return PackedIds(b"".join(stored_id for (stored_id,) in rows))
+    return PackedIds(b"".join(stored for (stored,) in rows))
 
 
 def _filtered(session: Session, statement: Select[Any], query: ListQuery) -> Select[Any]:

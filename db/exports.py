@@ -9,13 +9,13 @@ import uuid
 from collections import defaultdict, namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from db import plain_sql
+from db import moments, plain_sql
 from db.contact_values import ContactDetails, ExportedContact, GroupRef, ProfileLink
 from db.contacts import ListQuery, details_from, ids_in_list
 from db.errors import NotFoundError
@@ -163,9 +163,8 @@ def _uuid(stored: bytes | None) -> uuid.UUID | None:
     return None if stored is None else uuid.UUID(bytes=stored)
 
 
-def _moment(stored: str | None) -> datetime | None:
-    """A stored moment (naive UTC text, as `db.models.UTCDateTime` writes it)."""
-    return None if stored is None else datetime.fromisoformat(stored).replace(tzinfo=UTC)
+def _moment(stored: int | None) -> datetime | None:
+    return None if stored is None else moments.moment(stored)
 
 
 @dataclass(frozen=True)

@@ -182,7 +182,7 @@ class ContactWriter:
         self.group_names = {g.id: g.name for g in known}
         self._loaded = True
 
-    def _company(self, name: str, now: str, made: list[tuple[object, ...]]) -> tuple[bytes, str]:
+    def _company(self, name: str, now: int, made: list[tuple[object, ...]]) -> tuple[bytes, str]:
         """The company's (id, name); a new one's row is added to `made`."""
         key = sort_key(name)
         known = self.companies.get(key)

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -34,25 +35,38 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from db import moments
 from db.contact_values import LENGTH_LIMITS
 from db.ids import new_id
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """A datetime stored naive in UTC and read back timezone-aware."""
+    """A moment in UTC, read back timezone-aware: in SQLite whole microseconds since
+    1970 (`db.moments`; migration 0016), elsewhere the database's naive timestamp."""
 
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(DateTime())
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> Any:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are ambiguous; pass an aware one")
+        if dialect.name == "sqlite":
+            return moments.stored(value)
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
+    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return moments.moment(value)
+        return value.replace(tzinfo=UTC)
 
 
 class ByteUuid(TypeDecorator[uuid.UUID]):

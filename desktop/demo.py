@@ -584,7 +584,7 @@ class _FollowUps:
         self.zone_key = today.zone.key
         self.now = _stamp(today.now)
 
-    def for_contact(self, cid: bytes) -> tuple[str | None, str | None]:
+    def for_contact(self, cid: bytes) -> tuple[int | None, int | None]:
         """Make the contact's follow-ups; returns its (last contacted, next step) stamps."""
         random_, rng, choice = self.random, self.rng, self.choice
         has_history, was_cleared, has_next = random_() < 0.1, random_() < 0.03, random_() < 0.2

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from alembic import command
 
-from db import migrations
+from db import migrations, moments
 from db.engine import database_path, make_engine
 from db.search import documents_from_database
 from desktop.contact_book import ContactBook
@@ -119,15 +119,16 @@ _PARTS = {
 
 
 def _read(path: Path, ids: list[str]) -> dict[str, object]:
-    """Every row of each sampled contact (by id hex), its ids read as hex whether the
-    book stores them as text or, from 0015 on, as 16 bytes."""
+    """Every row of each sampled contact (by id hex), as the oldest schema stores it:
+    ids as hex (16 bytes from 0015 on), moments as naive UTC text (numbers from 0016)."""
     with sqlite3.connect(path) as conn:
         as_bytes = conn.execute("SELECT typeof(id) = 'blob' FROM contacts LIMIT 1").fetchone()[0]
         return {
             cid: {
                 part: [
-                    tuple(_as_hex(value) for value in row)
-                    for row in conn.execute(sql, (bytes.fromhex(cid) if as_bytes else cid,))
+                    _as_first_stored(cursor, row)
+                    for cursor in [conn.execute(sql, (bytes.fromhex(cid) if as_bytes else cid,))]
+                    for row in cursor
                 ]
                 for part, sql in _PARTS.items()
             }
@@ -135,10 +136,31 @@ def _read(path: Path, ids: list[str]) -> dict[str, object]:
         }
 
 
+def _as_first_stored(cursor: sqlite3.Cursor, row: tuple[object, ...]) -> tuple[object, ...]:
+    """A row's ids (16 bytes, from 0015) as hex, and its moments (numbers, from 0016)
+    as text, as `FROM` stored them (the seeded books hold no other 16-byte values)."""
+    names = [d[0] for d in cursor.description]
+    return tuple(
+        _as_text(value) if name in _MOMENTS else _as_hex(value)
+        for name, value in zip(names, row, strict=True)
+    )
+
+
+_MOMENTS = {
+    "created_at", "updated_at", "deleted_at", "last_contacted_at", "next_step_at",
+    "starts_at", "alarm_at", "series_start", "completed_at", "occurred_at", "fetched_at",
+    "gone_at",
+}  # fmt: skip
+
+
 def _as_hex(value: object) -> object:
-    """An id stored as 16 bytes, as the 32 hex digits it was stored as before 0015 (the
-    seeded books hold no other 16-byte values)."""
     return value.hex() if isinstance(value, bytes) and len(value) == 16 else value
+
+
+def _as_text(value: object) -> object:
+    if isinstance(value, int):
+        return moments.moment(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
 
 
 def _index_unlike_fresh(path: Path, ids: list[str]) -> list[str]:
