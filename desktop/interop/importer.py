@@ -125,8 +125,14 @@ def preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> Pr
 
 def _preview(session: Session, plan: ImportPlan, on_duplicate: OnDuplicate) -> Preview:
     result = Preview(problems=plan.problems, rejected=plan.rejected, unmapped=plan.unmapped)
-    index = DuplicateIndex.of_database(session)
     taken = _ids_in_use(session, [row.uid for row in plan.ready if row.uid])
+    live = {cid for cid, trashed in taken.items() if not trashed}
+    if on_duplicate is not OnDuplicate.ADD and all(row.uid in live for row in plan.ready):
+        # Every row is a contact of the book by its own UID (a file of ours imported
+        # again), which decides before any other key: the book's keys are not needed.
+        index = DuplicateIndex(ids=live)
+    else:
+        index = DuplicateIndex.of_database(session)
     by_uid: dict[uuid.UUID, uuid.UUID] = {}
     planned: dict[uuid.UUID, Step] = {}
     prepared = []
@@ -285,12 +291,15 @@ def _labels(row: PlannedRow) -> tuple[tuple[str, ...], list[RowProblem]]:
     return kept, problems
 
 
-def _ids_in_use(session: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of `ids` some contact (live or in the Trash) already has."""
-    used: set[uuid.UUID] = set()
+def _ids_in_use(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, bool]:
+    """Which of `ids` some contact already has, each with whether it is in the Trash."""
+    used: dict[uuid.UUID, bool] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        used |= set(session.scalars(select(Contact.id).where(Contact.id.in_(chunk))))
+        found = session.execute(
+            select(Contact.id, Contact.deleted_at.is_not(None)).where(Contact.id.in_(chunk))
+        )
+        used.update(found.tuples().all())
     return used
 
 
