@@ -10,11 +10,11 @@ Revises: 0014
 Create Date: 2026-12-07 05:00:00
 """
 
-import re
 from collections.abc import Sequence
 
 from alembic import op
-from sqlalchemy import Connection
+
+from db.migrations.retype import retype_columns
 
 revision: str = "0015"
 down_revision: str | None = "0014"
@@ -59,15 +59,19 @@ def upgrade() -> None:
     conn.connection.driver_connection.create_function(  # type: ignore[union-attr]
         "id_bytes", 1, _id_bytes, deterministic=True
     )
-    _rebuild_all(conn, _AS_TEXT, _AS_BYTES, "id_bytes({})")
+    retype_columns(conn, ID_COLUMNS, _AS_TEXT, _AS_BYTES, "id_bytes({})")
 
 
 def downgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name != "sqlite":
         return
-    _rebuild_all(
-        conn, _AS_BYTES, _AS_TEXT, "CASE WHEN {0} IS NULL THEN NULL ELSE lower(hex({0})) END"
+    retype_columns(
+        conn,
+        ID_COLUMNS,
+        _AS_BYTES,
+        _AS_TEXT,
+        "CASE WHEN {0} IS NULL THEN NULL ELSE lower(hex({0})) END",
     )
 
 
@@ -79,65 +83,3 @@ def _id_bytes(value: object) -> object:
         except ValueError:
             return value
     return value
-
-
-def _rebuild_all(conn: Connection, old_type: str, new_type: str, convert: str) -> None:
-    # Renaming the copy into place must not check or rewrite triggers on other tables
-    # that name a table dropped a moment earlier.
-    conn.exec_driver_sql("PRAGMA legacy_alter_table=ON")
-    try:
-        for table, columns in ID_COLUMNS.items():
-            _rebuild(conn, table, columns, old_type, new_type, convert)
-    finally:
-        conn.exec_driver_sql("PRAGMA legacy_alter_table=OFF")
-
-
-def _rebuild(
-    conn: Connection,
-    table: str,
-    id_columns: tuple[str, ...],
-    old_type: str,
-    new_type: str,
-    convert: str,
-) -> None:
-    """Copy `table` into one whose `id_columns` are declared `new_type`, their values
-    passed through `convert`, and put it in the old one's place."""
-    schema = conn.exec_driver_sql(
-        "SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL",
-        (table,),
-    ).all()
-    create = next(sql for kind, sql in schema if kind == "table")
-    others = [sql for kind, sql in schema if kind in ("index", "trigger")]
-    columns = [row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{table}")')]
-    copy = f"{table}__copy"
-    conn.exec_driver_sql(_retyped(create, table, copy, id_columns, old_type, new_type))
-    values = ", ".join(convert.format(c) if c in id_columns else c for c in columns)
-    conn.exec_driver_sql(
-        f"INSERT INTO {copy} (rowid, {', '.join(columns)}) "
-        f'SELECT rowid, {values} FROM "{table}" ORDER BY rowid'
-    )
-    conn.exec_driver_sql(f'DROP TABLE "{table}"')
-    conn.exec_driver_sql(f'ALTER TABLE {copy} RENAME TO "{table}"')
-    for sql in others:
-        conn.exec_driver_sql(sql)
-
-
-def _retyped(
-    create: str,
-    table: str,
-    copy: str,
-    id_columns: tuple[str, ...],
-    old_type: str,
-    new_type: str,
-) -> str:
-    """`create` for a table named `copy` with `id_columns` declared `new_type`."""
-    header = re.compile(rf'^CREATE TABLE "?{re.escape(table)}"?\s*\(')
-    if not header.match(create):
-        raise RuntimeError(f"unexpected definition of {table}: {create[:80]}")
-    body = header.sub(f"CREATE TABLE {copy} (", create, count=1)
-    for column in id_columns:
-        declared = re.compile(rf"((?<![\w\"])\"?{column}\"?\s+){re.escape(old_type)}(?=[\s,)])")
-        body, found = declared.subn(rf"\g<1>{new_type}", body)
-        if found != 1:
-            raise RuntimeError(f"{table}.{column} is not declared {old_type}")
-    return body
