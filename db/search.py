@@ -5,7 +5,7 @@ same transaction as the contact (after each flush, from `db.journal`'s change se
 The index holds no copy of its text, so it cannot take a document back out: a changed
 contact gets a new row, `contacts.lookup_rowid` names the one that counts, and the
 rows left behind are counted (`lookup_state.stale`, by trigger) until a rebuild clears
-them (`SqliteLookup.compact`).
+them (`SqliteLookup.compaction_due`, then `rebuild`; `db.upkeep` decides when).
 Queries are built from the user's words only, never from their syntax, so any text
 is safe; they are answered by `db.lookup_query`.
 """
