@@ -62,11 +62,11 @@ def agenda(
 ) -> Agenda:
     """Overdue follow-ups, then (unless `overdue_only`) those due by the end of the day
     `days` days ahead; at most `limit` rows, and how many there are in all."""
-    now, today = stored(moment.now), stored(moment.day_start(moment.today))
+    now, today = moments.stored(moment.now), moments.stored(moment.day_start(moment.today))
     overdue_part = (f"a.starts_at < ? AND {_OVERDUE}", (now, now, today))
     parts = [overdue_part]
     if not overdue_only:
-        end = stored(moment.day_start(moment.today + timedelta(days=days + 1)))
+        end = moments.stored(moment.day_start(moment.today + timedelta(days=days + 1)))
         parts.append((f"a.starts_at < ? AND NOT {_OVERDUE}", (end, now, today)))
     rows: list[AgendaRow] = []
     total = 0
@@ -80,11 +80,6 @@ def agenda(
         [(count,)] = execute(f"SELECT count(*) {_OPEN} AND {condition}", values)
         total += int(count)
     return Agenda(_named(execute, rows), total)
-
-
-def stored(instant: datetime) -> int:
-    """An aware datetime as the database stores it (`db.moments`)."""
-    return moments.stored(instant)
 
 
 def _row(record: Sequence[Any], *, overdue: bool) -> AgendaRow:

@@ -11,12 +11,10 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, Index
 
-from db import moments
 from db.models import Base
 
 log = logging.getLogger(__name__)
@@ -80,11 +78,6 @@ def chunks(items: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[T]
     """`items` in slices of at most `size`, for statements that list ids."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def stamp(moment: datetime) -> int:
-    """A datetime as the UTCDateTime column stores it (`db.moments`)."""
-    return moments.stored(moment)
 
 
 def insert_rows(

@@ -65,7 +65,7 @@ class NewContact:
     profiles: Sequence[tuple[str, str, str]] = ()  # (network, handle, url)
     photo: bytes | None = None
     vcard_extra: Sequence[str] = ()
-    last_contacted_at: int | None = None  # stamps, as `db.bulk.stamp` writes them
+    last_contacted_at: int | None = None  # moments as stored (`db.moments.stored`)
     next_step_at: int | None = None
 
 

@@ -19,8 +19,8 @@ from typing import Any, cast
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
-from db import activities, contacts, groups, history, snapshots, social_profiles
-from db.bulk import chunks, stamp
+from db import activities, contacts, groups, history, moments, snapshots, social_profiles
+from db.bulk import chunks
 from db.clock import session_now
 from db.contact_rows import ContactRows, NewContact
 from db.contact_values import ImportedContact
@@ -86,7 +86,10 @@ class ContactWriter:
         batch = _batch(session, batch_id)
         self._load(session)
         conn = session.connection()
-        built, ids = ContactRows(stamp(session_now(session)), origin_of(session)), id_bytes()
+        built, ids = (
+            ContactRows(moments.stored(session_now(session)), origin_of(session)),
+            id_bytes(),
+        )
         companies: list[tuple[object, ...]] = []
         for record in records:
             draft = record.draft

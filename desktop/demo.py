@@ -33,7 +33,8 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from sqlalchemy import Connection
 
-from db.bulk import indexes_deferred, insert_rows, stamp
+from db import moments
+from db.bulk import indexes_deferred, insert_rows
 from db.clock import Moment
 from db.contact_rows import ContactRows, NewContact
 from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue
@@ -364,9 +365,6 @@ def _fake_phone(rng: random.Random, pool: _Pool) -> tuple[str, str]:
     return "".join(chars), f"+{pool.country_code}{new_nsn}"
 
 
-_stamp = stamp
-
-
 def _ensure_groups(conn: Connection, when: datetime) -> list[bytes]:
     existing = {
         sort_key(name): gid
@@ -374,7 +372,7 @@ def _ensure_groups(conn: Connection, when: datetime) -> list[bytes]:
             "SELECT id, name FROM groups WHERE deleted_at IS NULL"
         )
     }
-    now = _stamp(when)
+    now = moments.stored(when)
     ids = []
     for name in GROUPS:
         gid = existing.get(sort_key(name)) or new_id().bytes
@@ -452,7 +450,7 @@ def _generate_batch(
 ) -> ContactRows:
     """`size` contacts and what goes with them, as rows of the one contact builder;
     `companies` (folded name -> id) is read and extended."""
-    now = _stamp(moment.now)
+    now = moments.stored(moment.now)
     today = _Today(moment.now, ZoneInfo(moment.zone))
     built = ContactRows(now)
     other: dict[str, list[tuple[object, ...]]] = {table: [] for table in _BESIDE_CONTACTS}
@@ -582,7 +580,7 @@ class _FollowUps:
         self.ids = ids
         self.today = today
         self.zone_key = today.zone.key
-        self.now = _stamp(today.now)
+        self.now = moments.stored(today.now)
 
     def for_contact(self, cid: bytes) -> tuple[int | None, int | None]:
         """Make the contact's follow-ups; returns its (last contacted, next step) stamps."""
@@ -615,8 +613,8 @@ class _FollowUps:
             else:
                 due, rrule = self.today.at(days, 0, 0), None
             self._activity(cid, due, timing, "open", rrule)
-            next_step = _stamp(due)
-        return (_stamp(last_contacted) if last_contacted else None), next_step
+            next_step = moments.stored(due)
+        return (moments.stored(last_contacted) if last_contacted else None), next_step
 
     def _history(self, cid: bytes, when: datetime, kind: str, activity: bytes | None) -> None:
         hid = next(self.ids)
@@ -625,7 +623,7 @@ class _FollowUps:
             (
                 hid,
                 kind,
-                _stamp(when),
+                moments.stored(when),
                 choice((0, 5, 15, 30)),
                 choice(OUTCOMES),
                 choice(REGARDING),
@@ -646,7 +644,7 @@ class _FollowUps:
         alarm_at = due - timedelta(minutes=15) if alarm else None
         if status != "open" or (alarm_at is not None and alarm_at < self.today.now):
             alarm_at = None
-        due_stamp = _stamp(due)
+        due_stamp = moments.stored(due)
         self.activity_rows.append(
             (
                 aid,
@@ -659,7 +657,7 @@ class _FollowUps:
                 timing == "timeless",
                 choice(PRIORITIES),
                 alarm,
-                _stamp(alarm_at) if alarm_at else None,
+                moments.stored(alarm_at) if alarm_at else None,
                 rrule,
                 due_stamp if rrule else None,
                 status,

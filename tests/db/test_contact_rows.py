@@ -7,7 +7,7 @@ import sqlite3
 import uuid
 from datetime import date
 
-from db.bulk import stamp
+from db import moments
 from db.clock import FixedClock
 from db.contact_rows import ContactRows, NewContact
 from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue, validate
@@ -92,7 +92,7 @@ def test_the_builder_and_the_orm_path_write_the_same_rows(
     assert company_id is not None
 
     by_builder = uuid.uuid4()
-    built = ContactRows(stamp(clock.now()))
+    built = ContactRows(moments.stored(clock.now()))
     built.add(
         NewContact(
             by_builder,
