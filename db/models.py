@@ -25,6 +25,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -33,7 +34,7 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from db import moments
 from db.contact_values import LENGTH_LIMITS
@@ -119,6 +120,7 @@ group_members = Table(
     Column("group_id", ByteUuid, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
     Column("contact_id", ByteUuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_group_members_contact", "contact_id"),
+    sqlite_with_rowid=False,
 )
 
 activity_contacts = Table(
@@ -129,6 +131,7 @@ activity_contacts = Table(
     ),
     Column("contact_id", ByteUuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_activity_contacts_contact", "contact_id"),
+    sqlite_with_rowid=False,
 )
 
 history_contacts = Table(
@@ -142,6 +145,7 @@ history_contacts = Table(
     ),
     Column("contact_id", ByteUuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_history_contacts_contact", "contact_id"),
+    sqlite_with_rowid=False,
 )
 
 # Counts kept by triggers (migration 0011) as contacts come, go, move to the Trash or
@@ -298,20 +302,24 @@ class Contact(Record):
 
 class _ContactPart:
     """A row of a multi-valued contact field: label, primary flag and order. Nothing
-    outside its contact refers to it, so its key is the table's own row number."""
+    outside its contact refers to it, so its key is (contact, position), positions
+    0, 1, 2... in order (`db.contacts` edits a row in place rather than move it), and
+    SQLite lays the table out by that key: a contact's values share a page and need no
+    index of their own (migration 0017)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (PrimaryKeyConstraint("contact_id", "position"), {"sqlite_with_rowid": False})
+
     label: Mapped[str] = mapped_column(String(50), default="work")
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
-    position: Mapped[int] = mapped_column(Integer, default=0)
+    position: Mapped[int] = mapped_column(Integer, default=0, autoincrement=False)
 
 
 class ContactEmail(_ContactPart, Base):
     __tablename__ = "contact_emails"
 
-    contact_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
-    )
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     address: Mapped[str] = mapped_column(String(LENGTH_LIMITS["email"]))
     contact: Mapped[Contact] = relationship(back_populates="emails")
 
@@ -319,9 +327,7 @@ class ContactEmail(_ContactPart, Base):
 class ContactPhone(_ContactPart, Base):
     __tablename__ = "contact_phones"
 
-    contact_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
-    )
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     number: Mapped[str] = mapped_column(String(100))
     e164: Mapped[str | None] = mapped_column(String(20))
     contact: Mapped[Contact] = relationship(back_populates="phones")
@@ -330,9 +336,7 @@ class ContactPhone(_ContactPart, Base):
 class ContactAddress(_ContactPart, Base):
     __tablename__ = "contact_addresses"
 
-    contact_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
-    )
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     street: Mapped[str | None] = mapped_column(String(500))
     city: Mapped[str | None] = mapped_column(String(200))
     region: Mapped[str | None] = mapped_column(String(200))
@@ -344,9 +348,7 @@ class ContactAddress(_ContactPart, Base):
 class ContactUrl(_ContactPart, Base):
     __tablename__ = "contact_urls"
 
-    contact_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
-    )
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     url: Mapped[str] = mapped_column(String(2000))
     contact: Mapped[Contact] = relationship(back_populates="urls")
 

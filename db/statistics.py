@@ -33,7 +33,8 @@ def gather(conn: Connection) -> bool:
 
 def stale(conn: Connection) -> bool:
     """Whether a big book has no statistics, or a table grew past `GROWN` times its
-    statistics' row count (rows ever added, read from the largest rowid: no count)."""
+    statistics' row count (rows ever added, read from the largest rowid: no count;
+    tables without one are judged by the tables they key)."""
     if _contacts(conn) < ANALYZED_FROM:
         return False
     has_table = conn.exec_driver_sql(
@@ -47,13 +48,26 @@ def stale(conn: Connection) -> bool:
         known[table] = max(known.get(table, 0), rows)
     if not known:
         return True
+    keyed = _without_rowid(conn)
     for table, rows in known.items():
-        if table.startswith(("contact_lookup", "sqlite_")):
+        if table.startswith(("contact_lookup", "sqlite_")) or table in keyed:
             continue
         grown = conn.exec_driver_sql(f'SELECT max(rowid) FROM "{table}"').scalar() or 0
         if grown > GROWN * max(rows, 1):
             return True
     return False
+
+
+def _without_rowid(conn: Connection) -> set[str]:
+    """Tables laid out by their key (no rowid to read growth from): they grow with the
+    contacts and activities they key, which are checked."""
+    return {
+        name
+        for name, sql in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL"
+        )
+        if sql.rstrip().upper().endswith("WITHOUT ROWID")
+    }
 
 
 def _contacts(conn: Connection) -> int:

@@ -1,6 +1,7 @@
-"""A table rebuild that changes the declared type of some of its columns, shared by
-migrations 0015 (ids as bytes) and 0016 (moments as numbers). Migrations that use it
-must keep behaving as they did when written: change it only by adding a new function.
+"""Table rebuilds shared by migrations: one that changes the declared type of some
+columns (0015, ids as bytes; 0016, moments as numbers) and one that lays a table out by
+its primary key or by rowid (0017). Migrations that use them must keep behaving as they
+did when written: change this module only by adding new functions.
 """
 
 from __future__ import annotations
@@ -80,3 +81,42 @@ def _retyped(
         if found != 1:
             raise RuntimeError(f"{table}.{column} is not declared {old_type}")
     return body
+
+
+def set_rowid_tables(conn: Connection, tables: tuple[str, ...], *, with_rowid: bool) -> None:
+    """Rebuild each table as a rowid table or a WITHOUT ROWID one (laid out by its primary
+    key, which then needs no index of its own), same columns, rows copied in key order,
+    indexes and triggers made again. The tables' rowids are not kept: nothing may refer
+    to them."""
+    conn.exec_driver_sql("PRAGMA legacy_alter_table=ON")
+    try:
+        for table in tables:
+            schema = conn.exec_driver_sql(
+                "SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL",
+                (table,),
+            ).all()
+            create = next(sql for kind, sql in schema if kind == "table")
+            others = [sql for kind, sql in schema if kind in ("index", "trigger")]
+            key = [
+                row[1]
+                for row in sorted(
+                    conn.exec_driver_sql(f'PRAGMA table_info("{table}")'), key=lambda row: row[5]
+                )
+                if row[5]
+            ]
+            copy = f"{table}__copy"
+            body = re.sub(r"\)\s*WITHOUT ROWID\s*$", ")", create.rstrip(), flags=re.IGNORECASE)
+            header = re.compile(rf'^CREATE TABLE "?{re.escape(table)}"?\s*\(')
+            if not header.match(body) or not key:
+                raise RuntimeError(f"unexpected definition of {table}: {create[:80]}")
+            body = header.sub(f"CREATE TABLE {copy} (", body, count=1)
+            conn.exec_driver_sql(body if with_rowid else f"{body} WITHOUT ROWID")
+            conn.exec_driver_sql(
+                f'INSERT INTO {copy} SELECT * FROM "{table}" ORDER BY {", ".join(key)}'
+            )
+            conn.exec_driver_sql(f'DROP TABLE "{table}"')
+            conn.exec_driver_sql(f'ALTER TABLE {copy} RENAME TO "{table}"')
+            for sql in others:
+                conn.exec_driver_sql(sql)
+    finally:
+        conn.exec_driver_sql("PRAGMA legacy_alter_table=OFF")
