@@ -29,7 +29,7 @@ CONTACT_COLUMNS = (
     "id", "prefix", "given_name", "middle_name", "family_name", "suffix", "display_name",
     "sort_name", "file_as", "nickname", "title", "department", "company_id", "company_name",
     "birthday", "photo", "background", "owner", "custom_fields", "vcard_extra",
-    "primary_email", "primary_phone", "city", "last_contacted_at", "next_step_at",
+    "city", "last_contacted_at", "next_step_at",
     "referred_by_id", "created_at", "updated_at", "rev", "lookup_rowid",
 )  # fmt: skip
 PART_COLUMNS = {
@@ -106,8 +106,6 @@ class ContactRows:
                 draft.background or None, draft.owner or None,
                 json.dumps(draft.custom_fields) if draft.custom_fields else "{}",
                 json.dumps(list(new.vcard_extra)) if new.vcard_extra else None,
-                next((e.address for e in draft.emails if e.is_primary), None),
-                next((p.number for p in draft.phones if p.is_primary), None),
                 (primary_address.city or None) if primary_address else None,
                 new.last_contacted_at, new.next_step_at,
                 draft.referred_by_id.bytes if draft.referred_by_id else None, now, now, 1, None,

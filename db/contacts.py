@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import LargeBinary, Select, func, inspect, select, type_coerce
+from sqlalchemy import LargeBinary, Select, func, inspect, literal_column, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
@@ -78,6 +78,24 @@ INDEXED_SORTS = frozenset(
     }
 )
 UNINDEXED_SORT_LIMIT = 50_000
+
+
+def _primary(part: type[ContactEmail | ContactPhone], value: Any) -> Any:
+    """A list row's primary value, read from the contact's values (they share a page)."""
+    return (
+        select(value)
+        .where(part.contact_id == Contact.id, part.is_primary)
+        .order_by(part.position)
+        .limit(1)
+        .correlate(Contact)
+        .scalar_subquery()
+    )
+
+
+PRIMARY_EMAIL = _primary(ContactEmail, ContactEmail.address).label(SortColumn.EMAIL.value)
+PRIMARY_PHONE = _primary(ContactPhone, ContactPhone.number).label(SortColumn.PHONE.value)
+_READ_IN_PLACE = {SortColumn.EMAIL: PRIMARY_EMAIL, SortColumn.PHONE: PRIMARY_PHONE}
+_ADDED: Any = literal_column("contacts.rowid")
 
 
 @dataclass(frozen=True)
@@ -270,10 +288,14 @@ def list_contacts(session: Session, query: ListQuery, offset: int, limit: int) -
     """
     if query.sort is SortColumn.NEXT_STEP and query.follow_up is None:
         return _next_step_page(session, query, offset, limit)
-    column = getattr(Contact, query.sort.value)
+    column: Any = _READ_IN_PLACE.get(query.sort)
+    if column is None:
+        column = getattr(Contact, query.sort.value)
     order = [column.desc() if query.descending else column.asc()]
+    # Ties: by name; namesakes filed alike, in the order they were added (the index's).
+    tie = _ADDED if query.sort is SortColumn.FILE_AS else Contact.sort_name
     if query.sort is not SortColumn.NAME:
-        order.append(Contact.sort_name.desc() if query.descending else Contact.sort_name.asc())
+        order.append(tie.desc() if query.descending else tie.asc())
     statement = _filtered(session, select(*_ROW_COLUMNS), query).order_by(*order)
     rows = session.execute(statement.offset(offset).limit(limit))
     return [ContactRow(*row) for row in rows]
@@ -357,8 +379,8 @@ _ROW_COLUMNS = (
     Contact.display_name,
     Contact.company_name,
     Contact.title,
-    Contact.primary_email,
-    Contact.primary_phone,
+    PRIMARY_EMAIL,
+    PRIMARY_PHONE,
     Contact.city,
     Contact.updated_at,
     Contact.last_contacted_at,
@@ -490,8 +512,6 @@ def _apply_values(session: Session, contact: Contact, draft: ContactDraft) -> No
         ("url", "label"),
     )
 
-    contact.primary_email = next((e.address for e in draft.emails if e.is_primary), None)
-    contact.primary_phone = next((p.number for p in draft.phones if p.is_primary), None)
     contact.city = next((a.city or None for a in draft.addresses if a.is_primary), None)
 
     wanted = set(draft.group_ids)

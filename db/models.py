@@ -209,8 +209,9 @@ class Company(Record):
 
 
 class Contact(Record):
-    """A person. `company_name`, `primary_email`, `primary_phone` and `city` are the
-    list's columns, kept by `db.contacts` so that the list pages over one table."""
+    """A person. `company_name` and `city` are list columns kept by `db.contacts` so
+    that the list sorts by them over one table; the primary email and phone the list
+    shows are read from the contact's values (`db.contacts.PRIMARY_EMAIL`)."""
 
     __tablename__ = "contacts"
 
@@ -239,8 +240,6 @@ class Contact(Record):
     custom_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # vCard properties Callsheet has no field for, kept verbatim for the next export.
     vcard_extra: Mapped[list[str] | None] = mapped_column(JSON)
-    primary_email: Mapped[str | None] = mapped_column(String(320))
-    primary_phone: Mapped[str | None] = mapped_column(String(100))
     city: Mapped[str | None] = mapped_column(String(200))
     # Follow-up state, kept by `db.follow_up` with plain UPDATEs: derived from
     # activities and history, so changing it is not an edit of the contact.
@@ -268,12 +267,7 @@ class Contact(Record):
 
     __table_args__ = (
         Index("ix_contacts_live_name", "sort_name", sqlite_where=_LIVE),
-        Index(
-            "ix_contacts_live_file_as",
-            "file_as",
-            "sort_name",
-            sqlite_where=_LIVE,
-        ),
+        Index("ix_contacts_live_file_as", "file_as", sqlite_where=_LIVE),
         Index(
             "ix_contacts_live_company",
             "company_name",

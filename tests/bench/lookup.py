@@ -21,8 +21,10 @@ def realistic_queries(folder: Path, count: int = 60) -> list[str]:
         rows = []
         while len(rows) < count:
             row = conn.exec_driver_sql(
-                "SELECT given_name, family_name, company_name, city, primary_phone, "
-                "primary_email FROM contacts WHERE rowid = ?",
+                "SELECT given_name, family_name, company_name, city, "
+                "(SELECT number FROM contact_phones WHERE contact_id = c.id AND is_primary), "
+                "(SELECT address FROM contact_emails WHERE contact_id = c.id AND is_primary) "
+                "FROM contacts c WHERE rowid = ?",
                 (rng.randint(1, top),),
             ).first()
             if row is not None:

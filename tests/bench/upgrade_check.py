@@ -118,11 +118,26 @@ _PARTS = {
 }
 
 
+# The contact's primary email and phone: copied into the contact until 0018, read from
+# its values after.
+_COPIED = ("primary_email", "primary_phone")
+_PRIMARY_COPIES = "SELECT primary_email AS email, primary_phone AS phone FROM contacts WHERE id = ?"
+_PRIMARY_VALUES = (
+    "SELECT (SELECT address FROM contact_emails WHERE contact_id = c.id AND is_primary "
+    "ORDER BY position LIMIT 1) AS email, (SELECT number FROM contact_phones "
+    "WHERE contact_id = c.id AND is_primary ORDER BY position LIMIT 1) AS phone "
+    "FROM contacts c WHERE id = ?"
+)
+
+
 def _read(path: Path, ids: list[str]) -> dict[str, object]:
     """Every row of each sampled contact (by id hex), as the oldest schema stores it:
-    ids as hex (16 bytes from 0015 on), moments as naive UTC text (numbers from 0016)."""
+    ids as hex (16 bytes from 0015 on), moments as naive UTC text (numbers from 0016),
+    the primary email and phone as copied or as read from the values (0018)."""
     with sqlite3.connect(path) as conn:
         as_bytes = conn.execute("SELECT typeof(id) = 'blob' FROM contacts LIMIT 1").fetchone()[0]
+        copied = {row[1] for row in conn.execute("PRAGMA table_info(contacts)")} >= set(_COPIED)
+        parts = {**_PARTS, "primary": _PRIMARY_COPIES if copied else _PRIMARY_VALUES}
         return {
             cid: {
                 part: [
@@ -130,7 +145,7 @@ def _read(path: Path, ids: list[str]) -> dict[str, object]:
                     for cursor in [conn.execute(sql, (bytes.fromhex(cid) if as_bytes else cid,))]
                     for row in cursor
                 ]
-                for part, sql in _PARTS.items()
+                for part, sql in parts.items()
             }
             for cid in ids
         }
@@ -143,6 +158,7 @@ def _as_first_stored(cursor: sqlite3.Cursor, row: tuple[object, ...]) -> tuple[o
     return tuple(
         _as_text(value) if name in _MOMENTS else _as_hex(value)
         for name, value in zip(names, row, strict=True)
+        if name not in _COPIED  # compared as the "primary" part
     )
 
 

@@ -1,6 +1,7 @@
 """A contact's values keyed by (contact, position) and the link tables keyed by their two
 ids, all laid out by that key (migration 0017): what the app writes keeps positions
-0, 1, 2... and the upgrade renumbers and keeps everything an older book held."""
+0, 1, 2... and the upgrade renumbers and keeps everything an older book held. The
+list's primary email and phone are read from those values in place (0018)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from db import contacts, migrations
 from db.activities import schedule
 from db.activity_values import ActivityDraft
 from db.contact_values import ContactDraft, EmailValue, PhoneValue
+from db.contacts import ListQuery, SortColumn
 from db.engine import Database, open_database
 from db.groups import create_group
+from db.search import LOOKUP
 from tests.factories import add_contact
 
 PARTS = ("contact_emails", "contact_phones", "contact_addresses", "contact_urls")
@@ -149,3 +152,48 @@ def test_a_phone_added_after_the_upgrade_goes_after_the_others(db: Database) -> 
     with db.reading() as session:
         numbers = [p.number for p in contacts.get_contact(session, maya).phones]
     assert numbers == ["+47 55 12 34 56", "+47 99 88 77 66"]
+
+
+def test_the_list_shows_and_sorts_by_the_primary_email_and_phone_read_in_place(
+    db: Database,
+) -> None:
+    maya = add_contact(db, "Maya", "Lund", emails=("maya@b.no",), phones=("+47 55 12 34 56",))
+    ola = add_contact(db, "Ola", "Berg", emails=("ola@a.no", "ola@z.no"))
+    with db.transaction() as session:  # the second email becomes the primary one
+        contacts.update_contact(
+            session,
+            ola,
+            ContactDraft(
+                given_name="Ola",
+                family_name="Berg",
+                emails=(EmailValue("ola@a.no"), EmailValue("ola@z.no", is_primary=True)),
+            ),
+        )
+    with db.reading() as session:
+        rows = contacts.list_contacts(session, ListQuery(SortColumn.EMAIL), 0, 10)
+        by_phone = contacts.list_contacts(session, ListQuery(SortColumn.PHONE), 0, 10)
+        found = {hit.id: hit for hit in LOOKUP.lookup(session, "lund")}
+    assert [(r.id, r.email, r.phone) for r in rows] == [
+        (maya, "maya@b.no", "+47 55 12 34 56"),
+        (ola, "ola@z.no", None),
+    ]
+    assert [r.id for r in by_phone] == [ola, maya]  # no phone sorts first
+    assert (found[maya].email, found[maya].phone) == ("maya@b.no", "+47 55 12 34 56")
+
+
+def test_the_downgrade_below_0018_fills_the_primary_copies_again(data_dir: Path) -> None:
+    db = open_database(data_dir)
+    maya = add_contact(db, "Maya", "Lund", emails=("maya@b.no",), phones=("+47 55 12 34 56",))
+    ola = add_contact(db, "Ola", "Berg")
+    command.downgrade(migrations.alembic_config(db.engine), "0017")
+    with sqlite3.connect(db.path) as conn:
+        copies = dict(
+            (row[0], row[1:])
+            for row in conn.execute("SELECT id, primary_email, primary_phone FROM contacts")
+        )
+    assert copies == {maya.bytes: ("maya@b.no", "+47 55 12 34 56"), ola.bytes: (None, None)}
+    migrations.upgrade(db.engine)
+    with sqlite3.connect(db.path) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(contacts)")}
+    assert not columns & {"primary_email", "primary_phone"}
+    db.close()

@@ -257,3 +257,19 @@ def test_an_honorific_does_not_move_a_name_and_file_as_sorts_by_family(db: Datab
         "Dr. Maya Lund",
         "Anders Zahl",
     ]
+
+
+def test_namesakes_filed_alike_keep_the_order_they_were_added_both_ways(db: Database) -> None:
+    from db.contacts import list_contacts, position_in_list
+
+    first = add_contact(db, "Maya", "Lund", company="Fjordline")
+    add_contact(db, "Anders", "Zahl")
+    second = add_contact(db, "Maya", "Lund", company="Havila")
+    with db.reading() as session:
+        up = [r.id for r in list_contacts(session, ListQuery(SortColumn.FILE_AS), 0, 10)]
+        down = ListQuery(SortColumn.FILE_AS, descending=True)
+        reverse = [r.id for r in list_contacts(session, down, 0, 10)]
+        where = [position_in_list(session, down, cid) for cid in (first, second)]
+    assert up[:2] == [first, second]
+    assert reverse[1:] == [second, first]
+    assert where == [2, 1]

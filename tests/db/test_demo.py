@@ -53,7 +53,8 @@ def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
             == 2000
         )
         name, phone = conn.exec_driver_sql(
-            "SELECT family_name, primary_phone FROM contacts LIMIT 1"
+            "SELECT family_name, number FROM contacts c "
+            "JOIN contact_phones p ON p.contact_id = c.id LIMIT 1"
         ).one()
     with db.reading() as session:
         assert any(h.display_name.endswith(name) for h in LOOKUP.lookup(session, name, 200))

@@ -71,7 +71,9 @@ def test_seed_then_find_prints_one_json_object_per_line(data_dir: Path) -> None:
 def test_find_without_json_prints_readable_lines(data_dir: Path) -> None:
     callsheet("seed", "--count", "50", "--seed", "1", data_dir=data_dir)
     with sqlite3.connect(data_dir / "callsheet.db") as conn:
-        (email,) = conn.execute("SELECT primary_email FROM contacts LIMIT 1").fetchone()
+        (email,) = conn.execute(
+            "SELECT address FROM contact_emails WHERE is_primary LIMIT 1"
+        ).fetchone()
     found = callsheet("find", email.split("@")[0], data_dir=data_dir)
     assert found.returncode == 0
     assert email in found.stdout
@@ -95,8 +97,9 @@ def test_the_same_seed_gives_the_same_people(tmp_path: Path) -> None:
         callsheet("seed", "--count", "40", "--seed", "11", data_dir=folder)
         with sqlite3.connect(folder / "callsheet.db") as conn:
             return conn.execute(
-                "SELECT display_name, company_name, primary_phone FROM contacts "
-                "ORDER BY display_name, primary_phone"
+                "SELECT display_name, company_name, number FROM contacts c "
+                "LEFT JOIN contact_phones p ON p.contact_id = c.id "
+                "ORDER BY display_name, number"
             ).fetchall()
 
     assert people(tmp_path / "a") == people(tmp_path / "b")

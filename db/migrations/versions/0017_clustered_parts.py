@@ -63,8 +63,9 @@ def _rebuild(table: str, *, clustered: bool) -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     own = _OWN[table]()
     names = ", ".join(column.name for column in own)
-    contact_id = sa.Column("contact_id", sa.LargeBinary() if sqlite else sa.Uuid(), nullable=False)
-    shared = [
+    key_type: sa.types.TypeEngine[Any] = sa.LargeBinary() if sqlite else sa.Uuid()
+    contact_id: sa.Column[Any] = sa.Column("contact_id", key_type, nullable=False)
+    shared: list[sa.Column[Any]] = [
         sa.Column("label", sa.String(length=50), nullable=False),
         sa.Column("is_primary", sa.Boolean(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
