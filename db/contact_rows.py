@@ -26,20 +26,20 @@ from db.search import LOOKUP, document_for, phone_search_text
 from db.text import sort_key
 
 CONTACT_COLUMNS = (
-    "id", "prefix", "given_name", "middle_name", "family_name", "suffix", "display_name",
+    "num", "id", "prefix", "given_name", "middle_name", "family_name", "suffix", "display_name",
     "sort_name", "file_as", "nickname", "title", "department", "company_id", "company_name",
     "birthday", "photo", "background", "owner", "custom_fields", "vcard_extra",
     "city", "last_contacted_at", "next_step_at",
     "referred_by_id", "created_at", "updated_at", "rev", "lookup_rowid",
 )  # fmt: skip
 PART_COLUMNS = {
-    "contact_emails": ("contact_id", "label", "is_primary", "position", "address"),
-    "contact_phones": ("contact_id", "label", "is_primary", "position", "number", "e164"),
+    "contact_emails": ("contact_num", "label", "is_primary", "position", "address"),
+    "contact_phones": ("contact_num", "label", "is_primary", "position", "number", "e164"),
     "contact_addresses": (
-        "contact_id", "label", "is_primary", "position",
+        "contact_num", "label", "is_primary", "position",
         "street", "city", "region", "postal_code", "country",
     ),
-    "contact_urls": ("contact_id", "label", "is_primary", "position", "url"),
+    "contact_urls": ("contact_num", "label", "is_primary", "position", "url"),
 }  # fmt: skip
 PROFILE_COLUMNS = (
     "id", "contact_id", "network", "handle", "url", "counts", "recent_posts", "details",
@@ -97,7 +97,7 @@ class ContactRows:
         primary_address = next((a for a in draft.addresses if a.is_primary), None)
         rows["contacts"].append(
             (
-                cid, draft.prefix or None, draft.given_name or None,
+                None, cid, draft.prefix or None, draft.given_name or None,
                 draft.middle_name or None, draft.family_name or None, draft.suffix or None,
                 display, sort_key(name_for_sorting(draft)), sort_key(file_as(draft)),
                 draft.nickname or None, draft.title or None,
@@ -166,19 +166,27 @@ class ContactRows:
         ]
 
     def write(self, conn: Connection) -> None:
-        """Insert every row, in an open write transaction. Lookup rows are numbered from
-        the index's first free row, read now, so others may add contacts meanwhile."""
+        """Insert every row, in an open write transaction. Contacts are numbered after
+        the largest number in use and lookup rows from the index's first free row, both
+        read now, so others may add contacts meanwhile; the values, held under their
+        contact's id until now, are keyed by its number."""
         if not book_syncs(conn):
             self.rows.pop("change_journal", None)  # journaled only while the book syncs
         base = LOOKUP.next_rowid(conn)
+        first = (conn.exec_driver_sql("SELECT max(num) FROM contacts").scalar() or 0) + 1
         at = _LOOKUP_ROWID_AT
-        self.rows["contacts"] = [
-            (*row[:at], base + n, *row[at + 1 :]) for n, row in enumerate(self.rows["contacts"])
-        ]
+        numbers = {}
+        numbered = []
+        for n, row in enumerate(self.rows["contacts"]):
+            numbers[row[1]] = first + n
+            numbered.append((first + n, *row[1:at], base + n, *row[at + 1 :]))
+        self.rows["contacts"] = numbered
+        for table in PART_COLUMNS:
+            self.rows[table] = [(numbers[row[0]], *row[1:]) for row in self.rows[table]]
         # Companies and groups first, as contacts point at them; the rest in the order
         # their tables were first given (people before what links to them).
-        first = [table for table in ("companies", "groups") if table in self.rows]
-        for table in [*first, *(t for t in self.rows if t not in first)]:
+        pointed_at = [table for table in ("companies", "groups") if table in self.rows]
+        for table in [*pointed_at, *(t for t in self.rows if t not in pointed_at)]:
             rows = self.rows[table]
             if table == "group_members":
                 rows = list(dict.fromkeys(rows))

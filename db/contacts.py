@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import LargeBinary, Select, func, inspect, literal_column, select, type_coerce
+from sqlalchemy import LargeBinary, Select, func, inspect, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
@@ -84,7 +84,7 @@ def _primary(part: type[ContactEmail | ContactPhone], value: Any) -> Any:
     """A list row's primary value, read from the contact's values (they share a page)."""
     return (
         select(value)
-        .where(part.contact_id == Contact.id, part.is_primary)
+        .where(part.contact_num == Contact.num, part.is_primary)
         .order_by(part.position)
         .limit(1)
         .correlate(Contact)
@@ -95,7 +95,6 @@ def _primary(part: type[ContactEmail | ContactPhone], value: Any) -> Any:
 PRIMARY_EMAIL = _primary(ContactEmail, ContactEmail.address).label(SortColumn.EMAIL.value)
 PRIMARY_PHONE = _primary(ContactPhone, ContactPhone.number).label(SortColumn.PHONE.value)
 _READ_IN_PLACE = {SortColumn.EMAIL: PRIMARY_EMAIL, SortColumn.PHONE: PRIMARY_PHONE}
-_ADDED: Any = literal_column("contacts.rowid")
 
 
 @dataclass(frozen=True)
@@ -293,7 +292,7 @@ def list_contacts(session: Session, query: ListQuery, offset: int, limit: int) -
         column = getattr(Contact, query.sort.value)
     order = [column.desc() if query.descending else column.asc()]
     # Ties: by name; namesakes filed alike, in the order they were added (the index's).
-    tie = _ADDED if query.sort is SortColumn.FILE_AS else Contact.sort_name
+    tie = Contact.num if query.sort is SortColumn.FILE_AS else Contact.sort_name
     if query.sort is not SortColumn.NAME:
         order.append(tie.desc() if query.descending else tie.asc())
     statement = _filtered(session, select(*_ROW_COLUMNS), query).order_by(*order)

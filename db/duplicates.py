@@ -245,8 +245,12 @@ def load_keys(session: Session) -> list[ContactKeys]:
                 out[cid].append(value)
         return out
 
-    emails = grouped("SELECT contact_id, address FROM contact_emails ORDER BY position")
-    phones = grouped("SELECT contact_id, e164 FROM contact_phones ORDER BY position")
+    by_contact = (
+        "SELECT c.id, p.{} FROM {} p JOIN contacts c ON c.num = p.contact_num "
+        "ORDER BY p.contact_num, p.position"
+    )
+    emails = grouped(by_contact.format("address", "contact_emails"))
+    phones = grouped(by_contact.format("e164", "contact_phones"))
     profiles = grouped(
         "SELECT contact_id, url FROM social_profiles WHERE deleted_at IS NULL AND url IS NOT NULL"
     )

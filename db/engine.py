@@ -48,6 +48,7 @@ from db.errors import (
     ReadOnlyDatabaseError,
 )
 from db.job_lock import JobLock, OnWait, job_lock
+from db.models import number_new_contacts
 
 log = logging.getLogger(__name__)
 
@@ -266,6 +267,7 @@ def _has_unsaved_log(path: Path) -> bool:
 def make_sessions(engine: Engine, clock: Clock) -> sessionmaker[Session]:
     """A session factory whose sessions keep the journal and the lookup index by `clock`."""
     sessions = sessionmaker(engine, expire_on_commit=False, info=session_info(clock))
+    event.listen(sessions, "before_flush", number_new_contacts)
     journal.install(sessions)
     search.install(sessions)
     return sessions

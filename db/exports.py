@@ -37,10 +37,10 @@ class PartCounts:
 
 
 _MOST_PARTS = """
-SELECT max((SELECT count(*) FROM contact_emails WHERE contact_id = c.id)),
-       max((SELECT count(*) FROM contact_phones WHERE contact_id = c.id)),
-       max((SELECT count(*) FROM contact_addresses WHERE contact_id = c.id)),
-       max((SELECT count(*) FROM contact_urls WHERE contact_id = c.id)),
+SELECT max((SELECT count(*) FROM contact_emails WHERE contact_num = c.num)),
+       max((SELECT count(*) FROM contact_phones WHERE contact_num = c.num)),
+       max((SELECT count(*) FROM contact_addresses WHERE contact_num = c.num)),
+       max((SELECT count(*) FROM contact_urls WHERE contact_num = c.num)),
        max((SELECT count(*) FROM social_profiles
              WHERE contact_id = c.id AND deleted_at IS NULL)),
        max(CASE WHEN json_valid(c.custom_fields)
@@ -177,10 +177,10 @@ class _Part:
 
     @property
     def sql(self) -> str:
-        columns = ", ".join(self.row._fields)  # type: ignore[attr-defined]
+        columns = ", ".join(f"p.{name}" for name in self.row._fields)  # type: ignore[attr-defined]
         return (
-            f"SELECT contact_id, {columns} FROM {self.table} "
-            "WHERE contact_id IN ({marks}) ORDER BY contact_id, position"
+            f"SELECT c.id, {columns} FROM contacts c JOIN {self.table} p "
+            "ON p.contact_num = c.num WHERE c.id IN ({marks}) ORDER BY p.contact_num, p.position"
         )
 
 

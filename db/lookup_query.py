@@ -122,9 +122,9 @@ def _load_hits(execute: Execute, stored_ids: list[bytes]) -> list[LookupHit]:
     marks = ",".join("?" * len(stored_ids))
     rows = execute(
         "SELECT id, display_name, company_name, title, "
-        "(SELECT address FROM contact_emails e WHERE e.contact_id = c.id AND e.is_primary "
+        "(SELECT address FROM contact_emails e WHERE e.contact_num = c.num AND e.is_primary "
         "ORDER BY position LIMIT 1), "
-        "(SELECT number FROM contact_phones p WHERE p.contact_id = c.id AND p.is_primary "
+        "(SELECT number FROM contact_phones p WHERE p.contact_num = c.num AND p.is_primary "
         "ORDER BY position LIMIT 1), city "
         f"FROM contacts c WHERE deleted_at IS NULL AND id IN ({marks})",
         stored_ids,

@@ -46,6 +46,13 @@ def reasons(query: str, values: Iterable[tuple[str, str]]) -> list[Reason]:
     return found
 
 
+# A contact's values of one kind, for the contacts whose ids fill the IN list.
+_VALUES = (
+    "SELECT c.id, {} FROM contacts c JOIN {} p ON p.contact_num = c.num "
+    "WHERE c.id IN ({{}}) ORDER BY p.contact_num, p.position"
+)
+
+
 def contact_values(
     session: Session, rows: Sequence[ContactRow]
 ) -> dict[uuid.UUID, list[tuple[str, str]]]:
@@ -57,10 +64,10 @@ def contact_values(
         shown = (("name", row.display_name), ("company", row.company), ("title", row.title))
         out[row.id] = [(field, value) for field, value in shown if value]
     queries = (
-        ("SELECT contact_id, address FROM contact_emails WHERE contact_id IN ({})", ("email",)),
-        ("SELECT contact_id, number FROM contact_phones WHERE contact_id IN ({})", ("phone",)),
-        ("SELECT contact_id, city, region, postal_code FROM contact_addresses "
-         "WHERE contact_id IN ({})", ("city", "region", "postcode")),
+        (_VALUES.format("p.address", "contact_emails"), ("email",)),
+        (_VALUES.format("p.number", "contact_phones"), ("phone",)),
+        (_VALUES.format("p.city, p.region, p.postal_code", "contact_addresses"),
+         ("city", "region", "postcode")),
         ("SELECT m.contact_id, g.name FROM group_members m JOIN groups g ON g.id = m.group_id "
          "WHERE g.deleted_at IS NULL AND m.contact_id IN ({})", ("group",)),
     )  # fmt: skip

@@ -193,16 +193,16 @@ def documents_from_database(conn: Connection, stored_ids: list[bytes]) -> list[L
         return out
 
     emails = grouped(
-        "SELECT contact_id, address FROM contact_emails "
-        "WHERE contact_id IN ({marks}) ORDER BY position"
+        "SELECT c.id, p.address FROM contacts c JOIN contact_emails p "
+        "ON p.contact_num = c.num WHERE c.id IN ({marks}) ORDER BY p.contact_num, p.position"
     )
     phones = grouped(
-        "SELECT contact_id, number, e164 FROM contact_phones "
-        "WHERE contact_id IN ({marks}) ORDER BY position"
+        "SELECT c.id, p.number, p.e164 FROM contacts c JOIN contact_phones p "
+        "ON p.contact_num = c.num WHERE c.id IN ({marks}) ORDER BY p.contact_num, p.position"
     )
     places = grouped(
-        "SELECT contact_id, city, region, postal_code FROM contact_addresses "
-        "WHERE contact_id IN ({marks}) ORDER BY position"
+        "SELECT c.id, p.city, p.region, p.postal_code FROM contacts c JOIN contact_addresses p "
+        "ON p.contact_num = c.num WHERE c.id IN ({marks}) ORDER BY p.contact_num, p.position"
     )
     tags = grouped(
         "SELECT m.contact_id, g.name FROM group_members m JOIN groups g "

@@ -51,8 +51,8 @@ def _reference(path: Path) -> float:
     started = time.perf_counter()
     connection = sqlite3.connect(path)
     for sql in (
-        "SELECT contact_id, address FROM contact_emails",
-        "SELECT contact_id, e164 FROM contact_phones",
+        "SELECT contact_num, address FROM contact_emails",
+        "SELECT contact_num, e164 FROM contact_phones",
         "SELECT contact_id, url FROM social_profiles",
         "SELECT id, display_name, company_name FROM contacts WHERE deleted_at IS NULL",
     ):

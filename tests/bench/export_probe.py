@@ -18,10 +18,10 @@ from tests.bench.app_probe import peak_rss_mb
 
 _FLOOR_QUERY = """
 SELECT c.display_name, c.given_name, c.family_name, c.company_name, c.title, c.city,
-       (SELECT group_concat(address, ' ') FROM contact_emails WHERE contact_id = c.id),
-       (SELECT group_concat(number, ' ') FROM contact_phones WHERE contact_id = c.id),
+       (SELECT group_concat(address, ' ') FROM contact_emails WHERE contact_num = c.num),
+       (SELECT group_concat(number, ' ') FROM contact_phones WHERE contact_num = c.num),
        (SELECT group_concat(street || ' ' || city, ' ') FROM contact_addresses
-         WHERE contact_id = c.id)
+         WHERE contact_num = c.num)
   FROM contacts c WHERE c.deleted_at IS NULL
 """
 

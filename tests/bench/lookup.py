@@ -22,8 +22,8 @@ def realistic_queries(folder: Path, count: int = 60) -> list[str]:
         while len(rows) < count:
             row = conn.exec_driver_sql(
                 "SELECT given_name, family_name, company_name, city, "
-                "(SELECT number FROM contact_phones WHERE contact_id = c.id AND is_primary), "
-                "(SELECT address FROM contact_emails WHERE contact_id = c.id AND is_primary) "
+                "(SELECT number FROM contact_phones WHERE contact_num = c.num AND is_primary), "
+                "(SELECT address FROM contact_emails WHERE contact_num = c.num AND is_primary) "
                 "FROM contacts c WHERE rowid = ?",
                 (rng.randint(1, top),),
             ).first()

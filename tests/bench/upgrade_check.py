@@ -96,18 +96,20 @@ def _sample_ids(path: Path) -> list[str]:
     return random.Random(17).sample(ids, min(SAMPLE, len(ids)))
 
 
-# A contact's rows in every table that holds them (a part's own key left out: the
-# upgrade renumbers those by design).
+# A contact's values, by kind: their table and the columns compared (their key is left
+# out: 0012 and 0017 renumber it by design).
+_VALUES = {
+    "emails": ("contact_emails", "label, is_primary, position, address"),
+    "phones": ("contact_phones", "label, is_primary, position, number, e164"),
+    "addresses": (
+        "contact_addresses",
+        "label, is_primary, position, street, city, region, postal_code, country",
+    ),
+    "urls": ("contact_urls", "label, is_primary, position, url"),
+}
+# A contact's other rows in every table that holds them.
 _PARTS = {
     "contact": "SELECT * FROM contacts WHERE id = ?",
-    "emails": "SELECT label, is_primary, position, address FROM contact_emails "
-    "WHERE contact_id = ? ORDER BY position",
-    "phones": "SELECT label, is_primary, position, number, e164 FROM contact_phones "
-    "WHERE contact_id = ? ORDER BY position",
-    "addresses": "SELECT label, is_primary, position, street, city, region, postal_code, "
-    "country FROM contact_addresses WHERE contact_id = ? ORDER BY position",
-    "urls": "SELECT label, is_primary, position, url FROM contact_urls "
-    "WHERE contact_id = ? ORDER BY position",
     "groups": "SELECT group_id FROM group_members WHERE contact_id = ? ORDER BY group_id",
     "follow-ups": "SELECT a.* FROM activity_contacts l JOIN activities a "
     "ON a.id = l.activity_id WHERE l.contact_id = ? ORDER BY a.id",
@@ -116,18 +118,34 @@ _PARTS = {
     "notes": "SELECT * FROM notes WHERE contact_id = ? ORDER BY id",
     "profiles": "SELECT * FROM social_profiles WHERE contact_id = ? ORDER BY id",
 }
-
-
 # The contact's primary email and phone: copied into the contact until 0018, read from
-# its values after.
-_COPIED = ("primary_email", "primary_phone")
+# its values after; and its row number, a column from 0017 (its rowid before).
+_NOT_COMPARED = ("primary_email", "primary_phone", "num")
 _PRIMARY_COPIES = "SELECT primary_email AS email, primary_phone AS phone FROM contacts WHERE id = ?"
 _PRIMARY_VALUES = (
-    "SELECT (SELECT address FROM contact_emails WHERE contact_id = c.id AND is_primary "
+    "SELECT (SELECT address FROM contact_emails WHERE contact_num = c.num AND is_primary "
     "ORDER BY position LIMIT 1) AS email, (SELECT number FROM contact_phones "
-    "WHERE contact_id = c.id AND is_primary ORDER BY position LIMIT 1) AS phone "
+    "WHERE contact_num = c.num AND is_primary ORDER BY position LIMIT 1) AS phone "
     "FROM contacts c WHERE id = ?"
 )
+
+
+def _queries(conn: sqlite3.Connection) -> dict[str, str]:
+    """What `_read` runs on this schema: values under the contact's id until 0017, under
+    its number from then on; the primary copies until 0018."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(contacts)")}
+    numbered = "num" in columns
+    values = {
+        kind: (
+            f"SELECT {', '.join(f'p.{c.strip()}' for c in compared.split(','))} FROM contacts c "
+            f"JOIN {table} p ON p.contact_num = c.num WHERE c.id = ? ORDER BY p.position"
+            if numbered
+            else f"SELECT {compared} FROM {table} WHERE contact_id = ? ORDER BY position"
+        )
+        for kind, (table, compared) in _VALUES.items()
+    }
+    primary = _PRIMARY_COPIES if "primary_email" in columns else _PRIMARY_VALUES
+    return {**_PARTS, **values, "primary": primary}
 
 
 def _read(path: Path, ids: list[str]) -> dict[str, object]:
@@ -136,8 +154,7 @@ def _read(path: Path, ids: list[str]) -> dict[str, object]:
     the primary email and phone as copied or as read from the values (0018)."""
     with sqlite3.connect(path) as conn:
         as_bytes = conn.execute("SELECT typeof(id) = 'blob' FROM contacts LIMIT 1").fetchone()[0]
-        copied = {row[1] for row in conn.execute("PRAGMA table_info(contacts)")} >= set(_COPIED)
-        parts = {**_PARTS, "primary": _PRIMARY_COPIES if copied else _PRIMARY_VALUES}
+        parts = _queries(conn)
         return {
             cid: {
                 part: [
@@ -158,7 +175,7 @@ def _as_first_stored(cursor: sqlite3.Cursor, row: tuple[object, ...]) -> tuple[o
     return tuple(
         _as_text(value) if name in _MOMENTS else _as_hex(value)
         for name, value in zip(names, row, strict=True)
-        if name not in _COPIED  # compared as the "primary" part
+        if name not in _NOT_COMPARED
     )
 
 

@@ -43,7 +43,8 @@ def layout(db: Database, table: str) -> tuple[bool, list[str], list[str]]:
 def stored_emails(db: Database, contact_id: uuid.UUID) -> list[tuple[int, str]]:
     with sqlite3.connect(db.path) as conn:
         return conn.execute(
-            "SELECT position, address FROM contact_emails WHERE contact_id = ? ORDER BY position",
+            "SELECT position, address FROM contact_emails e JOIN contacts c "
+            "ON c.num = e.contact_num WHERE c.id = ? ORDER BY position",
             (contact_id.bytes,),
         ).fetchall()
 
@@ -56,7 +57,8 @@ def emails(*addresses: str) -> ContactDraft:
 
 def test_values_and_links_are_laid_out_by_their_key(db: Database) -> None:
     for table in PARTS:
-        assert layout(db, table) == (False, ["contact_id", "position"], [])
+        assert layout(db, table) == (False, ["contact_num", "position"], [])
+    assert layout(db, "contacts")[:2] == (True, ["num"])
     assert layout(db, "group_members") == (
         False, ["group_id", "contact_id"], ["ix_group_members_contact"]
     )  # fmt: skip
@@ -134,7 +136,7 @@ def test_the_upgrade_renumbers_positions_and_keeps_every_value_and_link(
         linked = conn.execute("SELECT contact_id FROM activity_contacts").fetchall()
     assert linked == [(maya.bytes,)]
     for table in PARTS:
-        assert layout(db, table) == (False, ["contact_id", "position"], [])
+        assert layout(db, table) == (False, ["contact_num", "position"], [])
     db.close()
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from db import moments
 from db.clock import FixedClock
-from db.contact_rows import ContactRows, NewContact
+from db.contact_rows import PART_COLUMNS, ContactRows, NewContact
 from db.contact_values import AddressValue, ContactDraft, EmailValue, PhoneValue, UrlValue, validate
 from db.engine import Database, database_path
 from db.ids import id_bytes
@@ -17,7 +17,7 @@ from desktop.contact_book import ContactBook
 from tests.factories import indexed_words, make_syncing
 
 # Columns that differ by nature between two contacts: ids and the lookup row number.
-UNLIKE = {"id", "contact_id", "lookup_rowid", "rowid", "record_id"}
+UNLIKE = {"id", "num", "contact_id", "contact_num", "lookup_rowid", "rowid", "record_id"}
 
 
 def rich_draft(group_id: uuid.UUID, referrer: uuid.UUID) -> ContactDraft:
@@ -55,12 +55,11 @@ def rows_of(db: Database, contact_id: uuid.UUID) -> dict[str, list[dict[str, obj
     """Every row the contact has, table by table, without the columns that must differ."""
     queries = {
         "contacts": "SELECT * FROM contacts WHERE id = ?",
-        "contact_emails": "SELECT * FROM contact_emails WHERE contact_id = ? ORDER BY position",
-        "contact_phones": "SELECT * FROM contact_phones WHERE contact_id = ? ORDER BY position",
-        "contact_addresses": (
-            "SELECT * FROM contact_addresses WHERE contact_id = ? ORDER BY position"
-        ),
-        "contact_urls": "SELECT * FROM contact_urls WHERE contact_id = ? ORDER BY position",
+        **{
+            table: f"SELECT p.* FROM {table} p JOIN contacts c ON c.num = p.contact_num "
+            "WHERE c.id = ? ORDER BY position"
+            for table in PART_COLUMNS
+        },
         "group_members": "SELECT * FROM group_members WHERE contact_id = ?",
         "change_journal": "SELECT * FROM change_journal WHERE record_id = ? ORDER BY seq",
     }

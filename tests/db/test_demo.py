@@ -54,7 +54,7 @@ def test_seeded_contacts_are_varied_and_found(db: Database) -> None:
         )
         name, phone = conn.exec_driver_sql(
             "SELECT family_name, number FROM contacts c "
-            "JOIN contact_phones p ON p.contact_id = c.id LIMIT 1"
+            "JOIN contact_phones p ON p.contact_num = c.num LIMIT 1"
         ).one()
     with db.reading() as session:
         assert any(h.display_name.endswith(name) for h in LOOKUP.lookup(session, name, 200))

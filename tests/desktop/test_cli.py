@@ -98,7 +98,7 @@ def test_the_same_seed_gives_the_same_people(tmp_path: Path) -> None:
         with sqlite3.connect(folder / "callsheet.db") as conn:
             return conn.execute(
                 "SELECT display_name, company_name, number FROM contacts c "
-                "LEFT JOIN contact_phones p ON p.contact_id = c.id "
+                "LEFT JOIN contact_phones p ON p.contact_num = c.num "
                 "ORDER BY display_name, number"
             ).fetchall()
 

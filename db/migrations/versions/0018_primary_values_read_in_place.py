@@ -42,7 +42,7 @@ def downgrade() -> None:
         op.add_column("contacts", sa.Column(column, sa.String(length=length), nullable=True))
         op.execute(
             f"UPDATE contacts SET {column} = (SELECT {value} FROM {table} p "
-            "WHERE p.contact_id = contacts.id AND p.is_primary ORDER BY p.position LIMIT 1)"
+            "WHERE p.contact_num = contacts.num AND p.is_primary ORDER BY p.position LIMIT 1)"
         )
 
 
