@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import defaultdict, namedtuple
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from db import moments, plain_sql
@@ -73,53 +72,17 @@ def export_ids(
 
 
 def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[ExportedContact]:
-    """The contacts, in the order of `ids`, read `CHUNK` at a time with plain queries
-    (an ORM object per contact and per value would cost more than writing the file)."""
+    """The contacts, in the order of `ids`, read `CHUNK` at a time with one plain query
+    each, a contact's values and links gathered as JSON by SQLite (an ORM object per
+    contact and per value, or a query per kind, would cost more than writing the file)."""
     for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start : start + CHUNK])
-        conn = session.connection()
-        stored_ids = tuple(cid.bytes for cid in chunk)
-        marks = ",".join("?" * len(stored_ids))
-        parts = {name: _grouped(conn, part, stored_ids) for name, part in _PARTS.items()}
-        member_of: dict[bytes, list[GroupRef]] = defaultdict(list)
-        for contact_id, group_id, name in plain_sql.rows(
-            conn, _MEMBER_OF_SQL.format(marks=marks), stored_ids
-        ):
-            member_of[contact_id].append(GroupRef(uuid.UUID(bytes=group_id), name))
-        profiles: dict[bytes, list[ProfileLink]] = defaultdict(list)
-        for contact_id, network, handle, url in plain_sql.rows(
-            conn, _PROFILES_SQL.format(marks=marks), stored_ids
-        ):
-            profiles[contact_id].append(ProfileLink(network, handle or "", url or ""))
-        rows = _contact_rows(conn, stored_ids)
+        stored_ids = tuple(cid.bytes for cid in ids[start : start + CHUNK])
+        sql = _CONTACT_SQL.format(marks=",".join("?" * len(stored_ids)))
+        found = {row[0]: row for row in plain_sql.rows(session.connection(), sql, stored_ids)}
         for key in stored_ids:
-            row = rows.get(key)
-            if row is None:
-                continue
-            details = details_from(
-                row,
-                parts["emails"].get(key, ()),
-                parts["phones"].get(key, ()),
-                parts["addresses"].get(key, ()),
-                parts["urls"].get(key, ()),
-                member_of.get(key, ()),
-            )
-            yield ExportedContact(
-                details,
-                row.photo,
-                tuple(row.vcard_extra or ()),
-                tuple(profiles.get(key, ())),
-            )
-
-
-_MEMBER_OF_SQL = (
-    "SELECT m.contact_id, g.id, g.name FROM group_members m JOIN groups g ON g.id = m.group_id "
-    "WHERE m.contact_id IN ({marks}) AND g.deleted_at IS NULL"
-)
-_PROFILES_SQL = (
-    "SELECT contact_id, network, handle, url FROM social_profiles "
-    "WHERE contact_id IN ({marks}) AND deleted_at IS NULL"
-)
+            row = found.get(key)
+            if row is not None:
+                yield _exported(row)
 
 
 def contact_details(session: Session, contact_id: uuid.UUID) -> ContactDetails:
@@ -130,33 +93,76 @@ def contact_details(session: Session, contact_id: uuid.UUID) -> ContactDetails:
     raise NotFoundError("That contact no longer exists (it may have been purged).")
 
 
-# A contact's columns as `details_from` and the export read them.
+# A contact's columns as `details_from` and the export read them; then its values and
+# links, each kind a JSON array of arrays in the values' order.
 _ContactRow = namedtuple(
     "_ContactRow",
     "id display_name given_name family_name middle_name prefix suffix nickname title "
     "department company_name company_id birthday background owner custom_fields "
     "created_at updated_at deleted_at rev referred_by_id photo vcard_extra",
 )
-_CONTACT_SQL = f"SELECT {', '.join(_ContactRow._fields)} FROM contacts WHERE id IN ({{marks}})"
+_Email = namedtuple("_Email", "address label is_primary")
+_Phone = namedtuple("_Phone", "number label is_primary e164")
+_Address = namedtuple("_Address", "street city region postal_code country label is_primary")
+_Url = namedtuple("_Url", "url label")
 
 
-def _contact_rows(conn: Connection, stored_ids: tuple[bytes, ...]) -> dict[bytes, Any]:
-    """These contacts' rows by stored id, their values converted as the models would
-    (ids, dates, moments in UTC, JSON) by hand: the ORM's per-value processing cost
-    more than the rest of an export."""
-    sql = _CONTACT_SQL.format(marks=",".join("?" * len(stored_ids)))
-    found = {}
-    for row in plain_sql.rows(conn, sql, stored_ids):
-        (stored, *names, company_id, birthday, background, owner, custom, created, updated,
-         deleted, rev, referred_by, photo, extra) = row  # fmt: skip
-        found[stored] = _ContactRow._make((
-            uuid.UUID(bytes=stored), *names,
-            _uuid(company_id), date.fromisoformat(birthday) if birthday else None,
-            background, owner, json.loads(custom) if custom else {},
-            _moment(created), _moment(updated), _moment(deleted), rev,
-            _uuid(referred_by), photo, json.loads(extra) if extra else None,
-        ))  # fmt: skip
-    return found
+def _values(table: str, row: type[tuple[Any, ...]]) -> str:
+    columns = ", ".join(row._fields)  # type: ignore[attr-defined]
+    return (
+        f"(SELECT json_group_array(json_array({columns})) FROM (SELECT {columns} "
+        f"FROM {table} WHERE contact_num = c.num ORDER BY position))"
+    )
+
+
+_CONTACT_SQL = f"""
+SELECT {", ".join(f"c.{name}" for name in _ContactRow._fields)},
+       {_values("contact_emails", _Email)},
+       {_values("contact_phones", _Phone)},
+       {_values("contact_addresses", _Address)},
+       {_values("contact_urls", _Url)},
+       (SELECT json_group_array(json_array(hex(g.id), g.name))
+          FROM group_members m JOIN groups g ON g.id = m.group_id
+         WHERE m.contact_id = c.id AND g.deleted_at IS NULL),
+       (SELECT json_group_array(json_array(network, handle, url)) FROM social_profiles
+         WHERE contact_id = c.id AND deleted_at IS NULL)
+  FROM contacts c WHERE c.id IN ({{marks}})
+"""
+
+
+def _exported(row: Sequence[Any]) -> ExportedContact:
+    """A contact as `_CONTACT_SQL` reads it, converted as the models would (ids, dates,
+    moments in UTC, JSON) by hand: the ORM's per-value processing cost more than the
+    rest of an export."""
+    (stored, *names, company_id, birthday, background, owner, custom, created, updated,
+     deleted, rev, referred_by, photo, extra,
+     emails, phones, addresses, urls, groups, profiles) = row  # fmt: skip
+    kept_lines = json.loads(extra) if extra else None
+    contact = _ContactRow._make((
+        uuid.UUID(bytes=stored), *names,
+        _uuid(company_id), date.fromisoformat(birthday) if birthday else None,
+        background, owner, json.loads(custom) if custom else {},
+        _moment(created), _moment(updated), _moment(deleted), rev,
+        _uuid(referred_by), photo, kept_lines,
+    ))  # fmt: skip
+    details = details_from(
+        contact,
+        map(_Email._make, _listed(emails)),
+        map(_Phone._make, _listed(phones)),
+        map(_Address._make, _listed(addresses)),
+        map(_Url._make, _listed(urls)),
+        [GroupRef(uuid.UUID(hex=group_id), name) for group_id, name in _listed(groups)],
+    )
+    return ExportedContact(
+        details,
+        photo,
+        tuple(kept_lines or ()),
+        tuple(ProfileLink(net, handle or "", url or "") for net, handle, url in _listed(profiles)),
+    )
+
+
+def _listed(array: str) -> list[Any]:
+    return [] if array == "[]" else json.loads(array)
 
 
 def _uuid(stored: bytes | None) -> uuid.UUID | None:
@@ -165,45 +171,3 @@ def _uuid(stored: bytes | None) -> uuid.UUID | None:
 
 def _moment(stored: int | None) -> datetime | None:
     return None if stored is None else moments.moment(stored)
-
-
-@dataclass(frozen=True)
-class _Part:
-    """How to read one kind of a contact's values: its table, and the columns (after
-    the contact's id) `details_from` reads, as a named row."""
-
-    table: str
-    row: type[tuple[Any, ...]]
-
-    @property
-    def sql(self) -> str:
-        columns = ", ".join(f"p.{name}" for name in self.row._fields)  # type: ignore[attr-defined]
-        return (
-            f"SELECT c.id, {columns} FROM contacts c JOIN {self.table} p "
-            "ON p.contact_num = c.num WHERE c.id IN ({marks}) ORDER BY p.contact_num, p.position"
-        )
-
-
-_PARTS = {
-    "emails": _Part("contact_emails", namedtuple("_Email", "address label is_primary")),
-    "phones": _Part("contact_phones", namedtuple("_Phone", "number label is_primary e164")),
-    "addresses": _Part(
-        "contact_addresses",
-        namedtuple("_Address", "street city region postal_code country label is_primary"),
-    ),
-    "urls": _Part("contact_urls", namedtuple("_Url", "url label")),
-}
-
-
-def _grouped(
-    conn: Connection, part: _Part, stored_ids: tuple[bytes, ...]
-) -> dict[bytes, list[Any]]:
-    """A part table's rows for these contacts (by their stored ids), in their order:
-    plain rows, without a type conversion per value (the values are all text and
-    numbers; `is_primary` is 0 or 1, which `details_from` reads as a flag)."""
-    found: dict[bytes, list[Any]] = defaultdict(list)
-    make = part.row._make  # type: ignore[attr-defined]
-    sql = part.sql.format(marks=",".join("?" * len(stored_ids)))
-    for contact_id, *values in plain_sql.rows(conn, sql, stored_ids):
-        found[contact_id].append(make(values))
-    return found
