@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import namedtuple
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -42,8 +42,8 @@ SELECT max((SELECT count(*) FROM contact_emails WHERE contact_num = c.num)),
        max((SELECT count(*) FROM contact_urls WHERE contact_num = c.num)),
        max((SELECT count(*) FROM social_profiles
              WHERE contact_id = c.id AND deleted_at IS NULL)),
-       max(CASE WHEN json_valid(c.custom_fields)
-                THEN (SELECT count(*) FROM json_each(c.custom_fields)) ELSE 0 END)
+       max(CASE WHEN c.custom_fields = '{{}}' OR NOT json_valid(c.custom_fields) THEN 0
+                ELSE (SELECT count(*) FROM json_each(c.custom_fields)) END)
   FROM contacts c WHERE c.id IN ({marks})
 """
 
@@ -85,6 +85,37 @@ def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Export
                 yield _exported(row)
 
 
+def flat_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Sequence[Any]]:
+    """The contacts, in the order of `ids`, as rows of text for writers that need no
+    objects (the CSV export), the columns of `FLAT_COLUMNS`: every absent value is "",
+    ids are in their usual text form, the birthday in ISO form; "values" is one JSON
+    array holding, for each kind of `FLAT_VALUES`, an array of its values in their
+    order (each an array of its items; a group's name and a profile's link bare)."""
+    for start in range(0, len(ids), CHUNK):
+        stored_ids = tuple(cid.bytes for cid in ids[start : start + CHUNK])
+        sql = _FLAT_SQL.format(marks=",".join("?" * len(stored_ids)))
+        found = {row[0]: row for row in plain_sql.rows(session.connection(), sql, stored_ids)}
+        for key in stored_ids:
+            row = found.get(key)
+            if row is not None:
+                yield row[1:]
+
+
+FLAT_COLUMNS = (
+    "id", "display_name", "prefix", "given_name", "middle_name", "family_name", "suffix",
+    "nickname", "company_name", "title", "department", "birthday", "background", "owner",
+    "referred_by_id", "values", "custom_fields",
+)  # fmt: skip
+FLAT_VALUES = {  # the kinds in "values", in order, and the items of each value
+    "groups": ("name",),
+    "emails": ("is_primary", "label", "address"),
+    "phones": ("is_primary", "label", "number", "e164"),
+    "addresses": ("is_primary", "label", "street", "city", "region", "postal_code", "country"),
+    "urls": ("label", "url"),
+    "profiles": ("url",),
+}
+
+
 def contact_details(session: Session, contact_id: uuid.UUID) -> ContactDetails:
     """One contact's details (also one in the Trash), as `db.contacts.get_contact`
     gives them, read without the ORM's objects."""
@@ -107,25 +138,59 @@ _Address = namedtuple("_Address", "street city region postal_code country label 
 _Url = namedtuple("_Url", "url label")
 
 
-def _values(table: str, row: type[tuple[Any, ...]]) -> str:
-    columns = ", ".join(row._fields)  # type: ignore[attr-defined]
+def _values(table: str, items: Sequence[str]) -> str:
+    """A contact's rows of a value table (in `c`'s query) as a JSON array of arrays of
+    `items` (columns, or expressions of them)."""
     return (
-        f"(SELECT json_group_array(json_array({columns})) FROM (SELECT {columns} "
+        f"(SELECT json_group_array(json_array({', '.join(items)})) FROM (SELECT * "
         f"FROM {table} WHERE contact_num = c.num ORDER BY position))"
     )
 
 
+def _id_text(column: str) -> str:
+    """SQL giving a stored id in its usual text form (lower-case hex, dashed), or ""."""
+    hexed = f"lower(hex({column}))"
+    parts = "||'-'||".join(
+        f"substr({hexed}, {start}, {length})"
+        for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+    )
+    return f"CASE WHEN {column} IS NULL THEN '' ELSE {parts} END"
+
+
 _CONTACT_SQL = f"""
 SELECT {", ".join(f"c.{name}" for name in _ContactRow._fields)},
-       {_values("contact_emails", _Email)},
-       {_values("contact_phones", _Phone)},
-       {_values("contact_addresses", _Address)},
-       {_values("contact_urls", _Url)},
+       {_values("contact_emails", _Email._fields)},
+       {_values("contact_phones", _Phone._fields)},
+       {_values("contact_addresses", _Address._fields)},
+       {_values("contact_urls", _Url._fields)},
        (SELECT json_group_array(json_array(hex(g.id), g.name))
           FROM group_members m JOIN groups g ON g.id = m.group_id
          WHERE m.contact_id = c.id AND g.deleted_at IS NULL),
        (SELECT json_group_array(json_array(network, handle, url)) FROM social_profiles
          WHERE contact_id = c.id AND deleted_at IS NULL)
+  FROM contacts c WHERE c.id IN ({{marks}})
+"""
+
+
+def _text(columns: Iterable[str]) -> list[str]:
+    return [f"coalesce({name}, '')" for name in columns]
+
+
+_FLAT_SQL = f"""
+SELECT c.id, {_id_text("c.id")},
+       {", ".join(_text(f"c.{name}" for name in FLAT_COLUMNS[1:14]))},
+       {_id_text("c.referred_by_id")},
+       json_array(
+         json((SELECT json_group_array(g.name)
+                 FROM group_members m JOIN groups g ON g.id = m.group_id
+                WHERE m.contact_id = c.id AND g.deleted_at IS NULL)),
+         json({_values("contact_emails", _text(FLAT_VALUES["emails"]))}),
+         json({_values("contact_phones", _text(FLAT_VALUES["phones"]))}),
+         json({_values("contact_addresses", _text(FLAT_VALUES["addresses"]))}),
+         json({_values("contact_urls", _text(FLAT_VALUES["urls"]))}),
+         json((SELECT json_group_array(coalesce(url, '')) FROM social_profiles
+                WHERE contact_id = c.id AND deleted_at IS NULL))),
+       coalesce(c.custom_fields, '')
   FROM contacts c WHERE c.id IN ({{marks}})
 """
 

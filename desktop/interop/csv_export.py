@@ -6,52 +6,41 @@ has. Callsheet reads the file back field for field (presets.NUMBERED)."""
 from __future__ import annotations
 
 import csv
+import json
 import re
-from collections.abc import Iterable, Sequence
-from typing import IO
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any
 
-from db.contact_values import ExportedContact
+from db.contact_values import NO_YEAR
 from db.exports import PartCounts
-from desktop.interop.vcard import NO_YEAR
+from db.text import sort_key
 
 # OWASP's list of what makes a spreadsheet cell a formula (or a DDE call, "|").
 FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r")
+_FORMULA_START = frozenset(FORMULA_STARTS)
 _NUMBER_LIKE = re.compile(r"[+\-]?[\d\s().\-/]*")
 
 SCALARS = (
-    ("UID", lambda d: f"urn:uuid:{d.id}"),
-    ("Display Name", lambda d: d.display_name),
-    ("Name Prefix", lambda d: d.prefix),
-    ("First Name", lambda d: d.given_name),
-    ("Middle Name", lambda d: d.middle_name),
-    ("Last Name", lambda d: d.family_name),
-    ("Name Suffix", lambda d: d.suffix),
-    ("Nickname", lambda d: d.nickname),
-    ("Organization Name", lambda d: d.company),
-    ("Organization Title", lambda d: d.title),
-    ("Organization Department", lambda d: d.department),
-    ("Birthday", lambda d: _birthday(d.birthday)),
-    ("Notes", lambda d: d.background),
-    ("Owner", lambda d: d.owner),
-    ("Labels", lambda d: " ::: ".join(g.name for g in d.groups)),
-    ("Referred By", lambda d: f"urn:uuid:{d.referred_by_id}" if d.referred_by_id else ""),
-)
+    "UID", "Display Name", "Name Prefix", "First Name", "Middle Name", "Last Name",
+    "Name Suffix", "Nickname", "Organization Name", "Organization Title",
+    "Organization Department", "Birthday", "Notes", "Owner", "Labels", "Referred By",
+)  # fmt: skip
 ADDRESS_PARTS = ("Street", "City", "Region", "Postal Code", "Country")
 
 
-def _birthday(day: object) -> str:
-    if day is None:
-        return ""
-    text = day.isoformat()  # type: ignore[attr-defined]
-    return "--" + text[5:] if text.startswith(str(NO_YEAR)) else text
+def _birthday(text: str) -> str:
+    return "--" + text[5:] if text.startswith(_NO_YEAR) else text
 
 
 def _label(label: str, primary: bool) -> str:
     return ("* " if primary else "") + label
 
 
+_NO_YEAR = f"{NO_YEAR:04d}-"
+
+
 def header(widths: dict[str, int]) -> list[str]:
-    columns = [name for name, _ in SCALARS]
+    columns = list(SCALARS)
     for kind, parts in (
         ("E-mail", ("Label", "Value")),
         ("Phone", ("Label", "Value", "International")),
@@ -77,28 +66,34 @@ def widths_of(parts: PartCounts) -> dict[str, int]:
     }
 
 
-def row(contact: ExportedContact, widths: dict[str, int]) -> list[str]:
-    d = contact.details
-    cells = [value(d) for _, value in SCALARS]
-
-    def pad(values: Sequence[Sequence[str]], kind: str, size: int) -> None:
-        for n in range(widths[kind]):
-            cells.extend(values[n] if n < len(values) else [""] * size)
-
-    pad([(_label(e.label, e.is_primary), e.address) for e in d.emails], "E-mail", 2)
-    pad([(_label(p.label, p.is_primary), p.number, p.e164 or "") for p in d.phones], "Phone", 3)
-    pad(
-        [
-            (_label(a.label, a.is_primary), a.street, a.city, a.region, a.postal_code, a.country)
-            for a in d.addresses
-        ],
-        "Address",
-        6,
-    )
-    pad([(u.label, u.url) for u in d.urls], "Website", 2)
-    pad([(p.url,) for p in contact.profiles], "Profile", 1)
-    pad(list(d.custom_fields.items()), "Custom Field", 2)
+def row(contact: Sequence[str], widths: dict[str, int]) -> list[str]:
+    """A contact's cells, from its `db.exports.flat_contacts` row."""
+    uid, *names, birthday, notes, owner, referred_by, values, custom = contact
+    groups, emails, phones, addresses, urls, profiles = json.loads(values)
+    cells = [f"urn:uuid:{uid}", *names, _birthday(birthday), notes, owner]
+    cells.append(" ::: ".join(sorted(groups, key=sort_key)))
+    cells.append(referred_by and f"urn:uuid:{referred_by}")
+    _pad(cells, _labelled(emails), widths["E-mail"] * 2)
+    _pad(cells, _labelled(phones), widths["Phone"] * 3)
+    _pad(cells, _labelled(addresses), widths["Address"] * 6)
+    _pad(cells, urls, widths["Website"] * 2)
+    _pad(cells, ((url,) for url in profiles), widths["Profile"])
+    _pad(cells, json.loads(custom).items() if custom else (), widths["Custom Field"] * 2)
     return cells
+
+
+def _labelled(values: list[list[Any]]) -> Iterator[list[str]]:
+    """Values as [is_primary, label, ...] with their label marked when primary."""
+    for is_primary, label, *rest in values:
+        yield [_label(label, is_primary), *rest]
+
+
+def _pad(cells: list[str], values: Iterable[Sequence[str]], width: int) -> None:
+    """Append the values' cells, then blanks up to `width` cells."""
+    before = len(cells)
+    for value in values:
+        cells.extend(value)
+    cells.extend([""] * (width - (len(cells) - before)))
 
 
 def guarded(cell: str) -> str:
@@ -110,14 +105,17 @@ def guarded(cell: str) -> str:
     return cell
 
 
-def write_csv(contacts: Iterable[ExportedContact], parts: PartCounts, out: IO[str]) -> int:
-    """Write the header for contacts as wide as `parts`, then each contact's row as it
-    comes (nothing is held); returns how many rows."""
+def write_csv(contacts: Iterable[Sequence[str]], parts: PartCounts, out: IO[str]) -> int:
+    """Write the header for contacts as wide as `parts`, then each contact's row (as
+    `db.exports.flat_contacts` reads it) as it comes (nothing is held); returns how
+    many rows."""
     widths = widths_of(parts)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header(widths))
     count = 0
     for contact in contacts:
-        writer.writerow([guarded(cell) for cell in row(contact, widths)])
+        writer.writerow(
+            [guarded(c) if c[:1] in _FORMULA_START else c for c in row(contact, widths)]
+        )
         count += 1
     return count

@@ -11,17 +11,17 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from sqlalchemy.orm import Session
 
-from db.contact_values import ExportedContact
 from db.errors import CallsheetError
-from db.exports import load_contacts, most_parts
+from db.exports import flat_contacts, load_contacts, most_parts
 from desktop.interop import csv_export
 from desktop.interop.ical import write_calendar
 from desktop.interop.vcard import write_vcard
 
+Written = TypeVar("Written")
 # Told (done, total) now and then; a False answer stops the export.
 Progress = Callable[[int, int], object]
 PROGRESS_EVERY = 500
@@ -131,8 +131,8 @@ def _write(
         return data.count(b"BEGIN:VTODO") + data.count(b"BEGIN:VJOURNAL")
     if format == "csv":  # the header counts columns for the widest contact: asked first
         parts = most_parts(session, ids)
-        contacts = _reported(load_contacts(session, ids), len(ids), progress)
-        return csv_export.write_csv(contacts, parts, handle)
+        rows = _reported(flat_contacts(session, ids), len(ids), progress)
+        return csv_export.write_csv(rows, parts, handle)
     count = 0
     for contact in _reported(load_contacts(session, ids), len(ids), progress):
         handle.write(write_vcard(contact, vcard_version))
@@ -141,8 +141,8 @@ def _write(
 
 
 def _reported(
-    contacts: Iterator[ExportedContact], total: int, progress: Progress | None
-) -> Iterator[ExportedContact]:
+    contacts: Iterator[Written], total: int, progress: Progress | None
+) -> Iterator[Written]:
     for done, contact in enumerate(contacts, start=1):
         yield contact
         if progress is not None and done % PROGRESS_EVERY == 0 and progress(done, total) is False:
