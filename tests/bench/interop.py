@@ -127,15 +127,20 @@ def _storage_floor(imported: Path, folder: Path) -> float:
     source = open_database(imported)
     tables = ["import_batches", "groups", "companies", *IMPORT_TABLES]
     with source.engine.connect() as conn:
-        order = [cid for (cid,) in conn.exec_driver_sql("SELECT id FROM contacts ORDER BY rowid")]
+        numbered = conn.exec_driver_sql("SELECT id, num FROM contacts ORDER BY num").all()
+        order = [cid for cid, _num in numbered]
         part_of = {cid: n // CHUNK for n, cid in enumerate(order)}
+        part_of |= {num: n // CHUNK for n, (_cid, num) in enumerate(numbered)}
         parts: list[dict[str, list[tuple[object, ...]]]] = [
             {} for _ in range(max(part_of.values(), default=0) + 1)
         ]
         for table in tables:
             result = conn.exec_driver_sql(f"SELECT * FROM {table}")
             names = [d[0] for d in result.cursor.description]
-            owner = next((names.index(n) for n in ("contact_id", "entity_id") if n in names), None)
+            owner = next(
+                (names.index(n) for n in ("contact_num", "contact_id", "entity_id") if n in names),
+                None,
+            )
             if table == "contacts":
                 owner = names.index("id")
             for row in result:
