@@ -157,40 +157,43 @@ def _id_text(column: str) -> str:
     return f"CASE WHEN {column} IS NULL THEN '' ELSE {parts} END"
 
 
-_CONTACT_SQL = f"""
-SELECT {", ".join(f"c.{name}" for name in _ContactRow._fields)},
-       {_values("contact_emails", _Email._fields)},
-       {_values("contact_phones", _Phone._fields)},
-       {_values("contact_addresses", _Address._fields)},
-       {_values("contact_urls", _Url._fields)},
-       (SELECT json_group_array(json_array(hex(g.id), g.name))
-          FROM group_members m JOIN groups g ON g.id = m.group_id
-         WHERE m.contact_id = c.id AND g.deleted_at IS NULL),
-       (SELECT json_group_array(json_array(network, handle, url)) FROM social_profiles
-         WHERE contact_id = c.id AND deleted_at IS NULL)
-  FROM contacts c WHERE c.id IN ({{marks}})
-"""
+def _gathered(*arrays: str) -> str:
+    """SQL for one JSON array holding the JSON arrays `arrays` give (read with one
+    `json.loads` where one per kind cost more than the rest of the row)."""
+    return "json_array(" + ", ".join(f"json({array})" for array in arrays) + ")"
 
 
 def _text(columns: Iterable[str]) -> list[str]:
     return [f"coalesce({name}, '')" for name in columns]
 
 
+_GROUPS = """(SELECT json_group_array({item})
+                FROM group_members m JOIN groups g ON g.id = m.group_id
+               WHERE m.contact_id = c.id AND g.deleted_at IS NULL)"""
+_PROFILES = """(SELECT json_group_array({item}) FROM social_profiles
+                 WHERE contact_id = c.id AND deleted_at IS NULL)"""
+_CONTACT_VALUES = _gathered(
+    _values("contact_emails", _Email._fields),
+    _values("contact_phones", _Phone._fields),
+    _values("contact_addresses", _Address._fields),
+    _values("contact_urls", _Url._fields),
+    _GROUPS.format(item="json_array(hex(g.id), g.name)"),
+    _PROFILES.format(item="json_array(network, handle, url)"),
+)
+_CONTACT_SQL = f"""
+SELECT {", ".join(f"c.{name}" for name in _ContactRow._fields)}, {_CONTACT_VALUES}
+  FROM contacts c WHERE c.id IN ({{marks}})
+"""
+_VALUE_KINDS = ("emails", "phones", "addresses", "urls")
+_FLAT_VALUES = _gathered(
+    _GROUPS.format(item="g.name"),
+    *(_values(f"contact_{kind}", _text(FLAT_VALUES[kind])) for kind in _VALUE_KINDS),
+    _PROFILES.format(item="coalesce(url, '')"),
+)
 _FLAT_SQL = f"""
 SELECT c.id, {_id_text("c.id")},
        {", ".join(_text(f"c.{name}" for name in FLAT_COLUMNS[1:14]))},
-       {_id_text("c.referred_by_id")},
-       json_array(
-         json((SELECT json_group_array(g.name)
-                 FROM group_members m JOIN groups g ON g.id = m.group_id
-                WHERE m.contact_id = c.id AND g.deleted_at IS NULL)),
-         json({_values("contact_emails", _text(FLAT_VALUES["emails"]))}),
-         json({_values("contact_phones", _text(FLAT_VALUES["phones"]))}),
-         json({_values("contact_addresses", _text(FLAT_VALUES["addresses"]))}),
-         json({_values("contact_urls", _text(FLAT_VALUES["urls"]))}),
-         json((SELECT json_group_array(coalesce(url, '')) FROM social_profiles
-                WHERE contact_id = c.id AND deleted_at IS NULL))),
-       coalesce(c.custom_fields, '')
+       {_id_text("c.referred_by_id")}, {_FLAT_VALUES}, coalesce(c.custom_fields, '')
   FROM contacts c WHERE c.id IN ({{marks}})
 """
 
@@ -200,8 +203,8 @@ def _exported(row: Sequence[Any]) -> ExportedContact:
     moments in UTC, JSON) by hand: the ORM's per-value processing cost more than the
     rest of an export."""
     (stored, *names, company_id, birthday, background, owner, custom, created, updated,
-     deleted, rev, referred_by, photo, extra,
-     emails, phones, addresses, urls, groups, profiles) = row  # fmt: skip
+     deleted, rev, referred_by, photo, extra, values) = row  # fmt: skip
+    emails, phones, addresses, urls, groups, profiles = json.loads(values)
     kept_lines = json.loads(extra) if extra else None
     contact = _ContactRow._make((
         uuid.UUID(bytes=stored), *names,
@@ -212,22 +215,18 @@ def _exported(row: Sequence[Any]) -> ExportedContact:
     ))  # fmt: skip
     details = details_from(
         contact,
-        map(_Email._make, _listed(emails)),
-        map(_Phone._make, _listed(phones)),
-        map(_Address._make, _listed(addresses)),
-        map(_Url._make, _listed(urls)),
-        [GroupRef(uuid.UUID(hex=group_id), name) for group_id, name in _listed(groups)],
+        map(_Email._make, emails),
+        map(_Phone._make, phones),
+        map(_Address._make, addresses),
+        map(_Url._make, urls),
+        [GroupRef(uuid.UUID(hex=group_id), name) for group_id, name in groups],
     )
     return ExportedContact(
         details,
         photo,
         tuple(kept_lines or ()),
-        tuple(ProfileLink(net, handle or "", url or "") for net, handle, url in _listed(profiles)),
+        tuple(ProfileLink(net, handle or "", url or "") for net, handle, url in profiles),
     )
-
-
-def _listed(array: str) -> list[Any]:
-    return [] if array == "[]" else json.loads(array)
 
 
 def _uuid(stored: bytes | None) -> uuid.UUID | None:
