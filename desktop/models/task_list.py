@@ -60,6 +60,7 @@ class TaskListModel(QAbstractTableModel):
         self.rows: list[TaskRow] = []
         self.total = 0
         self._resetting = False
+        self._read = False  # nothing read yet: a sort only sets the query
 
     # Qt model
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -123,8 +124,11 @@ class TaskListModel(QAbstractTableModel):
         sort = SORTS[column] if 0 <= column < len(SORTS) else None
         if sort is None:
             return
-        descending = order == Qt.SortOrder.DescendingOrder
-        self.set_query(replace(self.query, sort=sort, descending=descending))
+        query = replace(self.query, sort=sort, descending=order == Qt.SortOrder.DescendingOrder)
+        if self._read:
+            self.set_query(query)
+        else:  # the view being built sorts: its first look reads the rows
+            self.query = query
 
     # Ours
     @property
@@ -138,6 +142,7 @@ class TaskListModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Read the first page again (with a fresh "now")."""
         self._resetting = True
+        self._read = True
         try:
             self.beginResetModel()
             self.moment = self.book.clock.moment()
