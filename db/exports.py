@@ -75,14 +75,7 @@ def load_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Export
     """The contacts, in the order of `ids`, read `CHUNK` at a time with one plain query
     each, a contact's values and links gathered as JSON by SQLite (an ORM object per
     contact and per value, or a query per kind, would cost more than writing the file)."""
-    for start in range(0, len(ids), CHUNK):
-        stored_ids = tuple(cid.bytes for cid in ids[start : start + CHUNK])
-        sql = _CONTACT_SQL.format(marks=",".join("?" * len(stored_ids)))
-        found = {row[0]: row for row in plain_sql.rows(session.connection(), sql, stored_ids)}
-        for key in stored_ids:
-            row = found.get(key)
-            if row is not None:
-                yield _exported(row)
+    return map(_exported, _rows_in_order(session, _CONTACT_SQL, ids))
 
 
 def flat_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Sequence[Any]]:
@@ -91,14 +84,19 @@ def flat_contacts(session: Session, ids: Sequence[uuid.UUID]) -> Iterator[Sequen
     ids are in their usual text form, the birthday in ISO form; "values" is one JSON
     array holding, for each kind of `FLAT_VALUES`, an array of its values in their
     order (each an array of its items; a group's name and a profile's link bare)."""
+    return (row[1:] for row in _rows_in_order(session, _FLAT_SQL, ids))
+
+
+def _rows_in_order(session: Session, sql: str, ids: Sequence[uuid.UUID]) -> Iterator[Any]:
+    """The rows `sql` (its first column the stored id, "{marks}" where the ids go)
+    gives for these contacts, `CHUNK` at a time, in the order of `ids`; ids of contacts
+    that are gone give none."""
     for start in range(0, len(ids), CHUNK):
         stored_ids = tuple(cid.bytes for cid in ids[start : start + CHUNK])
-        sql = _FLAT_SQL.format(marks=",".join("?" * len(stored_ids)))
-        found = {row[0]: row for row in plain_sql.rows(session.connection(), sql, stored_ids)}
-        for key in stored_ids:
-            row = found.get(key)
-            if row is not None:
-                yield row[1:]
+        chunk_sql = sql.format(marks=",".join("?" * len(stored_ids)))
+        rows = plain_sql.rows(session.connection(), chunk_sql, stored_ids)
+        found = {row[0]: row for row in rows}
+        yield from (found[key] for key in stored_ids if key in found)
 
 
 FLAT_COLUMNS = (

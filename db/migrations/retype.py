@@ -91,12 +91,7 @@ def set_rowid_tables(conn: Connection, tables: tuple[str, ...], *, with_rowid: b
     conn.exec_driver_sql("PRAGMA legacy_alter_table=ON")
     try:
         for table in tables:
-            schema = conn.exec_driver_sql(
-                "SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL",
-                (table,),
-            ).all()
-            create = next(sql for kind, sql in schema if kind == "table")
-            others = [sql for kind, sql in schema if kind in ("index", "trigger")]
+            create, others = table_definition(conn, table)
             key = [
                 row[1]
                 for row in sorted(
@@ -120,3 +115,12 @@ def set_rowid_tables(conn: Connection, tables: tuple[str, ...], *, with_rowid: b
                 conn.exec_driver_sql(sql)
     finally:
         conn.exec_driver_sql("PRAGMA legacy_alter_table=OFF")
+
+
+def table_definition(conn: Connection, table: str) -> tuple[str, list[str]]:
+    """The CREATE statement of `table`, and those of its indexes and triggers."""
+    schema = conn.exec_driver_sql(
+        "SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", (table,)
+    ).all()
+    create = next(sql for kind, sql in schema if kind == "table")
+    return create, [sql for kind, sql in schema if kind in ("index", "trigger")]

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from alembic import op
 from sqlalchemy import Connection
 
-from db.migrations.retype import set_rowid_tables
+from db.migrations.retype import set_rowid_tables, table_definition
 
 revision: str = "0017"
 down_revision: str | None = "0016"
@@ -75,11 +75,7 @@ def _rebuild_contacts(conn: Connection, *, numbered: bool) -> None:
     """Copy the contacts into a table whose rowid is the column `num` (or back), same
     rows in the same order, and put it in the old one's place with its indexes and
     triggers."""
-    schema = conn.exec_driver_sql(
-        "SELECT type, sql FROM sqlite_master WHERE tbl_name = 'contacts' AND sql IS NOT NULL"
-    ).all()
-    create = next(sql for kind, sql in schema if kind == "table")
-    others = [sql for kind, sql in schema if kind in ("index", "trigger")]
+    create, others = table_definition(conn, "contacts")
     columns = [
         row[1] for row in conn.exec_driver_sql("PRAGMA table_info(contacts)") if row[1] != "num"
     ]
