@@ -17,7 +17,7 @@ from sqlalchemy import LargeBinary, Select, func, inspect, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
-from db import tallies
+from db import plain_sql, tallies
 from db.bulk import chunks
 from db.clock import session_now
 from db.companies import company_for_name
@@ -393,7 +393,7 @@ def ids_in_list(session: Session, query: ListQuery) -> PackedIds:
     as_stored = type_coerce(Contact.id, LargeBinary)  # the 16 bytes, not a UUID per row
     statement = _filtered(session, select(as_stored), query).order_by(Contact.sort_name)
     packed = bytearray()  # grown as rows come: a list of a million rows first cost 160 MB
-    for (stored,) in session.connection().execute(statement).cursor:  # plain rows
+    for (stored,) in plain_sql.raw_rows(session.connection().execute(statement)):
         packed += stored
     return PackedIds(bytes(packed))
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, CursorResult
 
 Execute = Callable[[str, Sequence[Any]], Iterable[Sequence[Any]]]
 
@@ -25,4 +25,10 @@ def rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Iterable[Seq
     """A statement's rows as sqlite3 gives them, sent through SQLAlchemy (so its events
     see it, in the connection's transaction) but read without its per-row wrapping,
     which costs more than SQLite's own work on big reads."""
-    return cast(Iterable[Sequence[Any]], conn.exec_driver_sql(sql, tuple(params)).cursor)
+    return raw_rows(conn.exec_driver_sql(sql, tuple(params)))
+
+
+def raw_rows(result: CursorResult[Any]) -> Iterable[Sequence[Any]]:
+    """An executed statement's rows as sqlite3 gives them (no per-row wrapping, no type
+    processing: ids as their stored bytes)."""
+    return cast(Iterable[Sequence[Any]], result.cursor)
