@@ -19,7 +19,7 @@ except ImportError:  # Windows: no shared locks; an unclean book is always check
 from db.errors import NotADatabaseError
 
 DB_FILENAME = "callsheet.db"
-HEAD_REVISION = "0018"
+HEAD_REVISION = "0019"
 
 
 def database_path(data_dir: Path) -> Path:

@@ -21,7 +21,16 @@ from db.clock import session_now
 from db.contact_values import ContactDraft
 from db.duplicates import email_key, profile_key
 from db.errors import NotFoundError, ValidationError
-from db.models import Activity, Contact, HistoryEntry, Merge, Note, SocialProfile
+from db.models import (
+    Activity,
+    Contact,
+    HistoryEntry,
+    Merge,
+    Note,
+    SocialProfile,
+    activity_contacts,
+    history_contacts,
+)
 
 T = TypeVar("T")
 
@@ -209,4 +218,14 @@ def _live_contact(session: Session, contact_id: uuid.UUID) -> Contact:
 
 
 def _linked(session: Session, model: type[Activity] | type[HistoryEntry], contact: Contact) -> list:
-    return list(session.scalars(select(model).where(model.contacts.any(Contact.id == contact.id))))
+    """The follow-ups (or history entries) linked with `contact`, found from its links
+    (`model.contacts.any(...)` visited every one of them: 0.1 s at a million)."""
+    link, key = _LINKS[model]
+    linked = select(link.c[key]).where(link.c.contact_id == contact.id)
+    return list(session.scalars(select(model).where(model.id.in_(linked))))
+
+
+_LINKS = {
+    Activity: (activity_contacts, "activity_id"),
+    HistoryEntry: (history_contacts, "history_id"),
+}

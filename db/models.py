@@ -307,6 +307,12 @@ class Contact(Record):
         Index("ix_contacts_company", "company_id"),
         Index("ix_contacts_trash", "deleted_at", sqlite_where=_TRASHED),
         Index("ix_contacts_lookup_row", "lookup_rowid", sqlite_where=_INDEXED),
+        # Purging a contact finds those it referred (ON DELETE SET NULL) through it.
+        Index(
+            "ix_contacts_referred_by",
+            "referred_by_id",
+            sqlite_where=text("referred_by_id IS NOT NULL"),
+        ),
     )
 
 
@@ -492,6 +498,8 @@ class HistoryEntry(Record):
             "occurred_at",
             sqlite_where=_LIVE_CLEARED,
         ),
+        # Purging a follow-up finds the entries that cleared it (ON DELETE SET NULL).
+        Index("ix_history_activity", "activity_id", sqlite_where=text("activity_id IS NOT NULL")),
     )
 
 

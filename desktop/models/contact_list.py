@@ -244,6 +244,17 @@ class ContactListModel(QAbstractTableModel):
         found = self.row_at(row)
         return found.id if found else None
 
+    def loaded_row_of(self, contact_id: uuid.UUID) -> int | None:
+        """The row showing this contact among the rows already read (the lookup's hits
+        or the pages held), reading none; None when it is not among them."""
+        if self._hits is not None:
+            return next((n for n, row in enumerate(self._hits) if row.id == contact_id), None)
+        for page_number, page in self._pages.items():
+            for offset, row in enumerate(page):
+                if row.id == contact_id:
+                    return page_number * PAGE_SIZE + offset
+        return None
+
     def load_now(self, row: int) -> ContactRow | None:
         """The row's contact, reading its page on this thread if needed (for keyboard
         actions on a row that is not loaded yet)."""

@@ -1,5 +1,6 @@
 """Query plans as a contract (issue 17): every query on an interactive path (selecting a
-contact, the list, lookup, the task list, the calendar, reminders, the agenda, counts)
+contact, the list, lookup, the task list, the calendar, reminders, the agenda, counts,
+and the everyday writes: log, schedule, clear, edit, delete and undo, purge, merge)
 is run on a seeded book and asked for its plan, with each kind of statistics the
 planner may have. None may read a whole large table; an index may be walked from one
 end only where the case says why (a page that stops at its LIMIT); and the paths that
@@ -10,13 +11,15 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from db.activity_values import ActivityDraft
 from db.clock import FixedClock
+from db.contact_values import ContactDraft
 from db.contacts import ListQuery, SortColumn
 from db.tasks import Bucket, TaskQuery
 from desktop.calls.sheet import build_sheet
@@ -92,7 +95,50 @@ CASES = {
         lambda b, i, c: b.page(ListQuery(SortColumn.NEXT_STEP), 0, 60),
         {NEXT_STEP: "in order; LIMIT stops it"},
     ),
+    "log a call": Case(
+        lambda b, i, c: b.record_history([i.contact], kind="call", occurred_at=c.now())
+    ),
+    "schedule a follow-up": Case(lambda b, i, c: _schedule(b, i, c)),
+    "clear a follow-up": Case(lambda b, i, c: b.clear_activity(_schedule(b, i, c), "completed")),
+    "edit a contact": Case(
+        lambda b, i, c: b.update(i.contact, replace(b.contact(i.contact).to_draft(), title="Buyer"))
+    ),
+    "delete a contact and undo": Case(
+        lambda b, i, c: (b.trash([i.contact]), b.restore([i.contact]))
+    ),
+    "the Trash": Case(lambda b, i, c: b.trash_items()),
+    "purge from the Trash": Case(lambda b, i, c: _purge_one(b)),
+    "merge and its undo": Case(
+        lambda b, i, c: _merge_and_undo(b, i), {LIST_PAGE: "the other contact: LIMIT 2"}
+    ),
 }
+
+
+def _schedule(book: ContactBook, ids: Ids, clock: FixedClock) -> uuid.UUID:
+    draft = ActivityDraft(
+        start=clock.moment().local_now + timedelta(days=3),
+        time_zone=TEST_ZONE,
+        regarding="Call back",
+        contact_ids=(ids.contact,),
+    )
+    return book.schedule(draft)
+
+
+def _purge_one(book: ContactBook) -> None:
+    doomed = book.create(ContactDraft(given_name="Short", family_name="Lived"))
+    book.trash([doomed])
+    items = [item for item in book.trash_items() if item.id == doomed]
+    assert items
+    book.purge_items(items)
+    assert not [item for item in book.trash_items() if item.id == doomed]
+
+
+def _merge_and_undo(book: ContactBook, ids: Ids) -> None:
+    """Merge another contact into the one with follow-ups and history, then take it back
+    (the book is as it was for the cases after it)."""
+    other = next(row.id for row in book.page(ListQuery(), 0, 2) if row.id != ids.contact)
+    draft = book.contact(ids.contact).to_draft()
+    book.undo_merge(book.merge(ids.contact, [other], draft))
 
 
 SEEDED = 3000

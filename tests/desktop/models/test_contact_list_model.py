@@ -119,3 +119,16 @@ def test_pages_scrolled_past_are_not_read(qtbot, book: ContactBook) -> None:  # 
     model.jobs.wait()
     assert len(model._pages) <= WANTED_PAGES + 10
     assert all(model.row_at(page * PAGE_SIZE) for page in range(54, 60))
+
+
+def test_a_contact_among_the_rows_read_is_found_without_reading(qtbot, book: ContactBook) -> None:  # type: ignore[no-untyped-def]
+    book.seed(PAGE_SIZE * 3, seed=8)
+    model = ContactListModel(book)
+    model.refresh()
+    far = book.page(model.query, PAGE_SIZE * 2 + 7, 1)[0].id
+    assert model.loaded_row_of(far) is None  # its page is not held: the caller counts
+    model.load_now(PAGE_SIZE * 2)
+    assert model.loaded_row_of(far) == PAGE_SIZE * 2 + 7
+    hits = book.lookup_rows(model.row_at(PAGE_SIZE * 2 + 7).display_name, 50)  # type: ignore[union-attr]
+    model.show_hits(hits)
+    assert model.loaded_row_of(far) == [hit.id for hit in hits].index(far)
