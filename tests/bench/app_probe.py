@@ -8,6 +8,8 @@ python -m tests.bench.app_probe select DATA_DIR ROW -> ms per Down key from ROW,
 python -m tests.bench.app_probe bare                -> "painted" once a bare window painted
 python -m tests.bench.app_probe walk DATA_DIR OUT   -> ms per step of the walkthrough's
                                                        interactive steps, screenshots in OUT
+                                                       (the book keeps a logged call and a
+                                                       follow-up from each walk)
 """
 
 from __future__ import annotations
@@ -231,8 +233,60 @@ def walk(data_dir: Path, out: Path) -> None:
         lambda: window.model.contact_id(5) == doomed,
         window,
     )
+    _walk_a_group(app, window, step)
     for name, ms in timings:
         print(f"{name}: {ms:.0f} ms", flush=True)
+
+
+def _walk_a_group(app, window, step) -> None:  # type: ignore[no-untyped-def]
+    """The afternoon's steps: a group made a call list and walked, a call logged with its
+    next step (as the log dialog's OK does), and two records merged and the merge taken
+    back (as the merge view's OK and Ctrl+Z do). The book keeps the call and the follow-up."""
+    from datetime import timedelta
+
+    from db.activity_values import ActivityDraft
+    from desktop.ui.sidebar import View
+
+    book = window.book
+    group = book.groups()[0]  # seeded groups hold about 3 % of the book each
+    step(
+        "open a group",
+        lambda: window.choose(View("group", group.id)),
+        lambda: window.model.row_at(0) is not None,
+        window,
+    )
+    step("call list from it", window.call_lists.make, lambda: True, window)
+    step("next on the call list", window.call_lists.next, lambda: True, window)
+    calling = window.call_lists.calling
+
+    def log_and_schedule() -> None:
+        moment = book.clock.moment()
+        book.record_history([calling], kind="call", occurred_at=moment.now, regarding="Pricing")
+        draft = ActivityDraft(
+            start=moment.local_now + timedelta(days=3),
+            time_zone=moment.zone,
+            regarding="Call back",
+            contact_ids=(calling,),
+        )
+        book.schedule(draft)
+        window.refresh_all(calling)
+
+    step("log a call and its next step", log_and_schedule, lambda: True, window)
+    window.call_lists.end()
+    first, second = window.model.contact_id(0), window.model.contact_id(1)
+    merged: list[object] = []
+
+    def merge() -> None:
+        merged.append(book.merge(first, [second], book.contact(first).to_draft()))
+        window.refresh_all(first)
+
+    step("merge two", merge, lambda: True, window)
+    step(
+        "undo the merge",
+        lambda: (book.undo_merge(merged[0]), window.refresh_all(first)),
+        lambda: True,
+        window,
+    )
     _close(app, window)
 
 
