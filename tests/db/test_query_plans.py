@@ -106,6 +106,14 @@ CASES = {
     "delete a contact and undo": Case(
         lambda b, i, c: (b.trash([i.contact]), b.restore([i.contact]))
     ),
+    "add a note": Case(lambda b, i, c: b.add_note(i.contact, "Wants pilot pricing")),
+    "into a group and out": Case(
+        lambda b, i, c: (
+            b.remove_from_group(i.group, [i.contact]),
+            b.add_to_group(i.group, [i.contact]),
+        )
+    ),
+    "reschedule, snooze and delete a follow-up": Case(lambda b, i, c: _move_one(b, i, c)),
     "the Trash": Case(lambda b, i, c: b.trash_items()),
     "purge from the Trash": Case(lambda b, i, c: _purge_one(b)),
     "merge and its undo": Case(
@@ -122,6 +130,14 @@ def _schedule(book: ContactBook, ids: Ids, clock: FixedClock) -> uuid.UUID:
         contact_ids=(ids.contact,),
     )
     return book.schedule(draft)
+
+
+def _move_one(book: ContactBook, ids: Ids, clock: FixedClock) -> None:
+    activity = _schedule(book, ids, clock)
+    book.reschedule(activity, clock.now() + timedelta(days=4))
+    book.snooze([activity], clock.now() + timedelta(hours=1))
+    book.trash_activities([activity])
+    book.restore_activities([activity])
 
 
 def _purge_one(book: ContactBook) -> None:
