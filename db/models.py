@@ -304,7 +304,8 @@ class Contact(Record):
             "sort_name",
             sqlite_where=_LIVE,
         ),
-        Index("ix_contacts_company", "company_id"),
+        # A purged company's contacts, and (covering) each company's live count.
+        Index("ix_contacts_company", "company_id", "deleted_at"),
         Index("ix_contacts_trash", "deleted_at", sqlite_where=_TRASHED),
         Index("ix_contacts_lookup_row", "lookup_rowid", sqlite_where=_INDEXED),
         # Purging a contact finds those it referred (ON DELETE SET NULL) through it.

@@ -217,3 +217,16 @@ def _walks(plan: Plan) -> Iterator[tuple[str, str | None]]:
         match = _STATUS_ONLY.match(step)
         if match:
             yield match["table"], match["index"]
+
+
+def test_the_companies_page_counts_from_the_company_index_alone(
+    seeded: tuple[ContactBook, Ids, FixedClock],
+) -> None:
+    """Each company's live contacts are counted without reading a contact (1.9 s at a
+    million when every contact with a company was read for its Trash mark)."""
+    book, _ids, _clock = seeded
+    plans = plans_of(book._db.engine, book.company_overview)
+    counting = [plan for plan in plans if "count(" in plan.statement]
+    assert counting
+    for plan in counting:
+        assert any("COVERING INDEX ix_contacts_company" in step for step in plan.steps), plan

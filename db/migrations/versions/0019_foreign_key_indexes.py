@@ -2,7 +2,10 @@
 refer to a deleted record through an index on the referring column, or by reading the
 whole table. Purging a contact read every contact for those it referred (0.28 s at a
 million), purging a follow-up read every history entry for those that cleared it (33
-ms). Both indexes hold only the rows that refer to something.
+ms). Both indexes hold only the rows that refer to something. The contacts' company
+index (which a purged company's contacts are found through) also holds whether the
+contact is in the Trash, so the Companies page counts each company's live contacts from
+the index alone (1.9 s at a million, reading every contact with a company, then 69 ms).
 
 Revision ID: 0019
 Revises: 0018
@@ -30,8 +33,15 @@ def upgrade() -> None:
     for name, (table, column) in _INDEXES.items():
         referring = sa.text(f"{column} IS NOT NULL")
         op.create_index(name, table, [column], sqlite_where=referring, postgresql_where=referring)
+    _index_company(["company_id", "deleted_at"])
 
 
 def downgrade() -> None:
+    _index_company(["company_id"])
     for name, (table, _column) in _INDEXES.items():
         op.drop_index(name, table)
+
+
+def _index_company(columns: list[str]) -> None:
+    op.drop_index("ix_contacts_company", "contacts")
+    op.create_index("ix_contacts_company", "contacts", columns)
