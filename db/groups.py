@@ -162,16 +162,19 @@ def _members_changed(session: Session, group_id: uuid.UUID) -> None:
     )
     changed_contact_ids(session).update(members)
     session.flush()  # the group's change, and with it the members' index rows
+    syncing = book_syncs(session.connection())
     for chunk in chunks(members):
         live = (Contact.id.in_(chunk), Contact.deleted_at.is_(None))
         session.execute(
             update(Contact).where(*live).values(rev=Contact.rev + 1, updated_at=now),
             execution_options={"synchronize_session": "fetch"},
         )
+        if not syncing:  # a journal only for sync to read
+            continue
         journal = [
             {"record_type": "contact", "record_id": cid, "rev": rev, "op": "update",
              "changed_at": now, "origin": origin}
             for cid, rev in session.execute(select(Contact.id, Contact.rev).where(*live))
         ]  # fmt: skip
-        if journal and book_syncs(session.connection()):
+        if journal:
             session.execute(insert(ChangeJournal), journal)

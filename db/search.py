@@ -188,7 +188,7 @@ def documents_from_database(conn: Connection, stored_ids: list[bytes]) -> list[L
 
     def grouped(sql: str) -> dict[bytes, list[tuple[Any, ...]]]:
         out: dict[bytes, list[tuple[Any, ...]]] = {}
-        for row in conn.exec_driver_sql(sql.format(marks=marks), params):
+        for row in plain_sql.rows(conn, sql.format(marks=marks), params):
             out.setdefault(row[0], []).append(tuple(row[1:]))
         return out
 
@@ -208,7 +208,8 @@ def documents_from_database(conn: Connection, stored_ids: list[bytes]) -> list[L
         "SELECT m.contact_id, g.name FROM group_members m JOIN groups g "
         "ON g.id = m.group_id WHERE g.deleted_at IS NULL AND m.contact_id IN ({marks})"
     )
-    contacts = conn.exec_driver_sql(
+    contacts = plain_sql.rows(
+        conn,
         "SELECT id, display_name, nickname, company_name, title FROM contacts "
         f"WHERE deleted_at IS NULL AND id IN ({marks})",
         params,
