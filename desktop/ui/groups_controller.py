@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
@@ -35,8 +36,13 @@ class GroupsController(WindowController):
             return
         name, ok = QInputDialog.getText(self.window, "Rename group", "New name:", text=group.name)
         if ok and name.strip() and name != group.name:
-            self.attempt(self.book.rename_group, group.id, name)
-            self.window.refresh_navigation()
+            self._in_background(
+                f"Renaming the group “{group.name}”…",
+                self.book.rename_group,
+                group.id,
+                name,
+                then=lambda: self._changed(f"The group is now called “{name.strip()}”."),
+            )
 
     def delete(self, group_id: uuid.UUID | None) -> None:
         group = self._group(group_id)
@@ -50,18 +56,47 @@ class GroupsController(WindowController):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Yes,
         )
-        if answer != QMessageBox.StandardButton.Yes or not self.attempt(
-            self.book.trash_group, group.id
-        ):
+        if answer != QMessageBox.StandardButton.Yes:
             return
-        self.window.undo_stack.push(
+        self._in_background(
+            f"Moving the group “{group.name}” to the Trash…",
+            self.book.trash_group,
+            group.id,
+            then=lambda: self._deleted(group),
+        )
+
+    def _deleted(self, group: GroupRow) -> None:
+        window = self.window
+        window.undo_stack.push(
             TrashGroup(
-                group.id, group.name, self.book, self.window.refresh_all,
-                self.window.show_error,
+                group.id, group.name, window.jobs, self.say, self.book, window.refresh_all,
+                window.show_error,
             )
         )  # fmt: skip
+        self._changed(f"The group “{group.name}” is in the Trash; its contacts stay.")
+        if window.view == View("group", group.id):
+            window.choose(View("all"))
+
+    def _in_background(
+        self, saying: str, action: Callable[..., object], *args: object, then: Callable[[], None]
+    ) -> None:
+        """A change to every member of a group (their cards and lookup rows carry its
+        name: 4 s for 30,000 at a million), written off the UI thread."""
+        self.say(saying, 0)
+        self.window.jobs.start(
+            action, *args, on_done=lambda _result: then(), on_failed=self._failed, writes=True
+        )
+
+    def _changed(self, saying: str) -> None:
+        self.say(saying)
         self.window.refresh_navigation()
-        self.window.choose(View("all"))
+        self.window.refresh_all()
+
+    def _failed(self, error: Exception) -> None:
+        self.window.statusBar().clearMessage()
+        if not isinstance(error, CallsheetError):
+            raise error
+        self.window.show_error(error)
 
     def add_selected(self) -> None:
         ids = self.window.selected_ids()

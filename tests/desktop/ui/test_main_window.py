@@ -180,13 +180,17 @@ def test_groups_are_created_renamed_and_deleted_with_undo(
     [group] = book.groups()
     assert window.view == View("group", group.id)
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Top accounts", True))
-    window.rename_group_action.trigger()
+    window.rename_group_action.trigger()  # written in the background: a group may be big
+    qtbot.waitUntil(lambda: "now called “Top accounts”" in window.statusBar().currentMessage())
     assert [g.name for g in book.groups()] == ["Top accounts"]
     when_dialog_opens(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
     window.delete_group_action.trigger()
+    qtbot.waitUntil(lambda: window.view == View("all"))
     assert book.groups() == []
     window.undo_action.trigger()
-    assert [g.name for g in book.groups()] == ["Top accounts"]
+    qtbot.waitUntil(lambda: [g.name for g in book.groups()] == ["Top accounts"])
+    window.undo_stack.redo()
+    qtbot.waitUntil(lambda: book.groups() == [])
 
 
 def test_notes_are_written_on_the_notes_tab(
