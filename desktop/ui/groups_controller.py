@@ -73,9 +73,9 @@ class GroupsController(WindowController):
                 window.show_error,
             )
         )  # fmt: skip
-        self._changed(f"The group “{group.name}” is in the Trash; its contacts stay.")
         if window.view == View("group", group.id):
             window.choose(View("all"))
+        self._changed(f"The group “{group.name}” is in the Trash; its contacts stay.")
 
     def _in_background(
         self, saying: str, action: Callable[..., object], *args: object, then: Callable[[], None]
