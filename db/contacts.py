@@ -95,6 +95,7 @@ def _primary(part: type[ContactEmail | ContactPhone], value: Any) -> Any:
 PRIMARY_EMAIL = _primary(ContactEmail, ContactEmail.address).label(SortColumn.EMAIL.value)
 PRIMARY_PHONE = _primary(ContactPhone, ContactPhone.number).label(SortColumn.PHONE.value)
 _READ_IN_PLACE = {SortColumn.EMAIL: PRIMARY_EMAIL, SortColumn.PHONE: PRIMARY_PHONE}
+_BY_NAME = (SortColumn.NAME, SortColumn.FILE_AS)
 
 
 @dataclass(frozen=True)
@@ -280,41 +281,68 @@ def count_contacts(session: Session, query: ListQuery = ListQuery()) -> int:
 
 
 def list_contacts(session: Session, query: ListQuery, offset: int, limit: int) -> list[ContactRow]:
-    """One page of the contact list, ordered by `query.sort` then name.
+    """One page of the contact list, ordered by `query.sort` then name (see `_page`)."""
+    return [ContactRow(*row) for row in _page(session, query, offset, limit, _ROW_COLUMNS)]
+
+
+def ids_on_page(session: Session, query: ListQuery, offset: int, limit: int) -> list[uuid.UUID]:
+    """The ids `list_contacts` would give, without the rest of the rows (a call list of
+    5,000 from a group of 30,000 at a million)."""
+    return [row[0] for row in _page(session, query, offset, limit, (Contact.id,))]
+
+
+def _page(
+    session: Session, query: ListQuery, offset: int, limit: int, columns: Sequence[Any]
+) -> list[Sequence[Any]]:
+    """Rows of `columns` for one page, ordered by `query.sort` then name.
 
     By next step, contacts with one come first (soonest first) and those without
     one after them, read as two index ranges so paging stays instant.
     """
     if query.sort is SortColumn.NEXT_STEP and query.follow_up is None:
-        return _next_step_page(session, query, offset, limit)
+        return _next_step_page(session, query, offset, limit, columns)
     column: Any = _READ_IN_PLACE.get(query.sort)
     if column is None:
         column = getattr(Contact, query.sort.value)
-    order = [column.desc() if query.descending else column.asc()]
-    # Ties: by name; namesakes filed alike, in the order they were added (the index's).
-    tie = Contact.num if query.sort is SortColumn.FILE_AS else Contact.sort_name
-    if query.sort is not SortColumn.NAME:
-        order.append(tie.desc() if query.descending else tie.asc())
-    statement = _filtered(session, select(*_ROW_COLUMNS), query).order_by(*order)
-    rows = session.execute(statement.offset(offset).limit(limit))
-    return [ContactRow(*row) for row in rows]
+    # Ties: by name; namesakes in the order they were added (the name indexes' order),
+    # so that both ways of reading a group below give its pages the same rows.
+    ties = [Contact.num] if query.sort in _BY_NAME else [Contact.sort_name]
+    order = [c.desc() if query.descending else c.asc() for c in (column, *ties)]
+    by_name = _walk_names(session, query, offset + limit)
+    statement = _filtered(session, select(*columns), query, walk_names=by_name).order_by(*order)
+    return list(session.execute(statement.offset(offset).limit(limit)))
+
+
+def _walk_names(session: Session, query: ListQuery, rows: int) -> bool:
+    """Whether the first `rows` of a group in name order are read sooner by walking the
+    book's names and keeping the members (about 3 µs a name walked) than by reading
+    every member and sorting them (about 2 µs a member): the first pages of a group of
+    30,000 at a million take 20 ms rather than 60-120, deeper pages and small groups
+    are read from the members."""
+    if query.group_id is None or query.sort not in _BY_NAME:
+        return False
+    if query.company_id is not None or query.follow_up is not None:
+        return False
+    members = tallies.live_members(session, query.group_id)
+    walked = rows * tallies.contact_counts(session).live / max(members, 1)
+    return 3 * walked < 2 * members
 
 
 def _next_step_page(
-    session: Session, query: ListQuery, offset: int, limit: int
-) -> list[ContactRow]:
+    session: Session, query: ListQuery, offset: int, limit: int, columns: Sequence[Any]
+) -> list[Sequence[Any]]:
     parts = [FollowUpFilter.HAS_NEXT_STEP, FollowUpFilter.NO_NEXT_STEP]
     if query.descending:
         parts.reverse()
     first = replace(query, follow_up=parts[0])
     first_count = count_contacts(session, first)
-    rows: list[ContactRow] = []
+    rows: list[Sequence[Any]] = []
     if offset < first_count:
-        rows = list_contacts(session, first, offset, limit)
+        rows = _page(session, first, offset, limit, columns)
     if len(rows) < limit:
         rest = replace(query, follow_up=parts[1])
         start = max(offset - first_count, 0)
-        rows += list_contacts(session, rest, start, limit - len(rows))
+        rows += _page(session, rest, start, limit - len(rows), columns)
     return rows
 
 
@@ -398,9 +426,19 @@ def ids_in_list(session: Session, query: ListQuery) -> PackedIds:
     return PackedIds(bytes(packed))
 
 
-def _filtered(session: Session, statement: Select[Any], query: ListQuery) -> Select[Any]:
+def _filtered(
+    session: Session, statement: Select[Any], query: ListQuery, walk_names: bool = False
+) -> Select[Any]:
+    """`statement` narrowed to the live contacts `query` shows; a group's members are
+    read from the group (joined), or, with `walk_names`, kept as the names are walked."""
     statement = statement.where(Contact.deleted_at.is_(None))
-    if query.group_id is not None:
+    if query.group_id is not None and walk_names:
+        member = select(group_members.c.contact_id).where(
+            group_members.c.group_id == query.group_id,
+            group_members.c.contact_id == Contact.id,
+        )
+        statement = statement.where(member.exists())
+    elif query.group_id is not None:
         statement = statement.join(group_members, group_members.c.contact_id == Contact.id).where(
             group_members.c.group_id == query.group_id
         )

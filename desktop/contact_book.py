@@ -155,6 +155,11 @@ class ContactBook:
         with self._db.reading() as session:
             return contacts.list_contacts(session, query, offset, limit)
 
+    def ids_on_page(self, query: ListQuery, offset: int, limit: int) -> list[uuid.UUID]:
+        """The contacts `page` would show, as ids alone."""
+        with self._db.reading() as session:
+            return contacts.ids_on_page(session, query, offset, limit)
+
     def lookup_rows(self, text: str, limit: int = 200) -> list[ContactRow]:
         """The list rows of what `lookup` finds, best match first."""
         with self._db.reading() as session:

@@ -35,7 +35,7 @@ class CallListsController(WindowController):
                 ids = window.selected_ids()
                 name = f"{len(ids)} selected"
             else:
-                ids = [row.id for row in self.book.page(model.query, 0, MAX_CALL_LIST)]
+                ids = self.book.ids_on_page(model.query, 0, MAX_CALL_LIST)
                 name = window.view_name()
         except CallsheetError as error:
             window.show_error(error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
@@ -11,7 +12,8 @@ from db.errors import CallsheetError
 from db.groups import GroupRow
 from desktop.ui.controller import WindowController
 from desktop.ui.sidebar import View
-from desktop.ui.undo import ChangeMembership, TrashGroup
+from desktop.ui.undo import ChangeMembership, TrashGroup, report_failure
+from desktop.wording import counted
 
 
 class GroupsController(WindowController):
@@ -41,7 +43,7 @@ class GroupsController(WindowController):
                 self.book.rename_group,
                 group.id,
                 name,
-                then=lambda: self._changed(f"The group is now called “{name.strip()}”."),
+                then=lambda _result: self._changed(f"The group is now called “{name.strip()}”."),
             )
 
     def delete(self, group_id: uuid.UUID | None) -> None:
@@ -62,7 +64,7 @@ class GroupsController(WindowController):
             f"Moving the group “{group.name}” to the Trash…",
             self.book.trash_group,
             group.id,
-            then=lambda: self._deleted(group),
+            then=lambda _result: self._deleted(group),
         )
 
     def _deleted(self, group: GroupRow) -> None:
@@ -78,14 +80,13 @@ class GroupsController(WindowController):
         self._changed(f"The group “{group.name}” is in the Trash; its contacts stay.")
 
     def _in_background(
-        self, saying: str, action: Callable[..., object], *args: object, then: Callable[[], None]
+        self, saying: str, action: Callable[..., Any], *args: object, then: Callable[[Any], None]
     ) -> None:
-        """A change to every member of a group (their cards and lookup rows carry its
-        name: 4 s for 30,000 at a million), written off the UI thread."""
+        """A change to many contacts (a group's members' cards and lookup rows carry its
+        name: 4 s for 30,000 at a million), written off the UI thread; `then` gets what
+        `action` returned."""
         self.say(saying, 0)
-        self.window.jobs.start(
-            action, *args, on_done=lambda _result: then(), on_failed=self._failed, writes=True
-        )
+        self.window.jobs.start(action, *args, on_done=then, on_failed=self._failed, writes=True)
 
     def _changed(self, saying: str) -> None:
         self.say(saying)
@@ -94,9 +95,7 @@ class GroupsController(WindowController):
 
     def _failed(self, error: Exception) -> None:
         self.window.statusBar().clearMessage()
-        if not isinstance(error, CallsheetError):
-            raise error
-        self.window.show_error(error)
+        report_failure("a change to a group", error, self.window.show_error)
 
     def add_selected(self) -> None:
         ids = self.window.selected_ids()
@@ -130,24 +129,33 @@ class GroupsController(WindowController):
     def change_membership(
         self, group_id: uuid.UUID, group_name: str, ids: list[uuid.UUID], *, joined: bool
     ) -> None:
-        """Put contacts into a group or take them out, undoably."""
-        window = self.window
-        try:
-            change = self.book.add_to_group if joined else self.book.remove_from_group
-            changed = change(group_id, ids)
-        except CallsheetError as error:
-            window.show_error(error)
+        """Put contacts into a group or take them out, undoably, written in the
+        background (2,000 contacts take 0.7 s at a million)."""
+        if not ids:
             return
-        what = f"{len(changed)} contact{'s' if len(changed) != 1 else ''}"
-        text = f"Add {what} to {group_name}" if joined else f"Remove {what} from {group_name}"
+        change = self.book.add_to_group if joined else self.book.remove_from_group
+        into = f"to {group_name}" if joined else f"from {group_name}"
+        self._in_background(
+            f"{'Adding' if joined else 'Removing'} {counted(len(ids), 'contact')} {into}…",
+            change,
+            group_id,
+            ids,
+            then=lambda changed: self._membership_changed(group_id, group_name, changed, joined),
+        )
+
+    def _membership_changed(
+        self, group_id: uuid.UUID, group_name: str, changed: list[uuid.UUID], joined: bool
+    ) -> None:
+        window = self.window
+        what = counted(len(changed), "contact")
+        into = f"to {group_name}" if joined else f"from {group_name}"
         if changed:
+            text = f"{'Add' if joined else 'Remove'} {what} {into}"
             window.undo_stack.push(
                 ChangeMembership(
-                    group_id, changed, joined, text, self.book, window.refresh_all,
-                    window.show_error,
+                    group_id, changed, joined, text, window.jobs, self.say, self.book,
+                    window.refresh_all, window.show_error,
                 )
             )  # fmt: skip
-        self.say(
-            f"{'Added' if joined else 'Removed'} {what} {'to' if joined else 'from'} {group_name}."
-        )
+        self.say(f"{'Added' if joined else 'Removed'} {what} {into}.")
         window.refresh_all()

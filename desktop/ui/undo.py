@@ -132,48 +132,59 @@ class TrashNote(_BookCommand):
         return None
 
 
-class TrashGroup(_BookCommand):
-    """A group to the Trash and back, in the background: every member's card and lookup
-    row carry the group's name (4 s for 30,000 at a million)."""
+class _BackgroundCommand(_BookCommand):
+    """A command whose undo and redo are written in the background (they may change
+    thousands of contacts: each member's card and lookup row carry its groups), saying
+    so in the status bar; the window is refreshed when the write is done."""
 
     def __init__(
-        self,
-        group_id: uuid.UUID,
-        name: str,
-        jobs: JobRunner,
-        say: Callable[[str], None],
-        *args: object,
+        self, text: str, jobs: JobRunner, say: Callable[[str], None], *args: object
     ) -> None:
-        super().__init__(f"Delete group {name}", *args)  # type: ignore[arg-type]
-        self.group_id = group_id
-        self.name = name
+        super().__init__(text, *args)  # type: ignore[arg-type]
         self.jobs = jobs
         self.say = say
 
-    def do(self) -> uuid.UUID | None:
-        self._in_background(f"Moving the group “{self.name}” to the Trash…", self.book.trash_group)
-        return None
-
-    def undo_it(self) -> uuid.UUID | None:
-        self._in_background(f"Bringing back the group “{self.name}”…", self.book.restore_group)
-        return None
-
     def _run(self, action: Callable[[], uuid.UUID | None]) -> None:
-        action()  # its job refreshes the window when done
+        action()  # it starts the write, whose job refreshes the window when done
 
-    def _in_background(self, saying: str, action: Callable[[uuid.UUID], None]) -> None:
-        refresh, report, text = self.refresh, self.report, self.text()
+    def _write(
+        self,
+        saying: str,
+        function: Callable[..., object],
+        *args: object,
+        select: uuid.UUID | None = None,
+    ) -> None:
+        refresh, report, text = self.refresh, self.report, self.text()  # outlive the command
         self.say(saying)
         self.jobs.start(
-            action,
-            self.group_id,
-            on_done=lambda _result: refresh(None),
-            on_failed=lambda error: _report_failure(text, error, report),
+            function,
+            *args,
+            on_done=lambda _result: refresh(select),
+            on_failed=lambda error: report_failure(text, error, report),
             writes=True,
         )
 
 
-class ChangeMembership(_BookCommand):
+class TrashGroup(_BackgroundCommand):
+    """A group to the Trash and back."""
+
+    def __init__(self, group_id: uuid.UUID, name: str, *args: object) -> None:
+        super().__init__(f"Delete group {name}", *args)  # type: ignore[arg-type]
+        self.group_id = group_id
+        self.name = name
+
+    def do(self) -> uuid.UUID | None:
+        saying = f"Moving the group “{self.name}” to the Trash…"
+        self._write(saying, self.book.trash_group, self.group_id)
+        return None
+
+    def undo_it(self) -> uuid.UUID | None:
+        saying = f"Bringing back the group “{self.name}”…"
+        self._write(saying, self.book.restore_group, self.group_id)
+        return None
+
+
+class ChangeMembership(_BackgroundCommand):
     """Contacts put into (or taken out of) a group; only those that changed."""
 
     def __init__(
@@ -185,18 +196,16 @@ class ChangeMembership(_BookCommand):
         self.joined = joined
 
     def do(self) -> uuid.UUID | None:
-        self._set(self.joined)
-        return self.ids[0] if self.ids else None
+        self._set(self.joined, f"Redoing “{self.text()}”…")
+        return None
 
     def undo_it(self) -> uuid.UUID | None:
-        self._set(not self.joined)
-        return self.ids[0] if self.ids else None
+        self._set(not self.joined, f"Undoing “{self.text()}”…")
+        return None
 
-    def _set(self, joined: bool) -> None:
-        if joined:
-            self.book.add_to_group(self.group_id, self.ids)
-        else:
-            self.book.remove_from_group(self.group_id, self.ids)
+    def _set(self, joined: bool, saying: str) -> None:
+        change = self.book.add_to_group if joined else self.book.remove_from_group
+        self._write(saying, change, self.group_id, self.ids, select=self.ids[0])
 
 
 class TrashCompany(_BookCommand):
@@ -359,44 +368,31 @@ class EditHistory(_BookCommand):
         return None
 
 
-class UndoImport(_BookCommand):
+class UndoImport(_BackgroundCommand):
     """An import, taken back in one step, in the background (a big import takes a
     while). It cannot be redone: the file is imported again for that, so the command
     leaves the stack once undone."""
 
-    def __init__(
-        self,
-        batch_id: uuid.UUID,
-        text: str,
-        jobs: JobRunner,
-        say: Callable[[str], None],
-        *args: object,
-    ) -> None:
-        super().__init__(text, *args)  # type: ignore[arg-type]
+    def __init__(self, batch_id: uuid.UUID, *args: object) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
         self.batch_id = batch_id
-        self.jobs = jobs
-        self.say = say
 
     def do(self) -> uuid.UUID | None:
         return None
 
     def undo(self) -> None:
-        refresh, report = self.refresh, self.report  # the stack deletes this command
-        self.say(f"Taking back the {self.text()[0].lower()}{self.text()[1:]}…")
-        self.setObsolete(True)
-        self.jobs.start(
-            self.book.undo_import,
-            self.batch_id,
-            on_done=lambda _count: refresh(None),
-            on_failed=lambda error: _report_failure(self.text(), error, report),
-            writes=True,
-        )
+        saying = f"Taking back the {self.text()[0].lower()}{self.text()[1:]}…"
+        self.setObsolete(True)  # the stack deletes this command
+        self._write(saying, self.book.undo_import, self.batch_id)
 
 
-def _report_failure(text: str, error: Exception, report: Report) -> None:
+def report_failure(text: str, error: Exception, report: Report) -> None:
+    """Report a change written in the background (`text` says which) that failed for a
+    reason the user can act on; anything else is a bug, raised for the unexpected-error
+    handler."""
     if not isinstance(error, CallsheetError):
         raise error
-    log.warning("undo of %r failed: %s", text, error)
+    log.warning("%r failed: %s", text, error)
     report(error)
 
 

@@ -273,3 +273,52 @@ def test_namesakes_filed_alike_keep_the_order_they_were_added_both_ways(db: Data
     assert up[:2] == [first, second]
     assert reverse[1:] == [second, first]
     assert where == [2, 1]
+
+
+def test_a_groups_pages_agree_whichever_way_they_are_read(db: Database) -> None:
+    """The first pages of a big group are read by walking the book's names and keeping
+    the members, deeper ones from the members sorted: the pages join up, namesakes
+    included, in both orders, and the plans are the ones meant."""
+    from db.contacts import _walk_names, ids_on_page, list_contacts
+    from tests.db.query_plans import plans_of
+
+    names = [
+        ("Maya", "Lund"),
+        ("Anders", "Zahl"),
+        ("Ola", "Berg"),
+        ("Maya", "Lund"),
+        ("Kari", "Dahl"),
+    ]
+    ids = [add_contact(db, *names[n % len(names)]) for n in range(40)]
+    with db.transaction() as session:
+        group = groups.create_group(session, "Most of them")
+        groups.add_to_group(session, group, ids[:30])
+    for sort in (SortColumn.NAME, SortColumn.FILE_AS):
+        for descending in (False, True):
+            query = ListQuery(sort, descending, group_id=group)
+            with db.reading() as session:
+                assert _walk_names(session, query, 5) and not _walk_names(session, query, 100)
+                paged = [
+                    r.id
+                    for offset in range(0, 30, 5)
+                    for r in list_contacts(session, query, offset, 5)
+                ]
+                whole = [r.id for r in list_contacts(session, query, 0, 100)]
+                assert ids_on_page(session, query, 0, 100) == whole
+            assert paged == whole
+            assert sorted(whole) == sorted(ids[:30])
+    first, deep = (
+        plans_of(db.engine, lambda offset=offset: _read_page(db, group, offset))
+        for offset in (0, 25)
+    )
+    assert any("ix_contacts_live_name" in step for plan in first for step in plan.steps)
+    assert any(
+        "group_members" in step and "group_id=?)" in step for plan in deep for step in plan.steps
+    )
+
+
+def _read_page(db: Database, group: object, offset: int) -> None:
+    from db.contacts import list_contacts
+
+    with db.reading() as session:
+        list_contacts(session, ListQuery(group_id=group), offset, 5)  # type: ignore[arg-type]

@@ -76,6 +76,10 @@ CASES = {
         lambda b, i, c: b.page(ListQuery(), 0, 60), {LIST_PAGE: "in order; LIMIT stops it"}
     ),
     "group page": Case(lambda b, i, c: b.page(ListQuery(group_id=i.group), 0, 60)),
+    "a big group's first page": Case(
+        lambda b, i, c: _big_group_page(b),
+        {LIST_PAGE: "names in order, members kept; LIMIT stops it"},
+    ),
     "lookup": Case(lambda b, i, c: b.lookup("ma")),
     "due reminders": Case(lambda b, i, c: b.due_alarms(c.now())),
     "next reminder": Case(lambda b, i, c: b.next_alarm_at()),
@@ -138,6 +142,15 @@ def _move_one(book: ContactBook, ids: Ids, clock: FixedClock) -> None:
     book.snooze([activity], clock.now() + timedelta(hours=1))
     book.trash_activities([activity])
     book.restore_activities([activity])
+
+
+def _big_group_page(book: ContactBook) -> None:
+    """The first page of a group holding everyone (read by walking the names), and the
+    group gone again for the cases after it."""
+    group = book.create_group("Everyone")
+    book.add_to_group(group, book.ids_on_page(ListQuery(), 0, SEEDED))
+    assert len(book.page(ListQuery(group_id=group), 0, 60)) == 60
+    book.trash_group(group)
 
 
 def _purge_one(book: ContactBook) -> None:
