@@ -287,7 +287,25 @@ def _walk_a_group(app, window, step) -> None:  # type: ignore[no-untyped-def]
         lambda: True,
         window,
     )
+    _change_a_groups_members(app, window, step, group)
     _close(app, window)
+
+
+def _change_a_groups_members(app, window, step, group) -> None:  # type: ignore[no-untyped-def]
+    """2,000 contacts added to the group as the Add to Group dialog's OK does, and taken
+    out again with Ctrl+Z: the window's moment, then the write's (the book is as it was)."""
+    from db.contacts import ListQuery
+
+    ids = window.book.ids_on_page(ListQuery(), 0, 2000)
+
+    def said(text: str):  # type: ignore[no-untyped-def]
+        return lambda: text in window.statusBar().currentMessage()
+
+    add = lambda: window.groups.change_membership(group.id, group.name, ids, joined=True)  # noqa: E731
+    step("add 2,000 to the group (the window back)", add, lambda: True, window)
+    step("... and written", lambda: None, said("Added"), window)
+    step("undo the adding (the window back)", window.undo_action.trigger, lambda: True, window)
+    step("... and written", lambda: None, lambda: not window.jobs.busy(), window)
 
 
 def _settle(app, window, rounds: int = 20) -> None:  # type: ignore[no-untyped-def]
