@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime
-from enum import Enum
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import LargeBinary, Select, func, inspect, select, type_coerce
@@ -35,8 +33,15 @@ from db.contact_values import (
     validate,
 )
 from db.errors import NotFoundError
-from db.follow_up import FollowUpFilter
 from db.ids import PackedIds
+from db.list_query import (  # noqa: F401 (the list's values, importable without SQLAlchemy)
+    INDEXED_SORTS,
+    UNINDEXED_SORT_LIMIT,
+    ContactRow,
+    FollowUpFilter,
+    ListQuery,
+    SortColumn,
+)
 from db.models import (
     Contact,
     ContactAddress,
@@ -47,37 +52,6 @@ from db.models import (
     group_members,
 )
 from db.text import sort_key
-
-
-class SortColumn(Enum):
-    """Columns the contact list can be sorted by (see INDEXED_SORTS)."""
-
-    NAME = "sort_name"
-    FILE_AS = "file_as"  # family name first: the "last name" order
-    COMPANY = "company_name"
-    CITY = "city"
-    UPDATED = "updated_at"
-    TITLE = "title"
-    EMAIL = "primary_email"
-    PHONE = "primary_phone"
-    LAST_CONTACTED = "last_contacted_at"
-    NEXT_STEP = "next_step_at"
-
-
-# Orders with an index behind them page instantly at any size; the others sort the
-# whole list, which is fine for a few ten thousand contacts and not for a million.
-INDEXED_SORTS = frozenset(
-    {
-        SortColumn.NAME,
-        SortColumn.FILE_AS,
-        SortColumn.COMPANY,
-        SortColumn.CITY,
-        SortColumn.UPDATED,
-        SortColumn.LAST_CONTACTED,
-        SortColumn.NEXT_STEP,
-    }
-)
-UNINDEXED_SORT_LIMIT = 50_000
 
 
 def _primary(part: type[ContactEmail | ContactPhone], value: Any) -> Any:
@@ -96,35 +70,6 @@ PRIMARY_EMAIL = _primary(ContactEmail, ContactEmail.address).label(SortColumn.EM
 PRIMARY_PHONE = _primary(ContactPhone, ContactPhone.number).label(SortColumn.PHONE.value)
 _READ_IN_PLACE = {SortColumn.EMAIL: PRIMARY_EMAIL, SortColumn.PHONE: PRIMARY_PHONE}
 _BY_NAME = (SortColumn.NAME, SortColumn.FILE_AS)
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    """Which contacts a list shows and in what order."""
-
-    sort: SortColumn = SortColumn.NAME
-    descending: bool = False
-    group_id: uuid.UUID | None = None
-    company_id: uuid.UUID | None = None
-    follow_up: FollowUpFilter | None = None
-    # "Overdue" is relative to this moment (the caller's clock).
-    now: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    """One row of the contact list."""
-
-    id: uuid.UUID
-    display_name: str
-    company: str | None
-    title: str | None
-    email: str | None
-    phone: str | None
-    city: str | None
-    updated_at: datetime
-    last_contacted_at: datetime | None = None
-    next_step_at: datetime | None = None
 
 
 def create_contact(

@@ -10,21 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from enum import Enum
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from db.list_query import FollowUpFilter  # noqa: F401 (callers find it here)
 from db.models import Activity, Contact, HistoryEntry, activity_contacts, history_contacts
 from db.planner import unindexed
-
-
-class FollowUpFilter(Enum):
-    """Contacts a list can be narrowed to by their follow-up state."""
-
-    NO_NEXT_STEP = "no next step"
-    OVERDUE = "overdue"
-    HAS_NEXT_STEP = "next step scheduled"
 
 
 def refresh(session: Session, contact_ids: Iterable[uuid.UUID]) -> None:

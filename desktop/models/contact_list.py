@@ -13,7 +13,7 @@ from collections import OrderedDict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -27,17 +27,19 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from db.contacts import (
+from db.list_query import (
     INDEXED_SORTS,
     UNINDEXED_SORT_LIMIT,
     ContactRow,
     ListQuery,
     SortColumn,
 )
-from db.lookup_reasons import Reason
-from desktop.contact_book import ContactBook
 from desktop.models.formats import day, when
 from desktop.ui.workers import JobRunner
+
+if TYPE_CHECKING:
+    from db.lookup_reasons import Reason
+    from desktop.contact_book import ContactBook
 
 PAGE_SIZE = 200
 CONTACT_IDS_MIME = "application/x-callsheet-contact-ids"

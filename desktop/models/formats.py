@@ -6,8 +6,6 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, QLocale
 
-from db.contact_values import NO_YEAR
-
 
 def _iso() -> bool:
     return QLocale().language() == QLocale.Language.C
@@ -31,6 +29,8 @@ def day(value: date) -> str:
 def birthday(value: date) -> str:
     """A birthday; one kept without its year (stored as 1604, as vCard's tools do)
     shows day and month only."""
+    from db.contact_values import NO_YEAR  # not needed for the first paint
+
     if value.year != NO_YEAR:
         return day(value)
     qdate = QDate(2000, value.month, value.day)

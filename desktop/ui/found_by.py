@@ -3,12 +3,16 @@ words matched that the list does not show ("Bergen (city)")."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QHeaderView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from db.lookup_reasons import Reason
 from desktop.models.contact_list import CITY, COMPANY, EMAIL, PHONE, REASONS_ROLE, TITLE
+
+if TYPE_CHECKING:
+    from db.lookup_reasons import Reason
 
 _Index = QModelIndex | QPersistentModelIndex
 # The list column that shows a field, where one does.

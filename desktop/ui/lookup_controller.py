@@ -9,28 +9,34 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit
 
-from db.contacts import ContactRow
-from db.lookup_reasons import Reason
+from db.list_query import ContactRow
 from desktop.ui.controller import WindowController
 from desktop.ui.sidebar import View
 
 if TYPE_CHECKING:
+    from db.lookup_reasons import Reason
     from desktop.ui.main_window import MainWindow
 
 DELAY_MS = 150
 LIMIT = 200
 
 
+def make_lookup_box() -> QLineEdit:
+    """The toolbar's lookup box (the window's frame has it before its controller)."""
+    box = QLineEdit()
+    box.setObjectName("lookupBox")
+    box.setPlaceholderText("Look up name, company, email, phone or city  (Ctrl+F)")
+    box.setClearButtonEnabled(True)
+    box.setMinimumWidth(360)
+    return box
+
+
 class LookupController(WindowController):
     """Owns the lookup box (`box`); answers older than the text typed are dropped."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, box: QLineEdit) -> None:
         super().__init__(window)
-        self.box = QLineEdit()
-        self.box.setObjectName("lookupBox")
-        self.box.setPlaceholderText("Look up name, company, email, phone or city  (Ctrl+F)")
-        self.box.setClearButtonEnabled(True)
-        self.box.setMinimumWidth(360)
+        self.box = box
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DELAY_MS)

@@ -1,11 +1,17 @@
-"""The main window: navigation, the contact list with lookup, and the contact's details."""
+"""The main window: navigation, the contact list with lookup, and the contact's details.
+
+The window is built in two steps: its frame (menus, toolbar, sidebar, the list) needs Qt
+and the list's source alone, its parts (`desktop.ui.window_parts`) the open book. A
+start with a first page read by sqlite3 (`db.first_page`) paints the frame with rows,
+then opens the book and `attach`es it; given the book, the window does both at once.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -28,92 +34,192 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QWidget,
 )
 
-from db.contacts import ListQuery, SortColumn
 from db.errors import CallsheetError
-from desktop.contact_book import ContactBook, NavigationCounts
-from desktop.credentials import CredentialStore
+from db.list_query import ListQuery, SortColumn
 from desktop.models.contact_list import COLUMNS, NAME, ContactListModel
 from desktop.models.formats import number
 from desktop.settings import PHONE_REGION
-from desktop.ui.backups import BackupsController
 from desktop.ui.call_list_bar import CallListBar
-from desktop.ui.call_lists import CallListsController
-from desktop.ui.companies_controller import CompaniesController
-from desktop.ui.companies_view import CompaniesView
-from desktop.ui.company_bar import CompanyBar
-from desktop.ui.contact_detail import ContactDetailView
-from desktop.ui.contact_table import fill_columns_menu, make_contact_table, make_empty_state
-from desktop.ui.contacts_controller import ContactsController
-from desktop.ui.demo_data import DEMO_COUNT, DemoDataController
-from desktop.ui.export_dialog import shown_scopes
-from desktop.ui.follow_up_actions import FollowUpActions
-from desktop.ui.follow_ups import FollowUps
-from desktop.ui.groups_controller import GroupsController
-from desktop.ui.interop import Interop, dropped_import_file
+from desktop.ui.contact_table import fill_columns_menu, make_contact_table
 from desktop.ui.lookup_controller import LIMIT as LOOKUP_LIMIT
-from desktop.ui.lookup_controller import LookupController
-from desktop.ui.no_match import NoMatchPanel
+from desktop.ui.lookup_controller import make_lookup_box
 from desktop.ui.settings import user_settings
 from desktop.ui.sidebar import Sidebar, View
-from desktop.ui.sync_controller import SyncController
 from desktop.ui.window_actions import build_actions, enable_actions
-from desktop.ui.window_pages import (
-    make_calendar_view,
-    make_follow_up_filter,
-    make_task_view,
-    make_trash_view,
-    side_by_side,
-    stacked,
-)
+from desktop.ui.window_pages import make_follow_up_filter, side_by_side, stacked
 from desktop.ui.window_state import restore_window, save_window
 from desktop.ui.workers import JobRunner, executor
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
+    from db.first_page import FirstPage
+    from desktop.contact_book import ContactBook, NavigationCounts
+    from desktop.credentials import CredentialStore
+    from desktop.ui.backups import BackupsController
+    from desktop.ui.calendar_view import CalendarView
+    from desktop.ui.call_lists import CallListsController
     from desktop.ui.call_sheet import CallSheetWindow
+    from desktop.ui.companies_controller import CompaniesController
+    from desktop.ui.companies_view import CompaniesView
+    from desktop.ui.company_bar import CompanyBar
+    from desktop.ui.contact_detail import ContactDetailView
+    from desktop.ui.contacts_controller import ContactsController
+    from desktop.ui.demo_data import DemoDataController
+    from desktop.ui.follow_up_actions import FollowUpActions
+    from desktop.ui.follow_ups import FollowUps
+    from desktop.ui.groups_controller import GroupsController
+    from desktop.ui.interop import Interop
+    from desktop.ui.lookup_controller import LookupController
+    from desktop.ui.no_match import NoMatchPanel
+    from desktop.ui.reminder_banner import ReminderBanner
+    from desktop.ui.reminders import Reminders
+    from desktop.ui.sync_controller import SyncController
+    from desktop.ui.task_view import TaskView
+    from desktop.ui.trash_view import TrashView
 
 log = logging.getLogger(__name__)
 
 MAX_SELECTION = 10_000
+DETAIL_STRETCH = (3, 2)  # the list's and the detail pane's shares of the room
+# Kept as the user left them; the others are enabled once the book is attached.
+_OWN_STATE = ("undo", "redo", "toolbar_undo")
 
 
 class MainWindow(QMainWindow):
+    # The parts `attach` builds (desktop.ui.window_parts).
+    follow_up_actions: FollowUpActions
+    reminder_banner: ReminderBanner
+    reminders: Reminders
+    follow_ups: FollowUps
+    interop: Interop
+    detail: ContactDetailView
+    company_bar: CompanyBar
+    empty_state: QWidget
+    no_match: NoMatchPanel
+    trash_view: TrashView
+    task_view: TaskView
+    calendar_view: CalendarView
+    companies_view: CompaniesView
+    contacts: ContactsController
+    groups: GroupsController
+    companies: CompaniesController
+    call_lists: CallListsController
+    demo: DemoDataController
+    backups: BackupsController
+    sync: SyncController
+    lookup: LookupController
+
     def __init__(
         self,
-        book: ContactBook,
+        book: ContactBook | None,
         default_region: str = "US",
         credentials: CredentialStore | None = None,
+        *,
+        first_page: FirstPage | None = None,
     ) -> None:
+        """The window on `book`; or, with `book` None, its frame alone, the list showing
+        `first_page` until `attach` gives it the book."""
         super().__init__()
-        self.book = book
+        self.book: Any = book
         self.locale_region = default_region
         self.settings = user_settings()
         self.undo_stack = QUndoStack(self)
         self.jobs = JobRunner(self)
         self.view = View("all")
+        self.attached = False
         self._counts_generation = 0
         self.setWindowTitle("Callsheet")
         self.setObjectName("mainWindow")
-        self._build()
-        self.contacts = ContactsController(self)
-        self.groups = GroupsController(self)
-        self.companies = CompaniesController(self)
-        self.call_lists = CallListsController(self)
-        self.demo = DemoDataController(self)
-        self.backups = BackupsController(self)
-        self.sync = SyncController(self)
-        build_actions(self)
-        self.update_actions()
+        self._build_frame(book if book is not None else first_page)
+        if book is not None:
+            self.attach(book, credentials)
+
+    # Building
+    def _build_frame(self, source: object) -> None:
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.model = ContactListModel(source, self)  # type: ignore[arg-type]
+        self.model.counted.connect(self._update_status)
+        self.model.sortRefused.connect(self._sort_refused)
+        self.table = make_contact_table(self.model)
+        self.table.horizontalHeader().customContextMenuRequested.connect(self._column_menu)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
+        self.table.customContextMenuRequested.connect(self._list_menu)
+        self.lookup_box = make_lookup_box()
+
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        list_column = stacked(self.list_stack)  # the company bar goes above the list
+        self.list_layout = list_column.layout()
+        # The detail pane's place until it is built (given the book, it is built first).
+        self.detail_placeholder = QWidget() if self.book is None else None
+        self.contacts_split = side_by_side(
+            "contactsSplit", list_column, self.detail_placeholder, DETAIL_STRETCH
+        )
+        self.call_list_bar = CallListBar()
+        # The call list's bar spans the page, so starting one moves no splitter.
+        self.contacts_page = stacked(self.call_list_bar, self.contacts_split, spacing=4)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.contacts_page)
+
+        self.sidebar = Sidebar()
+        self.sidebar.chosen.connect(self.show_view)
+        self.main_split = side_by_side("mainSplit", self.sidebar, self.pages, (0, 1))
+        self.main_split.setSizes([240, 1040])  # room for "Bergen distributors (30,078)"
+        central = stacked(self.main_split, spacing=4)  # the reminder banner goes above
+        self.top_layout = central.layout()
+        self.setCentralWidget(central)
+
+        self.follow_up_filter = make_follow_up_filter(self)
+        self.resize(1280, 800)
+        self._actions: dict[str, QAction] = build_actions(self)
+        for name, action in self._actions.items():
+            if name not in _OWN_STATE:
+                action.setEnabled(False)
+        self.follow_up_filter.setEnabled(False)
         restore_window(self)
         with QSignalBlocker(self.by_family_name_action):
             self.by_family_name_action.setChecked(self.model.name_sort is SortColumn.FILE_AS)
+        with QSignalBlocker(self.sidebar):  # a group's item comes with the book's groups
+            self.sidebar.select(self.view)
+        self.model.refresh()
+        if self.model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def attach(self, book: ContactBook, credentials: CredentialStore | None = None) -> None:
+        """Finish the window on the open book: its parts, the sidebar's groups and
+        counts, the view (as left, or as chosen meanwhile), reminders, backups, sync."""
+        from desktop.ui.window_parts import build_parts  # loads SQLAlchemy and the models
+
+        self.book = book
+        self.model.book = book
+        build_parts(self)
+        self.attached = True
+        for name, action in self._actions.items():
+            if name not in _OWN_STATE:
+                action.setEnabled(True)
+        self.follow_up_filter.setEnabled(True)
         self.refresh_navigation()
         with QSignalBlocker(self.sidebar):  # shown once, below, not once per selection
             if not self.sidebar.select(self.view):
                 self.view = View("all")
                 self.sidebar.select(self.view)
-        self.show_view(self.view)
+        if self.lookup_box.text().strip():
+            self.lookup.run()  # typed while the book was opening
+        elif self.view.kind == "all":  # the rows shown stay, with the row chosen
+            current = self.table.currentIndex()
+            self.select_row(current.row() if current.isValid() else None)
+        else:
+            self.show_view(self.view)
         QTimer.singleShot(0, self.reminders.start)
         self.backups.start()
         self.sync.start(credentials)
@@ -122,109 +228,15 @@ class MainWindow(QMainWindow):
             log.warning("%s", problem)
             self.statusBar().showMessage(problem)
 
-    # Building
-    def _build(self) -> None:
-        self.follow_up_actions = FollowUpActions(self)
-        self.reminder_banner = self.follow_up_actions.banner
-        self.reminders = self.follow_up_actions.reminders
-        self.count_label = QLabel()
-        self.statusBar().addPermanentWidget(self.count_label)
-        self.model = ContactListModel(self.book, self)
-        self.model.counted.connect(self._update_status)
-        self.model.sortRefused.connect(self._sort_refused)
-        self.table = make_contact_table(self.model)
-        self.table.horizontalHeader().customContextMenuRequested.connect(self._column_menu)
-        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
-        self.table.activated.connect(lambda _index: self.contacts.edit())
-        self.table.customContextMenuRequested.connect(self._list_menu)
-        self.lookup = LookupController(self)
-        self.lookup_box = self.lookup.box
-
-        self.empty_state = make_empty_state(
-            lambda: self.contacts.new(), lambda: self.demo.load(DEMO_COUNT), DEMO_COUNT
-        )
-        self.list_stack = QStackedWidget()
-        self.list_stack.addWidget(self.table)
-        self.list_stack.addWidget(self.empty_state)
-        self.no_match = NoMatchPanel()
-        self.no_match.createRequested.connect(lambda text: self.contacts.new(named=text))
-        self.list_stack.addWidget(self.no_match)
-
-        self.detail = ContactDetailView(self.book, self.undo_stack)
-        self.detail.editRequested.connect(lambda: self.contacts.edit())
-        self.detail.companyChosen.connect(lambda cid: self.choose(View("company", cid)))
-        self.detail.failed.connect(self.show_error)
-        self.follow_ups = FollowUps(self.book, self.undo_stack, self, self.settings)
-        self.follow_ups.changed.connect(self.follow_up_actions.changed)
-        self.follow_ups.failed.connect(self.show_error)
-        self.follow_ups.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.detail.scheduleRequested.connect(self.follow_up_actions.schedule)
-        self.detail.recordRequested.connect(self.follow_up_actions.record_history)
-        self.detail.historyEditRequested.connect(self.follow_ups.edit_history)
-        self.detail.clearRequested.connect(self.follow_ups.clear)
-        self.detail.editActivityRequested.connect(self.follow_ups.edit)
-        self.interop = Interop(self.book, self.undo_stack, self.settings, self)
-        self.interop.changed.connect(self._after_interop)
-        self.interop.failed.connect(self.show_error)
-        self.interop.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
-        self.setAcceptDrops(True)
-        self.detail.sheetRequested.connect(lambda: self.follow_up_actions.open_sheet())
-
-        self.company_bar = CompanyBar()
-        self.company_bar.editRequested.connect(lambda: self.companies.edit())
-        self.call_list_bar = CallListBar()
-        self.call_list_bar.previousRequested.connect(lambda: self.call_lists.previous())
-        self.call_list_bar.nextRequested.connect(lambda: self.call_lists.next())
-        self.call_list_bar.logRequested.connect(self.follow_up_actions.record_history)
-        self.call_list_bar.endRequested.connect(lambda: self.call_lists.end())
-        self.contacts_split = side_by_side(
-            "contactsSplit",
-            stacked(self.company_bar, self.list_stack),
-            self.detail,
-            (3, 2),
-        )
-        # The call list's bar spans the page, so starting one moves no splitter.
-        self.contacts_page = stacked(self.call_list_bar, self.contacts_split, spacing=4)
-
-        self.trash_view = make_trash_view(self)
-        self.companies_view = CompaniesView(self.book)
-        self.companies_view.companyChosen.connect(lambda cid: self.choose(View("company", cid)))
-        self.companies_view.newRequested.connect(lambda: self.companies.new())
-        self.companies_view.failed.connect(self.show_error)
-        self.task_view = make_task_view(self)
-        self.calendar_view = make_calendar_view(self)
-        self.pages = QStackedWidget()
-        pages = (
-            self.contacts_page,
-            self.trash_view,
-            self.task_view,
-            self.calendar_view,
-            self.companies_view,
-        )
-        for page in pages:
-            self.pages.addWidget(page)
-
-        self.sidebar = Sidebar()
-        self.sidebar.chosen.connect(self.show_view)
-        self.sidebar.newGroupRequested.connect(lambda: self.groups.new())
-        self.sidebar.contactsDropped.connect(lambda gid, ids: self.groups.dropped_on(gid, ids))
-        self.sidebar.renameGroupRequested.connect(lambda gid: self.groups.rename(gid))
-        self.sidebar.deleteGroupRequested.connect(lambda gid: self.groups.delete(gid))
-
-        self.main_split = side_by_side("mainSplit", self.sidebar, self.pages, (0, 1))
-        self.main_split.setSizes([240, 1040])  # room for "Bergen distributors (30,078)"
-        self.setCentralWidget(stacked(self.reminder_banner, self.main_split, spacing=4))
-
-        self.follow_up_filter = make_follow_up_filter(self)
-        self.resize(1280, 800)
-
     # Navigation and refreshing
     def choose(self, view: View) -> None:
         if not self.sidebar.select(view):
             self.show_view(view)
 
     def show_view(self, view: View) -> None:
+        if not self.attached:  # chosen while the book opens: shown once it is open
+            self.view = view
+            return
         self.detail.save_pending_note()
         self.view = view
         if view.kind == "trash":
@@ -372,6 +384,8 @@ class MainWindow(QMainWindow):
             self._current_changed(index, QModelIndex())
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self.attached:
+            return
         if not current.isValid():
             self.detail.show_contact(None)
         else:
@@ -400,7 +414,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: header.setSortIndicator(column, order))
 
     def update_actions(self) -> None:
-        enable_actions(self)
+        if self.attached:
+            enable_actions(self)
 
     # Contacts
     def selected_ids(self) -> list[uuid.UUID]:
@@ -509,22 +524,28 @@ class MainWindow(QMainWindow):
     # Import, export, duplicates
     def export(self) -> None:
         """File > Export, offering what is shown: a lookup, a group, the selection."""
+        from desktop.ui.export_dialog import shown_scopes
+
         group = (self.view.id, self.view_name()) if self.view.kind == "group" else None
         looked_up = self.lookup_box.text().strip() if self.model.in_lookup else None
         selected = self.selected_ids() if self.table.selectionModel().selectedRows() else []
         self.interop.export(shown_scopes(self.book, group, looked_up, selected))  # type: ignore[arg-type]
 
-    def _after_interop(self, select: uuid.UUID | None) -> None:
+    def after_interop(self, select: uuid.UUID | None) -> None:
         self.refresh_all(select=select)
         self.detail.reload()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from desktop.ui.interop import dropped_import_file
+
         if dropped_import_file(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        from desktop.ui.interop import dropped_import_file
+
         path = dropped_import_file(event.mimeData())
         if path is None:
             super().dropEvent(event)
@@ -556,9 +577,10 @@ class MainWindow(QMainWindow):
         save_window(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.detail.save_pending_note()
+        if self.attached:
+            self.detail.save_pending_note()
+            self.sync.stop()
         self.save_settings()
-        self.sync.stop()
         jobs = executor()
         jobs.cancel(owner=self)
         jobs.wait()

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
-from db.groups import GroupRow
-from desktop.contact_book import NavigationCounts
 from desktop.models.contact_list import CONTACT_IDS_MIME
 from desktop.models.formats import number
+
+if TYPE_CHECKING:
+    from db.groups import GroupRow
+    from desktop.contact_book import NavigationCounts
 
 ROLE = Qt.ItemDataRole.UserRole
 

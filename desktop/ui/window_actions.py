@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QToolBar
 
-from db.contacts import SortColumn
+from db.list_query import SortColumn
 from desktop.ui.contact_table import fill_columns_menu
 from desktop.ui.sidebar import View
 
@@ -145,7 +145,8 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
             action.setShortcuts(_bindings(spec.shortcut))
         if spec.tip:
             action.setStatusTip(spec.tip)
-        action.triggered.connect(spec.run(window))
+        # Looked up when triggered: the window's controllers come after its actions.
+        action.triggered.connect(lambda _checked=False, run=spec.run: run(window)())
         actions[spec.name] = action
     stack = window.undo_stack
     actions["undo"] = stack.createUndoAction(window, "&Undo")

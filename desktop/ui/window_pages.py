@@ -8,25 +8,37 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QSplitter, QVBoxLayout, QWidget
 
-from db.follow_up import FollowUpFilter
+from db.list_query import FollowUpFilter
 from desktop.models.formats import number
-from desktop.ui.calendar_view import CalendarView
-from desktop.ui.task_view import TaskView
-from desktop.ui.trash_view import TrashView
 
 if TYPE_CHECKING:
+    from desktop.ui.calendar_view import CalendarView
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.task_view import TaskView
+    from desktop.ui.trash_view import TrashView
 
 
-def side_by_side(name: str, first: QWidget, second: QWidget, stretch: tuple[int, int]) -> QSplitter:
-    """A side-by-side splitter whose sizes are saved under `name`."""
+def side_by_side(
+    name: str, first: QWidget, second: QWidget | None, stretch: tuple[int, int]
+) -> QSplitter:
+    """A side-by-side splitter whose sizes are saved under `name` (the second widget
+    may come later: `add_second`)."""
     splitter = QSplitter(Qt.Orientation.Horizontal)
     splitter.setObjectName(name)
     splitter.addWidget(first)
-    splitter.addWidget(second)
     splitter.setStretchFactor(0, stretch[0])
-    splitter.setStretchFactor(1, stretch[1])
+    if second is not None:
+        add_second(splitter, second, stretch[1])
     return splitter
+
+
+def add_second(splitter: QSplitter, widget: QWidget, stretch: int) -> None:
+    """The splitter's second widget, or its replacement (at the size it had)."""
+    if splitter.count() > 1:
+        splitter.replaceWidget(1, widget)
+    else:
+        splitter.addWidget(widget)
+    splitter.setStretchFactor(1, stretch)
 
 
 def stacked(*widgets: QWidget, spacing: int = 0) -> QWidget:
@@ -42,6 +54,8 @@ def stacked(*widgets: QWidget, spacing: int = 0) -> QWidget:
 
 
 def make_trash_view(window: MainWindow) -> TrashView:
+    from desktop.ui.trash_view import TrashView
+
     view = TrashView(window.book)
     view.changed.connect(window.refresh_all)
     view.failed.connect(window.show_error)
@@ -49,6 +63,8 @@ def make_trash_view(window: MainWindow) -> TrashView:
 
 
 def make_task_view(window: MainWindow) -> TaskView:
+    from desktop.ui.task_view import TaskView
+
     view = TaskView(window.book)
     actions, follow_ups = window.follow_up_actions, window.follow_ups
     view.contactRequested.connect(window.show_contact)
@@ -65,6 +81,8 @@ def make_task_view(window: MainWindow) -> TaskView:
 
 
 def make_calendar_view(window: MainWindow) -> CalendarView:
+    from desktop.ui.calendar_view import CalendarView
+
     view = CalendarView(window.book)
     view.rescheduleRequested.connect(window.follow_ups.reschedule)
     view.editRequested.connect(window.follow_ups.edit)

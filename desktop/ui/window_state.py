@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter
 
-from db.contacts import ListQuery, SortColumn
+from db.list_query import ListQuery, SortColumn
 from desktop.models.contact_list import COLUMNS, NAME
 from desktop.settings import LIST_DESCENDING, LIST_SORT, LIST_VIEW
 from desktop.ui.sidebar import View
@@ -27,9 +28,7 @@ def restore_window(window: MainWindow) -> None:
     if state is not None:
         window.restoreState(state)
     for splitter in (window.main_split, window.contacts_split):
-        saved = s.state(f"window/{splitter.objectName()}")
-        if saved is not None:
-            splitter.restoreState(saved)
+        restore_splitter(window, splitter)
     header = window.table.horizontalHeader()
     header_state = s.state("list/header")
     if header_state is not None:
@@ -47,6 +46,13 @@ def restore_window(window: MainWindow) -> None:
         column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
     )
     window.view = View.from_key(s.get(LIST_VIEW))
+
+
+def restore_splitter(window: MainWindow, splitter: QSplitter) -> None:
+    """The splitter's sizes as left (again, once a widget it waited for is in)."""
+    saved = window.settings.state(f"window/{splitter.objectName()}")
+    if saved is not None:
+        splitter.restoreState(saved)
 
 
 # Room for the window manager's title bar and frame, unknown until the window shows.
