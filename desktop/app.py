@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from db.errors import CallsheetError, DamagedDatabaseError
-from desktop import __version__, logs
+from db.errors import CallsheetError
+from desktop import __version__
 from desktop.resources import app_icon_path
-
-log = logging.getLogger(__name__)
 
 
 def default_region() -> str:
@@ -81,12 +78,8 @@ def check_platform_plugin(requested: str) -> None:
 def run_app(data_dir: Path) -> int:
     """Open the main window on the database in `data_dir`; returns the exit code."""
     check_display()
-    from desktop.contact_book import ContactBook
-    from desktop.settings import apply_source_urls, backup_plan
-    from desktop.ui.main_window import MainWindow
-    from desktop.ui.settings import user_settings
     from desktop.ui.single_instance import SingleInstance
-    from desktop.ui.unexpected_errors import UnexpectedErrors
+    from desktop.ui.window_start import WindowStart
 
     app = application()
     instance = SingleInstance(data_dir)
@@ -97,57 +90,15 @@ def run_app(data_dir: Path) -> int:
         )
         return 0
     instance.listen()
-    plan = backup_plan(user_settings(), data_dir.expanduser().absolute())
-    try:
-        try:
-            book = ContactBook.open(data_dir, backups=plan)
-        except DamagedDatabaseError as error:
-            if not _restore_damaged(error):
-                return 1
-            book = ContactBook.open(data_dir, backups=plan)
-    except CallsheetError as error:
-        log.info("cannot open the database", exc_info=True)
-        QMessageBox.critical(None, "Callsheet cannot open its database", str(error))
+    start = WindowStart(data_dir, default_region())
+    if not start.begin():
         return 1
-    log_path = logs.configure(data_dir)
-    apply_source_urls(user_settings())
-    window = MainWindow(book, default_region())
-    errors = UnexpectedErrors(log_path, lambda: window).install()
-    instance.activated.connect(window.bring_to_front)
-    window.show()
+    assert start.window is not None
+    instance.activated.connect(start.window.bring_to_front)
     try:
         return app.exec()
     finally:
-        errors.uninstall()
-        book.close()
-
-
-def _restore_damaged(error: DamagedDatabaseError) -> bool:
-    """Offer to put the last backup in the place of a damaged book; True if it was."""
-    from desktop.contact_book import ContactBook
-
-    log.warning("the book is damaged: %s", error)
-    box = QMessageBox(QMessageBox.Icon.Critical, "Callsheet cannot open its database", "")
-    box.setText(f"The book {error.path} is damaged ({error.problem}).")
-    if error.backup is None:
-        box.setInformativeText(
-            "There is no backup of it in the backup folder. Callsheet has not changed it; "
-            "a backup kept elsewhere can be put back with callsheet restore FILE."
-        )
-        box.exec()
-        return False
-    box.setInformativeText(
-        f"The last backup is {error.backup.name}. Restoring it replaces the damaged book, "
-        "which is moved aside, not deleted; changes made since the backup are not in it."
-    )
-    restore = box.addButton("&Restore Last Backup", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("&Quit", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(restore)
-    box.exec()
-    if box.clickedButton() is not restore:
-        return False
-    ContactBook.replace_damaged(error.path.parent, error.backup)
-    return True
+        start.close()
 
 
 def run_selftest(data_dir: Path) -> int:

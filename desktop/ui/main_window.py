@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
             self.sidebar.select(self.view)
         self.model.refresh()
         if self.model.rowCount():
+            self.model.load_now(0)  # the first paint shows rows, not blanks
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QSplitter
 
 from db.list_query import ListQuery, SortColumn
 from desktop.models.contact_list import COLUMNS, NAME
-from desktop.settings import LIST_DESCENDING, LIST_SORT, LIST_VIEW
+from desktop.settings import LIST_DESCENDING, LIST_SORT, LIST_VIEW, Settings
 from desktop.ui.sidebar import View
 
 if TYPE_CHECKING:
@@ -33,19 +33,23 @@ def restore_window(window: MainWindow) -> None:
     header_state = s.state("list/header")
     if header_state is not None:
         header.restoreState(header_state)
-    descending = s.get(LIST_DESCENDING)
+    query, window.view = saved_list(s)
+    window.model.query = query
+    if query.sort is SortColumn.FILE_AS:
+        window.model.name_sort = query.sort
+    column = next((n for n, c in enumerate(COLUMNS) if c.sort is query.sort), NAME)
+    header.setSortIndicator(
+        column, Qt.SortOrder.DescendingOrder if query.descending else Qt.SortOrder.AscendingOrder
+    )
+
+
+def saved_list(settings: Settings) -> tuple[ListQuery, View]:
+    """The list's order and the view the window showed when it was last closed."""
     try:
-        chosen = SortColumn(s.get(LIST_SORT))
+        chosen = SortColumn(settings.get(LIST_SORT))
     except ValueError:
         chosen = SortColumn.NAME
-    window.model.query = ListQuery(chosen, descending)
-    if chosen is SortColumn.FILE_AS:
-        window.model.name_sort = chosen
-    column = next((n for n, c in enumerate(COLUMNS) if c.sort is chosen), NAME)
-    header.setSortIndicator(
-        column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-    )
-    window.view = View.from_key(s.get(LIST_VIEW))
+    return ListQuery(chosen, settings.get(LIST_DESCENDING)), View.from_key(settings.get(LIST_VIEW))
 
 
 def restore_splitter(window: MainWindow, splitter: QSplitter) -> None:

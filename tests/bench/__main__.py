@@ -183,11 +183,11 @@ def bench_packaged(_contacts: int, runs: int = 5) -> None:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["CALLSHEET_CONFIG_DIR"] = folder
 
-        def timed(command: list[str], n: int) -> float:
+        def selftest(command: list[str], n: int) -> float:
             return timed([*command, "--data-dir", f"{folder}/data{n}", "selftest"])
 
-        packaged = [timed([str(binary)], n) for n in range(runs)]
-        source = [timed([sys.executable, "-m", "desktop"], runs + n) for n in range(runs)]
+        packaged = [selftest([str(binary)], n) for n in range(runs)]
+        source = [selftest([sys.executable, "-m", "desktop"], runs + n) for n in range(runs)]
     print(
         f"packaged bundle_mb={size / 1e6:.0f} selftest_s={statistics.median(packaged):.2f} "
         f"source_selftest_s={statistics.median(source):.2f} "

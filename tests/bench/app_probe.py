@@ -1,6 +1,7 @@
 """Runs inside a child process: opens the real main window and reports what it measured.
 
-python -m tests.bench.app_probe paint DATA_DIR      -> "painted" once the window painted
+python -m tests.bench.app_probe paint DATA_DIR      -> "painted" once the list painted with
+                                                       rows, "ready" once the book is open
 python -m tests.bench.app_probe scroll DATA_DIR ROW -> seconds to show row ROW loaded
 python -m tests.bench.app_probe memory DATA_DIR     -> peak RSS (MB) after a session
 python -m tests.bench.app_probe select DATA_DIR ROW -> ms per Down key from ROW, each until
@@ -36,12 +37,36 @@ def _window(data_dir: Path):  # type: ignore[no-untyped-def]
 
 
 def paint(data_dir: Path) -> None:
-    app, window = _window(data_dir)
-    watcher = _quit_on_first_paint(app, window.table.viewport())
-    window.show()
-    app.exec()
-    del watcher
-    _close(app, window)
+    """Start as the app does (`WindowStart`): "painted" once the list first paints with
+    its first row, "ready" once the book is open behind the window; then close."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from desktop.app import application
+    from desktop.ui.window_start import WindowStart
+
+    app = application()
+    start = WindowStart(data_dir, "US")
+    if not start.begin():
+        raise SystemExit("the book did not open")
+    window = start.window
+
+    class FirstPaintWithRows(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            painted = event.type() == QEvent.Type.Paint and not self.seen
+            if painted and window.model.row_at(0) is not None:
+                self.seen = True
+                print("painted", flush=True)
+            return False
+
+    watcher = FirstPaintWithRows()
+    watcher.seen = False  # type: ignore[attr-defined]
+    window.table.viewport().installEventFilter(watcher)
+    while not (watcher.seen and start.book is not None):  # type: ignore[attr-defined]
+        app.processEvents()
+    print("ready", flush=True)
+    window.close()
+    app.processEvents()
+    start.close()
 
 
 def _quit_on_first_paint(app, widget):  # type: ignore[no-untyped-def]
@@ -288,6 +313,7 @@ def _walk_a_group(app, window, step) -> None:  # type: ignore[no-untyped-def]
         window,
     )
     _change_a_groups_members(app, window, step, group)
+    window.choose(View("all"))  # as a day ends: the next start shows the whole book
     _close(app, window)
 
 

@@ -109,7 +109,7 @@ def test_back_up_now_and_the_backup_preferences(  # type: ignore[no-untyped-def]
 
 def test_a_damaged_book_at_start_up_offers_its_last_backup(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     from db.errors import DamagedDatabaseError
-    from desktop.app import _restore_damaged
+    from desktop.ui.window_start import restore_damaged
     from tests.db.test_damage import damage
 
     book = ContactBook.open(data_dir)
@@ -128,7 +128,7 @@ def test_a_damaged_book_at_start_up_offers_its_last_backup(qtbot, data_dir: Path
         restore.click()
 
     when_dialog_opens(choose_restore)
-    assert _restore_damaged(raised.value)
+    assert restore_damaged(raised.value)
     book = ContactBook.open(data_dir)
     try:
         assert book.count() == 300
