@@ -13,9 +13,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from db import moments
+from db import moments, quick_read
 from db.clock import Clock
 from db.list_query import ContactRow, ListQuery, SortColumn
 
@@ -56,11 +57,21 @@ class FirstPage:
         return list(self.first_rows[offset:end])
 
 
+def first_page(data_dir: Path, query: ListQuery, rows: int, clock: Clock) -> FirstPage | None:
+    """The first `rows` of `query` from the book in `data_dir`, or None when the book
+    is not one sqlite3 alone may read (see `db.quick_read.reader`), or the query is not
+    read this way."""
+    if query.sort not in READABLE or query != ListQuery(query.sort, query.descending):
+        return None
+    with quick_read.reader(data_dir) as conn:
+        return None if conn is None else read_first_page(conn, query, rows, clock)
+
+
 def read_first_page(
     conn: sqlite3.Connection, query: ListQuery, rows: int, clock: Clock
 ) -> FirstPage | None:
-    """The first `rows` of `query` from a book at this version's schema (see
-    `db.quick_read.reader`), or None when the query is not one read this way."""
+    """The first `rows` of `query` read through `conn`, or None when the query is not
+    one read this way."""
     if query.sort not in READABLE or query != ListQuery(query.sort, query.descending):
         return None
     (total,) = conn.execute("SELECT live FROM contact_tallies").fetchone()

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from db import quick_read
 from db.clock import SystemClock
 from db.errors import CallsheetError, DamagedDatabaseError
-from db.first_page import FirstPage, read_first_page
+from db.first_page import FirstPage, first_page
 from desktop import logs
 from desktop.models.contact_list import PAGE_SIZE
 from desktop.settings import apply_source_urls, backup_plan
@@ -100,10 +99,7 @@ class WindowStart(QObject):
         query, view = saved_list(settings)
         if view.kind != "all" or settings.state("window/contactsSplit") is None:
             return None  # a first start lays the window out around its detail pane
-        with quick_read.reader(self.data_dir) as conn:
-            if conn is None:
-                return None
-            first = read_first_page(conn, query, PAGE_SIZE, SystemClock())
+        first = first_page(self.data_dir, query, PAGE_SIZE, SystemClock())
         return first if first is not None and first.total else None
 
     def _open_book(self) -> ContactBook | None:
