@@ -329,9 +329,9 @@ def _change_a_groups_members(app, window, step, group) -> None:  # type: ignore[
 
     add = lambda: window.groups.change_membership(group.id, group.name, ids, joined=True)  # noqa: E731
     step("add 2,000 to the group (the window back)", add, lambda: True, window)
-    step("... and written", lambda: None, said("Added"), window)
+    step("... the adding written", lambda: None, said("Added"), window)
     step("undo the adding (the window back)", window.undo_action.trigger, lambda: True, window)
-    step("... and written", lambda: None, lambda: not window.jobs.busy(), window)
+    step("... the undo written", lambda: None, lambda: not window.jobs.busy(), window)
 
 
 def _settle(app, window, rounds: int = 20) -> None:  # type: ignore[no-untyped-def]
