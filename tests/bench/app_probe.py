@@ -46,21 +46,24 @@ def paint(data_dir: Path) -> None:
 
     app = application()
     start = WindowStart(data_dir, "US")
-    if not start.begin():
-        raise SystemExit("the book did not open")
-    window = start.window
 
-    class FirstPaintWithRows(QObject):
+    class FirstPaintWithRows(QObject):  # of the list, wherever its window comes from
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            painted = event.type() == QEvent.Type.Paint and not self.seen
-            if painted and window.model.row_at(0) is not None:
+            if event.type() != QEvent.Type.Paint or self.seen or not watched.isWidgetType():
+                return False
+            table = watched.parent()  # type: ignore[attr-defined]
+            rows = table is not None and table.objectName() == "contactList"
+            if rows and table.model().row_at(0) is not None:
                 self.seen = True
                 print("painted", flush=True)
             return False
 
     watcher = FirstPaintWithRows()
     watcher.seen = False  # type: ignore[attr-defined]
-    window.table.viewport().installEventFilter(watcher)
+    app.installEventFilter(watcher)
+    if not start.begin():
+        raise SystemExit("the book did not open")
+    window = start.window
     while not (watcher.seen and start.book is not None):  # type: ignore[attr-defined]
         app.processEvents()
     print("ready", flush=True)
