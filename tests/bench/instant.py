@@ -156,11 +156,9 @@ def timed_lines(command: list[str], expect: tuple[str, ...]) -> dict[str, float]
     assert process.stdout is not None
     seen: dict[str, float] = {}
     with process.stdout:
-        for line in process.stdout:
-            if line.strip() in expect:
+        for line in process.stdout:  # to the end: a pipe closed early breaks its writes
+            if line.strip() in expect and line.strip() not in seen:
                 seen[line.strip()] = time.perf_counter() - started
-                if len(seen) == len(expect):
-                    break
     process.wait(timeout=120)
     return seen
 
