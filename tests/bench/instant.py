@@ -12,7 +12,11 @@ measured in the same run on the same machine.
 - bytes per contact in the database file, against the CSV export's
 - peak memory of the app after scrolling the whole list and a few lookups
 - the walkthrough's interactive steps (find, a contact, the call sheet, the task list,
-  the calendar, delete and undo), each until on screen (tests/bench/app_probe.py walk)
+  the calendar, delete and undo, a group as a call list, logging, merging, a group's
+  members changed), each until on screen (tests/bench/app_probe.py walk)
+
+`python -m tests.bench instant` also runs the CSV import's figures at 100,000 rows
+(tests/bench/interop.py): every target of issue 17 from one command.
 """
 
 from __future__ import annotations
