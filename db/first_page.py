@@ -64,7 +64,10 @@ def first_page(data_dir: Path, query: ListQuery, rows: int, clock: Clock) -> Fir
     if query.sort not in READABLE or query != ListQuery(query.sort, query.descending):
         return None
     with quick_read.reader(data_dir) as conn:
-        return None if conn is None else read_first_page(conn, query, rows, clock)
+        try:
+            return None if conn is None else read_first_page(conn, query, rows, clock)
+        except sqlite3.Error:
+            return None  # the whole way, then: the book's own checks say what is wrong
 
 
 def read_first_page(
