@@ -61,7 +61,7 @@ def first_page(data_dir: Path, query: ListQuery, rows: int, clock: Clock) -> Fir
     """The first `rows` of `query` from the book in `data_dir`, or None when the book
     is not one sqlite3 alone may read (see `db.quick_read.reader`), or the query is not
     read this way."""
-    if query.sort not in READABLE or query != ListQuery(query.sort, query.descending):
+    if not _readable(query):
         return None
     with quick_read.reader(data_dir) as conn:
         try:
@@ -75,13 +75,18 @@ def read_first_page(
 ) -> FirstPage | None:
     """The first `rows` of `query` read through `conn`, or None when the query is not
     one read this way."""
-    if query.sort not in READABLE or query != ListQuery(query.sort, query.descending):
+    if not _readable(query):
         return None
     (total,) = conn.execute("SELECT live FROM contact_tallies").fetchone()
     way = "DESC" if query.descending else "ASC"
     statement = _ROWS.format(sort=query.sort.value, way=way)
     found = tuple(_row(r) for r in conn.execute(statement, (rows,)))
     return FirstPage(query, total, found, clock)
+
+
+def _readable(query: ListQuery) -> bool:
+    """The whole book in a name order: the one statement here reads it."""
+    return query.sort in READABLE and query == ListQuery(query.sort, query.descending)
 
 
 def _row(stored: Sequence[Any]) -> ContactRow:

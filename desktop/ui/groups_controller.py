@@ -90,8 +90,7 @@ class GroupsController(WindowController):
 
     def _changed(self, saying: str) -> None:
         self.say(saying)
-        self.window.refresh_navigation()
-        self.window.refresh_all()
+        self.window.refresh_all()  # the sidebar's groups and counts too
 
     def _failed(self, error: Exception) -> None:
         self.window.statusBar().clearMessage()
@@ -140,15 +139,15 @@ class GroupsController(WindowController):
             change,
             group_id,
             ids,
-            then=lambda changed: self._membership_changed(group_id, group_name, changed, joined),
+            then=lambda changed: self._membership_changed(group_id, into, changed, joined),
         )
 
     def _membership_changed(
-        self, group_id: uuid.UUID, group_name: str, changed: list[uuid.UUID], joined: bool
+        self, group_id: uuid.UUID, into: str, changed: list[uuid.UUID], joined: bool
     ) -> None:
+        """`into`: "to Prospects" or "from Prospects"."""
         window = self.window
         what = counted(len(changed), "contact")
-        into = f"to {group_name}" if joined else f"from {group_name}"
         if changed:
             text = f"{'Add' if joined else 'Remove'} {what} {into}"
             window.undo_stack.push(
